@@ -1,0 +1,123 @@
+# pawlink top-level build.  The kernel module itself is described by ./Kbuild;
+# this file drives kbuild, builds userspace/ and runs the test lanes.
+#
+#   make                 pawlink.ko and every userspace program
+#   make check           native lane, then the kernel lane (QEMU)
+#   make check-native    unit and protocol tests under ASan + UBSan
+#   make check-kernel    in-guest tests on Debian's kernel (tests/kernel/)
+#   make check-debug     the same tests on a KASAN/lockdep/kmemleak kernel
+#   make lint            checkpatch --strict and sparse on driver/
+#   make bench           benchmarks, printed as ratios to a same-run baseline
+#
+# KDIR: kernel headers to build against.  Defaults to the headers of the
+# kernel the kernel lane boots (Debian's linux-headers-amd64), e.g.
+#   make KDIR=/lib/modules/$(uname -r)/build
+#   make KDIR=/usr/src/linux-headers-6.12.117+deb12-amd64
+
+# The Debian ABI that linux-headers-amd64 / linux-image-amd64 point at.
+KVER ?= $(shell dpkg-query -W -f='$${Depends}' linux-headers-amd64 2>/dev/null | \
+	sed -n 's/^linux-headers-\([^ ]*\).*/\1/p')
+KDIR ?= /usr/src/linux-headers-$(KVER)
+export KVER KDIR
+
+BUILD ?= build
+CC ?= cc
+CLANG ?= clang
+
+PKGS := libsodium sndfile samplerate alsa
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla
+BASE_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude/uapi -Iuserspace/lib \
+	$(PKG_CFLAGS)
+# The installable build and the sanitised build the native tests run.
+REL_CFLAGS := $(BASE_CFLAGS) -O2 -g -fstack-protector-strong -D_FORTIFY_SOURCE=2
+SAN_CFLAGS := $(BASE_CFLAGS) -O1 -g -fno-omit-frame-pointer \
+	-fsanitize=address,undefined -fno-sanitize-recover=all
+
+# Each part of userspace/ and tests/ lists its own sources.
+LIB_SRCS :=
+PAWSIM_SRCS :=
+PAWCTL_SRCS :=
+NATIVE_TESTS :=
+FUZZ_TARGETS :=
+include userspace/lib/lib.mk
+include userspace/pawsim/pawsim.mk
+include userspace/pawctl/pawctl.mk
+include tests/native/native.mk
+include tests/fuzz/fuzz.mk
+
+.PHONY: all module userspace check check-native check-kernel check-debug \
+	fuzz lint bench demo clean
+
+all: module userspace
+
+module:
+	@test -d "$(KDIR)" || { echo "error: no kernel headers at KDIR=$(KDIR);" \
+		"install linux-headers-amd64 or pass KDIR=" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+# ---- userspace: one object tree per flavour -------------------------------
+
+define flavour
+$(BUILD)/$(1)/%.o: %.c
+	@mkdir -p $$(@D)
+	$$(CC) $$($(2)) -MMD -MP -c $$< -o $$@
+
+$(BUILD)/$(1)/libpawlink.a: $$(LIB_SRCS:%.c=$(BUILD)/$(1)/%.o)
+	@mkdir -p $$(@D)
+	$$(AR) rcs $$@ $$^
+
+$(BUILD)/$(1)/pawsim: $$(PAWSIM_SRCS:%.c=$(BUILD)/$(1)/%.o) $(BUILD)/$(1)/libpawlink.a
+	$$(CC) $$($(2)) -o $$@ $$^ $$(PKG_LIBS) -lpthread
+
+$(BUILD)/$(1)/pawctl: $$(PAWCTL_SRCS:%.c=$(BUILD)/$(1)/%.o) $(BUILD)/$(1)/libpawlink.a
+	$$(CC) $$($(2)) -o $$@ $$^ $$(PKG_LIBS) -lpthread
+
+-include $$(shell find $(BUILD)/$(1) -name '*.d' 2>/dev/null)
+endef
+
+$(eval $(call flavour,rel,REL_CFLAGS))
+$(eval $(call flavour,san,SAN_CFLAGS))
+
+userspace: $(BUILD)/rel/pawsim $(BUILD)/rel/pawctl
+
+# ---- tests ----------------------------------------------------------------
+
+NATIVE_BINS := $(NATIVE_TESTS:%.c=$(BUILD)/san/%)
+$(BUILD)/san/tests/native/%: $(BUILD)/san/tests/native/%.o $(BUILD)/san/libpawlink.a
+	$(CC) $(SAN_CFLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka -lpthread
+
+check: check-native check-kernel
+
+check-native: $(NATIVE_BINS) $(BUILD)/san/pawsim $(BUILD)/san/pawctl
+	@tests/native/run $(NATIVE_BINS)
+
+check-kernel: module userspace
+	tests/kernel/run
+
+check-debug: userspace
+	tests/kernel/debug-lane
+
+FUZZ_BINS := $(FUZZ_TARGETS:%.c=$(BUILD)/fuzz/%)
+$(BUILD)/fuzz/%: %.c $(LIB_SRCS)
+	@mkdir -p $(@D)
+	$(CLANG) $(BASE_CFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined \
+		-o $@ $^ $(PKG_LIBS)
+
+fuzz: $(FUZZ_BINS)
+	@tests/fuzz/run $(FUZZ_BINS)
+
+lint:
+	tests/lint
+
+bench: userspace
+	tests/bench/run
+
+demo: all
+	tests/demo
+
+clean:
+	rm -rf $(BUILD)
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null

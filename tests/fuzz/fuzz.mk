@@ -1,0 +1,1 @@
+# sources of tests/fuzz, relative to the top of the tree

@@ -1,0 +1,1 @@
+# sources of tests/native, relative to the top of the tree

@@ -1,0 +1,1 @@
+# sources of userspace/lib, relative to the top of the tree

@@ -1,0 +1,1 @@
+# sources of userspace/pawctl, relative to the top of the tree

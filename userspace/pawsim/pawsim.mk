@@ -1,0 +1,1 @@
+# sources of userspace/pawsim, relative to the top of the tree
