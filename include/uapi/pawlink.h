@@ -139,6 +139,10 @@ struct pawlink_event {
 	struct pawlink_link link;
 };
 
+/* ---- Pairing messages (Documentation/pairing.rst) ---- */
+
+/* ---- Session handshake messages (Documentation/session.rst) ---- */
+
 /* ---- ioctl ABI of /dev/pawlinkN (Documentation/char-device.rst) ---- */
 
 #define PAWLINK_IOC_MAGIC		'P'
