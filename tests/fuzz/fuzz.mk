@@ -1,1 +1,2 @@
-# sources of tests/fuzz, relative to the top of the tree
+# fuzz targets: each tests/fuzz/fuzz_*.c is one libFuzzer program
+FUZZ_TARGETS += $(sort $(wildcard tests/fuzz/fuzz_*.c))

@@ -1,1 +1,2 @@
-# sources of tests/native, relative to the top of the tree
+# native tests: each tests/native/test_*.c is one cmocka program
+NATIVE_TESTS += $(sort $(wildcard tests/native/test_*.c))

@@ -1,1 +1,2 @@
-# sources of userspace/lib, relative to the top of the tree
+# libpawlink: every .c under userspace/lib/
+LIB_SRCS += $(sort $(wildcard userspace/lib/*.c userspace/lib/*/*.c))

@@ -1,1 +1,2 @@
-# sources of userspace/pawctl, relative to the top of the tree
+# pawctl: every .c under userspace/pawctl/
+PAWCTL_SRCS += $(sort $(wildcard userspace/pawctl/*.c))

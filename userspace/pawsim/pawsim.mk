@@ -1,1 +1,2 @@
-# sources of userspace/pawsim, relative to the top of the tree
+# pawsim: every .c under userspace/pawsim/
+PAWSIM_SRCS += $(sort $(wildcard userspace/pawsim/*.c userspace/pawsim/*/*.c))
