@@ -224,6 +224,48 @@ struct pawlink_pair_done {
 
 /* ---- Session handshake messages (Documentation/session.rst) ---- */
 
+/* ---- Air frames (Documentation/air.rst) ---- */
+
+/*
+ * One frame on the simulated air (pawsim air): this 20-byte header, then
+ * @len bytes of payload.  Every radio on the air hears every frame; a radio
+ * keeps those addressed to its own id or to the broadcast id (all eight
+ * bytes 0xff) unless it is promiscuous.  The air layer has no crypto:
+ * security is end to end in the records it carries.
+ *
+ * PAWLINK_AIR_BEACON: @dst is broadcast and the payload is one
+ * struct pawlink_air_beacon whose @toy_id equals @src.
+ * PAWLINK_AIR_DATA: @dst is one radio (not broadcast, not @src) and the
+ * payload is exactly one record: struct pawlink_rec_hdr, then its body.
+ * The air checks the record's framing (version, channel PLAIN, CTRL or
+ * AUDIO, length); epoch, counter and body are the endpoints' business.
+ */
+#define PAWLINK_AIR_VERSION		1
+
+#define PAWLINK_AIR_BEACON		1
+#define PAWLINK_AIR_DATA		2
+
+struct pawlink_air_hdr {
+	__u8 version;			/* PAWLINK_AIR_VERSION */
+	__u8 type;			/* PAWLINK_AIR_* */
+	__le16 len;			/* payload bytes after this header */
+	__u8 src[PAWLINK_ID_LEN];	/* sending radio, never 0 or broadcast */
+	__u8 dst[PAWLINK_ID_LEN];	/* receiving radio, or broadcast */
+};
+
+/*
+ * A toy's beacon, 9 bytes: struct pawlink_beacon without what the dongle
+ * adds.  Never a model, a name or a date.
+ */
+struct pawlink_air_beacon {
+	__u8 toy_id[PAWLINK_ID_LEN];
+	__u8 flags;			/* PAWLINK_BEACON_* */
+};
+
+#define PAWLINK_AIR_HDR_LEN		20
+#define PAWLINK_AIR_BEACON_LEN		9
+#define PAWLINK_AIR_FRAME_MAX	(PAWLINK_AIR_HDR_LEN + PAWLINK_RECORD_MAX)
+
 /* ---- ioctl ABI of /dev/pawlinkN (Documentation/char-device.rst) ---- */
 
 #define PAWLINK_IOC_MAGIC		'P'
