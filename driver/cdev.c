@@ -1,0 +1,412 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pawlink.ko: /dev/pawlinkN, the control-frame device.
+ *
+ * Datagram semantics: one write() sends one frame as one record, one
+ * read() returns one frame.  Documentation/char-device.rst is the ABI.
+ * Every operation on a file whose dongle is gone returns -ENODEV.
+ */
+
+#include <linux/compat.h>
+#include <linux/fs.h>
+#include <linux/poll.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "pawlink.h"
+
+static int pawlink_open(struct inode *inode, struct file *file)
+{
+	struct usb_interface *intf;
+	struct pawlink_dev *dev;
+
+	/*
+	 * usb_open() holds the minor lock across this call, and disconnect()
+	 * gives the minor back before anything else, so intfdata is live.
+	 */
+	intf = usb_find_interface(&pawlink_driver, iminor(inode));
+	if (!intf)
+		return -ENODEV;
+	dev = usb_get_intfdata(intf);
+	if (!dev)
+		return -ENODEV;
+
+	pawlink_get(dev);
+	file->private_data = dev;
+	return stream_open(inode, file);
+}
+
+static int pawlink_release(struct inode *inode, struct file *file)
+{
+	pawlink_put(file->private_data);
+	return 0;
+}
+
+/* Lockless peek for wait conditions; the reader re-checks under lock. */
+static bool pawlink_rx_ready(struct pawlink_dev *dev)
+{
+	return READ_ONCE(dev->rx_count) || READ_ONCE(dev->disconnected);
+}
+
+/*
+ * One frame per call.  A buffer smaller than the next frame gets -EMSGSIZE
+ * and the frame stays queued.
+ * Takes read_mutex, so the head frame is ours to copy out without lock;
+ * the completion only ever writes behind the tail.
+ */
+static ssize_t pawlink_read(struct file *file, char __user *buf,
+			    size_t count, loff_t *ppos)
+{
+	struct pawlink_dev *dev = file->private_data;
+	struct pawlink_frame *frame = NULL;
+	ssize_t ret;
+
+	if (mutex_lock_interruptible(&dev->read_mutex))
+		return -ERESTARTSYS;
+
+	for (;;) {
+		if (READ_ONCE(dev->disconnected)) {
+			ret = -ENODEV;
+			goto unlock;
+		}
+		spin_lock_irq(&dev->lock);
+		if (dev->rx_count)
+			frame = &dev->rx_queue[dev->rx_head];
+		spin_unlock_irq(&dev->lock);
+		if (frame)
+			break;
+		if (file->f_flags & O_NONBLOCK) {
+			ret = -EAGAIN;
+			goto unlock;
+		}
+		ret = wait_event_interruptible(dev->rx_wait,
+					       pawlink_rx_ready(dev));
+		if (ret)
+			goto unlock;
+	}
+
+	if (frame->len > count) {
+		ret = -EMSGSIZE;
+		goto unlock;
+	}
+	if (copy_to_user(buf, frame->data, frame->len)) {
+		ret = -EFAULT;
+		goto unlock;
+	}
+	ret = frame->len;
+
+	spin_lock_irq(&dev->lock);
+	dev->rx_head = (dev->rx_head + 1) % PAWLINK_RX_QUEUE_LEN;
+	dev->rx_count--;
+	spin_unlock_irq(&dev->lock);
+unlock:
+	mutex_unlock(&dev->read_mutex);
+	return ret;
+}
+
+static bool pawlink_tx_ready(struct pawlink_dev *dev)
+{
+	return atomic_read(&dev->tx_inflight) < PAWLINK_TX_INFLIGHT ||
+	       READ_ONCE(dev->disconnected);
+}
+
+/*
+ * Takes one of the PAWLINK_TX_INFLIGHT write slots, waiting for one unless
+ * @nonblock.  No lock held: the slot count is atomic.
+ */
+static int pawlink_tx_slot_get(struct pawlink_dev *dev, bool nonblock)
+{
+	int err;
+
+	for (;;) {
+		if (READ_ONCE(dev->disconnected))
+			return -ENODEV;
+		if (atomic_add_unless(&dev->tx_inflight, 1, PAWLINK_TX_INFLIGHT))
+			return 0;
+		if (nonblock)
+			return -EAGAIN;
+		err = wait_event_interruptible(dev->tx_wait,
+					       pawlink_tx_ready(dev));
+		if (err)
+			return err;
+	}
+}
+
+/*
+ * Whether a frame may go out now; reports (once) a failure of an earlier
+ * write.  Caller holds io_mutex.  Takes dev->lock.
+ */
+static int pawlink_tx_allowed(struct pawlink_dev *dev)
+{
+	int err;
+
+	if (dev->disconnected)
+		return -ENODEV;
+
+	spin_lock_irq(&dev->lock);
+	if (dev->keys) {
+		/*
+		 * A keyed session carries no plaintext; sealed control
+		 * frames come with the record layer.
+		 */
+		err = -EOPNOTSUPP;
+	} else {
+		err = dev->tx_error;
+		dev->tx_error = 0;
+	}
+	spin_unlock_irq(&dev->lock);
+	return err;
+}
+
+/*
+ * One frame of 0..PAWLINK_FRAME_MAX bytes per call; a longer one gets
+ * -EMSGSIZE and nothing is sent.  Returns once the record is queued to
+ * the dongle.  Takes io_mutex around the submission.
+ */
+static ssize_t pawlink_write(struct file *file, const char __user *buf,
+			     size_t count, loff_t *ppos)
+{
+	struct pawlink_dev *dev = file->private_data;
+	u8 *record;
+	int err;
+
+	if (READ_ONCE(dev->disconnected))
+		return -ENODEV;
+	if (count > PAWLINK_FRAME_MAX)
+		return -EMSGSIZE;
+
+	record = kmalloc(PAWLINK_REC_HDR_LEN + count, GFP_KERNEL);
+	if (!record)
+		return -ENOMEM;
+	if (copy_from_user(record + PAWLINK_REC_HDR_LEN, buf, count)) {
+		err = -EFAULT;
+		goto err_free_record;
+	}
+
+	err = pawlink_tx_slot_get(dev, file->f_flags & O_NONBLOCK);
+	if (err)
+		goto err_free_record;
+	if (mutex_lock_interruptible(&dev->io_mutex)) {
+		err = -ERESTARTSYS;
+		goto err_put_slot;
+	}
+	err = pawlink_tx_allowed(dev);
+	if (err)
+		goto err_unlock;
+	/* Consumes the record and the slot. */
+	err = pawlink_tx_record(dev, PAWLINK_CH_PLAIN, record, count);
+	mutex_unlock(&dev->io_mutex);
+	return err ? err : count;
+
+err_unlock:
+	mutex_unlock(&dev->io_mutex);
+err_put_slot:
+	pawlink_tx_slot_put(dev);
+err_free_record:
+	kfree(record);
+	return err;
+}
+
+static __poll_t pawlink_poll(struct file *file, poll_table *wait)
+{
+	struct pawlink_dev *dev = file->private_data;
+	__poll_t mask = 0;
+
+	poll_wait(file, &dev->rx_wait, wait);
+	poll_wait(file, &dev->tx_wait, wait);
+
+	if (READ_ONCE(dev->disconnected))
+		return EPOLLHUP | EPOLLERR;
+	if (READ_ONCE(dev->rx_count))
+		mask |= EPOLLIN | EPOLLRDNORM;
+	if (atomic_read(&dev->tx_inflight) < PAWLINK_TX_INFLIGHT)
+		mask |= EPOLLOUT | EPOLLWRNORM;
+	return mask;
+}
+
+/* Takes dev->lock. */
+static int pawlink_ioc_get_info(struct pawlink_dev *dev,
+				struct pawlink_info __user *arg)
+{
+	struct pawlink_info info = {
+		.proto_version = dev->proto_version,
+		.fw_version = dev->fw_version,
+		.max_frame = PAWLINK_FRAME_MAX,
+		.speed = dev->udev->speed,
+	};
+
+	memcpy(info.dongle_id, dev->dongle_id, PAWLINK_ID_LEN);
+	spin_lock_irq(&dev->lock);
+	info.link_state = dev->link_state;
+	info.keyed = !!dev->keys;
+	memcpy(info.toy_id, dev->toy_id, PAWLINK_ID_LEN);
+	spin_unlock_irq(&dev->lock);
+
+	return copy_to_user(arg, &info, sizeof(info)) ? -EFAULT : 0;
+}
+
+/*
+ * Asks the dongle for the beacons it has heard.  A reply that is not a
+ * whole number of beacons is a protocol error.
+ * Caller holds io_mutex and has seen !disconnected.
+ */
+static int pawlink_ioc_scan(struct pawlink_dev *dev,
+			    struct pawlink_scan __user *arg)
+{
+	const size_t max = PAWLINK_SCAN_MAX * sizeof(struct pawlink_beacon);
+	struct pawlink_scan scan = { };
+	void *reply;
+	int ret;
+
+	reply = kmalloc(max, GFP_KERNEL);
+	if (!reply)
+		return -ENOMEM;
+	ret = pawlink_ep0_in(dev, PAWLINK_REQ_SCAN, reply, max);
+	if (ret < 0)
+		goto free_reply;
+	if (ret % sizeof(struct pawlink_beacon)) {
+		dev_warn_ratelimited(&dev->intf->dev,
+				     "SCAN reply of %d bytes is not whole beacons\n",
+				     ret);
+		ret = -EPROTO;
+		goto free_reply;
+	}
+	scan.count = ret / sizeof(struct pawlink_beacon);
+	memcpy(scan.beacons, reply, ret);
+	ret = copy_to_user(arg, &scan, sizeof(scan)) ? -EFAULT : 0;
+free_reply:
+	kfree(reply);
+	return ret;
+}
+
+/*
+ * Asks the dongle to connect to a toy.  A keyed session must be ended with
+ * PAWLINK_IOC_DISCONNECT first (-EISCONN).
+ * Caller holds io_mutex and has seen !disconnected.  Takes dev->lock.
+ */
+static int pawlink_ioc_connect(struct pawlink_dev *dev,
+			       const struct pawlink_connect __user *arg)
+{
+	struct pawlink_connect req;
+	int err;
+
+	if (copy_from_user(&req, arg, sizeof(req)))
+		return -EFAULT;
+	if (req.flags)
+		return -EINVAL;
+	if (pawlink_keyed(dev))
+		return -EISCONN;
+
+	err = pawlink_ep0_out(dev, PAWLINK_REQ_CONNECT, req.toy_id,
+			      PAWLINK_ID_LEN);
+	if (err)
+		return err;
+	spin_lock_irq(&dev->lock);
+	dev->link_state = PAWLINK_LINK_CONNECTING;
+	memset(dev->toy_id, 0, PAWLINK_ID_LEN);
+	spin_unlock_irq(&dev->lock);
+	return 0;
+}
+
+/*
+ * Ends the session: the keys go first, whatever the dongle answers, then
+ * the dongle is told to drop the link.
+ * Caller holds io_mutex and has seen !disconnected.  Takes dev->lock.
+ */
+static int pawlink_ioc_disconnect(struct pawlink_dev *dev, unsigned long arg)
+{
+	int err;
+
+	if (arg)
+		return -EINVAL;
+	pawlink_keys_erase(dev);
+	err = pawlink_ep0_out(dev, PAWLINK_REQ_DISCONNECT, NULL, 0);
+	if (err)
+		return err;
+	spin_lock_irq(&dev->lock);
+	dev->link_state = PAWLINK_LINK_IDLE;
+	memset(dev->toy_id, 0, PAWLINK_ID_LEN);
+	spin_unlock_irq(&dev->lock);
+	return 0;
+}
+
+/* Takes dev->lock. */
+static int pawlink_ioc_get_stats(struct pawlink_dev *dev,
+				 struct pawlink_stats __user *arg)
+{
+	struct pawlink_stats stats;
+
+	spin_lock_irq(&dev->lock);
+	stats = dev->stats;
+	spin_unlock_irq(&dev->lock);
+	return copy_to_user(arg, &stats, sizeof(stats)) ? -EFAULT : 0;
+}
+
+/* Takes io_mutex: ioctls are serialised against each other and unplug. */
+static long pawlink_ioctl(struct file *file, unsigned int cmd,
+			  unsigned long arg)
+{
+	struct pawlink_dev *dev = file->private_data;
+	void __user *argp = (void __user *)arg;
+	long ret;
+
+	switch (cmd) {
+	case PAWLINK_IOC_GET_INFO:
+	case PAWLINK_IOC_SCAN:
+	case PAWLINK_IOC_CONNECT:
+	case PAWLINK_IOC_DISCONNECT:
+	case PAWLINK_IOC_GET_STATS:
+	case PAWLINK_IOC_SET_KEYS:
+		break;
+	default:
+		return -ENOTTY;
+	}
+
+	if (mutex_lock_interruptible(&dev->io_mutex))
+		return -ERESTARTSYS;
+	if (dev->disconnected) {
+		ret = -ENODEV;
+		goto unlock;
+	}
+
+	switch (cmd) {
+	case PAWLINK_IOC_GET_INFO:
+		ret = pawlink_ioc_get_info(dev, argp);
+		break;
+	case PAWLINK_IOC_SCAN:
+		ret = pawlink_ioc_scan(dev, argp);
+		break;
+	case PAWLINK_IOC_CONNECT:
+		ret = pawlink_ioc_connect(dev, argp);
+		break;
+	case PAWLINK_IOC_DISCONNECT:
+		ret = pawlink_ioc_disconnect(dev, arg);
+		break;
+	case PAWLINK_IOC_GET_STATS:
+		ret = pawlink_ioc_get_stats(dev, argp);
+		break;
+	default: /* PAWLINK_IOC_SET_KEYS, the only one left */
+		ret = pawlink_keys_install(dev, argp);
+		break;
+	}
+unlock:
+	mutex_unlock(&dev->io_mutex);
+	return ret;
+}
+
+static const struct file_operations pawlink_fops = {
+	.owner = THIS_MODULE,
+	.open = pawlink_open,
+	.release = pawlink_release,
+	.read = pawlink_read,
+	.write = pawlink_write,
+	.poll = pawlink_poll,
+	.unlocked_ioctl = pawlink_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+};
+
+struct usb_class_driver pawlink_class = {
+	.name = "pawlink%d",
+	.fops = &pawlink_fops,
+	.minor_base = PAWLINK_MINOR_BASE,
+};

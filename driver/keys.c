@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pawlink.ko: session key install and erase.
+ *
+ * The handshake runs in userspace (libpawlink); its result comes in through
+ * PAWLINK_IOC_SET_KEYS, checked the way do_tls_setsockopt_conf() checks a
+ * kTLS crypto_info: exact size (the ioctl number encodes it), version,
+ * flags and reserved fields, no second install except a rekey to a higher
+ * epoch.  Every copy of a key is zeroed when it is dropped.
+ */
+
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include "pawlink.h"
+
+/* Takes dev->lock. */
+bool pawlink_keyed(struct pawlink_dev *dev)
+{
+	unsigned long flags;
+	bool keyed;
+
+	spin_lock_irqsave(&dev->lock, flags);
+	keyed = dev->keys;
+	spin_unlock_irqrestore(&dev->lock, flags);
+	return keyed;
+}
+
+static int pawlink_keys_check(const struct pawlink_key_install *req)
+{
+	if (req->version != PAWLINK_KEYS_VERSION)
+		return -EINVAL;
+	if (req->flags & ~PAWLINK_KEYS_REKEY)
+		return -EINVAL;
+	if (req->reserved)
+		return -EINVAL;
+	/* Epoch 0 means plaintext; every installed key is above it. */
+	if (req->epoch == 0)
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * PAWLINK_IOC_SET_KEYS.  Returns -EINVAL for a malformed request or a rekey
+ * that does not raise the epoch, -EBUSY for a second install without
+ * PAWLINK_KEYS_REKEY.
+ * Caller holds io_mutex (one install at a time) and has seen !disconnected,
+ * so disconnect()'s erase cannot be overtaken.  Takes dev->lock.
+ */
+int pawlink_keys_install(struct pawlink_dev *dev,
+			 const struct pawlink_key_install __user *arg)
+{
+	struct pawlink_key_install *req;
+	struct pawlink_keys *keys, *old;
+	unsigned long flags;
+	int err;
+
+	lockdep_assert_held(&dev->io_mutex);
+
+	req = memdup_user(arg, sizeof(*req));
+	if (IS_ERR(req))
+		return PTR_ERR(req);
+	err = pawlink_keys_check(req);
+	if (err)
+		goto erase_req;
+
+	keys = kzalloc(sizeof(*keys), GFP_KERNEL);
+	if (!keys) {
+		err = -ENOMEM;
+		goto erase_req;
+	}
+	keys->epoch = req->epoch;
+	memcpy(keys->h2t_ctrl, req->h2t_ctrl, PAWLINK_KEY_LEN);
+	memcpy(keys->t2h_ctrl, req->t2h_ctrl, PAWLINK_KEY_LEN);
+	memcpy(keys->h2t_audio, req->h2t_audio, PAWLINK_KEY_LEN);
+	memcpy(keys->t2h_audio, req->t2h_audio, PAWLINK_KEY_LEN);
+
+	spin_lock_irqsave(&dev->lock, flags);
+	old = dev->keys;
+	if (old && !(req->flags & PAWLINK_KEYS_REKEY))
+		err = -EBUSY;
+	else if (!old && (req->flags & PAWLINK_KEYS_REKEY))
+		err = -EINVAL;
+	else if (old && req->epoch <= old->epoch)
+		err = -EINVAL;
+	if (err) {
+		spin_unlock_irqrestore(&dev->lock, flags);
+		kfree_sensitive(keys);
+		goto erase_req;
+	}
+	dev->keys = keys;
+	spin_unlock_irqrestore(&dev->lock, flags);
+	kfree_sensitive(old);
+
+erase_req:
+	kfree_sensitive(req);
+	return err;
+}
+
+/*
+ * Drops the session keys, if any, and zeroes them.  Used by disconnect()
+ * and PAWLINK_IOC_DISCONNECT.  Takes dev->lock.
+ */
+void pawlink_keys_erase(struct pawlink_dev *dev)
+{
+	struct pawlink_keys *old;
+	unsigned long flags;
+
+	spin_lock_irqsave(&dev->lock, flags);
+	old = dev->keys;
+	dev->keys = NULL;
+	spin_unlock_irqrestore(&dev->lock, flags);
+	kfree_sensitive(old);
+}

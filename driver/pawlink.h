@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * pawlink.ko internals: the per-dongle state shared by usb.c, cdev.c,
+ * pcm.c, sysfs.c and keys.c.  Documentation/driver.rst describes the
+ * lifecycle and the locking rules summarised here.
+ */
+#ifndef _PAWLINK_DRIVER_H
+#define _PAWLINK_DRIVER_H
+
+#include <linux/atomic.h>
+#include <linux/kref.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/usb.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+
+#include <pawlink.h>
+
+/* Frames the rx queue of /dev/pawlinkN holds before it drops. */
+#define PAWLINK_RX_QUEUE_LEN	64
+/* Receive URBs kept queued on each IN endpoint. */
+#define PAWLINK_RX_URBS		4
+/* Write URBs in flight per dongle before write() blocks. */
+#define PAWLINK_TX_INFLIGHT	8
+/* First minor when the kernel has no CONFIG_USB_DYNAMIC_MINORS. */
+#define PAWLINK_MINOR_BASE	240
+/* Every vendor request on EP0 gives up after this long. */
+#define PAWLINK_EP0_TIMEOUT_MS	1000
+
+/* The two IN endpoints, each with its own set of receive URBs. */
+enum pawlink_rx_index {
+	PAWLINK_RX_CTRL,
+	PAWLINK_RX_AUDIO,
+	PAWLINK_NUM_RX_EPS,
+};
+
+/* One plaintext frame waiting for read(). */
+struct pawlink_frame {
+	u16 len;
+	u8 data[PAWLINK_FRAME_MAX];
+};
+
+/*
+ * Session keys installed by PAWLINK_IOC_SET_KEYS.  Only ever freed with
+ * kfree_sensitive(), so no key byte outlives its use.
+ */
+struct pawlink_keys {
+	u32 epoch;
+	u8 h2t_ctrl[PAWLINK_KEY_LEN];
+	u8 t2h_ctrl[PAWLINK_KEY_LEN];
+	u8 h2t_audio[PAWLINK_KEY_LEN];
+	u8 t2h_audio[PAWLINK_KEY_LEN];
+};
+
+struct pawlink_dev;
+
+/* Receive side of one IN endpoint. */
+struct pawlink_rx_ep {
+	struct pawlink_dev *dev;
+	unsigned int ep;		/* PAWLINK_EP_CTRL_IN or _AUDIO_IN */
+	unsigned int pipe;
+	struct urb *urbs[PAWLINK_RX_URBS];
+	struct usb_anchor parked;	/* halted URBs waiting for halt_work */
+};
+
+/*
+ * One bound dongle.
+ *
+ * Lifetime: @kref.  probe() holds one reference until disconnect(), every
+ * open file holds one, and the ALSA card holds one until it is freed.
+ *
+ * Locking:
+ * - @io_mutex serialises everything that talks to the USB device (EP0
+ *   requests, URB submission from process context) against disconnect().
+ *   @disconnected is written only under @io_mutex; holders of @io_mutex
+ *   read it plainly, everyone else (wait conditions, poll, completions)
+ *   with READ_ONCE() and then re-checks under @io_mutex before touching the
+ *   device.
+ * - @read_mutex makes one reader at a time own the head of the rx queue,
+ *   so it can copy_to_user() the head frame without holding @lock.
+ * - @lock (irqsave: taken from URB completions) protects the rx queue,
+ *   the link state, @keys, @tx_error and @stats.
+ * - Lock order: @read_mutex or @io_mutex, then @lock.  Never sleep under
+ *   @lock.
+ */
+struct pawlink_dev {
+	struct kref kref;
+	struct usb_device *udev;
+	struct usb_interface *intf;
+	unsigned int pipes[PAWLINK_NUM_EPS];	/* by PAWLINK_EP_* position */
+
+	/* From GET_INFO at probe; constant afterwards. */
+	u16 proto_version;
+	u16 fw_version;
+	u16 max_record;
+	u8 dongle_id[PAWLINK_ID_LEN];
+
+	struct mutex io_mutex;			/* see Locking above */
+	bool disconnected;
+	struct mutex read_mutex;		/* see Locking above */
+
+	spinlock_t lock;			/* see Locking above */
+	struct pawlink_frame *rx_queue;		/* PAWLINK_RX_QUEUE_LEN slots */
+	unsigned int rx_head;
+	unsigned int rx_count;
+	u8 link_state;				/* PAWLINK_LINK_* */
+	u8 toy_id[PAWLINK_ID_LEN];
+	struct pawlink_keys *keys;		/* NULL until SET_KEYS */
+	int tx_error;				/* reported by the next write */
+	struct pawlink_stats stats;
+
+	wait_queue_head_t rx_wait;		/* frames queued, or unplug */
+	wait_queue_head_t tx_wait;		/* a write slot freed, or unplug */
+	atomic_t tx_inflight;
+
+	struct usb_anchor rx_anchor;		/* receive URBs in flight */
+	struct usb_anchor tx_anchor;		/* write URBs in flight */
+	struct pawlink_rx_ep rx_eps[PAWLINK_NUM_RX_EPS];
+	unsigned long halted;			/* bit per PAWLINK_EP_*, atomic ops */
+	struct work_struct halt_work;
+
+	struct snd_card *card;
+	unsigned int card_slot;
+};
+
+/* Adds one to @counter, a field of @dev->stats.  Takes @dev->lock. */
+static inline void pawlink_count(struct pawlink_dev *dev, u64 *counter)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&dev->lock, flags);
+	(*counter)++;
+	spin_unlock_irqrestore(&dev->lock, flags);
+}
+
+/* usb.c */
+void pawlink_get(struct pawlink_dev *dev);
+void pawlink_put(struct pawlink_dev *dev);
+int pawlink_ep0_in(struct pawlink_dev *dev, u8 request, void *buf, u16 len);
+int pawlink_ep0_out(struct pawlink_dev *dev, u8 request,
+		    const void *buf, u16 len);
+int pawlink_tx_record(struct pawlink_dev *dev, u8 channel, void *record,
+		      size_t body_len);
+void pawlink_tx_slot_put(struct pawlink_dev *dev);
+extern struct usb_driver pawlink_driver;
+
+/* cdev.c */
+extern struct usb_class_driver pawlink_class;
+
+/* keys.c */
+bool pawlink_keyed(struct pawlink_dev *dev);
+int pawlink_keys_install(struct pawlink_dev *dev,
+			 const struct pawlink_key_install __user *arg);
+void pawlink_keys_erase(struct pawlink_dev *dev);
+
+/* pcm.c */
+int pawlink_card_create(struct pawlink_dev *dev);
+void pawlink_card_disconnect(struct pawlink_dev *dev);
+void pawlink_card_release(struct pawlink_dev *dev);
+
+/* sysfs.c */
+extern const struct attribute_group *pawlink_groups[];
+
+#endif /* _PAWLINK_DRIVER_H */

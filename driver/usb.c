@@ -1,0 +1,652 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pawlink.ko: USB lifecycle and record transport.
+ *
+ * probe() checks the interface, asks the dongle for GET_INFO, and brings
+ * up the receive URBs, the ALSA card and /dev/pawlinkN.  Every bulk transfer
+ * carries one record (include/uapi/pawlink.h); this file frames and checks
+ * them and hands each valid one to its channel.  disconnect() makes every
+ * file operation fail with -ENODEV, wakes every sleeper and stops all I/O;
+ * the memory lives on until the last open file and the sound card let go.
+ * Documentation/driver.rst tells the whole story.
+ */
+
+#include <linux/bitops.h>
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/usb.h>
+
+#include "pawlink.h"
+
+static const struct usb_device_id pawlink_ids[] = {
+	{ USB_DEVICE_AND_INTERFACE_INFO(PAWLINK_USB_VID, PAWLINK_USB_PID,
+					PAWLINK_USB_CLASS,
+					PAWLINK_USB_SUBCLASS,
+					PAWLINK_USB_PROTOCOL) },
+	{ }
+};
+MODULE_DEVICE_TABLE(usb, pawlink_ids);
+
+static void pawlink_delete(struct kref *kref)
+{
+	struct pawlink_dev *dev = container_of(kref, struct pawlink_dev, kref);
+	unsigned int i, j;
+
+	for (i = 0; i < PAWLINK_NUM_RX_EPS; i++) {
+		struct pawlink_rx_ep *rx = &dev->rx_eps[i];
+
+		usb_scuttle_anchored_urbs(&rx->parked);
+		for (j = 0; j < PAWLINK_RX_URBS; j++)
+			usb_free_urb(rx->urbs[j]);
+	}
+	kvfree(dev->rx_queue);
+	usb_put_intf(dev->intf);
+	usb_put_dev(dev->udev);
+	kfree(dev);
+}
+
+void pawlink_get(struct pawlink_dev *dev)
+{
+	kref_get(&dev->kref);
+}
+
+/* Drops one reference; @dev must not be touched afterwards. */
+void pawlink_put(struct pawlink_dev *dev)
+{
+	kref_put(&dev->kref, pawlink_delete);
+}
+
+/*
+ * Vendor IN request on EP0.  @buf must be kmalloc()ed (it is DMAed).
+ * Returns the length of the data stage or a negative errno.
+ * Caller holds io_mutex and has seen !disconnected, or is probe().
+ */
+int pawlink_ep0_in(struct pawlink_dev *dev, u8 request, void *buf, u16 len)
+{
+	return usb_control_msg(dev->udev, usb_rcvctrlpipe(dev->udev, 0),
+			       request,
+			       USB_DIR_IN | USB_TYPE_VENDOR | USB_RECIP_INTERFACE,
+			       0, dev->intf->cur_altsetting->desc.bInterfaceNumber,
+			       buf, len, PAWLINK_EP0_TIMEOUT_MS);
+}
+
+/*
+ * Vendor OUT request on EP0 with @len bytes of data stage (may be 0).
+ * Returns 0 or a negative errno.
+ * Caller holds io_mutex and has seen !disconnected.
+ */
+int pawlink_ep0_out(struct pawlink_dev *dev, u8 request,
+		    const void *buf, u16 len)
+{
+	return usb_control_msg_send(dev->udev, 0, request,
+				    USB_DIR_OUT | USB_TYPE_VENDOR |
+				    USB_RECIP_INTERFACE,
+				    0,
+				    dev->intf->cur_altsetting->desc.bInterfaceNumber,
+				    buf, len, PAWLINK_EP0_TIMEOUT_MS, GFP_KERNEL);
+}
+
+/* Called from completions; halt_work clears the halt in process context. */
+static void pawlink_halted(struct pawlink_dev *dev, unsigned int ep)
+{
+	set_bit(ep, &dev->halted);
+	schedule_work(&dev->halt_work);
+}
+
+/* ---- receive ---------------------------------------------------------- */
+
+/* Anchors and submits one receive URB; returns the submit result. */
+static int pawlink_rx_submit(struct pawlink_dev *dev, struct urb *urb,
+			     gfp_t gfp)
+{
+	int err;
+
+	usb_anchor_urb(urb, &dev->rx_anchor);
+	err = usb_submit_urb(urb, gfp);
+	if (err)
+		usb_unanchor_urb(urb);
+	return err;
+}
+
+/* Which channels may arrive on which IN endpoint. */
+static bool pawlink_channel_allowed(unsigned int ep, u8 channel)
+{
+	if (ep == PAWLINK_EP_AUDIO_IN)
+		return channel == PAWLINK_CH_AUDIO;
+	return channel == PAWLINK_CH_PLAIN || channel == PAWLINK_CH_CTRL ||
+	       channel == PAWLINK_CH_EVENT;
+}
+
+/* A plaintext control frame: queue it for read().  Caller holds lock. */
+static void pawlink_rx_plain(struct pawlink_dev *dev, const u8 *body,
+			     size_t len)
+{
+	struct pawlink_frame *frame;
+
+	/* Keyed sessions carry no plaintext, in either direction. */
+	if (dev->keys) {
+		dev->stats.rx_dropped_plaintext++;
+		return;
+	}
+	if (dev->rx_count == PAWLINK_RX_QUEUE_LEN) {
+		dev->stats.rx_dropped_queue_full++;
+		return;
+	}
+	frame = &dev->rx_queue[(dev->rx_head + dev->rx_count) %
+			       PAWLINK_RX_QUEUE_LEN];
+	frame->len = len;
+	memcpy(frame->data, body, len);
+	dev->rx_count++;
+	dev->stats.rx_records++;
+	wake_up_interruptible(&dev->rx_wait);
+}
+
+/*
+ * A dongle event: update what the host shows about the link.  The dongle
+ * is untrusted, so this never changes what the driver accepts.
+ * Caller holds lock.
+ */
+static void pawlink_rx_event(struct pawlink_dev *dev, const u8 *body,
+			     size_t len)
+{
+	const struct pawlink_event *event = (const void *)body;
+
+	if (len != sizeof(*event) || event->type != PAWLINK_EVENT_LINK ||
+	    event->link.state > PAWLINK_LINK_LOST) {
+		dev->stats.rx_dropped_malformed++;
+		return;
+	}
+	dev->link_state = event->link.state;
+	if (event->link.state == PAWLINK_LINK_CONNECTED)
+		memcpy(dev->toy_id, event->link.toy_id, PAWLINK_ID_LEN);
+	else
+		memset(dev->toy_id, 0, PAWLINK_ID_LEN);
+	dev->stats.rx_records++;
+}
+
+/*
+ * A record on a sealed channel (PAWLINK_CH_CTRL or PAWLINK_CH_AUDIO).
+ * Only the record layer may open one, with the keys of the session; this
+ * driver has no opener yet, so no sealed record is authentic to it and
+ * each is dropped as such.  Caller holds lock.
+ */
+static void pawlink_rx_sealed(struct pawlink_dev *dev)
+{
+	dev->stats.rx_dropped_auth++;
+}
+
+/* Checks the framing of one received record and dispatches it by channel. */
+static void pawlink_rx_record(struct pawlink_rx_ep *rx, const u8 *buf,
+			      size_t actual)
+{
+	const struct pawlink_rec_hdr *hdr = (const void *)buf;
+	struct pawlink_dev *dev = rx->dev;
+	const u8 *body = buf + PAWLINK_REC_HDR_LEN;
+	size_t len = actual - PAWLINK_REC_HDR_LEN;
+	unsigned long flags;
+
+	spin_lock_irqsave(&dev->lock, flags);
+	if (actual < PAWLINK_REC_HDR_LEN ||
+	    hdr->version != PAWLINK_REC_VERSION ||
+	    le16_to_cpu(hdr->len) != len ||
+	    !pawlink_channel_allowed(rx->ep, hdr->channel)) {
+		dev->stats.rx_dropped_malformed++;
+		goto unlock;
+	}
+
+	switch (hdr->channel) {
+	case PAWLINK_CH_PLAIN:
+		if (len > PAWLINK_FRAME_MAX)
+			dev->stats.rx_dropped_malformed++;
+		else
+			pawlink_rx_plain(dev, body, len);
+		break;
+	case PAWLINK_CH_EVENT:
+		pawlink_rx_event(dev, body, len);
+		break;
+	default:
+		pawlink_rx_sealed(dev);
+		break;
+	}
+unlock:
+	spin_unlock_irqrestore(&dev->lock, flags);
+}
+
+static void pawlink_rx_complete(struct urb *urb)
+{
+	struct pawlink_rx_ep *rx = urb->context;
+	struct pawlink_dev *dev = rx->dev;
+	int err;
+
+	switch (urb->status) {
+	case 0:
+		pawlink_rx_record(rx, urb->transfer_buffer, urb->actual_length);
+		break;
+	case -EOVERFLOW:
+		/* The dongle sent more than PAWLINK_RECORD_MAX (babble). */
+		pawlink_count(dev, &dev->stats.rx_dropped_overflow);
+		break;
+	case -EPIPE:
+		usb_anchor_urb(urb, &rx->parked);
+		pawlink_halted(dev, rx->ep);
+		return;
+	case -ENOENT:
+	case -ECONNRESET:
+	case -ESHUTDOWN:
+	case -EPROTO:
+		/* Killed or unplugged; EPROTO is how some HCDs say unplug. */
+		return;
+	default:
+		dev_warn_ratelimited(&dev->intf->dev,
+				     "receive on endpoint %u failed: %d\n",
+				     rx->ep, urb->status);
+		break;
+	}
+
+	if (READ_ONCE(dev->disconnected))
+		return;
+	err = pawlink_rx_submit(dev, urb, GFP_ATOMIC);
+	/* -EPERM: usb_kill_urb() is stopping this URB right now. */
+	if (err && err != -EPERM && err != -ENODEV)
+		dev_warn_ratelimited(&dev->intf->dev,
+				     "resubmit on endpoint %u failed: %d\n",
+				     rx->ep, err);
+}
+
+/* Allocates the receive URBs and their record-sized buffers. */
+static int pawlink_rx_alloc(struct pawlink_dev *dev)
+{
+	static const unsigned int in_eps[PAWLINK_NUM_RX_EPS] = {
+		[PAWLINK_RX_CTRL] = PAWLINK_EP_CTRL_IN,
+		[PAWLINK_RX_AUDIO] = PAWLINK_EP_AUDIO_IN,
+	};
+	unsigned int i, j;
+
+	for (i = 0; i < PAWLINK_NUM_RX_EPS; i++) {
+		struct pawlink_rx_ep *rx = &dev->rx_eps[i];
+
+		rx->dev = dev;
+		rx->ep = in_eps[i];
+		rx->pipe = dev->pipes[rx->ep];
+		init_usb_anchor(&rx->parked);
+		for (j = 0; j < PAWLINK_RX_URBS; j++) {
+			struct urb *urb = usb_alloc_urb(0, GFP_KERNEL);
+			void *buf;
+
+			if (!urb)
+				return -ENOMEM;
+			rx->urbs[j] = urb;
+			buf = kmalloc(PAWLINK_RECORD_MAX, GFP_KERNEL);
+			if (!buf)
+				return -ENOMEM;
+			usb_fill_bulk_urb(urb, dev->udev, rx->pipe, buf,
+					  PAWLINK_RECORD_MAX,
+					  pawlink_rx_complete, rx);
+			urb->transfer_flags |= URB_FREE_BUFFER;
+		}
+	}
+	return 0;
+}
+
+/* Submits every receive URB; on failure kills the ones already queued. */
+static int pawlink_rx_start(struct pawlink_dev *dev)
+{
+	unsigned int i, j;
+	int err;
+
+	for (i = 0; i < PAWLINK_NUM_RX_EPS; i++) {
+		for (j = 0; j < PAWLINK_RX_URBS; j++) {
+			err = pawlink_rx_submit(dev, dev->rx_eps[i].urbs[j],
+						GFP_KERNEL);
+			if (err) {
+				dev_err(&dev->intf->dev,
+					"cannot start receiving: %d\n", err);
+				usb_kill_anchored_urbs(&dev->rx_anchor);
+				return err;
+			}
+		}
+	}
+	return 0;
+}
+
+/*
+ * Clears the halts that completions reported and restarts the receive URBs
+ * parked on them.  Takes io_mutex, so it never races disconnect().
+ */
+static void pawlink_halt_work(struct work_struct *work)
+{
+	struct pawlink_dev *dev = container_of(work, struct pawlink_dev,
+					       halt_work);
+	unsigned int ep, i;
+	struct urb *urb;
+	int err;
+
+	mutex_lock(&dev->io_mutex);
+	if (dev->disconnected)
+		goto unlock;
+	for (ep = 0; ep < PAWLINK_NUM_EPS; ep++) {
+		if (!test_and_clear_bit(ep, &dev->halted))
+			continue;
+		err = usb_clear_halt(dev->udev, dev->pipes[ep]);
+		if (err) {
+			dev_err(&dev->intf->dev,
+				"cannot clear halt on endpoint %u: %d\n",
+				ep, err);
+			continue;
+		}
+		pawlink_count(dev, &dev->stats.stalls);
+		for (i = 0; i < PAWLINK_NUM_RX_EPS; i++) {
+			struct pawlink_rx_ep *rx = &dev->rx_eps[i];
+
+			if (rx->ep != ep)
+				continue;
+			while ((urb = usb_get_from_anchor(&rx->parked))) {
+				err = pawlink_rx_submit(dev, urb, GFP_KERNEL);
+				if (err)
+					dev_err(&dev->intf->dev,
+						"cannot restart endpoint %u: %d\n",
+						ep, err);
+				usb_put_urb(urb);
+			}
+		}
+	}
+unlock:
+	mutex_unlock(&dev->io_mutex);
+}
+
+/* ---- transmit --------------------------------------------------------- */
+
+/* Gives back one of the PAWLINK_TX_INFLIGHT write slots. */
+void pawlink_tx_slot_put(struct pawlink_dev *dev)
+{
+	atomic_dec(&dev->tx_inflight);
+	wake_up_interruptible(&dev->tx_wait);
+}
+
+static void pawlink_tx_complete(struct urb *urb)
+{
+	struct pawlink_dev *dev = urb->context;
+	unsigned long flags;
+
+	switch (urb->status) {
+	case 0:
+		pawlink_count(dev, &dev->stats.tx_records);
+		break;
+	case -ENOENT:
+	case -ECONNRESET:
+	case -ESHUTDOWN:
+	case -EPROTO:
+		/* Killed or unplugged: every later call says -ENODEV. */
+		break;
+	case -EPIPE:
+		spin_lock_irqsave(&dev->lock, flags);
+		dev->tx_error = -EPIPE;
+		spin_unlock_irqrestore(&dev->lock, flags);
+		pawlink_halted(dev, PAWLINK_EP_CTRL_OUT);
+		break;
+	default:
+		dev_warn_ratelimited(&dev->intf->dev,
+				     "write failed: %d\n", urb->status);
+		spin_lock_irqsave(&dev->lock, flags);
+		dev->tx_error = -EIO;
+		spin_unlock_irqrestore(&dev->lock, flags);
+		break;
+	}
+	pawlink_tx_slot_put(dev);
+}
+
+/*
+ * Sends one record on the control OUT endpoint.  @record is a kmalloc()ed
+ * buffer of PAWLINK_REC_HDR_LEN + @body_len bytes whose body is filled in;
+ * this fills the header.  It consumes @record and the write slot the
+ * caller reserved, whatever it returns.
+ * Caller holds io_mutex and has seen !disconnected.
+ */
+int pawlink_tx_record(struct pawlink_dev *dev, u8 channel, void *record,
+		      size_t body_len)
+{
+	struct pawlink_rec_hdr *hdr = record;
+	struct urb *urb;
+	int err;
+
+	lockdep_assert_held(&dev->io_mutex);
+
+	hdr->version = PAWLINK_REC_VERSION;
+	hdr->channel = channel;
+	hdr->len = cpu_to_le16(body_len);
+	hdr->epoch = 0;
+	hdr->counter = 0;
+
+	urb = usb_alloc_urb(0, GFP_KERNEL);
+	if (!urb) {
+		kfree(record);
+		pawlink_tx_slot_put(dev);
+		return -ENOMEM;
+	}
+	usb_fill_bulk_urb(urb, dev->udev, dev->pipes[PAWLINK_EP_CTRL_OUT],
+			  record, PAWLINK_REC_HDR_LEN + body_len,
+			  pawlink_tx_complete, dev);
+	/* A record that fills whole packets still ends with a short one. */
+	urb->transfer_flags |= URB_ZERO_PACKET | URB_FREE_BUFFER;
+
+	usb_anchor_urb(urb, &dev->tx_anchor);
+	err = usb_submit_urb(urb, GFP_KERNEL);
+	if (err) {
+		usb_unanchor_urb(urb);
+		pawlink_tx_slot_put(dev);
+	}
+	/* The anchor and the HCD hold their own references until completion. */
+	usb_free_urb(urb);
+	return err;
+}
+
+/* ---- probe and disconnect --------------------------------------------- */
+
+/*
+ * The interface must have exactly PAWLINK_NUM_EPS bulk endpoints in the
+ * order of PAWLINK_EP_*, each with a usable wMaxPacketSize.
+ */
+static int pawlink_find_endpoints(struct usb_interface *intf,
+				  unsigned int *pipes)
+{
+	static const bool is_in[PAWLINK_NUM_EPS] = {
+		[PAWLINK_EP_CTRL_OUT] = false,
+		[PAWLINK_EP_CTRL_IN] = true,
+		[PAWLINK_EP_AUDIO_OUT] = false,
+		[PAWLINK_EP_AUDIO_IN] = true,
+	};
+	struct usb_host_interface *alt = intf->cur_altsetting;
+	struct usb_device *udev = interface_to_usbdev(intf);
+	unsigned int i;
+
+	if (alt->desc.bNumEndpoints != PAWLINK_NUM_EPS) {
+		dev_err(&intf->dev, "refused: %u endpoints, expected %u\n",
+			alt->desc.bNumEndpoints, PAWLINK_NUM_EPS);
+		return -ENODEV;
+	}
+	for (i = 0; i < PAWLINK_NUM_EPS; i++) {
+		const struct usb_endpoint_descriptor *epd =
+			&alt->endpoint[i].desc;
+
+		if (!usb_endpoint_xfer_bulk(epd)) {
+			dev_err(&intf->dev,
+				"refused: endpoint %u (number %d) is not bulk\n",
+				i, usb_endpoint_num(epd));
+			return -ENODEV;
+		}
+		if (usb_endpoint_dir_in(epd) != is_in[i]) {
+			dev_err(&intf->dev,
+				"refused: endpoint %u (number %d) should be %s\n",
+				i, usb_endpoint_num(epd), is_in[i] ? "IN" : "OUT");
+			return -ENODEV;
+		}
+		if (!usb_endpoint_maxp(epd)) {
+			dev_err(&intf->dev,
+				"refused: endpoint %u (number %d) has wMaxPacketSize 0\n",
+				i, usb_endpoint_num(epd));
+			return -ENODEV;
+		}
+		pipes[i] = is_in[i] ?
+			usb_rcvbulkpipe(udev, usb_endpoint_num(epd)) :
+			usb_sndbulkpipe(udev, usb_endpoint_num(epd));
+	}
+	return 0;
+}
+
+/* Asks the dongle who it is and checks that it speaks our protocol. */
+static int pawlink_get_info(struct pawlink_dev *dev)
+{
+	struct pawlink_dongle_info *info;
+	int ret;
+
+	info = kmalloc(sizeof(*info), GFP_KERNEL);
+	if (!info)
+		return -ENOMEM;
+
+	ret = pawlink_ep0_in(dev, PAWLINK_REQ_GET_INFO, info, sizeof(*info));
+	if (ret < 0) {
+		dev_err(&dev->intf->dev, "refused: GET_INFO failed: %d\n", ret);
+		ret = -ENODEV;
+		goto free_info;
+	}
+	if (ret != sizeof(*info)) {
+		dev_err(&dev->intf->dev,
+			"refused: GET_INFO gave %d bytes, expected %zu\n",
+			ret, sizeof(*info));
+		ret = -ENODEV;
+		goto free_info;
+	}
+	dev->proto_version = le16_to_cpu(info->proto_version);
+	if (dev->proto_version != PAWLINK_USB_PROTOCOL) {
+		dev_err(&dev->intf->dev,
+			"refused: protocol version %u, expected %u\n",
+			dev->proto_version, PAWLINK_USB_PROTOCOL);
+		ret = -ENODEV;
+		goto free_info;
+	}
+	dev->fw_version = le16_to_cpu(info->fw_version);
+	dev->max_record = le16_to_cpu(info->max_record);
+	memcpy(dev->dongle_id, info->dongle_id, PAWLINK_ID_LEN);
+	ret = 0;
+free_info:
+	kfree(info);
+	return ret;
+}
+
+static int pawlink_probe(struct usb_interface *intf,
+			 const struct usb_device_id *id)
+{
+	unsigned int pipes[PAWLINK_NUM_EPS];
+	struct pawlink_dev *dev;
+	int err;
+
+	err = pawlink_find_endpoints(intf, pipes);
+	if (err)
+		return err;
+
+	dev = kzalloc(sizeof(*dev), GFP_KERNEL);
+	if (!dev)
+		return -ENOMEM;
+	kref_init(&dev->kref);
+	mutex_init(&dev->io_mutex);
+	mutex_init(&dev->read_mutex);
+	spin_lock_init(&dev->lock);
+	init_waitqueue_head(&dev->rx_wait);
+	init_waitqueue_head(&dev->tx_wait);
+	init_usb_anchor(&dev->rx_anchor);
+	init_usb_anchor(&dev->tx_anchor);
+	INIT_WORK(&dev->halt_work, pawlink_halt_work);
+	dev->udev = usb_get_dev(interface_to_usbdev(intf));
+	dev->intf = usb_get_intf(intf);
+	memcpy(dev->pipes, pipes, sizeof(pipes));
+	dev->link_state = PAWLINK_LINK_IDLE;
+
+	dev->rx_queue = kvcalloc(PAWLINK_RX_QUEUE_LEN, sizeof(*dev->rx_queue),
+				 GFP_KERNEL);
+	if (!dev->rx_queue) {
+		err = -ENOMEM;
+		goto err_put_dev;
+	}
+	err = pawlink_get_info(dev);
+	if (err)
+		goto err_put_dev;
+	err = pawlink_rx_alloc(dev);
+	if (err)
+		goto err_put_dev;
+
+	usb_set_intfdata(intf, dev);
+
+	err = pawlink_card_create(dev);
+	if (err)
+		goto err_put_dev;
+	err = pawlink_rx_start(dev);
+	if (err)
+		goto err_free_card;
+	err = usb_register_dev(intf, &pawlink_class);
+	if (err) {
+		dev_err(&intf->dev, "cannot get a minor: %d\n", err);
+		goto err_stop_rx;
+	}
+
+	dev_info(&intf->dev,
+		 "%s: dongle %*phN, firmware %u.%u, max record %u\n",
+		 dev_name(intf->usb_dev), PAWLINK_ID_LEN, dev->dongle_id,
+		 dev->fw_version >> 8, dev->fw_version & 0xff,
+		 dev->max_record);
+	return 0;
+
+err_stop_rx:
+	usb_kill_anchored_urbs(&dev->rx_anchor);
+	cancel_work_sync(&dev->halt_work);
+err_free_card:
+	pawlink_card_release(dev);
+err_put_dev:
+	usb_set_intfdata(intf, NULL);
+	pawlink_put(dev);
+	return err;
+}
+
+/*
+ * Order matters: no new opens, then the flag every file op checks, then
+ * wake the sleepers, then the sound card (ua101's order), then stop the
+ * URBs and the halt work, then erase the keys.  Open files and the card
+ * keep the memory alive until they are closed.
+ */
+static void pawlink_disconnect(struct usb_interface *intf)
+{
+	struct pawlink_dev *dev = usb_get_intfdata(intf);
+
+	usb_deregister_dev(intf, &pawlink_class);
+
+	mutex_lock(&dev->io_mutex);
+	WRITE_ONCE(dev->disconnected, true);
+	mutex_unlock(&dev->io_mutex);
+	wake_up_interruptible_all(&dev->rx_wait);
+	wake_up_interruptible_all(&dev->tx_wait);
+
+	pawlink_card_disconnect(dev);
+	usb_kill_anchored_urbs(&dev->rx_anchor);
+	usb_kill_anchored_urbs(&dev->tx_anchor);
+	cancel_work_sync(&dev->halt_work);
+	pawlink_keys_erase(dev);
+	pawlink_card_release(dev);
+
+	dev_info(&intf->dev, "dongle %*phN unplugged\n",
+		 PAWLINK_ID_LEN, dev->dongle_id);
+	pawlink_put(dev);
+}
+
+struct usb_driver pawlink_driver = {
+	.name = "pawlink",
+	.probe = pawlink_probe,
+	.disconnect = pawlink_disconnect,
+	.id_table = pawlink_ids,
+	.dev_groups = pawlink_groups,
+};
+
+module_usb_driver(pawlink_driver);
+
+MODULE_DESCRIPTION("Pawlink toy radio dongle: control device and sound card");
+MODULE_AUTHOR("The pawlink authors");
+MODULE_LICENSE("GPL");
