@@ -161,12 +161,12 @@ struct pawlink_event {
  */
 #define PAWLINK_PAIR_VERSION		1
 
-#define PAWLINK_PAIR_HELLO		0x10
-#define PAWLINK_PAIR_RESPONSE		0x11
-#define PAWLINK_PAIR_CONFIRM		0x12
-#define PAWLINK_PAIR_DONE		0x13
-#define PAWLINK_PAIR_FAIL		0x1e
-#define PAWLINK_PAIR_BUSY		0x1f
+#define PAWLINK_PAIR_MSG_HELLO		0x10
+#define PAWLINK_PAIR_MSG_RESPONSE	0x11
+#define PAWLINK_PAIR_MSG_CONFIRM	0x12
+#define PAWLINK_PAIR_MSG_DONE		0x13
+#define PAWLINK_PAIR_MSG_FAIL		0x1e
+#define PAWLINK_PAIR_MSG_BUSY		0x1f
 
 #define PAWLINK_PAIR_SID_LEN		16	/* random, chosen by the host */
 #define PAWLINK_PAIR_SHARE_LEN		32	/* ristretto255 encoding */
@@ -176,7 +176,7 @@ struct pawlink_event {
 #define PAWLINK_PAIR_SEALED_LEN		(PAWLINK_PAIR_STATIC_LEN + PAWLINK_TAG_LEN)
 
 struct pawlink_pair_hdr {
-	__u8 type;			/* PAWLINK_PAIR_* */
+	__u8 type;			/* PAWLINK_PAIR_MSG_* */
 	__u8 version;			/* PAWLINK_PAIR_VERSION */
 	__u8 reserved[2];		/* zero */
 };
@@ -211,7 +211,7 @@ struct pawlink_pair_done {
 	__u8 mac[PAWLINK_PAIR_MAC_LEN];		/* over both static keys */
 };
 
-/* PAWLINK_PAIR_FAIL and PAWLINK_PAIR_BUSY are a bare header, 4 bytes. */
+/* PAWLINK_PAIR_MSG_FAIL and _BUSY are a bare header, 4 bytes. */
 
 #define PAWLINK_PAIR_HDR_LEN		4
 #define PAWLINK_PAIR_HELLO_LEN		68
