@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Reading the line-based vector files in tests/vectors/ from cmocka tests.
+ * Include after <cmocka.h>.  Tests run from the top of the tree (as
+ * "make check-native" does); PAWLINK_TOP overrides that.
+ */
+#ifndef PAWLINK_TESTVEC_H
+#define PAWLINK_TESTVEC_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+static inline FILE *testvec_open(const char *name)
+{
+	const char *top = getenv("PAWLINK_TOP");
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/tests/vectors/%s", top ? top : ".",
+		 name);
+	f = fopen(path, "r");
+	if (!f)
+		fail_msg("cannot open %s (run from the top of the tree or set "
+			 "PAWLINK_TOP)", path);
+	return f;
+}
+
+/*
+ * Splits @line in place at single spaces into at most @max fields and
+ * returns how many; 0 for a blank line or a "#" comment.
+ */
+static inline size_t testvec_fields(char *line, char **fields, size_t max)
+{
+	size_t n = 0;
+	char *save = NULL;
+	char *tok;
+
+	line[strcspn(line, "\r\n")] = '\0';
+	if (line[0] == '\0' || line[0] == '#')
+		return 0;
+	for (tok = strtok_r(line, " ", &save); tok;
+	     tok = strtok_r(NULL, " ", &save)) {
+		assert_true(n < max);
+		fields[n++] = tok;
+	}
+	return n;
+}
+
+/* Decodes a hex field ("-" is empty) into @out; the test fails on junk. */
+static inline size_t testvec_hex(const char *hex, uint8_t *out, size_t cap)
+{
+	size_t len;
+
+	if (strcmp(hex, "-") == 0)
+		return 0;
+	len = strlen(hex);
+	assert_true(len % 2 == 0 && len / 2 <= cap);
+	assert_int_equal(pawlink_hex_decode(out, len / 2, hex, len), 0);
+	return len / 2;
+}
+
+/* A hex field that must be exactly @len bytes. */
+static inline void testvec_hex_exact(const char *hex, uint8_t *out, size_t len)
+{
+	assert_int_equal(testvec_hex(hex, out, len), len);
+}
+
+/* A hex number field, e.g. an epoch or counter. */
+static inline unsigned long long testvec_num(const char *hex)
+{
+	char *end;
+	unsigned long long v = strtoull(hex, &end, 16);
+
+	assert_true(*hex != '\0' && *end == '\0');
+	return v;
+}
+
+#endif /* PAWLINK_TESTVEC_H */
