@@ -1,0 +1,35 @@
+# SPDX-License-Identifier: GPL-2.0
+# Builds each tests/kernel/tests/*.c into one in-guest kselftest program.
+# Run from the repo top by tests/kernel/run:
+#   make -f tests/kernel/lane/guest-tests.mk OUT=DIR KSELFTEST=DIR
+# KSELFTEST holds kselftest*.h from Debian's linux-source-6.1 (never the
+# repo), included as a system header: the 6.1 harness itself is not
+# -Wextra clean (unused parameters).  Our kselftest_harness.h in lane/include
+# wraps it (adds -t and -l) and is compiled with every warning.
+
+OUT ?= .cache/lane/tests
+KSELFTEST ?= .cache/kselftest
+CC ?= cc
+
+SRCS := $(sort $(wildcard tests/kernel/tests/*.c))
+BINS := $(SRCS:tests/kernel/tests/%.c=$(OUT)/%)
+
+# libpawlink is linked in when it has been built (make userspace), so a test
+# can drive a handshake itself; --as-needed keeps unused libraries out.
+LIBPAWLINK := $(wildcard build/rel/libpawlink.a)
+
+CFLAGS := -std=gnu11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror \
+	-Itests/kernel/lane/include -isystem $(KSELFTEST) -Iinclude/uapi \
+	-Iuserspace/lib -pthread
+LDLIBS := $(LIBPAWLINK) -Wl,--as-needed \
+	$(shell pkg-config --libs libsodium alsa 2>/dev/null) -lpthread -lm
+
+all: $(BINS)
+
+$(OUT)/%: tests/kernel/tests/%.c $(LIBPAWLINK) tests/kernel/lane/guest-tests.mk
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -MMD -MP -MF $@.d -MT $@ -o $@ $< $(LDLIBS)
+
+-include $(BINS:=.d)
+
+.PHONY: all
