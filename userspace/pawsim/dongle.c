@@ -1,0 +1,570 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pawsim dongle: the virtual pawlink USB radio dongle.
+ *
+ * Builds a configfs gadget around one FunctionFS function, writes the
+ * descriptors, binds to a UDC and then serves the host: a thread on ep0
+ * (dongle_ep0.c) and, while the host has the interface enabled, the bulk
+ * relay (dongle_relay.c) to a far side (here the loopback).  The main
+ * thread only waits for a signal and then takes everything down in reverse.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include <pawlink.h>
+
+#include "dongle_descs.h"
+#include "dongle_ep0.h"
+#include "dongle_far.h"
+#include "dongle_fault.h"
+#include "dongle_gadget.h"
+#include "dongle_relay.h"
+#include "dongle_thread.h"
+#include "pawsim.h"
+#include "util.h"
+
+#define DONGLE_DEFAULT_NAME	"pawlink0"
+
+struct dongle_opts {
+	const char *name;
+	const char *udc;		/* NULL: the first free one */
+	uint8_t id[PAWLINK_ID_LEN];
+	bool id_given;
+	enum dongle_fault_mode fault;
+	unsigned long vanish_after;
+	bool vanish_after_given;
+	bool background;
+	const char *pidfile;
+	bool cleanup;
+	bool verbose;
+};
+
+struct dongle {
+	struct dongle_opts opts;
+	struct dongle_gadget gadget;
+	struct dongle_fault fault;
+	struct dongle_relay relay;
+	struct dongle_far *far;
+	struct dongle_ep0 ep0;
+	int ep0_fd;
+	int ep_fd[PAWLINK_NUM_EPS];
+	bool pidfile_ours;		/* remove it on the way out */
+	pthread_t ep0_thread;
+	atomic_bool ep0_failed;
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+"Usage: pawsim dongle [options]\n"
+"\n"
+"Runs a virtual pawlink radio dongle (USB 1209:0001) as a FunctionFS gadget\n"
+"on a UDC such as dummy_hcd's, until SIGTERM or SIGINT.  Needs root.\n"
+"\n"
+"Options:\n"
+"  -n, --name NAME         gadget and functionfs name (default "
+	DONGLE_DEFAULT_NAME ")\n"
+"  -u, --udc UDC           bind to this UDC (default: the first free one\n"
+"                          in /sys/class/udc)\n"
+"  -i, --id HEX            dongle id, 16 hex digits (default: random)\n"
+"  -f, --fault MODE        misbehave on purpose: %s\n"
+"      --vanish-after N    with --fault vanish: vanish on the N-th record\n"
+"                          received (default 1)\n"
+"  -b, --background        go to the background once the gadget is bound\n"
+"                          (needs --pidfile)\n"
+"  -p, --pidfile FILE      write the dongle's pid to FILE (removed on exit)\n"
+"      --cleanup           remove a gadget of this name left behind by a\n"
+"                          dongle that did not clean up, then exit\n"
+"  -v, --verbose           log every record and control request\n"
+"  -h, --help              show this help\n"
+"\n"
+"Documentation/usb-interface.rst describes the interface and each fault.\n"
+"Exit status: 0 success, 1 usage error, 2 runtime error.\n",
+		dongle_fault_names());
+}
+
+/* ---- options ---------------------------------------------------------------- */
+
+static int parse_ulong(const char *s, unsigned long *out)
+{
+	char *end;
+
+	if (!s[0] || s[0] < '0' || s[0] > '9')
+		return -EINVAL;
+	errno = 0;
+	*out = strtoul(s, &end, 10);
+	if (errno || *end)
+		return -EINVAL;
+	return 0;
+}
+
+/* All zeros and all 0xff are reserved on the air (no radio, broadcast). */
+static bool id_reserved(const uint8_t id[PAWLINK_ID_LEN])
+{
+	static const uint8_t all_ff[PAWLINK_ID_LEN] = {
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	};
+
+	return pawlink_is_zero(id, PAWLINK_ID_LEN) ||
+	       !sodium_memcmp(id, all_ff, PAWLINK_ID_LEN);
+}
+
+/* Returns 0, or PAWSIM_EXIT_USAGE after saying why. */
+static int parse_options(int argc, char *argv[], struct dongle_opts *o)
+{
+	enum { OPT_VANISH_AFTER = 256, OPT_CLEANUP };
+	static const struct option longopts[] = {
+		{ "name", required_argument, NULL, 'n' },
+		{ "udc", required_argument, NULL, 'u' },
+		{ "id", required_argument, NULL, 'i' },
+		{ "fault", required_argument, NULL, 'f' },
+		{ "vanish-after", required_argument, NULL, OPT_VANISH_AFTER },
+		{ "background", no_argument, NULL, 'b' },
+		{ "pidfile", required_argument, NULL, 'p' },
+		{ "cleanup", no_argument, NULL, OPT_CLEANUP },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->name = DONGLE_DEFAULT_NAME;
+	o->vanish_after = 1;
+
+	while ((c = getopt_long(argc, argv, "n:u:i:f:bp:vh", longopts,
+				NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			o->name = optarg;
+			break;
+		case 'u':
+			o->udc = optarg;
+			break;
+		case 'i':
+			if (pawlink_hex_decode(o->id, sizeof(o->id), optarg,
+					       strlen(optarg))) {
+				pawsim_msg("--id wants exactly 16 hex digits, "
+					   "not '%s'", optarg);
+				return PAWSIM_EXIT_USAGE;
+			}
+			if (id_reserved(o->id)) {
+				pawsim_msg("--id %s is reserved (all zeros "
+					   "or all ff)", optarg);
+				return PAWSIM_EXIT_USAGE;
+			}
+			o->id_given = true;
+			break;
+		case 'f':
+			if (dongle_fault_parse(optarg, &o->fault) ||
+			    o->fault == DONGLE_FAULT_NONE) {
+				pawsim_msg("unknown --fault '%s'; one of: %s",
+					   optarg, dongle_fault_names());
+				return PAWSIM_EXIT_USAGE;
+			}
+			break;
+		case OPT_VANISH_AFTER:
+			if (parse_ulong(optarg, &o->vanish_after) ||
+			    !o->vanish_after) {
+				pawsim_msg("--vanish-after wants a count of "
+					   "at least 1, not '%s'", optarg);
+				return PAWSIM_EXIT_USAGE;
+			}
+			o->vanish_after_given = true;
+			break;
+		case 'b':
+			o->background = true;
+			break;
+		case 'p':
+			o->pidfile = optarg;
+			break;
+		case OPT_CLEANUP:
+			o->cleanup = true;
+			break;
+		case 'v':
+			o->verbose = true;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(PAWSIM_EXIT_OK);
+		default:
+			usage(stderr);
+			return PAWSIM_EXIT_USAGE;
+		}
+	}
+
+	if (optind < argc) {
+		pawsim_msg("unexpected argument '%s'", argv[optind]);
+		return PAWSIM_EXIT_USAGE;
+	}
+	if (!dongle_gadget_name_ok(o->name)) {
+		pawsim_msg("--name wants 1 to %d of A-Z a-z 0-9 _ -, not '%s'",
+			   DONGLE_NAME_MAX, o->name);
+		return PAWSIM_EXIT_USAGE;
+	}
+	if (o->udc && (!o->udc[0] || strchr(o->udc, '/') ||
+		       strlen(o->udc) >= DONGLE_UDC_MAX)) {
+		pawsim_msg("--udc wants a name from /sys/class/udc, not '%s'",
+			   o->udc);
+		return PAWSIM_EXIT_USAGE;
+	}
+	if (o->vanish_after_given && o->fault != DONGLE_FAULT_VANISH) {
+		pawsim_msg("--vanish-after only goes with --fault vanish");
+		return PAWSIM_EXIT_USAGE;
+	}
+	if (o->background && !o->pidfile) {
+		pawsim_msg("--background needs --pidfile, or nobody could "
+			   "stop the dongle");
+		return PAWSIM_EXIT_USAGE;
+	}
+	if (o->cleanup && (o->background || o->pidfile || o->fault ||
+			   o->id_given || o->udc)) {
+		pawsim_msg("--cleanup takes only --name");
+		return PAWSIM_EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* ---- the function's files ------------------------------------------------- */
+
+static int open_in_ffs(const struct dongle *d, const char *file)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", d->gadget.ffs_dir, file);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		pawsim_msg("cannot open %s: %s", path, strerror(errno));
+	return fd;
+}
+
+static int write_block(int fd, const char *what, const uint8_t *buf,
+		       ssize_t len)
+{
+	ssize_t n;
+
+	if (len < 0) {
+		pawsim_msg("cannot build the %s: %s", what, strerror(-len));
+		return (int)len;
+	}
+	n = write(fd, buf, (size_t)len);
+	if (n < 0) {
+		pawsim_msg("FunctionFS refused the %s: %s", what,
+			   strerror(errno));
+		return -errno;
+	}
+	if (n != len) {
+		pawsim_msg("FunctionFS took %zd of %zd bytes of the %s", n,
+			   len, what);
+		return -EIO;
+	}
+	return 0;
+}
+
+static void close_function(struct dongle *d)
+{
+	int i;
+
+	for (i = 0; i < PAWLINK_NUM_EPS; i++) {
+		if (d->ep_fd[i] >= 0)
+			close(d->ep_fd[i]);
+		d->ep_fd[i] = -1;
+	}
+	if (d->ep0_fd >= 0)
+		close(d->ep0_fd);
+	d->ep0_fd = -1;
+}
+
+/* ep0 with descriptors and strings written, then ep1 .. epN. */
+static int open_function(struct dongle *d)
+{
+	uint8_t buf[DONGLE_DESCS_MAX];
+	unsigned int i, num_eps = dongle_descs_num_eps(d->fault.mode);
+	char file[8];
+	int err;
+
+	d->ep0_fd = open_in_ffs(d, "ep0");
+	if (d->ep0_fd < 0)
+		return -errno;
+	err = write_block(d->ep0_fd, "descriptors", buf,
+			  dongle_descs_build(d->fault.mode, buf, sizeof(buf)));
+	if (err)
+		goto close;
+	err = write_block(d->ep0_fd, "strings", buf,
+			  dongle_strings_build(buf, sizeof(buf)));
+	if (err)
+		goto close;
+
+	/* FunctionFS names them in descriptor order: PAWLINK_EP_* + 1. */
+	for (i = 0; i < num_eps; i++) {
+		snprintf(file, sizeof(file), "ep%u", i + 1);
+		d->ep_fd[i] = open_in_ffs(d, file);
+		if (d->ep_fd[i] < 0) {
+			err = -errno;
+			goto close;
+		}
+	}
+	return 0;
+
+close:
+	close_function(d);
+	return err;
+}
+
+/* ---- process plumbing ------------------------------------------------------- */
+
+/* Written to a temporary name and renamed, so a reader never sees half. */
+static int write_pidfile(const char *path, pid_t pid)
+{
+	char tmp[PATH_MAX];
+	FILE *f;
+	int fd;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
+		pawsim_msg("pidfile name too long");
+		return -ENAMETOOLONG;
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		goto fail;
+	f = fdopen(fd, "w");
+	if (!f) {
+		close(fd);
+		goto fail_unlink;
+	}
+	if (fprintf(f, "%ld\n", (long)pid) < 0 || fclose(f))
+		goto fail_unlink;
+	if (rename(tmp, path))
+		goto fail_unlink;
+	return 0;
+
+fail_unlink:
+	unlink(tmp);
+fail:
+	pawsim_msg("cannot write pidfile %s: %s", path, strerror(errno));
+	return -EIO;
+}
+
+/*
+ * --background: the parent reports the child's pid and exits 0, so a test
+ * that waits for us finds the gadget bound and the pidfile in place.
+ * Returns only in the child.
+ */
+static int go_background(struct dongle *d)
+{
+	pid_t pid;
+	int fd;
+
+	pid = fork();
+	if (pid < 0) {
+		pawsim_msg("cannot fork: %s", strerror(errno));
+		return -errno;
+	}
+	if (pid > 0) {
+		if (write_pidfile(d->opts.pidfile, pid)) {
+			/* The child cleans up on SIGTERM. */
+			kill(pid, SIGTERM);
+			_exit(PAWSIM_EXIT_RUNTIME);
+		}
+		_exit(PAWSIM_EXIT_OK);
+	}
+
+	d->pidfile_ours = true;
+	setsid();
+	fd = open("/dev/null", O_RDONLY);
+	if (fd >= 0) {
+		dup2(fd, STDIN_FILENO);
+		if (fd != STDIN_FILENO)
+			close(fd);
+	}
+	return 0;
+}
+
+/*
+ * DONGLE_FAULT_VANISH, called from a relay thread: the host loses the device
+ * in the middle of a transfer and nothing is tidied up.  The configfs
+ * gadget, the functionfs mount and the pidfile stay behind for
+ * 'pawsim dongle --cleanup'.
+ */
+static void vanish(void *ctx)
+{
+	struct dongle *d = ctx;
+
+	dongle_gadget_pull_plug(&d->gadget);
+	pawsim_msg("fault vanish: unbound from %s; exiting without cleanup",
+		   d->gadget.udc);
+	_exit(PAWSIM_EXIT_OK);
+}
+
+static void *ep0_main(void *arg)
+{
+	struct dongle *d = arg;
+
+	if (dongle_ep0_run(&d->ep0)) {
+		atomic_store(&d->ep0_failed, true);
+		kill(getpid(), DONGLE_SIG_SHUTDOWN);
+	}
+	return NULL;
+}
+
+/* Sleeps until a stop signal (or the ep0 thread gives up). */
+static void wait_for_stop(struct dongle *d, const sigset_t *wait_set)
+{
+	int sig = 0;
+
+	while (sigwait(wait_set, &sig))
+		;
+	if (sig != DONGLE_SIG_SHUTDOWN)
+		pawsim_msg("%s: shutting down", strsignal(sig));
+	else if (d->opts.verbose)
+		pawsim_msg("shutting down after an ep0 failure");
+}
+
+/* ---- the dongle --------------------------------------------------------------- */
+
+static int dongle_run(struct dongle *d, const sigset_t *wait_set)
+{
+	char serial[2 * PAWLINK_ID_LEN + 1];
+	struct dongle_far_host far_host;
+	int err, i, ret = PAWSIM_EXIT_RUNTIME;
+
+	d->ep0_fd = -1;
+	for (i = 0; i < PAWLINK_NUM_EPS; i++)
+		d->ep_fd[i] = -1;
+	atomic_init(&d->ep0_failed, false);
+	d->fault.mode = d->opts.fault;
+	d->fault.vanish_after = d->opts.vanish_after;
+	atomic_init(&d->fault.stall_done, false);
+
+	pawlink_hex_encode(serial, d->opts.id, PAWLINK_ID_LEN);
+	dongle_gadget_init(&d->gadget, d->opts.name);
+
+	if (dongle_gadget_create(&d->gadget, serial))
+		goto remove_gadget;
+	if (dongle_gadget_mount_ffs(&d->gadget))
+		goto remove_gadget;
+	if (open_function(d))
+		goto unmount_ffs;
+
+	if (dongle_relay_init(&d->relay, &d->fault, d->opts.verbose)) {
+		pawsim_msg("out of memory");
+		goto close_function;
+	}
+	far_host = dongle_relay_far_host(&d->relay);
+	d->far = dongle_loopback_create(&far_host);
+	if (!d->far) {
+		pawsim_msg("out of memory");
+		goto destroy_relay;
+	}
+	memcpy(d->relay.ep_fd, d->ep_fd, sizeof(d->ep_fd));
+	d->relay.far = d->far;
+	d->relay.vanish = vanish;
+	d->relay.vanish_ctx = d;
+
+	d->ep0.fd = d->ep0_fd;
+	d->ep0.far = d->far;
+	d->ep0.relay = &d->relay;
+	d->ep0.gadget = &d->gadget;
+	memcpy(d->ep0.dongle_id, d->opts.id, PAWLINK_ID_LEN);
+	d->ep0.verbose = d->opts.verbose;
+	atomic_init(&d->ep0.stop, false);
+
+	if (dongle_gadget_bind(&d->gadget, d->opts.udc))
+		goto destroy_far;
+	pawsim_msg("gadget %s bound to %s: dongle id %s, fault %s, functionfs "
+		   "at %s", d->gadget.name, d->gadget.udc, serial,
+		   dongle_fault_name(d->fault.mode), d->gadget.ffs_dir);
+
+	if (d->opts.background) {
+		if (go_background(d))
+			goto unbind;
+	} else if (d->opts.pidfile) {
+		if (write_pidfile(d->opts.pidfile, getpid()))
+			goto unbind;
+		d->pidfile_ours = true;
+	}
+
+	err = pthread_create(&d->ep0_thread, NULL, ep0_main, d);
+	if (err) {
+		pawsim_msg("cannot start the ep0 thread: %s", strerror(err));
+		goto remove_pidfile;
+	}
+
+	wait_for_stop(d, wait_set);
+	ret = atomic_load(&d->ep0_failed) ? PAWSIM_EXIT_RUNTIME :
+					     PAWSIM_EXIT_OK;
+
+	/* The host sees the disconnect first; ep0 then stops the relay. */
+	dongle_gadget_unbind(&d->gadget);
+	atomic_store(&d->ep0.stop, true);
+	dongle_thread_stop(d->ep0_thread);
+remove_pidfile:
+	if (d->pidfile_ours && unlink(d->opts.pidfile))
+		pawsim_msg("cannot remove pidfile %s: %s", d->opts.pidfile,
+			   strerror(errno));
+unbind:
+	dongle_gadget_unbind(&d->gadget);
+destroy_far:
+	dongle_relay_stop(&d->relay);
+	d->far->ops->destroy(d->far);
+destroy_relay:
+	dongle_relay_destroy(&d->relay);
+close_function:
+	close_function(d);
+unmount_ffs:
+	dongle_gadget_unmount_ffs(&d->gadget);
+remove_gadget:
+	dongle_gadget_remove(&d->gadget);
+	if (ret == PAWSIM_EXIT_OK)
+		pawsim_msg("gadget %s removed", d->gadget.name);
+	return ret;
+}
+
+int pawsim_dongle_main(int argc, char *argv[])
+{
+	static struct dongle d;	/* big (relay queues); reached by vanish() */
+	sigset_t wait_set;
+	int ret;
+
+	ret = parse_options(argc, argv, &d.opts);
+	if (ret)
+		return ret;
+
+	if (geteuid() != 0) {
+		pawsim_msg("must run as root: it builds a configfs gadget and "
+			   "mounts functionfs");
+		return PAWSIM_EXIT_RUNTIME;
+	}
+	if (d.opts.cleanup) {
+		dongle_gadget_init(&d.gadget, d.opts.name);
+		return dongle_gadget_cleanup(&d.gadget) ? PAWSIM_EXIT_RUNTIME :
+							  PAWSIM_EXIT_OK;
+	}
+	if (sodium_init() < 0) {
+		pawsim_msg("libsodium failed to initialise");
+		return PAWSIM_EXIT_RUNTIME;
+	}
+	if (!d.opts.id_given) {
+		do
+			randombytes_buf(d.opts.id, sizeof(d.opts.id));
+		while (id_reserved(d.opts.id));
+	}
+	ret = dongle_signals_init(&wait_set);
+	if (ret) {
+		pawsim_msg("cannot set up signals: %s", strerror(-ret));
+		return PAWSIM_EXIT_RUNTIME;
+	}
+	return dongle_run(&d, &wait_set);
+}
