@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The ioctls of /dev/pawlinkN and their argument checks, the key install
+ * rules (kTLS style), and what a keyed or unkeyed session allows: the PCM
+ * refuses to open before a session (-ENOTCONN), a keyed session refuses
+ * plaintext writes.
+ */
+
+#include "kselftest_harness.h"
+#include "common.h"
+
+FIXTURE(ctl) {
+	struct dongle d;
+	int fd;
+};
+
+FIXTURE_SETUP(ctl)
+{
+	self->fd = -1;
+	ASSERT_EQ(0, dongle_plug(&self->d, 0));
+	self->fd = open(self->d.node, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, self->fd);
+}
+
+FIXTURE_TEARDOWN(ctl)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+	EXPECT_EQ(0, dongle_stop(&self->d));
+}
+
+static void keys_init(struct pawlink_key_install *k, uint32_t epoch,
+		      uint32_t flags)
+{
+	memset(k, 0, sizeof(*k));
+	k->version = PAWLINK_KEYS_VERSION;
+	k->flags = flags;
+	k->epoch = epoch;
+	memset(k->h2t_ctrl, 0x11, sizeof(k->h2t_ctrl));
+	memset(k->t2h_ctrl, 0x22, sizeof(k->t2h_ctrl));
+	memset(k->h2t_audio, 0x33, sizeof(k->h2t_audio));
+	memset(k->t2h_audio, 0x44, sizeof(k->t2h_audio));
+}
+
+/* ioctl() that returns the errno, or 0. */
+static int ioc(int fd, unsigned long cmd, void *arg)
+{
+	return ioctl(fd, cmd, arg) ? errno : 0;
+}
+
+static int keyed(const struct dongle *d)
+{
+	char buf[8];
+
+	return intf_attr(d, "keyed", buf, sizeof(buf)) ? -1 : atoi(buf);
+}
+
+TEST_F(ctl, unknown_and_missized_ioctls)
+{
+	struct pawlink_info info;
+	uint32_t small;
+
+	EXPECT_EQ(ENOTTY, ioc(self->fd, _IO(PAWLINK_IOC_MAGIC, 0x7f), NULL));
+	EXPECT_EQ(ENOTTY, ioc(self->fd, _IO('Q', 0x01), NULL));
+	/* right number, wrong size: a different command */
+	EXPECT_EQ(ENOTTY, ioc(self->fd, _IOR(PAWLINK_IOC_MAGIC, 0x01, uint32_t),
+			      &small));
+	EXPECT_EQ(ENOTTY, ioc(self->fd, _IOW(PAWLINK_IOC_MAGIC, 0x10,
+					     struct pawlink_info), &info));
+	/* a bad pointer is EFAULT, not a crash */
+	EXPECT_EQ(EFAULT, ioc(self->fd, PAWLINK_IOC_GET_INFO, (void *)8));
+	EXPECT_EQ(EFAULT, ioc(self->fd, PAWLINK_IOC_GET_STATS, (void *)8));
+	EXPECT_EQ(EFAULT, ioc(self->fd, PAWLINK_IOC_CONNECT, (void *)8));
+	EXPECT_EQ(EFAULT, ioc(self->fd, PAWLINK_IOC_SET_KEYS, (void *)8));
+}
+
+TEST_F(ctl, connect_and_disconnect_validate)
+{
+	struct pawlink_connect c = { .flags = 1 };
+
+	EXPECT_EQ(EINVAL, ioc(self->fd, PAWLINK_IOC_CONNECT, &c));
+	c.flags = 0x80000000u;
+	EXPECT_EQ(EINVAL, ioc(self->fd, PAWLINK_IOC_CONNECT, &c));
+	EXPECT_EQ(EINVAL, ioctl(self->fd, PAWLINK_IOC_DISCONNECT, 1UL) ? errno : 0);
+	EXPECT_EQ(0, ioctl(self->fd, PAWLINK_IOC_DISCONNECT, 0UL) ? errno : 0);
+}
+
+TEST_F(ctl, scan_connect_disconnect)
+{
+	struct pawlink_connect c = { 0 };
+	struct pawlink_scan scan;
+	struct pawlink_info info;
+	unsigned int i;
+
+	memset(&scan, 0xa5, sizeof(scan));
+	ASSERT_EQ(0, ioc(self->fd, PAWLINK_IOC_SCAN, &scan));
+	ASSERT_LE(scan.count, PAWLINK_SCAN_MAX);
+	EXPECT_EQ(0, scan.reserved);
+	/* the loopback dongle hears its one simulated toy */
+	ASSERT_LE(1, scan.count);
+	for (i = scan.count; i < PAWLINK_SCAN_MAX; i++)
+		EXPECT_EQ(0, scan.beacons[i].toy_id[0]);
+
+	memcpy(c.toy_id, scan.beacons[0].toy_id, PAWLINK_ID_LEN);
+	ASSERT_EQ(0, ioc(self->fd, PAWLINK_IOC_CONNECT, &c));
+	/* the dongle's LINK event moves the state on */
+	ASSERT_EQ(0, intf_attr_wait(&self->d, "link_state", "connected"));
+	ASSERT_EQ(0, ioc(self->fd, PAWLINK_IOC_GET_INFO, &info));
+	EXPECT_EQ(PAWLINK_LINK_CONNECTED, info.link_state);
+	EXPECT_EQ(0, memcmp(c.toy_id, info.toy_id, PAWLINK_ID_LEN));
+
+	ASSERT_EQ(0, ioctl(self->fd, PAWLINK_IOC_DISCONNECT, 0UL) ? errno : 0);
+	ASSERT_EQ(0, intf_attr_wait(&self->d, "link_state", "idle"));
+	ASSERT_EQ(0, ioc(self->fd, PAWLINK_IOC_GET_INFO, &info));
+	EXPECT_EQ(PAWLINK_LINK_IDLE, info.link_state);
+	for (i = 0; i < PAWLINK_ID_LEN; i++)
+		EXPECT_EQ(0, info.toy_id[i]);
+}
+
+TEST_F(ctl, set_keys_validates)
+{
+	struct pawlink_key_install k;
+
+	keys_init(&k, 1, 0);
+	k.version = 0;
+	EXPECT_EQ(EINVAL, ioc(self->fd, PAWLINK_IOC_SET_KEYS, &k));
+	k.version = PAWLINK_KEYS_VERSION + 1;
+	EXPECT_EQ(EINVAL, ioc(self->fd, PAWLINK_IOC_SET_KEYS, &k));
+
+	keys_init(&k, 1, 0x2);
+	EXPECT_EQ(EINVAL, ioc(self->fd, PAWLINK_IOC_SET_KEYS, &k));
+	keys_init(&k, 1, 0);
+	k.reserved = 1;
+	EXPECT_EQ(EINVAL, ioc(self->fd, PAWLINK_IOC_SET_KEYS, &k));
+	keys_init(&k, 0, 0);
+	EXPECT_EQ(EINVAL, ioc(self->fd, PAWLINK_IOC_SET_KEYS, &k));
+	/* nothing to rekey yet */
+	keys_init(&k, 1, PAWLINK_KEYS_REKEY);
+	EXPECT_EQ(EINVAL, ioc(self->fd, PAWLINK_IOC_SET_KEYS, &k));
+	EXPECT_EQ(0, keyed(&self->d));
+}
+
+TEST_F(ctl, set_keys_once_then_rekey_upwards)
+{
+	struct pawlink_key_install k;
+	struct pawlink_info info;
+
+	keys_init(&k, 5, 0);
+	ASSERT_EQ(0, ioc(self->fd, PAWLINK_IOC_SET_KEYS, &k));
+	EXPECT_EQ(1, keyed(&self->d));
+	ASSERT_EQ(0, ioc(self->fd, PAWLINK_IOC_GET_INFO, &info));
+	EXPECT_EQ(1, info.keyed);
+
+	/* a second install is refused, whatever its epoch */
+	keys_init(&k, 6, 0);
+	EXPECT_EQ(EBUSY, ioc(self->fd, PAWLINK_IOC_SET_KEYS, &k));
+	/* a rekey must raise the epoch */
+	keys_init(&k, 5, PAWLINK_KEYS_REKEY);
+	EXPECT_EQ(EINVAL, ioc(self->fd, PAWLINK_IOC_SET_KEYS, &k));
+	keys_init(&k, 4, PAWLINK_KEYS_REKEY);
+	EXPECT_EQ(EINVAL, ioc(self->fd, PAWLINK_IOC_SET_KEYS, &k));
+	keys_init(&k, 6, PAWLINK_KEYS_REKEY);
+	EXPECT_EQ(0, ioc(self->fd, PAWLINK_IOC_SET_KEYS, &k));
+	EXPECT_EQ(1, keyed(&self->d));
+
+	/* keyed: no CONNECT to another toy until the session ends */
+	{
+		struct pawlink_connect c = { 0 };
+
+		EXPECT_EQ(EISCONN, ioc(self->fd, PAWLINK_IOC_CONNECT, &c));
+	}
+
+	/* ending the session drops the keys; a fresh install works again */
+	ASSERT_EQ(0, ioctl(self->fd, PAWLINK_IOC_DISCONNECT, 0UL) ? errno : 0);
+	EXPECT_EQ(0, keyed(&self->d));
+	keys_init(&k, 1, 0);
+	EXPECT_EQ(0, ioc(self->fd, PAWLINK_IOC_SET_KEYS, &k));
+	EXPECT_EQ(1, keyed(&self->d));
+}
+
+TEST_F(ctl, keyed_session_refuses_plaintext_write)
+{
+	struct pawlink_key_install k;
+	unsigned char buf[16] = { 1 };
+	uint64_t tx;
+
+	/* plaintext flows before keys */
+	ASSERT_EQ((ssize_t)sizeof(buf), write(self->fd, buf, sizeof(buf)));
+	ASSERT_EQ((ssize_t)sizeof(buf), read_frame(self->fd, buf, sizeof(buf)));
+	ASSERT_EQ(0, stat_wait_ge(&self->d, "tx_records", 1));
+	tx = stat_get(&self->d, "tx_records");
+
+	keys_init(&k, 1, 0);
+	ASSERT_EQ(0, ioc(self->fd, PAWLINK_IOC_SET_KEYS, &k));
+	errno = 0;
+	EXPECT_EQ(-1, write(self->fd, buf, sizeof(buf)));
+	EXPECT_EQ(EOPNOTSUPP, errno);
+	EXPECT_EQ(tx, stat_get(&self->d, "tx_records"));
+}
+
+/* Opens the PCM node of @card directly; returns the errno, or 0. */
+static int pcm_open_errno(int card, char dir)
+{
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/dev/snd/pcmC%dD0%c", card, dir);
+	fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
+TEST_F(ctl, pcm_needs_a_session)
+{
+	struct pawlink_key_install k;
+	char cmd[128], line[256];
+	bool listed = false;
+	FILE *p;
+
+	/* aplay -l lists the card's PCM device */
+	snprintf(cmd, sizeof(cmd), "aplay -l 2>&1");
+	p = popen(cmd, "r");
+	ASSERT_NE(NULL, p);
+	while (fgets(line, sizeof(line), p)) {
+		char head[32];
+
+		snprintf(head, sizeof(head), "card %d: Pawlink", self->d.card);
+		listed |= strncmp(line, head, strlen(head)) == 0;
+	}
+	EXPECT_EQ(0, pclose(p));
+	EXPECT_TRUE(listed);
+
+	EXPECT_EQ(ENOTCONN, pcm_open_errno(self->d.card, 'p'));
+	EXPECT_EQ(ENOTCONN, pcm_open_errno(self->d.card, 'c'));
+
+	/* aplay reports it in words */
+	snprintf(cmd, sizeof(cmd),
+		 "aplay -D hw:%d,0 -f S16_LE -r 16000 -c 1 -d 1 /dev/zero 2>&1",
+		 self->d.card);
+	p = popen(cmd, "r");
+	ASSERT_NE(NULL, p);
+	listed = false;
+	while (fgets(line, sizeof(line), p))
+		listed |= strstr(line, "Transport endpoint is not connected") != NULL;
+	EXPECT_NE(0, pclose(p));
+	EXPECT_TRUE(listed);
+
+	/* keyed, the session still cannot carry audio in this driver */
+	keys_init(&k, 1, 0);
+	ASSERT_EQ(0, ioc(self->fd, PAWLINK_IOC_SET_KEYS, &k));
+	EXPECT_EQ(EOPNOTSUPP, pcm_open_errno(self->d.card, 'p'));
+	EXPECT_EQ(EOPNOTSUPP, pcm_open_errno(self->d.card, 'c'));
+}
+
+TEST_HARNESS_MAIN
