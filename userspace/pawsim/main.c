@@ -20,6 +20,7 @@ struct subcommand {
 static const struct subcommand subcommands[] = {
 	{ "dongle", pawsim_dongle_main,
 	  "the virtual USB radio dongle (FunctionFS gadget)" },
+	{ "air", pawsim_air_main, "the simulated air all radios share" },
 };
 
 #define NUM_SUBCOMMANDS (sizeof(subcommands) / sizeof(subcommands[0]))

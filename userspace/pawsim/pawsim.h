@@ -17,6 +17,7 @@
  * getopt_long() can be used on (argc, argv) as in a standalone program.
  */
 int pawsim_dongle_main(int argc, char *argv[]);
+int pawsim_air_main(int argc, char *argv[]);
 
 /*
  * Human messages on stderr, prefixed "pawsim <subcommand>: ".  Safe to call
