@@ -435,6 +435,12 @@ int pawlink_tx_record(struct pawlink_dev *dev, u8 channel, void *record,
 	if (err) {
 		usb_unanchor_urb(urb);
 		pawlink_tx_slot_put(dev);
+		/*
+		 * Between the unplug and disconnect() the core has already
+		 * dropped the endpoints: that is the dongle going away.
+		 */
+		if (err == -ENOENT || err == -ESHUTDOWN || err == -EPERM)
+			err = -ENODEV;
 	}
 	/* The anchor and the HCD hold their own references until completion. */
 	usb_free_urb(urb);

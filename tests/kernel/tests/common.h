@@ -230,6 +230,22 @@ static inline bool intf_bound_to_pawlink(const char *intf)
 	return strstr(target, "/pawlink") != NULL;
 }
 
+/* Waits until the interface in @intf has no driver; 0 or -ETIMEDOUT. */
+static inline int intf_wait_unbound(const char *intf)
+{
+	long end = now_ms() + WAIT_MS;
+	char path[512];
+
+	if (!str_fmt(path, sizeof(path), "%s/driver", intf))
+		return -ENAMETOOLONG;
+	do {
+		if (access(path, F_OK))
+			return 0;
+		sleep_ms(POLL_STEP_MS);
+	} while (now_ms() < end);
+	return -ETIMEDOUT;
+}
+
 /*
  * Fills d->intf, d->node and d->card once UDC d->udc's dongle is bound,
  * its node exists in devtmpfs and its card is registered.

@@ -31,9 +31,14 @@ FIXTURE_VARIANT_ADD(refused, wrong_type) {
 	.fault = "wrong-type",
 };
 
-FIXTURE_VARIANT_ADD(refused, zero_maxpacket) {
-	.fault = "zero-maxpacket",
-};
+/*
+ * No "zero-maxpacket" variant: FunctionFS enables every endpoint when the
+ * host sets the configuration, and the UDC core refuses one with
+ * wMaxPacketSize 0 with a WARN (usb_ep_enable()), which fails the lane; the
+ * gadget then stalls SET_CONFIGURATION, so the host never creates the
+ * interface and pawlink's check is never reached.  Exercising it needs a
+ * gadget that is not FunctionFS.
+ */
 
 FIXTURE_SETUP(refused)
 {
@@ -56,9 +61,13 @@ TEST_F(refused, probe_fails_cleanly)
 			       line, sizeof(line)));
 	TH_LOG("%s", strchr(line, ';') ? strchr(line, ';') + 1 : line);
 
-	/* the device is there, unclaimed, with no node and no card */
+	/*
+	 * The device is there, unclaimed, with no node and no card.  The
+	 * driver core shows the "driver" link while probe() runs, so wait for
+	 * it to go.
+	 */
 	ASSERT_EQ(0, udc_find_intf(0, self->d.intf, sizeof(self->d.intf)));
-	EXPECT_FALSE(intf_bound_to_pawlink(self->d.intf));
+	ASSERT_EQ(0, intf_wait_unbound(self->d.intf));
 	snprintf(path, sizeof(path), "%s/usbmisc", self->d.intf);
 	EXPECT_NE(0, access(path, F_OK));
 	snprintf(path, sizeof(path), "%s/sound", self->d.intf);
