@@ -3,7 +3,8 @@
 # by guest/lane.sh) into the verdict.
 #
 #   awk -f verdict.awk -v label=6.1 -v speeds="full high super" \
-#       -v tests="a b" -v hooks="h" -v counts=FILE -v timing=FILE RESULTS
+#       -v tests="a b" -v hooks="h" -v counts=FILE -v timing=FILE \
+#       [-v qemu_status="why QEMU ended badly"] RESULTS
 #
 # Prints one "ok|FAIL|skip  SPEED  TEST: CASE" line per test case, per lane
 # check (lane.load, lane.unload, lane.dmesg) and per hook, then the details of
@@ -222,10 +223,11 @@ END {
 			if (!((speed_list[s] " " hook_list[t]) in seen))
 				verdict("FAIL", speed_list[s], hook_list[t] ": not run")
 	}
+	why = qemu_status != "" ? qemu_status : "panic, crash or power off"
 	if (boot_up == "")
-		verdict("FAIL", "boot", "lane.boot: /init never reported (kernel did not boot?)")
+		verdict("FAIL", "boot", "lane.boot: /init never reported (" why ")")
 	else if (done_up == "")
-		verdict("FAIL", "boot", "lane.boot: the guest stopped early (timeout, panic or crash); last marker: " (last_marker == "" ? "none" : last_marker))
+		verdict("FAIL", "boot", "lane.boot: the guest stopped early (" why "); last marker: " (last_marker == "" ? "none" : last_marker))
 	for (i = 1; i <= ndetail; i++)
 		print detail[i] > (counts ".details")
 	printf "%d %d %d\n", npass, nfail, nskip > counts

@@ -226,21 +226,36 @@ lane_reset_gadgets()
 	done
 }
 
+# lane_user_pids: "PID:(comm)" of every live process but init, kernel
+# threads and zombies.
+lane_user_pids()
+{
+	local d p name state ppid rest self
+	# this runs in a $(...) subshell: /proc/self is that subshell
+	read -r self rest </proc/self/stat
+	for d in /proc/[0-9]*; do
+		p=${d#/proc/}
+		[ "$p" = 1 ] || [ "$p" = "$self" ] && continue
+		read -r _ name state ppid rest <"$d/stat" 2>/dev/null || continue
+		# kernel threads are kthreadd (2) and its children
+		[ "$p" = 2 ] || [ "$ppid" = 2 ] || [ "$state" = Z ] && continue
+		echo "$p:$name"
+	done
+}
+
 # Kill what a test left running (its harness children, a pawsim daemon).
+# busybox timeout's watchdog outlives the program by up to a second; it is
+# the lane's own, so it goes without a word.
 lane_kill_leftovers()
 {
-	local d p ppid rest name pids sig tries
+	local e p pids sig tries
 	for sig in TERM KILL; do
 		pids=""
-		for d in /proc/[0-9]*; do
-			p=${d#/proc/}
-			[ "$p" = 1 ] && continue
-			read -r _ name _ ppid rest <"$d/stat" 2>/dev/null || continue
-			# kernel threads: kthreadd (2) and its children
-			[ "$p" = 2 ] || [ "$ppid" = 2 ] && continue
+		for e in $(lane_user_pids); do
+			p=${e%%:*}
 			pids="$pids $p"
-			[ "$sig" = TERM ] &&
-				echo "# lane: leftover process $p $name: $(tr '\0' ' ' <"$d/cmdline")"
+			[ "$sig" = TERM ] && [ "${e#*:}" != "(timeout)" ] &&
+				echo "# lane: leftover process $e: $(tr '\0' ' ' <"/proc/$p/cmdline")"
 		done
 		[ -z "$pids" ] && return 0
 		# shellcheck disable=SC2086 # one word per pid
@@ -249,10 +264,7 @@ lane_kill_leftovers()
 		while [ "$tries" -gt 0 ]; do
 			sleep 0.1
 			tries=$((tries - 1))
-			for p in $pids; do
-				[ -d "/proc/$p" ] && continue 2
-			done
-			return 0
+			[ -z "$(lane_user_pids)" ] && return 0
 		done
 	done
 }
