@@ -4,7 +4,7 @@
  * plaintext reader and a link's open, fed a sequence of records.
  *
  * Input: one flags byte (bit 0: the link is keyed; bit 1: it is the toy's
- * side), then records, each as a little-endian 16-bit length and that many
+ * side; bit 2: it has keys staged for the next epoch), then records, each as a little-endian 16-bit length and that many
  * bytes.  Checks, per record, that exactly one thing happens: it opens
  * (and the counter went up), or it is counted in one drop reason.
  */
@@ -17,8 +17,10 @@
 
 #define FLAG_KEYED	0x01
 #define FLAG_TOY	0x02
+#define FLAG_STAGED	0x04
 
-static struct pawlink_key_install fixed_keys;
+/* The installed keys (epoch 1) and the staged ones (epoch 1 or 2). */
+static struct pawlink_key_install fixed_keys, staged_keys;
 
 static void keys_init(void)
 {
@@ -29,6 +31,21 @@ static void keys_init(void)
 	memset(fixed_keys.t2h_ctrl, 0x42, PAWLINK_KEY_LEN);
 	memset(fixed_keys.h2t_audio, 0x43, PAWLINK_KEY_LEN);
 	memset(fixed_keys.t2h_audio, 0x44, PAWLINK_KEY_LEN);
+	staged_keys = fixed_keys;
+	memset(staged_keys.h2t_ctrl, 0x51, PAWLINK_KEY_LEN);
+	memset(staged_keys.t2h_ctrl, 0x52, PAWLINK_KEY_LEN);
+	memset(staged_keys.h2t_audio, 0x53, PAWLINK_KEY_LEN);
+	memset(staged_keys.t2h_audio, 0x54, PAWLINK_KEY_LEN);
+}
+
+/* Staged keys follow the installed ones: epoch 2 and a rekey if keyed. */
+static struct pawlink_key_install staged_for(bool keyed)
+{
+	struct pawlink_key_install k = staged_keys;
+
+	k.epoch = keyed ? 2 : 1;
+	k.flags = keyed ? PAWLINK_KEYS_REKEY : 0;
+	return k;
 }
 
 static uint64_t drops(const struct pawlink_record_link *l)
@@ -54,7 +71,8 @@ static void write_seeds(void)
 {
 	static uint8_t seed[4 * (PAWLINK_RECORD_MAX + 2) + 1];
 	uint8_t rec[PAWLINK_RECORD_MAX], pcm[PAWLINK_AUDIO_PERIOD_BYTES];
-	struct pawlink_record_link toy = { 0 };
+	struct pawlink_record_link toy = { 0 }, host = { 0 };
+	struct pawlink_key_install staged;
 	size_t len, at, i;
 
 	/* Toy-sealed records, opened by the host's keyed link. */
@@ -94,6 +112,22 @@ static void write_seeds(void)
 	seed[0] = 0;
 	at = put_chunk(seed, 1, rec, len);
 	fuzz_write_seed("plain-session-hdr", seed, at);
+
+	/* The host's first records under keys the toy has only staged. */
+	staged = staged_for(false);
+	if (pawlink_record_link_install(&host, &staged, PAWLINK_ROLE_HOST))
+		abort();
+	seed[0] = FLAG_TOY | FLAG_STAGED;
+	at = 1;
+	for (i = 0; i < 2; i++) {
+		if (pawlink_record_link_seal(&host, PAWLINK_CH_CTRL,
+					     (const uint8_t *)"hello", 5, rec,
+					     sizeof(rec), &len))
+			abort();
+		at = put_chunk(seed, at, rec, len);
+	}
+	fuzz_write_seed("staged-toy-confirm", seed, at);
+	pawlink_record_link_wipe(&host);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -118,6 +152,7 @@ static void open_one(struct pawlink_record_link *link, const uint8_t *rec,
 	const uint8_t *body;
 	size_t body_len, pt_len;
 	uint64_t before = drops(link), last = 0;
+	uint32_t epoch = link->rx_ctrl.epoch;
 	bool had = false;
 	uint8_t ch;
 	int ret, parsed;
@@ -147,7 +182,9 @@ static void open_one(struct pawlink_record_link *link, const uint8_t *rec,
 			FUZZ_CHECK(link->keyed);
 			FUZZ_CHECK(pt_len == len - PAWLINK_REC_HDR_LEN -
 					     PAWLINK_TAG_LEN);
-			FUZZ_CHECK(!had || info.counter > last);
+			/* Counters restart when staged keys take over. */
+			FUZZ_CHECK(!had || info.counter > last ||
+				   link->rx_ctrl.epoch != epoch);
 			FUZZ_CHECK(info.counter < PAWLINK_REKEY_AFTER);
 		} else {
 			FUZZ_CHECK(!link->keyed);
@@ -163,14 +200,19 @@ static void open_one(struct pawlink_record_link *link, const uint8_t *rec,
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct pawlink_record_link link = { 0 };
+	struct pawlink_key_install staged;
+	enum pawlink_record_role role;
 	size_t at = 1, len;
 
 	if (size < 1)
 		return 0;
+	role = data[0] & FLAG_TOY ? PAWLINK_ROLE_TOY : PAWLINK_ROLE_HOST;
 	if ((data[0] & FLAG_KEYED) &&
-	    pawlink_record_link_install(&link, &fixed_keys,
-					data[0] & FLAG_TOY ? PAWLINK_ROLE_TOY
-							   : PAWLINK_ROLE_HOST))
+	    pawlink_record_link_install(&link, &fixed_keys, role))
+		abort();
+	staged = staged_for(data[0] & FLAG_KEYED);
+	if ((data[0] & FLAG_STAGED) &&
+	    pawlink_record_link_stage(&link, &staged, role))
 		abort();
 	while (at + 2 <= size) {
 		len = (size_t)data[at] | (size_t)data[at + 1] << 8;

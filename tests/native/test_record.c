@@ -584,6 +584,119 @@ static void test_link_install_and_rekey(void **state)
 	pawlink_record_link_wipe(&toy);
 }
 
+/*
+ * The toy stages the keys of a handshake it answered and switches to them
+ * only when the host's first record under them authenticates.
+ */
+static void test_link_staging(void **state)
+{
+	uint8_t rec[PAWLINK_RECORD_MAX], out[64], ch;
+	struct pawlink_record_link host = { 0 }, toy = { 0 };
+	struct pawlink_key_install k1, k1b, k2;
+	size_t len, out_len;
+
+	(void)state;
+	random_keys(&k1, 1, 0);
+	random_keys(&k1b, 1, 0);
+	random_keys(&k2, 2, PAWLINK_KEYS_REKEY);
+
+	/* A retried handshake replaces what was staged before. */
+	assert_int_equal(pawlink_record_link_stage(&toy, &k1b, PAWLINK_ROLE_TOY),
+			 0);
+	assert_int_equal(pawlink_record_link_stage(&toy, &k1, PAWLINK_ROLE_TOY),
+			 0);
+	assert_false(toy.keyed);
+	assert_int_equal(pawlink_record_link_stage(&toy, &k2, PAWLINK_ROLE_TOY),
+			 -EINVAL);		/* rekey of nothing */
+
+	/* Until then the link is unkeyed: plaintext flows, nothing seals. */
+	assert_int_equal(pawlink_record_write_plain(PAWLINK_CH_PLAIN,
+						    (const uint8_t *)"\x20", 1,
+						    rec, sizeof(rec), &len), 0);
+	assert_int_equal(pawlink_record_link_open(&toy, rec, len, &ch, out,
+						  sizeof(out), &out_len), 0);
+	assert_int_equal(pawlink_record_link_seal(&toy, PAWLINK_CH_CTRL, out, 1,
+						  rec, sizeof(rec), &len),
+			 -EINVAL);
+
+	/* A record under the replaced keys, and a forged one, switch
+	 * nothing; they are counted. */
+	assert_int_equal(pawlink_record_link_install(&host, &k1b,
+						     PAWLINK_ROLE_HOST), 0);
+	assert_int_equal(pawlink_record_link_seal(&host, PAWLINK_CH_CTRL,
+						  (const uint8_t *)"hi", 2, rec,
+						  sizeof(rec), &len), 0);
+	assert_int_equal(pawlink_record_link_open(&toy, rec, len, &ch, out,
+						  sizeof(out), &out_len),
+			 -EACCES);
+	pawlink_record_link_wipe(&host);
+	assert_int_equal(pawlink_record_link_install(&host, &k1,
+						     PAWLINK_ROLE_HOST), 0);
+	assert_int_equal(pawlink_record_link_seal(&host, PAWLINK_CH_CTRL,
+						  (const uint8_t *)"hello", 5,
+						  rec, sizeof(rec), &len), 0);
+	rec[len - 1] ^= 1;
+	assert_int_equal(pawlink_record_link_open(&toy, rec, len, &ch, out,
+						  sizeof(out), &out_len),
+			 -EACCES);
+	rec[len - 1] ^= 1;
+	assert_false(toy.keyed);
+	assert_true(toy.staged);
+	assert_int_equal(toy.rx_ctrl.stats.forged, 2);
+
+	/* The genuine first record installs the staged keys. */
+	assert_int_equal(pawlink_record_link_open(&toy, rec, len, &ch, out,
+						  sizeof(out), &out_len), 0);
+	assert_memory_equal(out, "hello", 5);
+	assert_true(toy.keyed);
+	assert_false(toy.staged);
+	assert_int_equal(toy.rx_ctrl.epoch, 1);
+	assert_int_equal(toy.rx_ctrl.last_counter, 0);
+	assert_int_equal(toy.rx_ctrl.stats.forged, 2);	/* counts survive */
+	assert_int_equal(pawlink_record_link_open(&toy, rec, len, &ch, out,
+						  sizeof(out), &out_len),
+			 -ESTALE);
+	assert_int_equal(pawlink_record_write_plain(PAWLINK_CH_PLAIN,
+						    (const uint8_t *)"\x20", 1,
+						    rec, sizeof(rec), &len), 0);
+	assert_int_equal(pawlink_record_link_open(&toy, rec, len, &ch, out,
+						  sizeof(out), &out_len),
+			 -EPERM);
+
+	/* A rekey: the toy keeps epoch 1 until the host speaks epoch 2. */
+	assert_int_equal(pawlink_record_link_stage(&toy, &k1, PAWLINK_ROLE_TOY),
+			 -EINVAL);		/* not marked as a rekey */
+	assert_int_equal(pawlink_record_link_stage(&toy, &k2, PAWLINK_ROLE_TOY),
+			 0);
+	assert_int_equal(pawlink_record_link_seal(&toy, PAWLINK_CH_AUDIO,
+						  (const uint8_t *)"pcm1", 4,
+						  rec, sizeof(rec), &len), 0);
+	assert_int_equal(rec[4], 1);
+	assert_int_equal(pawlink_record_link_open(&host, rec, len, &ch, out,
+						  sizeof(out), &out_len), 0);
+	assert_int_equal(pawlink_record_link_install(&host, &k2,
+						     PAWLINK_ROLE_HOST), 0);
+	assert_int_equal(pawlink_record_link_seal(&host, PAWLINK_CH_AUDIO,
+						  (const uint8_t *)"pcm2", 4,
+						  rec, sizeof(rec), &len), 0);
+	assert_int_equal(pawlink_record_link_open(&toy, rec, len, &ch, out,
+						  sizeof(out), &out_len), 0);
+	assert_int_equal(toy.tx_ctrl.epoch, 2);
+	assert_int_equal(toy.tx_audio.next_counter, 0);
+	assert_int_equal(pawlink_record_link_seal(&toy, PAWLINK_CH_CTRL,
+						  (const uint8_t *)"ok", 2,
+						  rec, sizeof(rec), &len), 0);
+	assert_int_equal(pawlink_record_link_open(&host, rec, len, &ch, out,
+						  sizeof(out), &out_len), 0);
+
+	sodium_memzero(&k1, sizeof(k1));
+	sodium_memzero(&k1b, sizeof(k1b));
+	sodium_memzero(&k2, sizeof(k2));
+	pawlink_record_link_wipe(&host);
+	pawlink_record_link_wipe(&toy);
+	assert_true(is_zero(&toy, sizeof(toy)));
+}
+
 static void test_wipe(void **state)
 {
 	struct keypair kp;
@@ -614,6 +727,7 @@ int main(void)
 		cmocka_unit_test(test_link_both_ways),
 		cmocka_unit_test(test_link_unkeyed),
 		cmocka_unit_test(test_link_install_and_rekey),
+		cmocka_unit_test(test_link_staging),
 		cmocka_unit_test(test_wipe),
 	};
 

@@ -208,6 +208,55 @@ static void test_keys_drive_records(void **state)
 	pawlink_record_link_wipe(&toy);
 }
 
+/*
+ * The RESP is lost: the host starts again with the same epoch and the toy,
+ * which only staged the first attempt's keys, answers again.
+ */
+static void test_lost_resp_retry(void **state)
+{
+	struct pawlink_session_result hr, tr;
+	struct pawlink_record_link host = { 0 }, toy = { 0 };
+	struct pawlink_session_host h;
+	uint8_t init[PAWLINK_SESS_MSG_LEN], resp[PAWLINK_SESS_MSG_LEN];
+	uint8_t rec[PAWLINK_RECORD_MAX], out[64], ch;
+	size_t len, out_len;
+	struct cast c;
+
+	(void)state;
+	cast_new(&c);
+	host_start_ok(&c, &h, 0, init);
+	assert_int_equal(toy_respond(&c, toy.tx_ctrl.epoch, init, sizeof(init),
+				     resp, &len, &tr), 0);
+	assert_int_equal(pawlink_record_link_stage(&toy, &tr.keys,
+						   PAWLINK_ROLE_TOY), 0);
+	/* ... and the RESP never arrives. */
+	host_start_ok(&c, &h, 0, init);
+	assert_int_equal(toy_respond(&c, toy.tx_ctrl.epoch, init, sizeof(init),
+				     resp, &len, &tr), 0);
+	assert_int_equal(pawlink_record_link_stage(&toy, &tr.keys,
+						   PAWLINK_ROLE_TOY), 0);
+	assert_int_equal(pawlink_session_host_finish(&h, resp, len, &hr), 0);
+	assert_int_equal(pawlink_record_link_install(&host, &hr.keys,
+						     PAWLINK_ROLE_HOST), 0);
+	pawlink_session_result_wipe(&hr);
+	pawlink_session_result_wipe(&tr);
+
+	/* The host's first record confirms the keys at the toy. */
+	assert_int_equal(pawlink_record_link_seal(&host, PAWLINK_CH_CTRL,
+						  (const uint8_t *)"hello", 5,
+						  rec, sizeof(rec), &len), 0);
+	assert_int_equal(pawlink_record_link_open(&toy, rec, len, &ch, out,
+						  sizeof(out), &out_len), 0);
+	assert_true(toy.keyed);
+	assert_int_equal(pawlink_record_link_seal(&toy, PAWLINK_CH_CTRL,
+						  (const uint8_t *)"hi", 2,
+						  rec, sizeof(rec), &len), 0);
+	assert_int_equal(pawlink_record_link_open(&host, rec, len, &ch, out,
+						  sizeof(out), &out_len), 0);
+	pawlink_record_link_wipe(&host);
+	pawlink_record_link_wipe(&toy);
+}
+
 static void test_epochs(void **state)
 {
 	struct pawlink_session_result hr, tr;
@@ -752,6 +801,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_keys_drive_records),
+		cmocka_unit_test(test_lost_resp_retry),
 		cmocka_unit_test(test_epochs),
 		cmocka_unit_test(test_unpaired_host),
 		cmocka_unit_test(test_pinned_list),

@@ -255,12 +255,11 @@ int pawlink_record_read_plain(const uint8_t *rec, size_t rec_len,
 
 /* ---- a link ------------------------------------------------------------- */
 
-int pawlink_record_link_install(struct pawlink_record_link *link,
-				const struct pawlink_key_install *keys,
-				enum pawlink_record_role role)
+/* The install rules of Documentation/record-layer.rst, against @link. */
+static int link_check_keys(const struct pawlink_record_link *link,
+			   const struct pawlink_key_install *keys,
+			   enum pawlink_record_role role)
 {
-	const uint8_t *tx_ctrl, *tx_audio, *rx_ctrl, *rx_audio;
-	struct pawlink_record_link next;
 	bool rekey;
 
 	if (!link || !keys || keys->version != PAWLINK_KEYS_VERSION ||
@@ -268,38 +267,103 @@ int pawlink_record_link_install(struct pawlink_record_link *link,
 	    keys->epoch == 0 ||
 	    (role != PAWLINK_ROLE_HOST && role != PAWLINK_ROLE_TOY))
 		return -EINVAL;
-	if (sodium_init() < 0)
-		return -EIO;
 	rekey = keys->flags & PAWLINK_KEYS_REKEY;
 	if (rekey != link->keyed ||
 	    (link->keyed && keys->epoch <= link->tx_ctrl.epoch))
 		return -EINVAL;
+	if (sodium_init() < 0)
+		return -EIO;
+	return 0;
+}
 
-	tx_ctrl = role == PAWLINK_ROLE_HOST ? keys->h2t_ctrl : keys->t2h_ctrl;
-	tx_audio = role == PAWLINK_ROLE_HOST ? keys->h2t_audio : keys->t2h_audio;
-	rx_ctrl = role == PAWLINK_ROLE_HOST ? keys->t2h_ctrl : keys->h2t_ctrl;
-	rx_audio = role == PAWLINK_ROLE_HOST ? keys->t2h_audio : keys->h2t_audio;
+/* Fills @next with @link's successor under checked @keys; cannot fail. */
+static void link_build(struct pawlink_record_link *next,
+		       const struct pawlink_record_link *link,
+		       const struct pawlink_key_install *keys,
+		       enum pawlink_record_role role)
+{
+	bool host = role == PAWLINK_ROLE_HOST;
 
-	memset(&next, 0, sizeof(next));
-	next.keyed = true;
-	next.dropped_plaintext = link->dropped_plaintext;
-	/* Cannot fail now: keyed channels, epoch >= 1, libsodium ready. */
-	pawlink_record_tx_init(&next.tx_ctrl, tx_ctrl, keys->epoch,
-			       PAWLINK_CH_CTRL);
-	pawlink_record_tx_init(&next.tx_audio, tx_audio, keys->epoch,
-			       PAWLINK_CH_AUDIO);
-	pawlink_record_rx_init(&next.rx_ctrl, rx_ctrl, keys->epoch,
-			       PAWLINK_CH_CTRL);
-	pawlink_record_rx_init(&next.rx_audio, rx_audio, keys->epoch,
-			       PAWLINK_CH_AUDIO);
+	memset(next, 0, sizeof(*next));
+	next->keyed = true;
+	next->dropped_plaintext = link->dropped_plaintext;
+	pawlink_record_tx_init(&next->tx_ctrl,
+			       host ? keys->h2t_ctrl : keys->t2h_ctrl,
+			       keys->epoch, PAWLINK_CH_CTRL);
+	pawlink_record_tx_init(&next->tx_audio,
+			       host ? keys->h2t_audio : keys->t2h_audio,
+			       keys->epoch, PAWLINK_CH_AUDIO);
+	pawlink_record_rx_init(&next->rx_ctrl,
+			       host ? keys->t2h_ctrl : keys->h2t_ctrl,
+			       keys->epoch, PAWLINK_CH_CTRL);
+	pawlink_record_rx_init(&next->rx_audio,
+			       host ? keys->t2h_audio : keys->h2t_audio,
+			       keys->epoch, PAWLINK_CH_AUDIO);
 	/* Counts survive a rekey: they describe the link, not a key. */
-	next.rx_ctrl.stats = link->rx_ctrl.stats;
-	next.rx_audio.stats = link->rx_audio.stats;
+	next->rx_ctrl.stats = link->rx_ctrl.stats;
+	next->rx_audio.stats = link->rx_audio.stats;
+}
 
+int pawlink_record_link_install(struct pawlink_record_link *link,
+				const struct pawlink_key_install *keys,
+				enum pawlink_record_role role)
+{
+	struct pawlink_record_link next;
+	int ret;
+
+	ret = link_check_keys(link, keys, role);
+	if (ret)
+		return ret;
+	link_build(&next, link, keys, role);
 	pawlink_record_link_wipe(link);
 	*link = next;
 	sodium_memzero(&next, sizeof(next));
 	return 0;
+}
+
+int pawlink_record_link_stage(struct pawlink_record_link *link,
+			      const struct pawlink_key_install *keys,
+			      enum pawlink_record_role role)
+{
+	int ret;
+
+	ret = link_check_keys(link, keys, role);
+	if (ret)
+		return ret;
+	sodium_memzero(&link->staged_keys, sizeof(link->staged_keys));
+	link->staged_keys = *keys;
+	link->staged_role = role;
+	link->staged = true;
+	return 0;
+}
+
+/*
+ * A record of the staged epoch: open it under the staged keys and, if it
+ * authenticates, make them the link's keys.  Otherwise only the drop is
+ * counted, in the link's stats.
+ */
+static int link_open_staged(struct pawlink_record_link *link,
+			    const struct pawlink_record_info *info,
+			    const uint8_t *rec, size_t rec_len,
+			    uint8_t *pt, size_t pt_cap, size_t *pt_len)
+{
+	struct pawlink_record_link next;
+	bool ctrl = info->channel == PAWLINK_CH_CTRL;
+	int ret;
+
+	link_build(&next, link, &link->staged_keys, link->staged_role);
+	ret = pawlink_record_open(ctrl ? &next.rx_ctrl : &next.rx_audio,
+				  rec, rec_len, pt, pt_cap, pt_len);
+	if (!ret) {
+		pawlink_record_link_wipe(link);
+		*link = next;
+	} else if (ctrl) {
+		link->rx_ctrl.stats = next.rx_ctrl.stats;
+	} else {
+		link->rx_audio.stats = next.rx_audio.stats;
+	}
+	sodium_memzero(&next, sizeof(next));
+	return ret;
 }
 
 int pawlink_record_link_seal(struct pawlink_record_link *link,
@@ -355,6 +419,9 @@ int pawlink_record_link_open(struct pawlink_record_link *link,
 		*pt_len = body_len;
 		return 0;
 	}
+	if (link->staged && info.epoch == link->staged_keys.epoch)
+		return link_open_staged(link, &info, rec, rec_len,
+					pt, pt_cap, pt_len);
 	if (!link->keyed) {
 		/* Sealed records before any key: nothing can open them. */
 		link->rx_ctrl.stats.malformed++;

@@ -123,18 +123,35 @@ struct pawlink_record_link {
 	struct pawlink_record_tx tx_ctrl, tx_audio;
 	struct pawlink_record_rx rx_ctrl, rx_audio;
 	uint64_t dropped_plaintext;	/* plaintext records after keying */
+	/* Keys from a handshake, waiting for the peer's first record. */
+	bool staged;
+	enum pawlink_record_role staged_role;
+	struct pawlink_key_install staged_keys;
 };
 
 /*
  * Installs session keys (struct pawlink_key_install from session.h) for
- * one side.  As in the kernel: the version must match, the first install
- * must not have PAWLINK_KEYS_REKEY, a later one must have it and a higher
- * epoch.  Counters restart at zero under the new keys.  -EINVAL otherwise,
- * leaving the link unchanged.
+ * one side, at once; the host does this when its handshake completes.  As
+ * in the kernel: the version must match, the first install must not have
+ * PAWLINK_KEYS_REKEY, a later one must have it and a higher epoch.
+ * Counters restart at zero under the new keys and staged keys are dropped.
+ * -EINVAL otherwise, leaving the link unchanged.
  */
 int pawlink_record_link_install(struct pawlink_record_link *link,
 				const struct pawlink_key_install *keys,
 				enum pawlink_record_role role);
+
+/*
+ * Stages keys instead; the toy does this when it sends RESP, because it
+ * cannot know that the host got it.  The link goes on as before (sealing
+ * and opening with the current keys, or plaintext if unkeyed) until a
+ * record under the staged epoch authenticates: then the staged keys are
+ * installed and that record is delivered.  A later stage replaces an
+ * earlier one (the host retried).  Same checks as install.
+ */
+int pawlink_record_link_stage(struct pawlink_record_link *link,
+			      const struct pawlink_key_install *keys,
+			      enum pawlink_record_role role);
 
 /* Seals a frame on PAWLINK_CH_CTRL or PAWLINK_CH_AUDIO. */
 int pawlink_record_link_seal(struct pawlink_record_link *link,
@@ -142,9 +159,10 @@ int pawlink_record_link_seal(struct pawlink_record_link *link,
 			     uint8_t *out, size_t out_cap, size_t *out_len);
 
 /*
- * Opens whatever record arrives: a keyed channel through its key, a
- * plaintext one only while unkeyed (-EPERM and dropped_plaintext after).
- * *@channel is the record's channel.  For plaintext the body is copied.
+ * Opens whatever record arrives: a keyed channel through its key (or the
+ * staged key, for a record of the staged epoch), a plaintext one only
+ * while unkeyed (-EPERM and dropped_plaintext after).  *@channel is the
+ * record's channel.  For plaintext the body is copied.
  */
 int pawlink_record_link_open(struct pawlink_record_link *link,
 			     const uint8_t *rec, size_t rec_len,
