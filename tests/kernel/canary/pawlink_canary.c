@@ -52,12 +52,11 @@ static noinline void canary_use_after_free(void)
 static noinline void canary_sleep_in_atomic(void)
 {
 	DECLARE_COMPLETION_ONSTACK(never_done);
-	unsigned long flags;
 
 	/* Waiting sleeps; under a spinlock the might_sleep() check must fire. */
-	spin_lock_irqsave(&canary_lock, flags);
+	spin_lock(&canary_lock);
 	wait_for_completion_timeout(&never_done, msecs_to_jiffies(1));
-	spin_unlock_irqrestore(&canary_lock, flags);
+	spin_unlock(&canary_lock);
 	pr_info("pawlink_canary: slept under a spinlock\n");
 }
 
