@@ -195,12 +195,17 @@ static void pawlink_rx_record(struct pawlink_rx_ep *rx, const u8 *buf,
 		goto unlock;
 	}
 
+	/* Plaintext records carry no key generation and no counter. */
+	if ((hdr->channel == PAWLINK_CH_PLAIN ||
+	     hdr->channel == PAWLINK_CH_EVENT) &&
+	    (len > PAWLINK_FRAME_MAX || hdr->epoch || hdr->counter)) {
+		dev->stats.rx_dropped_malformed++;
+		goto unlock;
+	}
+
 	switch (hdr->channel) {
 	case PAWLINK_CH_PLAIN:
-		if (len > PAWLINK_FRAME_MAX)
-			dev->stats.rx_dropped_malformed++;
-		else
-			pawlink_rx_plain(dev, body, len);
+		pawlink_rx_plain(dev, body, len);
 		break;
 	case PAWLINK_CH_EVENT:
 		pawlink_rx_event(dev, body, len);
