@@ -130,18 +130,7 @@ static void write_seeds(void)
 	pawlink_record_link_wipe(&host);
 }
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	fuzz_sodium_init();
-	keys_init();
-	if (fuzz_seed_dir()) {
-		write_seeds();
-		exit(0);
-	}
-	return 0;
-}
+FUZZ_SESSION_INITIALIZE(keys_init, write_seeds)
 
 /* One record through every parser this layer has. */
 static void open_one(struct pawlink_record_link *link, const uint8_t *rec,

@@ -117,4 +117,23 @@ static inline void fuzz_write_seed(const char *name, const void *data,
 	}
 }
 
+/*
+ * Defines the target's LLVMFuzzerInitialize: libsodium with the
+ * deterministic randombytes, then @setup(), then, under --write-seeds,
+ * @write_seeds() and exit.
+ */
+#define FUZZ_SESSION_INITIALIZE(setup, write_seeds)			\
+	int LLVMFuzzerInitialize(int *argc, char ***argv)		\
+	{								\
+		(void)argc;						\
+		(void)argv;						\
+		fuzz_sodium_init();					\
+		setup();						\
+		if (fuzz_seed_dir()) {					\
+			write_seeds();					\
+			exit(0);					\
+		}							\
+		return 0;						\
+	}
+
 #endif /* PAWLINK_FUZZ_SESSION_H */

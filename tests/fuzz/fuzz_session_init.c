@@ -34,18 +34,12 @@ static void write_seeds(void)
 	fuzz_write_seed("init-header-only", init, PAWLINK_SESS_HDR_LEN);
 }
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
+static void setup(void)
 {
-	(void)argc;
-	(void)argv;
-	fuzz_sodium_init();
 	fuzz_keys_init(&keys);
-	if (fuzz_seed_dir()) {
-		write_seeds();
-		exit(0);
-	}
-	return 0;
 }
+
+FUZZ_SESSION_INITIALIZE(setup, write_seeds)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

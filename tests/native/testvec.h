@@ -78,4 +78,24 @@ static inline unsigned long long testvec_num(const char *hex)
 	return v;
 }
 
+/*
+ * X25519 public keys of small order (0, 1, the two points of order 8, and
+ * p - 1, p, p + 1): each gives an all-zero shared secret.  Returns the
+ * @i-th as hex, or NULL past the last.
+ */
+static inline const char *testvec_x25519_low_order(size_t i)
+{
+	static const char *const points[] = {
+		"0000000000000000000000000000000000000000000000000000000000000000",
+		"0100000000000000000000000000000000000000000000000000000000000000",
+		"e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800",
+		"5f9c95bca3508c24b1d0b1559c83ef5b04445cc4581c8e86d8224eddd09f1157",
+		"ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+		"edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+		"eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+	};
+
+	return i < sizeof(points) / sizeof(points[0]) ? points[i] : NULL;
+}
+
 #endif /* PAWLINK_TESTVEC_H */

@@ -104,6 +104,18 @@ void noise_cipher_wipe(struct noise_cipher *cs)
 	sodium_memzero(cs, sizeof(*cs));
 }
 
+/* Without a key, Encrypt and Decrypt return their input unchanged. */
+static int noise_cipher_copy(const uint8_t *in, size_t in_len,
+			     uint8_t *out, size_t out_cap, size_t *out_len)
+{
+	if (out_cap < in_len)
+		return -EMSGSIZE;
+	if (in_len)
+		memmove(out, in, in_len);
+	*out_len = in_len;
+	return 0;
+}
+
 int noise_cipher_encrypt(struct noise_cipher *cs,
 			 const uint8_t *ad, size_t ad_len,
 			 const uint8_t *in, size_t in_len,
@@ -112,14 +124,8 @@ int noise_cipher_encrypt(struct noise_cipher *cs,
 	uint8_t nonce[crypto_aead_chacha20poly1305_IETF_NPUBBYTES];
 	unsigned long long clen;
 
-	if (!cs->has_key) {
-		if (out_cap < in_len)
-			return -EMSGSIZE;
-		if (in_len)
-			memmove(out, in, in_len);
-		*out_len = in_len;
-		return 0;
-	}
+	if (!cs->has_key)
+		return noise_cipher_copy(in, in_len, out, out_cap, out_len);
 	if (in_len > NOISE_MAX_MSG_LEN - NOISE_TAG_LEN ||
 	    out_cap < in_len + NOISE_TAG_LEN)
 		return -EMSGSIZE;
@@ -142,14 +148,8 @@ int noise_cipher_decrypt(struct noise_cipher *cs,
 	uint8_t nonce[crypto_aead_chacha20poly1305_IETF_NPUBBYTES];
 	unsigned long long mlen;
 
-	if (!cs->has_key) {
-		if (out_cap < in_len)
-			return -EMSGSIZE;
-		if (in_len)
-			memmove(out, in, in_len);
-		*out_len = in_len;
-		return 0;
-	}
+	if (!cs->has_key)
+		return noise_cipher_copy(in, in_len, out, out_cap, out_len);
 	if (in_len < NOISE_TAG_LEN)
 		return -EBADMSG;
 	if (in_len > NOISE_MAX_MSG_LEN || out_cap < in_len - NOISE_TAG_LEN)
