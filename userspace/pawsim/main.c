@@ -21,6 +21,8 @@ static const struct subcommand subcommands[] = {
 	{ "dongle", pawsim_dongle_main,
 	  "the virtual USB radio dongle (FunctionFS gadget)" },
 	{ "air", pawsim_air_main, "the simulated air all radios share" },
+	{ "rogue", pawsim_rogue_main,
+	  "an attacker's radio: sniff, replay, inject, spoof, brute-force" },
 };
 
 #define NUM_SUBCOMMANDS (sizeof(subcommands) / sizeof(subcommands[0]))

@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `pawsim rogue brute-force`: guesses a toy's setup code by running the
+ * host side of pairing (libpawlink pairing.h) once per code, codes in
+ * order from --start.  Each answer is classified:
+ *
+ *   wrong       the toy answered HELLO with RESPONSE, and its key
+ *               confirmation did not verify: the code was wrong, and the
+ *               toy charged the attempt to its window;
+ *   refused     the toy answered FAIL or BUSY without a RESPONSE (window
+ *               closed, locked out, or another pairing in progress);
+ *   unanswered  nothing within --timeout;
+ *   paired      the code was right and the toy pinned this radio.
+ *
+ * The tool never learns more than that, which is what the toy promises:
+ * no oracle beyond "fail".
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "air_args.h"
+#include "pairing.h"
+#include "pawsim.h"
+#include "record.h"
+#include "rogue.h"
+#include "setup_code.h"
+
+#define CMD			"brute-force"
+#define TIMEOUT_DEFAULT_MS	2000
+#define CODE_SPACE		100000000ULL	/* 8 decimal digits */
+
+enum { OPT_TOY_ID = ROGUE_OPT_PRIVATE, OPT_CODES, OPT_START, OPT_TIMEOUT };
+
+/* Indexes of struct rogue_count counts[] below. */
+enum { C_SENT, C_HEARD, C_ATTEMPTS, C_WRONG, C_REFUSED, C_UNANSWERED,
+       C_PROTOCOL, C_PAIRED, C_NUM };
+
+struct brute {
+	struct radio *r;
+	uint8_t toy_id[PAWLINK_ID_LEN];
+	uint8_t host_static[PAWLINK_PAIR_STATIC_LEN];
+	int timeout_ms;
+	struct rogue_count *counts;
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: pawsim rogue brute-force --socket PATH --toy-id HEX --codes N\n"
+		"                                [--start CODE] [--timeout MS] [common options]\n\n"
+		"Tries to pair with the toy HEX using N setup codes, in order from CODE\n"
+		"(default 00000000; banned codes are skipped, 99999999 wraps to 00000000).\n\n"
+		"  --toy-id HEX   the toy to attack, 16 hex digits\n"
+		"  --codes N      how many codes to try (1 .. 100000000)\n"
+		"  --start CODE   the first code, 8 digits (a dash is allowed)\n"
+		"  --timeout MS   air time to wait for each answer (default %d)\n"
+		ROGUE_COMMON_HELP
+		"\nCounts: sent, heard, attempts, wrong (answered, code wrong), refused\n"
+		"(FAIL or BUSY without an answer), unanswered, protocol (malformed\n"
+		"answers), paired.  Exit status: 0 no code worked, 1 usage error,\n"
+		"2 the air went away, 3 a code worked and the toy paired with us.\n",
+		TIMEOUT_DEFAULT_MS);
+}
+
+/* Sends @msg to the toy as a plaintext record. */
+static int send_msg(struct brute *b, const uint8_t *msg, size_t len)
+{
+	uint8_t rec[PAWLINK_REC_HDR_LEN + PAWLINK_PAIR_MSG_MAX];
+	size_t rec_len;
+	int rc;
+
+	rc = pawlink_record_write_plain(PAWLINK_CH_PLAIN, msg, len, rec,
+					sizeof(rec), &rec_len);
+	if (rc)
+		return rc;
+	rc = radio_send_record(b->r, b->toy_id, rec, rec_len);
+	if (rc == 0)
+		b->counts[C_SENT].value++;
+	return rc;
+}
+
+/*
+ * Waits for the toy's next plaintext record, whose body goes to @reply.
+ * Anything else heard is counted and skipped.  0, -ETIMEDOUT, -errno.
+ */
+static int await_reply(struct brute *b, uint8_t *reply, size_t *reply_len)
+{
+	static struct radio_rx rx;
+	uint64_t end = radio_now(b->r) + (uint64_t)b->timeout_ms * 1000000ULL;
+
+	for (;;) {
+		uint64_t now = radio_now(b->r);
+		const uint8_t *body;
+		size_t body_len;
+		uint8_t channel;
+		int rc;
+
+		if (now >= end || rogue_stop)
+			return -ETIMEDOUT;
+		rc = radio_recv(b->r, &rx, (int)((end - now + 999999) / 1000000));
+		if (rc == -EINTR || rc == -ETIMEDOUT)
+			continue;
+		if (rc)
+			return rc;
+		b->counts[C_HEARD].value++;
+		if (rx.f.type != PAWLINK_AIR_DATA ||
+		    memcmp(rx.f.src, b->toy_id, PAWLINK_ID_LEN) != 0)
+			continue;
+		if (pawlink_record_read_plain(rx.f.payload, rx.f.payload_len,
+					      &channel, &body, &body_len) ||
+		    channel != PAWLINK_CH_PLAIN ||
+		    body_len > PAWLINK_PAIR_MSG_MAX)
+			continue;
+		memcpy(reply, body, body_len);
+		*reply_len = body_len;
+		return 0;
+	}
+}
+
+/* CONFIRM went out after a RESPONSE that verified: finish the pairing. */
+static int finish_pairing(struct brute *b, struct pawlink_pair_host *h,
+			  const uint8_t *confirm, size_t confirm_len)
+{
+	uint8_t reply[PAWLINK_PAIR_MSG_MAX], out[PAWLINK_PAIR_MSG_MAX];
+	size_t reply_len, out_len;
+	int rc;
+
+	rc = send_msg(b, confirm, confirm_len);
+	if (rc)
+		return rc;
+	rc = await_reply(b, reply, &reply_len);
+	if (rc == -ETIMEDOUT) {
+		b->counts[C_UNANSWERED].value++;
+		return 0;
+	}
+	if (rc)
+		return rc;
+	if (pawlink_pair_host_receive(h, reply, reply_len, out, &out_len) ==
+	    PAWLINK_PAIR_COMPLETE)
+		b->counts[C_PAIRED].value++;
+	else
+		b->counts[C_PROTOCOL].value++;
+	return 0;
+}
+
+/* One pairing run with @code; counts its outcome.  0 or -errno. */
+static int try_code(struct brute *b, const struct rogue_common *c,
+		    const struct pawlink_setup_code *code)
+{
+	uint8_t out[PAWLINK_PAIR_MSG_MAX], reply[PAWLINK_PAIR_MSG_MAX];
+	struct pawlink_pair_host_params params;
+	struct pawlink_pair_host h;
+	enum pawlink_pair_result res;
+	size_t out_len, reply_len;
+	int rc;
+
+	memcpy(params.host_id, c->id, PAWLINK_ID_LEN);
+	memcpy(params.host_static, b->host_static, PAWLINK_PAIR_STATIC_LEN);
+	memcpy(params.toy_id, b->toy_id, PAWLINK_ID_LEN);
+	params.code = *code;
+	res = pawlink_pair_host_start(&h, &params, out, &out_len);
+	sodium_memzero(&params, sizeof(params));
+	if (res != PAWLINK_PAIR_SEND) {
+		rc = -EINVAL;
+		goto out_wipe;
+	}
+	b->counts[C_ATTEMPTS].value++;
+	rc = send_msg(b, out, out_len);
+	if (rc)
+		goto out_wipe;
+	rc = await_reply(b, reply, &reply_len);
+	if (rc == -ETIMEDOUT) {
+		b->counts[C_UNANSWERED].value++;
+		rc = 0;
+		goto out_wipe;
+	}
+	if (rc)
+		goto out_wipe;
+
+	res = pawlink_pair_host_receive(&h, reply, reply_len, out, &out_len);
+	switch (res) {
+	case PAWLINK_PAIR_SEND:
+		rc = finish_pairing(b, &h, out, out_len);
+		goto out_wipe;
+	case PAWLINK_PAIR_FAILED:
+		if (pawlink_pair_msg_type(reply, reply_len) ==
+		    PAWLINK_PAIR_MSG_RESPONSE)
+			b->counts[C_WRONG].value++;
+		else
+			b->counts[C_REFUSED].value++;
+		break;
+	case PAWLINK_PAIR_BUSY:
+		b->counts[C_REFUSED].value++;
+		break;
+	default:
+		b->counts[C_PROTOCOL].value++;
+		break;
+	}
+	/* A FAIL lets the toy free its slot at once, as a real host would. */
+	rc = out_len ? send_msg(b, out, out_len) : 0;
+out_wipe:
+	pawlink_pair_host_wipe(&h);
+	return rc;
+}
+
+/* Code number @n as a struct; false if it is banned. */
+static bool code_from_number(uint64_t n, struct pawlink_setup_code *code)
+{
+	snprintf(code->digits, sizeof(code->digits), "%08llu",
+		 (unsigned long long)(n % CODE_SPACE));
+	return pawlink_setup_code_is_valid(code);
+}
+
+/* "12345678" or "1234-5678" (banned codes too: they are skipped later). */
+static int parse_start(const char *s, uint64_t *out)
+{
+	char digits[PAWLINK_SETUP_CODE_SIZE];
+	size_t n = strlen(s);
+
+	if (n == PAWLINK_SETUP_CODE_DIGITS + 1 && s[4] == '-') {
+		memcpy(digits, s, 4);
+		memcpy(digits + 4, s + 5, 4);
+	} else if (n == PAWLINK_SETUP_CODE_DIGITS) {
+		memcpy(digits, s, PAWLINK_SETUP_CODE_DIGITS);
+	} else {
+		return -EINVAL;
+	}
+	digits[PAWLINK_SETUP_CODE_DIGITS] = '\0';
+	return air_arg_u64(digits, out);
+}
+
+static int run(struct brute *b, const struct rogue_common *c, uint64_t start,
+	       uint64_t codes)
+{
+	struct pawlink_setup_code code;
+	uint64_t n = start, tried = 0;
+	int rc = 0;
+
+	while (tried < codes && !rogue_stop && !b->counts[C_PAIRED].value) {
+		if (code_from_number(n++, &code)) {
+			rc = try_code(b, c, &code);
+			tried++;
+		}
+		pawlink_setup_code_wipe(&code);
+		if (rc)
+			break;
+	}
+	return rc;
+}
+
+int rogue_brute_force_main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		ROGUE_COMMON_LONGOPTS,
+		{ "toy-id", required_argument, NULL, OPT_TOY_ID },
+		{ "codes", required_argument, NULL, OPT_CODES },
+		{ "start", required_argument, NULL, OPT_START },
+		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct rogue_count counts[C_NUM] = {
+		[C_SENT] = { "sent", 0 },
+		[C_HEARD] = { "heard", 0 },
+		[C_ATTEMPTS] = { "attempts", 0 },
+		[C_WRONG] = { "wrong", 0 },
+		[C_REFUSED] = { "refused", 0 },
+		[C_UNANSWERED] = { "unanswered", 0 },
+		[C_PROTOCOL] = { "protocol", 0 },
+		[C_PAIRED] = { "paired", 0 },
+	};
+	struct brute b = { .timeout_ms = TIMEOUT_DEFAULT_MS, .counts = counts };
+	uint8_t static_secret[crypto_box_SECRETKEYBYTES];
+	struct rogue_common common;
+	uint64_t codes = 0, start = 0, v;
+	bool have_toy = false;
+	int opt, rc;
+
+	rogue_common_init(&common);
+	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		rc = rogue_common_option(&common, CMD, opt, optarg);
+		if (rc == 0)
+			continue;
+		if (rc != 1)
+			return rc;
+		switch (opt) {
+		case OPT_TOY_ID:
+			if (air_arg_id(optarg, b.toy_id) ||
+			    air_id_is_zero(b.toy_id) ||
+			    air_id_is_broadcast(b.toy_id))
+				return rogue_usage_error(CMD, "bad --toy-id '%s' (16 hex digits, not all 0 or all f)",
+							 optarg);
+			have_toy = true;
+			break;
+		case OPT_CODES:
+			if (air_arg_u64(optarg, &codes) || codes == 0 ||
+			    codes > CODE_SPACE)
+				return rogue_usage_error(CMD, "bad --codes '%s' (1 .. 100000000)",
+							 optarg);
+			break;
+		case OPT_START:
+			if (parse_start(optarg, &start))
+				return rogue_usage_error(CMD, "bad --start '%s' (8 digits: 12345678 or 1234-5678)",
+							 optarg);
+			break;
+		case OPT_TIMEOUT:
+			if (air_arg_u64(optarg, &v) || v == 0 || v > 3600000)
+				return rogue_usage_error(CMD, "bad --timeout '%s' (1 .. 3600000 ms)",
+							 optarg);
+			b.timeout_ms = (int)v;
+			break;
+		case 'h':
+			usage(stdout);
+			return PAWSIM_EXIT_OK;
+		default:
+			return rogue_usage_error(CMD, "bad option");
+		}
+	}
+	if (optind != argc)
+		return rogue_usage_error(CMD, "unexpected argument '%s'",
+					 argv[optind]);
+	if (!have_toy)
+		return rogue_usage_error(CMD, "--toy-id HEX is required");
+	if (!codes)
+		return rogue_usage_error(CMD, "--codes N is required");
+	rc = rogue_common_finish(&common, CMD);
+	if (rc)
+		return rc;
+	if (sodium_init() < 0) {
+		pawsim_msg("libsodium failed to initialise");
+		return PAWSIM_EXIT_RUNTIME;
+	}
+	/* The toy pins a public key; the attacker needs no secret for the
+	 * pairing itself, so it keeps none. */
+	crypto_box_keypair(b.host_static, static_secret);
+	sodium_memzero(static_secret, sizeof(static_secret));
+
+	if (rogue_catch_signals() || rogue_join(&common, 0, &b.r))
+		return rogue_report(&common, CMD, counts, C_NUM,
+				    PAWSIM_EXIT_RUNTIME);
+	rc = run(&b, &common, start, codes);
+	radio_close(b.r);
+	if (rc) {
+		pawsim_msg("the air went away: %s", strerror(-rc));
+		return rogue_report(&common, CMD, counts, C_NUM,
+				    PAWSIM_EXIT_RUNTIME);
+	}
+	return rogue_report(&common, CMD, counts, C_NUM,
+			    counts[C_PAIRED].value ? ROGUE_EXIT_PAIRED :
+						     PAWSIM_EXIT_OK);
+}

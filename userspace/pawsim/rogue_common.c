@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0
+/* What every `pawsim rogue` subcommand shares; see rogue.h. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "air_args.h"
+#include "pawsim.h"
+#include "rogue.h"
+
+volatile sig_atomic_t rogue_stop;
+
+void rogue_common_init(struct rogue_common *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->ready_fd = -1;
+}
+
+int rogue_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "pawsim rogue %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'pawsim rogue %s --help'.\n", cmd);
+	return PAWSIM_EXIT_USAGE;
+}
+
+int rogue_common_option(struct rogue_common *c, const char *cmd, int opt,
+			const char *arg)
+{
+	switch (opt) {
+	case ROGUE_OPT_SOCKET:
+		c->socket = arg;
+		return 0;
+	case ROGUE_OPT_ID:
+		if (air_arg_id(arg, c->id) || air_id_is_zero(c->id) ||
+		    air_id_is_broadcast(c->id))
+			return rogue_usage_error(cmd, "bad --id '%s' (16 hex digits, not all 0 or all f)",
+						 arg);
+		c->have_id = true;
+		return 0;
+	case ROGUE_OPT_JSON:
+		c->json = true;
+		return 0;
+	case ROGUE_OPT_READY_FD:
+		if (air_arg_fd(arg, &c->ready_fd))
+			return rogue_usage_error(cmd, "bad --ready-fd '%s'", arg);
+		return 0;
+	default:
+		return 1;
+	}
+}
+
+int rogue_common_finish(struct rogue_common *c, const char *cmd)
+{
+	if (!c->socket)
+		return rogue_usage_error(cmd, "--socket PATH is required");
+	while (!c->have_id) {
+		if (sodium_init() < 0) {
+			pawsim_msg("libsodium failed to initialise");
+			return PAWSIM_EXIT_RUNTIME;
+		}
+		randombytes_buf(c->id, sizeof(c->id));
+		c->have_id = !air_id_is_zero(c->id) &&
+			     !air_id_is_broadcast(c->id);
+	}
+	return 0;
+}
+
+int rogue_join(const struct rogue_common *c, unsigned int flags,
+	       struct radio **r)
+{
+	static const char ready[] = "ready\n";
+	int rc;
+
+	rc = radio_open(c->socket, flags, r);
+	if (rc) {
+		pawsim_msg("cannot join the air at %s: %s", c->socket,
+			   strerror(-rc));
+		return rc;
+	}
+	rc = radio_set_id(*r, c->id);
+	if (rc) {
+		pawsim_msg("cannot take id: %s", strerror(-rc));
+		radio_close(*r);
+		*r = NULL;
+		return rc;
+	}
+	if (c->ready_fd >= 0) {
+		ssize_t n = write(c->ready_fd, ready, sizeof(ready) - 1);
+
+		(void)n;	/* nobody waiting is the waiter's business */
+		close(c->ready_fd);
+	}
+	return 0;
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	rogue_stop = 1;
+}
+
+int rogue_catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	/* No SA_RESTART: a wait in radio_recv() ends with -EINTR. */
+	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL))
+		return -errno;
+	return 0;
+}
+
+int rogue_report(const struct rogue_common *c, const char *cmd,
+		 const struct rogue_count *counts, unsigned int n,
+		 int exit_code)
+{
+	char line[512];
+	size_t used = 0;
+	unsigned int i;
+
+	if (c->json) {
+		printf("{\"command\":\"%s\"", cmd);
+		for (i = 0; i < n; i++)
+			printf(",\"%s\":%" PRIu64, counts[i].name,
+			       counts[i].value);
+		printf("}\n");
+		if (fflush(stdout))
+			return PAWSIM_EXIT_RUNTIME;
+		return exit_code;
+	}
+	for (i = 0; i < n && used < sizeof(line); i++) {
+		int k = snprintf(line + used, sizeof(line) - used, "%s%s %" PRIu64,
+				 i ? ", " : "", counts[i].name, counts[i].value);
+
+		if (k < 0)
+			break;
+		used += (size_t)k;
+	}
+	pawsim_msg("%s", line);
+	return exit_code;
+}

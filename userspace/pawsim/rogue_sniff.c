@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `pawsim rogue sniff`: a promiscuous radio that writes every frame it
+ * hears, stamped with air time, into a pcap file (air/capture.h).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "air/capture.h"
+#include "air_args.h"
+#include "pawsim.h"
+#include "rogue.h"
+
+#define CMD		"sniff"
+#define NSEC_PER_MSEC	1000000ULL
+
+enum { OPT_OUT = ROGUE_OPT_PRIVATE, OPT_COUNT, OPT_DURATION };
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: pawsim rogue sniff --socket PATH --out FILE [--count N]\n"
+		"                          [--duration MS] [common options]\n\n"
+		"Captures every frame on the air, whoever it is for, into FILE (pcap,\n"
+		"link type USER0, nanosecond air-time stamps).  Stops after N frames,\n"
+		"after MS of air time, or on SIGINT/SIGTERM.\n\n"
+		"  --out FILE     the capture file (replaced)\n"
+		"  --count N      stop after N frames\n"
+		"  --duration MS  stop after MS milliseconds of air time\n"
+		ROGUE_COMMON_HELP
+		"\nCounts: sent (0), heard.  Exit status: 0 stopped as asked,\n"
+		"1 usage error, 2 the air went away or FILE could not be written.\n");
+}
+
+/* Writes what it hears until told to stop; the PAWSIM_EXIT_* code. */
+static int capture(struct radio *r, FILE *out, uint64_t count,
+		   uint64_t duration_ns, uint64_t *heard)
+{
+	static struct radio_rx rx;
+	uint64_t end = duration_ns ? radio_now(r) + duration_ns : 0;
+
+	while (!rogue_stop && (!count || *heard < count)) {
+		int timeout = -1, rc;
+
+		if (end) {
+			uint64_t now = radio_now(r);
+
+			if (now >= end)
+				break;
+			/* Round up, so the wait never ends early. */
+			timeout = (int)((end - now + NSEC_PER_MSEC - 1) /
+					NSEC_PER_MSEC);
+		}
+		rc = radio_recv(r, &rx, timeout);
+		if (rc == -ETIMEDOUT || rc == -EINTR)
+			continue;
+		if (rc) {
+			pawsim_msg("the air went away: %s", strerror(-rc));
+			return PAWSIM_EXIT_RUNTIME;
+		}
+		if (air_capture_write_frame(out, rx.time_ns, rx.frame,
+					    rx.len) || fflush(out)) {
+			pawsim_msg("cannot write the capture: %s",
+				   strerror(errno));
+			return PAWSIM_EXIT_RUNTIME;
+		}
+		(*heard)++;
+	}
+	return PAWSIM_EXIT_OK;
+}
+
+int rogue_sniff_main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		ROGUE_COMMON_LONGOPTS,
+		{ "out", required_argument, NULL, OPT_OUT },
+		{ "count", required_argument, NULL, OPT_COUNT },
+		{ "duration", required_argument, NULL, OPT_DURATION },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct rogue_count counts[] = { { "sent", 0 }, { "heard", 0 } };
+	struct rogue_common common;
+	uint64_t count = 0, duration_ms = 0;
+	const char *path = NULL;
+	struct radio *r;
+	FILE *out;
+	int opt, rc;
+
+	rogue_common_init(&common);
+	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		rc = rogue_common_option(&common, CMD, opt, optarg);
+		if (rc == 0)
+			continue;
+		if (rc != 1)
+			return rc;
+		switch (opt) {
+		case OPT_OUT:
+			path = optarg;
+			break;
+		case OPT_COUNT:
+			if (air_arg_u64(optarg, &count) || count == 0)
+				return rogue_usage_error(CMD, "bad --count '%s'",
+							 optarg);
+			break;
+		case OPT_DURATION:
+			if (air_arg_u64(optarg, &duration_ms) ||
+			    duration_ms == 0 ||
+			    duration_ms > UINT64_MAX / NSEC_PER_MSEC)
+				return rogue_usage_error(CMD, "bad --duration '%s'",
+							 optarg);
+			break;
+		case 'h':
+			usage(stdout);
+			return PAWSIM_EXIT_OK;
+		default:
+			return rogue_usage_error(CMD, "bad option");
+		}
+	}
+	if (optind != argc)
+		return rogue_usage_error(CMD, "unexpected argument '%s'",
+					 argv[optind]);
+	if (!path)
+		return rogue_usage_error(CMD, "--out FILE is required");
+	rc = rogue_common_finish(&common, CMD);
+	if (rc)
+		return rc;
+
+	out = fopen(path, "w");
+	if (!out) {
+		pawsim_msg("cannot create %s: %s", path, strerror(errno));
+		return PAWSIM_EXIT_RUNTIME;
+	}
+	if (air_capture_write_header(out) || fflush(out)) {
+		pawsim_msg("cannot write %s: %s", path, strerror(errno));
+		rc = PAWSIM_EXIT_RUNTIME;
+		goto out_close;
+	}
+	if (rogue_catch_signals() || rogue_join(&common, RADIO_PROMISC, &r)) {
+		rc = PAWSIM_EXIT_RUNTIME;
+		goto out_close;
+	}
+	rc = capture(r, out, count, duration_ms * NSEC_PER_MSEC,
+		     &counts[1].value);
+	radio_close(r);
+out_close:
+	if (fclose(out) && rc == PAWSIM_EXIT_OK) {
+		pawsim_msg("cannot write %s: %s", path, strerror(errno));
+		rc = PAWSIM_EXIT_RUNTIME;
+	}
+	return rogue_report(&common, CMD, counts, 2, rc);
+}

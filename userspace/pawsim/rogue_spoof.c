@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `pawsim rogue spoof-beacon`: beacons under a toy's id, as a toy would
+ * (and with the pairing flag, as a toy with its window open would).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "air_args.h"
+#include "pawsim.h"
+#include "rogue.h"
+
+#define CMD			"spoof-beacon"
+#define INTERVAL_DEFAULT_MS	100
+
+enum { OPT_TOY_ID = ROGUE_OPT_PRIVATE, OPT_PAIRING, OPT_COUNT, OPT_INTERVAL };
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: pawsim rogue spoof-beacon --socket PATH --toy-id HEX [--pairing]\n"
+		"                                 [--count N] [--interval MS] [common options]\n\n"
+		"Sends beacons that claim to come from the toy HEX.\n\n"
+		"  --toy-id HEX   the toy to pretend to be, 16 hex digits\n"
+		"  --pairing      claim the toy's pairing window is open\n"
+		"  --count N      send N beacons (default 1)\n"
+		"  --interval MS  air time between them (default %d)\n"
+		ROGUE_COMMON_HELP
+		"\nCounts: sent, heard (frames heard between beacons).  Exit status:\n"
+		"0 sent, 1 usage error, 2 the air went away.\n",
+		INTERVAL_DEFAULT_MS);
+}
+
+/* Waits @ms of air time, counting what it hears meanwhile. */
+static int wait_interval(struct radio *r, uint64_t ms, uint64_t *heard)
+{
+	static struct radio_rx rx;
+	uint64_t end = radio_now(r) + ms * 1000000ULL;
+
+	while (!rogue_stop) {
+		uint64_t now = radio_now(r);
+		int rc;
+
+		if (now >= end)
+			return 0;
+		rc = radio_recv(r, &rx, (int)((end - now + 999999) / 1000000));
+		if (rc == 0)
+			(*heard)++;
+		else if (rc != -ETIMEDOUT && rc != -EINTR)
+			return rc;
+	}
+	return 0;
+}
+
+int rogue_spoof_beacon_main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		ROGUE_COMMON_LONGOPTS,
+		{ "toy-id", required_argument, NULL, OPT_TOY_ID },
+		{ "pairing", no_argument, NULL, OPT_PAIRING },
+		{ "count", required_argument, NULL, OPT_COUNT },
+		{ "interval", required_argument, NULL, OPT_INTERVAL },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct rogue_count counts[] = { { "sent", 0 }, { "heard", 0 } };
+	uint64_t count = 1, interval = INTERVAL_DEFAULT_MS, i;
+	uint8_t toy_id[PAWLINK_ID_LEN], frame[PAWLINK_AIR_FRAME_MAX];
+	struct rogue_common common;
+	bool have_toy = false;
+	uint8_t flags = 0;
+	struct radio *r;
+	size_t len;
+	int opt, rc;
+
+	rogue_common_init(&common);
+	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		rc = rogue_common_option(&common, CMD, opt, optarg);
+		if (rc == 0)
+			continue;
+		if (rc != 1)
+			return rc;
+		switch (opt) {
+		case OPT_TOY_ID:
+			if (air_arg_id(optarg, toy_id) ||
+			    air_id_is_zero(toy_id) ||
+			    air_id_is_broadcast(toy_id))
+				return rogue_usage_error(CMD, "bad --toy-id '%s' (16 hex digits, not all 0 or all f)",
+							 optarg);
+			have_toy = true;
+			break;
+		case OPT_PAIRING:
+			flags |= PAWLINK_BEACON_PAIRING;
+			break;
+		case OPT_COUNT:
+			if (air_arg_u64(optarg, &count) || count == 0)
+				return rogue_usage_error(CMD, "bad --count '%s'",
+							 optarg);
+			break;
+		case OPT_INTERVAL:
+			if (air_arg_u64(optarg, &interval) ||
+			    interval > 3600 * 1000)
+				return rogue_usage_error(CMD, "bad --interval '%s' (at most an hour)",
+							 optarg);
+			break;
+		case 'h':
+			usage(stdout);
+			return PAWSIM_EXIT_OK;
+		default:
+			return rogue_usage_error(CMD, "bad option");
+		}
+	}
+	if (optind != argc)
+		return rogue_usage_error(CMD, "unexpected argument '%s'",
+					 argv[optind]);
+	if (!have_toy)
+		return rogue_usage_error(CMD, "--toy-id HEX is required");
+	/* Unless told otherwise, the radio goes by the toy's id too. */
+	if (!common.have_id) {
+		memcpy(common.id, toy_id, PAWLINK_ID_LEN);
+		common.have_id = true;
+	}
+	rc = rogue_common_finish(&common, CMD);
+	if (rc)
+		return rc;
+
+	len = air_frame_build_beacon(frame, sizeof(frame), toy_id, flags);
+	if (rogue_catch_signals() || rogue_join(&common, 0, &r))
+		return rogue_report(&common, CMD, counts, 2,
+				    PAWSIM_EXIT_RUNTIME);
+	rc = 0;
+	for (i = 0; i < count && !rogue_stop && !rc; i++) {
+		if (i)
+			rc = wait_interval(r, interval, &counts[1].value);
+		if (!rc)
+			rc = radio_send_frame(r, frame, len);
+		if (!rc)
+			counts[0].value++;
+	}
+	radio_close(r);
+	if (rc)
+		pawsim_msg("the air went away: %s", strerror(-rc));
+	return rogue_report(&common, CMD, counts, 2,
+			    rc ? PAWSIM_EXIT_RUNTIME : PAWSIM_EXIT_OK);
+}
