@@ -29,6 +29,7 @@
 #include "dongle_far.h"
 #include "dongle_fault.h"
 #include "dongle_gadget.h"
+#include "dongle_gadgetfs.h"
 #include "dongle_relay.h"
 #include "dongle_thread.h"
 #include "pawsim.h"
@@ -53,6 +54,7 @@ struct dongle_opts {
 struct dongle {
 	struct dongle_opts opts;
 	struct dongle_gadget gadget;
+	struct dongle_gadgetfs gadgetfs;	/* zero-maxpacket only */
 	struct dongle_fault fault;
 	struct dongle_relay relay;
 	struct dongle_far *far;
@@ -85,7 +87,8 @@ static void usage(FILE *out)
 "                          (needs --pidfile)\n"
 "  -p, --pidfile FILE      write the dongle's pid to FILE (removed on exit)\n"
 "      --cleanup           remove a gadget of this name left behind by a\n"
-"                          dongle that did not clean up, then exit\n"
+"                          dongle that did not clean up, then exit (a new\n"
+"                          dongle of that name does this by itself)\n"
 "  -v, --verbose           log every record and control request\n"
 "  -h, --help              show this help\n"
 "\n"
@@ -408,11 +411,75 @@ static void vanish(void *ctx)
 	_exit(PAWSIM_EXIT_OK);
 }
 
+/* ---- the dongle --------------------------------------------------------------- */
+
+/* gadgetfs only for the one fault FunctionFS cannot deliver. */
+static bool on_gadgetfs(const struct dongle *d)
+{
+	return d->fault.mode == DONGLE_FAULT_ZERO_MAXPACKET;
+}
+
+/* configfs gadget, functionfs, descriptors, endpoints, UDC binding. */
+static int functionfs_up(struct dongle *d, const char *serial)
+{
+	int err;
+
+	err = dongle_gadget_create(&d->gadget, serial);
+	if (err)
+		return err;
+	err = dongle_gadget_mount_ffs(&d->gadget);
+	if (err)
+		return err;
+	err = open_function(d);
+	if (err)
+		return err;
+	memcpy(d->relay.ep_fd, d->ep_fd, sizeof(d->ep_fd));
+	d->ep0.fd = d->ep0_fd;
+	d->ep0.can_stall_out_data = true;
+	return dongle_gadget_bind(&d->gadget, d->opts.udc);
+}
+
+/* Undoes functionfs_up(), however far it got.  The relay is stopped. */
+static void functionfs_down(struct dongle *d)
+{
+	dongle_gadget_unbind(&d->gadget);
+	close_function(d);
+	dongle_gadget_unmount_ffs(&d->gadget);
+	dongle_gadget_remove(&d->gadget);
+}
+
+static int gadgetfs_up(struct dongle *d)
+{
+	int err;
+
+	dongle_gadgetfs_init(&d->gadgetfs, d->opts.name, d->opts.id);
+	err = dongle_gadgetfs_up(&d->gadgetfs, d->fault.mode, d->opts.udc);
+	if (err)
+		return err;
+	/* For the messages that name the UDC and its speed. */
+	snprintf(d->gadget.udc, sizeof(d->gadget.udc), "%s",
+		 d->gadgetfs.udc);
+	d->ep0.fd = d->gadgetfs.ep0_fd;
+	d->ep0.can_stall_out_data = false;
+	return 0;
+}
+
+static void gadgetfs_down(struct dongle *d)
+{
+	dongle_gadgetfs_down(&d->gadgetfs);
+	d->gadget.udc[0] = '\0';
+}
+
 static void *ep0_main(void *arg)
 {
 	struct dongle *d = arg;
+	int err;
 
-	if (dongle_ep0_run(&d->ep0)) {
+	if (on_gadgetfs(d))
+		err = dongle_gadgetfs_run(&d->gadgetfs, &d->ep0);
+	else
+		err = dongle_ep0_run(&d->ep0);
+	if (err) {
 		atomic_store(&d->ep0_failed, true);
 		kill(getpid(), DONGLE_SIG_SHUTDOWN);
 	}
@@ -432,7 +499,38 @@ static void wait_for_stop(struct dongle *d, const sigset_t *wait_set)
 		pawsim_msg("shutting down after an ep0 failure");
 }
 
-/* ---- the dongle --------------------------------------------------------------- */
+/* Serves the host from the ep0 thread until a stop signal; exit status. */
+static int serve(struct dongle *d, const sigset_t *wait_set)
+{
+	int err;
+
+	if (d->opts.background) {
+		if (go_background(d))
+			return PAWSIM_EXIT_RUNTIME;
+	} else if (d->opts.pidfile) {
+		if (write_pidfile(d->opts.pidfile, getpid()))
+			return PAWSIM_EXIT_RUNTIME;
+		d->pidfile_ours = true;
+	}
+
+	err = pthread_create(&d->ep0_thread, NULL, ep0_main, d);
+	if (err) {
+		pawsim_msg("cannot start the ep0 thread: %s", strerror(err));
+		return PAWSIM_EXIT_RUNTIME;
+	}
+	wait_for_stop(d, wait_set);
+
+	/*
+	 * Unbind first, so the host sees a disconnect and ep0 stops the
+	 * relay; gadgetfs unbinds when its file closes, after this.
+	 */
+	if (!on_gadgetfs(d))
+		dongle_gadget_unbind(&d->gadget);
+	atomic_store(&d->ep0.stop, true);
+	dongle_thread_stop(d->ep0_thread);
+	return atomic_load(&d->ep0_failed) ? PAWSIM_EXIT_RUNTIME :
+					     PAWSIM_EXIT_OK;
+}
 
 static int dongle_run(struct dongle *d, const sigset_t *wait_set)
 {
@@ -447,20 +545,15 @@ static int dongle_run(struct dongle *d, const sigset_t *wait_set)
 	d->fault.mode = d->opts.fault;
 	d->fault.vanish_after = d->opts.vanish_after;
 	atomic_init(&d->fault.stall_done, false);
-
 	pawlink_hex_encode(serial, d->opts.id, PAWLINK_ID_LEN);
 	dongle_gadget_init(&d->gadget, d->opts.name);
 
-	if (dongle_gadget_create(&d->gadget, serial))
-		goto remove_gadget;
-	if (dongle_gadget_mount_ffs(&d->gadget))
-		goto remove_gadget;
-	if (open_function(d))
-		goto unmount_ffs;
+	if (dongle_gadget_claim(&d->gadget))
+		return PAWSIM_EXIT_RUNTIME;
 
 	if (dongle_relay_init(&d->relay, &d->fault, d->opts.verbose)) {
 		pawsim_msg("out of memory");
-		goto close_function;
+		return PAWSIM_EXIT_RUNTIME;
 	}
 	far_host = dongle_relay_far_host(&d->relay);
 	d->far = dongle_loopback_create(&far_host);
@@ -468,12 +561,9 @@ static int dongle_run(struct dongle *d, const sigset_t *wait_set)
 		pawsim_msg("out of memory");
 		goto destroy_relay;
 	}
-	memcpy(d->relay.ep_fd, d->ep_fd, sizeof(d->ep_fd));
 	d->relay.far = d->far;
 	d->relay.vanish = vanish;
 	d->relay.vanish_ctx = d;
-
-	d->ep0.fd = d->ep0_fd;
 	d->ep0.far = d->far;
 	d->ep0.relay = &d->relay;
 	d->ep0.gadget = &d->gadget;
@@ -481,52 +571,28 @@ static int dongle_run(struct dongle *d, const sigset_t *wait_set)
 	d->ep0.verbose = d->opts.verbose;
 	atomic_init(&d->ep0.stop, false);
 
-	if (dongle_gadget_bind(&d->gadget, d->opts.udc))
-		goto destroy_far;
-	pawsim_msg("gadget %s bound to %s: dongle id %s, fault %s, functionfs "
-		   "at %s", d->gadget.name, d->gadget.udc, serial,
-		   dongle_fault_name(d->fault.mode), d->gadget.ffs_dir);
+	err = on_gadgetfs(d) ? gadgetfs_up(d) : functionfs_up(d, serial);
+	if (err)
+		goto take_down;
+	pawsim_msg("%s %s bound to %s: dongle id %s, fault %s",
+		   on_gadgetfs(d) ? "gadgetfs gadget" : "gadget",
+		   d->gadget.name, d->gadget.udc, serial,
+		   dongle_fault_name(d->fault.mode));
 
-	if (d->opts.background) {
-		if (go_background(d))
-			goto unbind;
-	} else if (d->opts.pidfile) {
-		if (write_pidfile(d->opts.pidfile, getpid()))
-			goto unbind;
-		d->pidfile_ours = true;
-	}
+	ret = serve(d, wait_set);
 
-	err = pthread_create(&d->ep0_thread, NULL, ep0_main, d);
-	if (err) {
-		pawsim_msg("cannot start the ep0 thread: %s", strerror(err));
-		goto remove_pidfile;
-	}
-
-	wait_for_stop(d, wait_set);
-	ret = atomic_load(&d->ep0_failed) ? PAWSIM_EXIT_RUNTIME :
-					     PAWSIM_EXIT_OK;
-
-	/* The host sees the disconnect first; ep0 then stops the relay. */
-	dongle_gadget_unbind(&d->gadget);
-	atomic_store(&d->ep0.stop, true);
-	dongle_thread_stop(d->ep0_thread);
-remove_pidfile:
 	if (d->pidfile_ours && unlink(d->opts.pidfile))
 		pawsim_msg("cannot remove pidfile %s: %s", d->opts.pidfile,
 			   strerror(errno));
-unbind:
-	dongle_gadget_unbind(&d->gadget);
-destroy_far:
+take_down:
 	dongle_relay_stop(&d->relay);
+	if (on_gadgetfs(d))
+		gadgetfs_down(d);
+	else
+		functionfs_down(d);
 	d->far->ops->destroy(d->far);
 destroy_relay:
 	dongle_relay_destroy(&d->relay);
-close_function:
-	close_function(d);
-unmount_ffs:
-	dongle_gadget_unmount_ffs(&d->gadget);
-remove_gadget:
-	dongle_gadget_remove(&d->gadget);
 	if (ret == PAWSIM_EXIT_OK)
 		pawsim_msg("gadget %s removed", d->gadget.name);
 	return ret;
@@ -549,8 +615,9 @@ int pawsim_dongle_main(int argc, char *argv[])
 	}
 	if (d.opts.cleanup) {
 		dongle_gadget_init(&d.gadget, d.opts.name);
-		return dongle_gadget_cleanup(&d.gadget) ? PAWSIM_EXIT_RUNTIME :
-							  PAWSIM_EXIT_OK;
+		/* Claiming removes what a dead dongle left. */
+		return dongle_gadget_claim(&d.gadget) ? PAWSIM_EXIT_RUNTIME :
+							PAWSIM_EXIT_OK;
 	}
 	if (sodium_init() < 0) {
 		pawsim_msg("libsodium failed to initialise");

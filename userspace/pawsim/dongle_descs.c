@@ -109,7 +109,8 @@ static void shape_eps(enum dongle_fault_mode mode,
 	}
 }
 
-static void put_interface(struct blob *b, unsigned int num_eps)
+static void put_interface(struct blob *b, unsigned int num_eps,
+			  uint8_t string)
 {
 	put_u8(b, USB_DT_INTERFACE_SIZE);
 	put_u8(b, USB_DT_INTERFACE);
@@ -119,7 +120,7 @@ static void put_interface(struct blob *b, unsigned int num_eps)
 	put_u8(b, PAWLINK_USB_CLASS);
 	put_u8(b, PAWLINK_USB_SUBCLASS);
 	put_u8(b, PAWLINK_USB_PROTOCOL);
-	put_u8(b, 1);			/* iInterface: the one string */
+	put_u8(b, string);		/* iInterface */
 }
 
 static void put_endpoint(struct blob *b, const struct ep_shape *ep,
@@ -166,7 +167,7 @@ ssize_t dongle_descs_build(enum dongle_fault_mode mode, uint8_t *out,
 	put_le32(&b, 1 + 2 * num_eps);	/* ss_count: each ep has a companion */
 
 	for (s = FS; s < NUM_SPEEDS; s++) {
-		put_interface(&b, num_eps);
+		put_interface(&b, num_eps, 1);	/* FunctionFS: its one string */
 		for (i = 0; i < num_eps; i++) {
 			put_endpoint(&b, &eps[i], s);
 			if (s == SS)
@@ -195,5 +196,61 @@ ssize_t dongle_strings_build(uint8_t *out, size_t cap)
 	if (b.err)
 		return b.err;
 	patch_le32(&b, 4, (uint32_t)b.len);
+	return (ssize_t)b.len;
+}
+
+/* One configuration descriptor and what follows it, at speed @s. */
+static void put_config(struct blob *b, const struct ep_shape *eps,
+		       unsigned int num_eps, enum speed s)
+{
+	size_t start = b->len;
+	unsigned int i;
+
+	put_u8(b, USB_DT_CONFIG_SIZE);
+	put_u8(b, USB_DT_CONFIG);
+	put_le16(b, 0);			/* wTotalLength, patched below */
+	put_u8(b, 1);			/* bNumInterfaces */
+	put_u8(b, 1);			/* bConfigurationValue */
+	put_u8(b, 0);			/* iConfiguration */
+	put_u8(b, USB_CONFIG_ATT_ONE);	/* bus powered, no remote wakeup */
+	put_u8(b, DONGLE_MAX_POWER_MA / 2);
+	put_interface(b, num_eps, DONGLE_STR_INTERFACE);
+	for (i = 0; i < num_eps; i++)
+		put_endpoint(b, &eps[i], s);
+	if (!b->err) {
+		b->p[start + 2] = (uint8_t)(b->len - start);
+		b->p[start + 3] = (uint8_t)((b->len - start) >> 8);
+	}
+}
+
+ssize_t dongle_gadgetfs_descs_build(enum dongle_fault_mode mode, uint8_t *out,
+				    size_t cap)
+{
+	struct ep_shape eps[PAWLINK_NUM_EPS];
+	unsigned int num_eps = dongle_descs_num_eps(mode);
+	struct blob b = { .p = out, .cap = cap };
+
+	shape_eps(mode, eps);
+
+	put_le32(&b, 0);		/* format tag */
+	put_config(&b, eps, num_eps, FS);
+	put_config(&b, eps, num_eps, HS);
+
+	put_u8(&b, USB_DT_DEVICE_SIZE);
+	put_u8(&b, USB_DT_DEVICE);
+	put_le16(&b, 0x0200);		/* bcdUSB (gadgetfs forces it anyway) */
+	put_u8(&b, 0);			/* bDeviceClass: per interface */
+	put_u8(&b, 0);			/* bDeviceSubClass */
+	put_u8(&b, 0);			/* bDeviceProtocol */
+	put_u8(&b, 64);			/* bMaxPacketSize0 (the UDC's wins) */
+	put_le16(&b, PAWLINK_USB_VID);
+	put_le16(&b, PAWLINK_USB_PID);
+	put_le16(&b, DONGLE_BCD_DEVICE);
+	put_u8(&b, DONGLE_STR_MANUFACTURER);
+	put_u8(&b, DONGLE_STR_PRODUCT);
+	put_u8(&b, DONGLE_STR_SERIAL);
+	put_u8(&b, 1);			/* bNumConfigurations */
+	if (b.err)
+		return b.err;
 	return (ssize_t)b.len;
 }

@@ -47,19 +47,27 @@ static void io_failed(struct dongle_ep0 *e, const char *name, int err)
 	pawsim_msg("ep0: %s: %s", name, strerror(err));
 }
 
-static void stall(struct dongle_ep0 *e, const char *name, bool in)
+void dongle_ep0_stall(struct dongle_ep0 *e, const char *name, bool in,
+		      uint16_t length)
 {
-	uint8_t none = 0;
+	uint8_t none = 0, discard[256];
 	ssize_t n;
 
+	if (!in && length && !e->can_stall_out_data) {
+		/* Take the data so ep0 goes back to reading events. */
+		if (read(e->fd, discard, sizeof(discard)) < 0)
+			io_failed(e, name, errno);
+		pawsim_msg("ep0: %s: an OUT data stage cannot be stalled "
+			   "here; its data was ignored", name);
+		return;
+	}
 	n = in ? read(e->fd, &none, 0) : write(e->fd, &none, 0);
 	if (n < 0 && errno != EL2HLT)	/* EL2HLT: stalled, as asked */
 		io_failed(e, name, errno);
 }
 
-/* Data stage of an IN request; FunctionFS ends a short one for us. */
-static void reply_in(struct dongle_ep0 *e, const char *name, const void *buf,
-		     size_t len)
+void dongle_ep0_reply(struct dongle_ep0 *e, const char *name, const void *buf,
+		      size_t len)
 {
 	if (write(e->fd, buf, len) < 0)
 		io_failed(e, name, errno);
@@ -83,8 +91,7 @@ static int read_out(struct dongle_ep0 *e, const char *name, void *buf,
 	return 0;
 }
 
-/* Status stage of an OUT request without data. */
-static void ack_out(struct dongle_ep0 *e, const char *name)
+void dongle_ep0_ack(struct dongle_ep0 *e, const char *name)
 {
 	uint8_t none = 0;
 
@@ -104,7 +111,7 @@ static void handle_get_info(struct dongle_ep0 *e, uint16_t length)
 	info.fw_version = htole16(DONGLE_FW_VERSION);
 	memcpy(info.dongle_id, e->dongle_id, PAWLINK_ID_LEN);
 	info.max_record = htole16(PAWLINK_RECORD_MAX);
-	reply_in(e, "GET_INFO", &info, sizeof(info));
+	dongle_ep0_reply(e, "GET_INFO", &info, sizeof(info));
 }
 
 static void handle_scan(struct dongle_ep0 *e, uint16_t length)
@@ -118,7 +125,7 @@ static void handle_scan(struct dongle_ep0 *e, uint16_t length)
 	if (e->verbose)
 		pawsim_msg("ep0: SCAN: %zu beacon(s)", n);
 	/* Zero beacons is a zero-length data stage. */
-	reply_in(e, "SCAN", beacons, n * sizeof(struct pawlink_beacon));
+	dongle_ep0_reply(e, "SCAN", beacons, n * sizeof(struct pawlink_beacon));
 }
 
 static void handle_connect(struct dongle_ep0 *e, uint16_t length)
@@ -126,7 +133,6 @@ static void handle_connect(struct dongle_ep0 *e, uint16_t length)
 	uint8_t toy_id[PAWLINK_ID_LEN];
 	struct pawlink_link link;
 
-	(void)length;
 	/*
 	 * The status stage of a request with data follows the data stage
 	 * by itself, so the only refusal possible is before reading it.
@@ -135,7 +141,7 @@ static void handle_connect(struct dongle_ep0 *e, uint16_t length)
 	if (link.state == PAWLINK_LINK_CONNECTED ||
 	    link.state == PAWLINK_LINK_CONNECTING) {
 		pawsim_msg("ep0: CONNECT while a link is up, stalled");
-		stall(e, "CONNECT", false);
+		dongle_ep0_stall(e, "CONNECT", false, length);
 		return;
 	}
 	if (read_out(e, "CONNECT", toy_id, sizeof(toy_id)))
@@ -151,7 +157,7 @@ static void handle_disconnect(struct dongle_ep0 *e, uint16_t length)
 	if (e->verbose)
 		pawsim_msg("ep0: DISCONNECT");
 	e->far->ops->disconnect(e->far);
-	ack_out(e, "DISCONNECT");
+	dongle_ep0_ack(e, "DISCONNECT");
 }
 
 static void handle_get_link(struct dongle_ep0 *e, uint16_t length)
@@ -160,7 +166,7 @@ static void handle_get_link(struct dongle_ep0 *e, uint16_t length)
 
 	(void)length;
 	e->far->ops->get_link(e->far, &link);
-	reply_in(e, "GET_LINK", &link, sizeof(link));
+	dongle_ep0_reply(e, "GET_LINK", &link, sizeof(link));
 }
 
 static const struct vendor_req vendor_reqs[] = {
@@ -215,7 +221,7 @@ static const char *refusal(const struct usb_ctrlrequest *s,
 	return NULL;
 }
 
-static void handle_setup(struct dongle_ep0 *e, const struct usb_ctrlrequest *s)
+void dongle_ep0_setup(struct dongle_ep0 *e, const struct usb_ctrlrequest *s)
 {
 	const struct vendor_req *req = find_req(s->bRequest);
 	const char *why = refusal(s, req);
@@ -225,8 +231,9 @@ static void handle_setup(struct dongle_ep0 *e, const struct usb_ctrlrequest *s)
 			   "wValue 0x%04x wIndex 0x%04x wLength %u: %s",
 			   s->bRequestType, s->bRequest, le16toh(s->wValue),
 			   le16toh(s->wIndex), le16toh(s->wLength), why);
-		stall(e, req ? req->name : "request",
-		      s->bRequestType & USB_DIR_IN);
+		dongle_ep0_stall(e, req ? req->name : "request",
+				 s->bRequestType & USB_DIR_IN,
+				 le16toh(s->wLength));
 		return;
 	}
 	req->handle(e, le16toh(s->wLength));
@@ -267,13 +274,15 @@ static void handle_event(struct dongle_ep0 *e,
 		pawsim_msg("host disabled the interface");
 		break;
 	case FUNCTIONFS_SETUP:
-		handle_setup(e, &ev->u.setup);
+		dongle_ep0_setup(e, &ev->u.setup);
 		break;
 	case FUNCTIONFS_SUSPEND:
-		pawsim_msg("host suspended the bus");
+		if (e->verbose)
+			pawsim_msg("host suspended the bus");
 		break;
 	case FUNCTIONFS_RESUME:
-		pawsim_msg("host resumed the bus");
+		if (e->verbose)
+			pawsim_msg("host resumed the bus");
 		break;
 	default:
 		pawsim_msg("ep0: unknown FunctionFS event %u, ignored",

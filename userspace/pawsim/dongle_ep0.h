@@ -10,7 +10,10 @@
 
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+
+#include <linux/usb/ch9.h>
 
 #include <pawlink.h>
 
@@ -28,8 +31,30 @@ struct dongle_ep0 {
 	const struct dongle_gadget *gadget;	/* for the speed, in messages */
 	uint8_t dongle_id[PAWLINK_ID_LEN];
 	bool verbose;
+	/*
+	 * FunctionFS holds an OUT data stage until we read it, so we can
+	 * still stall; gadgetfs has read it already, so we cannot.
+	 */
+	bool can_stall_out_data;
 	atomic_bool stop;
 };
+
+/*
+ * Answers one control request: a pawlink vendor request, or a stall.
+ * Shared by the FunctionFS loop below and the gadgetfs one.
+ */
+void dongle_ep0_setup(struct dongle_ep0 *e, const struct usb_ctrlrequest *s);
+
+/* Stalls the request being handled (I/O in the wrong direction). */
+void dongle_ep0_stall(struct dongle_ep0 *e, const char *name, bool in,
+		      uint16_t length);
+
+/* Data stage of an IN request; the kernel ends a short one for us. */
+void dongle_ep0_reply(struct dongle_ep0 *e, const char *name,
+		      const void *buf, size_t len);
+
+/* Status stage of an OUT request without data. */
+void dongle_ep0_ack(struct dongle_ep0 *e, const char *name);
 
 /*
  * Handles ep0 until e->stop is set (then interrupt the thread, see

@@ -11,12 +11,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <pawlink.h>
 
+#include "dongle_descs.h"
 #include "dongle_gadget.h"
 #include "pawsim.h"
 
@@ -24,13 +26,12 @@
 #define GADGET_ROOT	CONFIGFS_DIR "/usb_gadget"
 #define UDC_CLASS	"/sys/class/udc"
 #define FFS_PREFIX	"/dev/ffs-"
+#define LOCK_PREFIX	"/run/pawsim-dongle-"
 
 #define STR_LANG	"strings/0x409"
 #define CONFIG		"configs/c.1"
 #define CONFIG_STRINGS	CONFIG "/strings/0x409"
 
-#define DONGLE_BCD_DEVICE	"0x0100"	/* pawsim dongle 1.0 */
-#define DONGLE_MAX_POWER_MA	"100"
 
 bool dongle_gadget_name_ok(const char *name)
 {
@@ -54,6 +55,7 @@ void dongle_gadget_init(struct dongle_gadget *g, const char *name)
 	snprintf(g->name, sizeof(g->name), "%s", name);
 	snprintf(g->dir, sizeof(g->dir), GADGET_ROOT "/%s", g->name);
 	snprintf(g->ffs_dir, sizeof(g->ffs_dir), FFS_PREFIX "%s", g->name);
+	g->lock_fd = -1;
 }
 
 /* ---- small file helpers ---------------------------------------------------- */
@@ -127,6 +129,37 @@ static int gadget_write(const struct dongle_gadget *g, const char *rel,
 
 /* ---- creation -------------------------------------------------------------- */
 
+int dongle_gadget_claim(struct dongle_gadget *g)
+{
+	char path[PATH_MAX];
+	int err;
+
+	snprintf(path, sizeof(path), LOCK_PREFIX "%s.lock", g->name);
+	/* Never unlinked: removing a held lock file would let two in. */
+	g->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (g->lock_fd < 0) {
+		err = -errno;
+		pawsim_msg("cannot open %s: %s", path, strerror(-err));
+		return err;
+	}
+	if (flock(g->lock_fd, LOCK_EX | LOCK_NB)) {
+		err = -errno;
+		if (err == -EWOULDBLOCK)
+			pawsim_msg("a dongle named %s is already running",
+				   g->name);
+		else
+			pawsim_msg("cannot lock %s: %s", path, strerror(-err));
+		close(g->lock_fd);
+		g->lock_fd = -1;
+		return err;
+	}
+	if (!access(g->dir, F_OK))
+		pawsim_msg("removing gadget %s, left behind by a dongle that "
+			   "did not clean up", g->name);
+	/* Also a functionfs mount that outlived its gadget. */
+	return dongle_gadget_cleanup(g);
+}
+
 static int ensure_configfs(void)
 {
 	if (!access(GADGET_ROOT, F_OK))
@@ -149,7 +182,7 @@ static int ensure_configfs(void)
 int dongle_gadget_create(struct dongle_gadget *g, const char *serial)
 {
 	char function[PATH_MAX], link[PATH_MAX], rel[64];
-	char vid[8], pid[8];
+	char vid[8], pid[8], bcd[8], power[8];
 	int err;
 
 	err = ensure_configfs();
@@ -159,10 +192,8 @@ int dongle_gadget_create(struct dongle_gadget *g, const char *serial)
 	if (mkdir(g->dir, 0755)) {
 		err = -errno;
 		if (err == -EEXIST)
-			pawsim_msg("gadget %s already exists (left by a dongle "
-				   "that vanished?); remove it with 'pawsim "
-				   "dongle --cleanup --name %s'", g->name,
-				   g->name);
+			pawsim_msg("gadget %s already exists and is not a "
+				   "pawsim dongle's", g->name);
 		else
 			pawsim_msg("cannot create %s: %s", g->dir,
 				   strerror(-err));
@@ -172,16 +203,18 @@ int dongle_gadget_create(struct dongle_gadget *g, const char *serial)
 
 	snprintf(vid, sizeof(vid), "0x%04x", PAWLINK_USB_VID);
 	snprintf(pid, sizeof(pid), "0x%04x", PAWLINK_USB_PID);
+	snprintf(bcd, sizeof(bcd), "0x%04x", DONGLE_BCD_DEVICE);
+	snprintf(power, sizeof(power), "%d", DONGLE_MAX_POWER_MA);
 	if ((err = gadget_write(g, "idVendor", vid)) ||
 	    (err = gadget_write(g, "idProduct", pid)) ||
-	    (err = gadget_write(g, "bcdDevice", DONGLE_BCD_DEVICE)) ||
+	    (err = gadget_write(g, "bcdDevice", bcd)) ||
 	    (err = gadget_mkdir(g, STR_LANG)) ||
-	    (err = gadget_write(g, STR_LANG "/manufacturer", "pawlink")) ||
-	    (err = gadget_write(g, STR_LANG "/product",
-				"pawlink radio dongle")) ||
+	    (err = gadget_write(g, STR_LANG "/manufacturer",
+				DONGLE_MANUFACTURER)) ||
+	    (err = gadget_write(g, STR_LANG "/product", DONGLE_PRODUCT)) ||
 	    (err = gadget_write(g, STR_LANG "/serialnumber", serial)) ||
 	    (err = gadget_mkdir(g, CONFIG)) ||
-	    (err = gadget_write(g, CONFIG "/MaxPower", DONGLE_MAX_POWER_MA)) ||
+	    (err = gadget_write(g, CONFIG "/MaxPower", power)) ||
 	    (err = gadget_mkdir(g, CONFIG_STRINGS)) ||
 	    (err = gadget_write(g, CONFIG_STRINGS "/configuration",
 				"pawlink")))
@@ -250,15 +283,59 @@ static int udc_filter(const struct dirent *d)
 	return d->d_name[0] != '.';
 }
 
+void dongle_udc_function(const char *udc, char *out, size_t len)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), UDC_CLASS "/%s/function", udc);
+	if (read_file(path, out, len))
+		out[0] = '\0';		/* no such attribute: take it as free */
+}
+
 /* True when a gadget is bound to @udc already. */
 static bool udc_busy(const char *udc)
 {
-	char path[PATH_MAX], function[128];
+	char function[128];
 
-	snprintf(path, sizeof(path), UDC_CLASS "/%s/function", udc);
-	if (read_file(path, function, sizeof(function)))
-		return false;		/* no such attribute: just try it */
+	dongle_udc_function(udc, function, sizeof(function));
 	return function[0] != '\0';
+}
+
+/* Lists /sys/class/udc in the kernel's order; returns the count or 0. */
+static int list_udcs(struct dirent ***list)
+{
+	/* versionsort: dummy_udc.2 before dummy_udc.10, as registered. */
+	int n = scandir(UDC_CLASS, list, udc_filter, versionsort);
+
+	return n < 0 ? 0 : n;
+}
+
+static void free_udcs(struct dirent **list, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		free(list[i]);
+	if (n > 0)
+		free(list);
+}
+
+int dongle_udc_first_free(char *out, size_t len)
+{
+	struct dirent **list;
+	int i, n, err = -ENODEV;
+
+	n = list_udcs(&list);
+	for (i = 0; i < n && err; i++) {
+		if (!udc_busy(list[i]->d_name) &&
+		    strlen(list[i]->d_name) < len) {
+			memcpy(out, list[i]->d_name,
+			       strlen(list[i]->d_name) + 1);
+			err = 0;
+		}
+	}
+	free_udcs(list, n);
+	return err;
 }
 
 static int bind_to(struct dongle_gadget *g, const char *udc)
@@ -278,26 +355,21 @@ static int bind_to(struct dongle_gadget *g, const char *udc)
 static int bind_first_free(struct dongle_gadget *g)
 {
 	struct dirent **list;
-	int i, n, err = -ENODEV;
+	int i, n, err;
 	bool bound = false;
 
-	/* versionsort: dummy_udc.2 comes before dummy_udc.10. */
-	n = scandir(UDC_CLASS, &list, udc_filter, versionsort);
-	if (n < 0)
-		n = 0;
-	for (i = 0; i < n; i++) {
-		if (!bound && !udc_busy(list[i]->d_name)) {
-			err = bind_to(g, list[i]->d_name);
-			/* Another gadget may have taken it since we looked. */
-			bound = !err;
-			if (err && err != -EBUSY)
-				pawsim_msg("cannot bind to %s: %s",
-					   list[i]->d_name, strerror(-err));
-		}
-		free(list[i]);
+	n = list_udcs(&list);
+	for (i = 0; i < n && !bound; i++) {
+		if (udc_busy(list[i]->d_name))
+			continue;
+		err = bind_to(g, list[i]->d_name);
+		/* Another gadget may have taken it since we looked. */
+		bound = !err;
+		if (err && err != -EBUSY)
+			pawsim_msg("cannot bind to %s: %s", list[i]->d_name,
+				   strerror(-err));
 	}
-	if (n > 0)
-		free(list);
+	free_udcs(list, n);
 	if (!bound) {
 		pawsim_msg("no free UDC in " UDC_CLASS "; is dummy_hcd loaded?");
 		return -ENODEV;

@@ -25,6 +25,7 @@ struct dongle_gadget {
 	char udc[DONGLE_UDC_MAX];	/* bound UDC, "" when unbound */
 	bool created;			/* dir exists and is ours */
 	bool ffs_mounted;
+	int lock_fd;			/* holds the name's lock, or -1 */
 };
 
 /* True when @name is a usable gadget name. */
@@ -32,6 +33,14 @@ bool dongle_gadget_name_ok(const char *name);
 
 /* Fills in the paths for @name; creates nothing. */
 void dongle_gadget_init(struct dongle_gadget *g, const char *name);
+
+/*
+ * Takes the lock on @g's name (a flock on /run/pawsim-dongle-<name>.lock,
+ * held until the process exits), so two dongles never share a name.  A
+ * gadget of that name that exists anyway was left by a dongle that died
+ * without cleaning up (the vanish fault, SIGKILL): it is removed.
+ */
+int dongle_gadget_claim(struct dongle_gadget *g);
 
 /*
  * Creates the gadget (mounting configfs if needed): VID:PID, bcdDevice,
@@ -67,9 +76,19 @@ void dongle_gadget_remove(struct dongle_gadget *g);
 /*
  * --cleanup: unbinds, unmounts and removes a gadget of this name left
  * behind by a dongle that did not clean up (the vanish fault).  Returns 0
- * when nothing is left, also when there was nothing to do.
+ * when nothing is left, also when there was nothing to do.  Call with the
+ * name claimed.
  */
 int dongle_gadget_cleanup(struct dongle_gadget *g);
+
+/*
+ * The first UDC in /sys/class/udc (in the kernel's order) that no gadget
+ * uses, into @out.  Returns 0 or -ENODEV.
+ */
+int dongle_udc_first_free(char *out, size_t len);
+
+/* The gadget driver bound to @udc ("" if none), into @out. */
+void dongle_udc_function(const char *udc, char *out, size_t len);
 
 /* The bus speed the UDC runs at ("high-speed", ...), or "unknown". */
 void dongle_gadget_speed(const struct dongle_gadget *g, char *out, size_t len);
