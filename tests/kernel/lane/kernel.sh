@@ -176,7 +176,12 @@ lane_resolve_custom()
 	K_KDIR=""
 	[ -n "$kdir" ] && K_KDIR=$(realpath "$kdir")
 	K_REL=""
-	if [ -n "$K_KDIR" ] && [ -f "$K_KDIR/include/config/kernel.release" ]; then
+	# utsrelease.h is what a module's vermagic says (Debian's headers have
+	# a kernel.release that does not match uname -r)
+	if [ -n "$K_KDIR" ] && [ -f "$K_KDIR/include/generated/utsrelease.h" ]; then
+		K_REL=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"/\1/p' \
+			"$K_KDIR/include/generated/utsrelease.h")
+	elif [ -n "$K_KDIR" ] && [ -f "$K_KDIR/include/config/kernel.release" ]; then
 		K_REL=$(cat "$K_KDIR/include/config/kernel.release")
 	elif [ -n "$modroot" ]; then
 		n=0
