@@ -108,7 +108,8 @@ int radio_send_unchecked(struct radio *r, const void *bytes, size_t len);
 /*
  * Waits up to @timeout_ms (air time; -1 forever, 0 just looks) for a frame
  * for this radio.  0 with @rx filled, -ETIMEDOUT, -EPIPE when the air has
- * gone, -EDEADLK in-process when every actor waits forever.
+ * gone, -EINTR when a signal interrupted a socket radio's wait, -EDEADLK
+ * in-process when every actor waits forever.
  */
 int radio_recv(struct radio *r, struct radio_rx *rx, int timeout_ms);
 
