@@ -1014,6 +1014,28 @@ static void test_process_usage(void **state)
 	assert_int_equal(child_finish(&c, out, sizeof(out)), 2);
 }
 
+/* tests/native/air-smoke.sh: the same from the shell, as a user would. */
+static void test_shell_smoke(void **state)
+{
+	int status;
+	pid_t pid;
+
+	(void)state;
+	assert_int_equal(access(pawsim_path(), X_OK), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		/* timeout(1) only turns a hang into a failure. */
+		execlp("timeout", "timeout", "120", "sh",
+		       "tests/native/air-smoke.sh", pawsim_path(),
+		       (char *)NULL);
+		_exit(127);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1038,6 +1060,7 @@ int main(void)
 		cmocka_unit_test(test_process_disconnect_mid_stream),
 		cmocka_unit_test(test_process_loss_deterministic),
 		cmocka_unit_test(test_process_usage),
+		cmocka_unit_test(test_shell_smoke),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
