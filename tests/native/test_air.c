@@ -597,6 +597,57 @@ static void test_late_joiner(void **state)
 	trio_close(&t);
 }
 
+/*
+ * A single-threaded event loop with timers of its own: A sends a record,
+ * then beacons every 5 ms; the loop advances to whichever comes first,
+ * its next timer or the next arrival.
+ */
+static void test_event_loop_with_timers(void **state)
+{
+	static struct radio_rx rx;
+	const uint64_t period = 5000000;
+	uint8_t rec[64], frame[PAWLINK_AIR_FRAME_MAX];
+	uint64_t next_beacon = period, heard[4], t, beacon_air, rec_air;
+	struct air_config cfg;
+	int beacons = 0, got = 0;
+	struct trio t3;
+	size_t n;
+
+	(void)state;
+	air_config_init(&cfg);
+	trio_open(&t3, &cfg, 0);
+	n = make_record(rec, PAWLINK_CH_PLAIN, 0, 1, 30);
+	rec_air = air_airtime_ns(&cfg, PAWLINK_AIR_HDR_LEN + n);
+	beacon_air = air_airtime_ns(&cfg, air_frame_build_beacon(frame,
+					sizeof(frame), ID_A, 0));
+	assert_int_equal(air_local_next_arrival(t3.air), UINT64_MAX);
+	assert_int_equal(radio_send_record(t3.a, ID_B, rec, n), 0);
+	for (;;) {
+		while (radio_recv(t3.b, &rx, 0) == 0) {
+			assert_true(got < 4);
+			heard[got++] = rx.time_ns;
+		}
+		if (beacons < 3 && air_local_now(t3.air) >= next_beacon) {
+			assert_int_equal(radio_send_beacon(t3.a, 0), 0);
+			beacons++;
+			next_beacon += period;
+		}
+		t = air_local_next_arrival(t3.air);
+		if (beacons < 3 && next_beacon < t)
+			t = next_beacon;
+		if (t == UINT64_MAX)
+			break;
+		assert_int_equal(air_local_advance(t3.air,
+						   t - air_local_now(t3.air)), 0);
+	}
+	assert_int_equal(got, 4);
+	assert_int_equal(heard[0], rec_air + cfg.latency_ns);
+	assert_int_equal(heard[1], period + beacon_air + cfg.latency_ns);
+	assert_int_equal(heard[2], 2 * period + beacon_air + cfg.latency_ns);
+	assert_int_equal(heard[3], 3 * period + beacon_air + cfg.latency_ns);
+	trio_close(&t3);
+}
+
 /* The pollable fd: readable exactly while frames are queued. */
 static void test_fd_readiness(void **state)
 {
@@ -1051,6 +1102,7 @@ int main(void)
 		cmocka_unit_test(test_malformed_rejected_and_counted),
 		cmocka_unit_test(test_disconnect_mid_stream),
 		cmocka_unit_test(test_late_joiner),
+		cmocka_unit_test(test_event_loop_with_timers),
 		cmocka_unit_test(test_fd_readiness),
 		cmocka_unit_test(test_backlog_paces_sender),
 		cmocka_unit_test(test_deadlock_single_thread),

@@ -13,8 +13,12 @@
  * it run in virtual time in-process.
  *
  * A radio keeps frames addressed to its id or to broadcast, unless it is
- * promiscuous; it never hears its own frames.  One thread uses a radio at
- * a time.  Functions return 0 (or a count) on success and -errno on error.
+ * promiscuous; it never hears its own frames.
+ *
+ * Threads: a radio may be used by two threads at once, one sending
+ * (radio_send*()) and one receiving (radio_recv(), radio_air_stats());
+ * everything else, one thread at a time.  Functions return 0 (or a count)
+ * on success and -errno on error.
  */
 #ifndef PAWLINK_RADIO_H
 #define PAWLINK_RADIO_H

@@ -229,11 +229,14 @@ static void accept_client(struct air_server *s)
 	w.latency_ns = s->cfg.latency_ns;
 	w.loss_ppm = s->cfg.loss_ppm;
 	w.index = rs.index;
-	queue_msg(c, s->msg, air_msg_welcome(s->msg, air_now(s), &w));
+	if (queue_msg(c, s->msg, air_msg_welcome(s->msg, air_now(s), &w)))
+		goto err_leave;
 	flush_client(c);
 	s->client[s->nclients++] = c;
 	return;
 
+err_leave:
+	air_medium_leave(s->m, c->slot);
 err_free:
 	free(c);
 err_close:
@@ -298,27 +301,27 @@ static int open_socket(struct air_server *s, const char *path)
 		return rc;
 	s->listen_fd = socket(AF_UNIX,
 			      SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (s->listen_fd < 0)
+	if (s->listen_fd < 0) {
+		rc = -errno;
 		goto err;
-	if (bind(s->listen_fd, (struct sockaddr *)&addr, sizeof(addr)))
+	}
+	if (bind(s->listen_fd, (struct sockaddr *)&addr, sizeof(addr))) {
+		rc = -errno;
 		goto err_close;
-	if (listen(s->listen_fd, AIR_RADIOS_MAX) || lstat(path, &st))
+	}
+	if (listen(s->listen_fd, AIR_RADIOS_MAX) || lstat(path, &st)) {
+		rc = -errno;
 		goto err_unlink;
+	}
 	s->sock_dev = st.st_dev;
 	s->sock_ino = st.st_ino;
 	return 0;
 
 err_unlink:
-	rc = -errno;
 	unlink(path);
-	errno = -rc;
 err_close:
-	rc = -errno;
 	close(s->listen_fd);
-	errno = -rc;
 err:
-	rc = -errno;
-	s->listen_fd = -1;
 	pawsim_msg("cannot listen on %s: %s", path, strerror(-rc));
 	return rc;
 }
@@ -438,24 +441,25 @@ int air_server_run(const struct air_server_opts *opts, struct air_stats *final)
 	s->cfg = opts->cfg;
 	rc = air_medium_new(&opts->cfg, &s->m);
 	if (rc)
-		goto err_free;
+		goto free_server;
 
+	/* SIGINT and SIGTERM arrive through a signalfd, in the poll loop. */
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
 	if (sigprocmask(SIG_BLOCK, &mask, &old)) {
 		rc = -errno;
-		goto err_medium;
+		goto free_medium;
 	}
 	s->sig_fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (s->sig_fd < 0) {
 		rc = -errno;
 		pawsim_msg("signalfd: %s", strerror(errno));
-		goto err_mask;
+		goto restore_mask;
 	}
 	rc = open_socket(s, opts->path);
 	if (rc)
-		goto err_sigfd;
+		goto close_sigfd;
 
 	s->mono_start = mono_ns();
 	pawsim_msg("listening on %s: %llu bit/s, %llu ns latency, %u ppm loss, seed %llu",
@@ -470,13 +474,13 @@ int air_server_run(const struct air_server_opts *opts, struct air_stats *final)
 		remove_client(s, s->nclients - 1);
 	close(s->listen_fd);
 	remove_socket(s, opts->path);
-err_sigfd:
+close_sigfd:
 	close(s->sig_fd);
-err_mask:
+restore_mask:
 	sigprocmask(SIG_SETMASK, &old, NULL);
-err_medium:
+free_medium:
 	air_medium_free(s->m);
-err_free:
+free_server:
 	free(s);
 	return rc;
 }

@@ -428,6 +428,20 @@ out:
 	return rc;
 }
 
+uint64_t air_local_next_arrival(struct air_local *air)
+{
+	uint64_t next;
+
+	pthread_mutex_lock(&air->lock);
+	/* Frames offered now go on the air now; with actors running, more
+	 * may still be offered at this instant, so only they place them. */
+	if (!air->actors)
+		air_medium_schedule(air->medium, air->now);
+	next = air_medium_next_delivery(air->medium);
+	pthread_mutex_unlock(&air->lock);
+	return next;
+}
+
 int air_local_advance(struct air_local *air, uint64_t ns)
 {
 	uint64_t target, next;

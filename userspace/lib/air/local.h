@@ -45,6 +45,11 @@ uint64_t air_local_now(struct air_local *air);
  * open (time is theirs to move).
  */
 int air_local_step(struct air_local *air);
+/*
+ * When the next frame on the air arrives (UINT64_MAX: none), for event
+ * loops that also have deadlines of their own: advance to the earlier.
+ */
+uint64_t air_local_next_arrival(struct air_local *air);
 /* Moves time forward by @ns, delivering what falls due.  0 or -EBUSY. */
 int air_local_advance(struct air_local *air, uint64_t ns);
 void air_local_stats(struct air_local *air, struct air_stats *st);

@@ -33,6 +33,8 @@ struct sock_radio {
 	uint64_t air_base_ns;		/* air time in the welcome */
 	uint64_t mono_base_ns;		/* our clock when it arrived */
 	struct held_frame *held, **held_tail;
+	/* Separate buffers: one thread may send while another receives. */
+	uint8_t tx[AIR_MSG_HDR_LEN + AIR_MSG_FRAME_MAX];
 	uint8_t msg[AIR_MSG_MAX];
 };
 
@@ -120,11 +122,11 @@ static int send_msg(struct sock_radio *sr, const uint8_t *msg, size_t len)
 static int sock_send(struct radio *r, const uint8_t *bytes, size_t len)
 {
 	struct sock_radio *sr = to_sock(r);
-	size_t n = air_msg_frame(sr->msg, 0, bytes, len);
+	size_t n = air_msg_frame(sr->tx, 0, bytes, len);
 
 	if (n == 0)
 		return -EINVAL;
-	return send_msg(sr, sr->msg, n);
+	return send_msg(sr, sr->tx, n);
 }
 
 static void fill_rx(struct radio_rx *rx, uint64_t time_ns,
