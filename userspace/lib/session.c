@@ -223,8 +223,6 @@ int pawlink_session_host_finish(struct pawlink_session_host *host,
 	ret = noise_kk_read_message(&host->hs, msg + PAWLINK_SESS_HDR_LEN,
 				    msg_len - PAWLINK_SESS_HDR_LEN,
 				    NULL, 0, &payload_len);
-	if (ret == -EBADMSG || ret == -EMSGSIZE)
-		ret = -EACCES;	/* lengths were checked; a non-empty payload */
 	if (ret)
 		goto out_abort;
 
