@@ -968,6 +968,25 @@ static void test_hello_for_another_toy(void **state)
 	assert_int_equal(r.policy.lifetime_failures, 0);
 }
 
+static void test_zero_host_id_refused(void **state)
+{
+	uint8_t m[PAWLINK_PAIR_HELLO_LEN];
+	struct rig r;
+
+	(void)state;
+	rig_init(&r);
+	assert_int_equal(host_start(&r), PAWLINK_PAIR_SEND);
+	memcpy(m, r.msg, sizeof(m));
+	memset(m + offsetof(struct pawlink_pair_hello, host_id), 0,
+	       PAWLINK_ID_LEN);
+	assert_int_equal(to_toy(&r, m, sizeof(m), NULL), PAWLINK_PAIR_PROTOCOL);
+	assert_msg_is(&r, fail_msg);
+	assert_int_equal(r.policy.lifetime_failures, 0);
+	/* Nor does a host start with the reserved id. */
+	memset(r.hp.host_id, 0, PAWLINK_ID_LEN);
+	assert_int_equal(host_start(&r), PAWLINK_PAIR_ERROR);
+}
+
 static void test_persist_failures(void **state)
 {
 	struct rig r;
@@ -1054,6 +1073,7 @@ int main(void)
 		cmocka_unit_test(test_parsers_are_strict),
 		cmocka_unit_test(test_unknown_types_at_the_toy),
 		cmocka_unit_test(test_hello_for_another_toy),
+		cmocka_unit_test(test_zero_host_id_refused),
 		cmocka_unit_test(test_persist_failures),
 		cmocka_unit_test(test_bad_parameters),
 	};

@@ -507,12 +507,18 @@ int pawlink_keystore_host_create(struct pawlink_keystore *ks,
 	int ret, n;
 
 	sodium_memzero(host, sizeof(*host));
+	path_of(ks, PAWLINK_KEYSTORE_HOST_FILE, path, sizeof(path));
 	if (fstatat(ks->dirfd, PAWLINK_KEYSTORE_HOST_FILE, &st,
-		    AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT) {
-		path_of(ks, PAWLINK_KEYSTORE_HOST_FILE, path, sizeof(path));
+		    AT_SYMLINK_NOFOLLOW) == 0) {
 		pawlink_errf(err, err_len, "'%s' already exists; not "
 			     "replacing a host identity", path);
 		return -EEXIST;
+	}
+	if (errno != ENOENT) {
+		ret = -errno;
+		pawlink_errf(err, err_len, "cannot stat '%s': %s", path,
+			     strerror(-ret));
+		return ret;
 	}
 	do {
 		randombytes_buf(host->id, sizeof(host->id));

@@ -339,6 +339,7 @@ pawlink_pair_host_start(struct pawlink_pair_host *h,
 	sodium_memzero(h, sizeof(*h));
 	*out_len = 0;
 	if (!params || !pawlink_setup_code_is_valid(&params->code) ||
+	    pawlink_is_zero(params->host_id, PAWLINK_ID_LEN) ||
 	    sodium_init() < 0)
 		return PAWLINK_PAIR_ERROR;
 	h->p = *params;
