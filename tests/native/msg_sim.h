@@ -24,8 +24,12 @@
 #include <pawlink.h>
 
 #define SIM_QUEUE_LEN		1024
-/* Record header and AEAD tag around every control frame on the air. */
-#define SIM_RECORD_OVERHEAD	(PAWLINK_REC_HDR_LEN + PAWLINK_TAG_LEN)
+/*
+ * Around every control frame on the air: the air frame header, then the
+ * record header and the AEAD tag (Documentation/air.rst, record-layer.rst).
+ */
+#define SIM_RECORD_OVERHEAD \
+	(PAWLINK_AIR_HDR_LEN + PAWLINK_REC_HDR_LEN + PAWLINK_TAG_LEN)
 
 struct sim_node {
 	int (*input)(void *ctx, const uint8_t *buf, size_t len, uint64_t now);
