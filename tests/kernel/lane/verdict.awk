@@ -4,7 +4,7 @@
 #
 #   awk -f verdict.awk -v label=6.1 -v speeds="full high super" \
 #       -v tests="a b" -v hooks="h" -v counts=FILE -v timing=FILE \
-#       [-v qemu_status="why QEMU ended badly"] RESULTS
+#       [-v qemu_status="why QEMU ended badly"] [-v bootnote=" (full)"] RESULTS
 #
 # Prints one "ok|FAIL|skip  SPEED  TEST: CASE" line per test case, per lane
 # check (lane.load, lane.unload, lane.dmesg) and per hook, then the details of
@@ -86,7 +86,7 @@ function scan_dmesg_line(line) {
 }
 
 function finish_dmesg(    i, last, name) {
-	name = "lane.dmesg"
+	name = "lane.dmesg" (bspeed == "boot" ? bootnote : "")
 	if (nbad == 0) {
 		verdict("ok", bspeed, name)
 		return
@@ -225,9 +225,9 @@ END {
 	}
 	why = qemu_status != "" ? qemu_status : "panic, crash or power off"
 	if (boot_up == "")
-		verdict("FAIL", "boot", "lane.boot: /init never reported (" why ")")
+		verdict("FAIL", "boot", "lane.boot" bootnote ": /init never reported (" why ")")
 	else if (done_up == "")
-		verdict("FAIL", "boot", "lane.boot: the guest stopped early (" why "); last marker: " (last_marker == "" ? "none" : last_marker))
+		verdict("FAIL", "boot", "lane.boot" bootnote ": the guest stopped early (" why "); last marker: " (last_marker == "" ? "none" : last_marker))
 	for (i = 1; i <= ndetail; i++)
 		print detail[i] > (counts ".details")
 	printf "%d %d %d\n", npass, nfail, nskip > counts

@@ -20,6 +20,14 @@
 
 LANE_RES=/dev/console
 
+# Debian's static busybox runs its own applets ahead of anything on PATH
+# (FEATURE_SH_STANDALONE); the module tools should be kmod's, which read
+# modules.builtin and compressed modules the way the distribution does.
+modprobe() { /usr/sbin/modprobe "$@"; }
+rmmod() { /usr/sbin/rmmod "$@"; }
+lsmod() { /usr/sbin/lsmod "$@"; }
+modinfo() { /usr/sbin/modinfo "$@"; }
+
 # The second serial port carries results; without it, fall back to the
 # console (the host then finds the markers in the console log).
 lane_pick_results_port()
