@@ -89,7 +89,7 @@ userspace: $(USERSPACE_BINS)
 
 NATIVE_BINS := $(NATIVE_TESTS:%.c=$(BUILD)/san/%)
 $(BUILD)/san/tests/native/%: $(BUILD)/san/tests/native/%.o $(BUILD)/san/libpawlink.a
-	$(CC) $(SAN_CFLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka -lpthread
+	$(CC) $(SAN_CFLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka -lpthread -lm
 
 # The lanes run one after the other, even under make -j, so their output
 # stays readable; each one builds what it needs with the caller's -j.
