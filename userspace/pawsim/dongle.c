@@ -467,7 +467,6 @@ static int gadgetfs_up(struct dongle *d)
 static void gadgetfs_down(struct dongle *d)
 {
 	dongle_gadgetfs_down(&d->gadgetfs);
-	d->gadget.udc[0] = '\0';
 }
 
 static void *ep0_main(void *arg)

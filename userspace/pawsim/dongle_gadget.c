@@ -84,6 +84,7 @@ static int read_file(const char *path, char *buf, size_t len)
 	ssize_t n;
 	int fd;
 
+	buf[0] = '\0';
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -347,8 +348,10 @@ static int bind_to(struct dongle_gadget *g, const char *udc)
 		return -EINVAL;
 	gadget_path(g, "UDC", path, sizeof(path));
 	err = write_file(path, udc);
-	if (!err)
+	if (!err) {
 		snprintf(g->udc, sizeof(g->udc), "%s", udc);
+		g->bound = true;
+	}
 	return err;
 }
 
@@ -412,12 +415,12 @@ int dongle_gadget_unbind(struct dongle_gadget *g)
 {
 	int err;
 
-	if (!g->udc[0])
+	if (!g->bound)
 		return 0;
 	err = dongle_gadget_pull_plug(g);
 	if (err)
 		return err;
-	g->udc[0] = '\0';
+	g->bound = false;
 	return 0;
 }
 
@@ -471,6 +474,7 @@ int dongle_gadget_cleanup(struct dongle_gadget *g)
 
 	gadget_path(g, "UDC", path, sizeof(path));
 	if (!read_file(path, g->udc, sizeof(g->udc)) && g->udc[0]) {
+		g->bound = true;
 		err = dongle_gadget_unbind(g);
 		if (err)
 			return err;

@@ -22,7 +22,9 @@ struct dongle_gadget {
 	char name[DONGLE_NAME_MAX + 1];
 	char dir[96];			/* configfs gadget directory */
 	char ffs_dir[64];		/* where functionfs is mounted */
-	char udc[DONGLE_UDC_MAX];	/* bound UDC, "" when unbound */
+	/* The UDC once bound; never changed afterwards, as ep0 reads it. */
+	char udc[DONGLE_UDC_MAX];
+	bool bound;
 	bool created;			/* dir exists and is ours */
 	bool ffs_mounted;
 	int lock_fd;			/* holds the name's lock, or -1 */

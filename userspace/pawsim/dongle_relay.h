@@ -66,7 +66,7 @@ struct dongle_relay_stats {
 	atomic_ulong tx_records;	/* written to an IN endpoint */
 	atomic_ulong tx_events;		/* of which LINK events */
 	atomic_ulong tx_dropped;	/* no running IN endpoint, or queue full */
-	atomic_ulong tx_errors;		/* write() failed */
+	atomic_ulong tx_errors;		/* write() failed or was cut short */
 };
 
 struct dongle_relay;
@@ -97,10 +97,10 @@ struct dongle_relay {
 	atomic_ulong rx_count;		/* records received, for vanish */
 	struct dongle_queue queues[DONGLE_NUM_PAIRS];
 
-	/* DONGLE_FAULT_VANISH: the writer has started the endless transfer. */
+	/* DONGLE_FAULT_VANISH: the host has the endless transfer's packet. */
 	pthread_mutex_t vanish_lock;
 	pthread_cond_t vanish_cond;
-	bool vanish_started;
+	bool vanish_sent;
 
 	/* Lock order: event_lock, then a queue's lock. */
 	pthread_mutex_t event_lock;
