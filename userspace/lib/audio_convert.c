@@ -169,7 +169,7 @@ static int open_input(struct convert *c, const char *path, int *fd_out,
 		      char *err, size_t err_len)
 {
 	struct stat sb;
-	int fd, e;
+	int fd = -1, e;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
@@ -292,7 +292,7 @@ int pawlink_audio_to_opus(const char *in_path, const char *out_path,
 {
 	struct convert c = { 0 };
 	struct opus_writer w;
-	int fd, e;
+	int fd = -1, e;
 
 	*duration_ms = 0;
 	e = open_input(&c, in_path, &fd, err, err_len);
