@@ -281,7 +281,7 @@ static void step(struct world *w, uint8_t op, struct msg_fuzz_input *in)
 		break;
 	default:
 		/* The toy restarts (cleanly) over the same store. */
-		pawlink_msg_toy_free(w->toy, w->now);
+		pawlink_msg_toy_free(w->toy);
 		MSG_FUZZ_CHECK(pawlink_msg_toy_new(&w->toy, w->st, host_id,
 						   &toy_ops, NULL) == 0);
 		break;
@@ -387,7 +387,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_store(&w);
 	}
 	pawlink_msg_host_free(w.host);
-	pawlink_msg_toy_free(w.toy, w.now);
+	pawlink_msg_toy_free(w.toy);
 	pawlink_msg_store_close(w.st);
 	empty_dir();
 	rmdir(dir);

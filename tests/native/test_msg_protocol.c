@@ -182,7 +182,7 @@ static int teardown(void **state)
 	struct proto *p = *state;
 
 	pawlink_msg_host_free(p->host);
-	pawlink_msg_toy_free(p->toy, p->air.now);
+	pawlink_msg_toy_free(p->toy);
 	pawlink_msg_store_close(p->toy_st);
 	pawlink_msg_store_close(p->host_st);
 	sim_fini(&p->air);
@@ -358,7 +358,7 @@ static void test_error_statuses(void **state)
 	bool more;
 
 	/* Quota: a toy with room for 50000 bytes. */
-	pawlink_msg_toy_free(p->toy, p->air.now);
+	pawlink_msg_toy_free(p->toy);
 	pawlink_msg_store_close(p->toy_st);
 	p->toy_lim.max_bytes = 50000;
 	open_toy(p);

@@ -104,9 +104,8 @@ int pawlink_msg_toy_new(struct pawlink_msg_toy **out,
 	return 0;
 }
 
-void pawlink_msg_toy_free(struct pawlink_msg_toy *toy, uint64_t now)
+void pawlink_msg_toy_free(struct pawlink_msg_toy *toy)
 {
-	(void)now;
 	if (!toy)
 		return;
 	close_xfer(toy, true);

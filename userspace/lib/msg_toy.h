@@ -61,7 +61,7 @@ int pawlink_msg_toy_new(struct pawlink_msg_toy **out,
  * Ends the service.  An unfinished upload is checkpointed first, so the
  * host can resume it in a later session.
  */
-void pawlink_msg_toy_free(struct pawlink_msg_toy *toy, uint64_t now);
+void pawlink_msg_toy_free(struct pawlink_msg_toy *toy);
 /*
  * Frees without writing anything, as if the power went: for crash tests.
  */

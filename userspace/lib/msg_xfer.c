@@ -576,8 +576,11 @@ static void rx_store_chunk(struct pawlink_msg_rx *rx,
 	rx->held++;
 	rx->stats.chunks_new++;
 	rx->since_checkpoint++;
-	/* Out of order (a new hole, or a hole filled): tell the sender now. */
-	if (index != rx->highest)
+	/*
+	 * Tell the sender at once of a gap before this chunk (a loss), and
+	 * of a retransmission that filled the first hole (its window slides).
+	 */
+	if (index > rx->highest || (index < rx->highest && index == rx->next))
 		rx->ack_now = true;
 	if (index >= rx->highest)
 		rx->highest = index + 1;
