@@ -281,13 +281,18 @@ free_reply:
 
 /*
  * Asks the dongle to connect to a toy.  A keyed session must be ended with
- * PAWLINK_IOC_DISCONNECT first (-EISCONN).
+ * PAWLINK_IOC_DISCONNECT first (-EISCONN).  The state shows "connecting"
+ * before the request goes out, because the dongle's LINK event answering
+ * it may arrive before the request returns; a refused request puts the
+ * old state back unless an event has moved it meanwhile.
  * Caller holds io_mutex and has seen !disconnected.  Takes dev->lock.
  */
 static int pawlink_ioc_connect(struct pawlink_dev *dev,
 			       const struct pawlink_connect __user *arg)
 {
+	u8 old_toy_id[PAWLINK_ID_LEN];
 	struct pawlink_connect req;
+	u8 old_state;
 	int err;
 
 	if (copy_from_user(&req, arg, sizeof(req)))
@@ -297,15 +302,24 @@ static int pawlink_ioc_connect(struct pawlink_dev *dev,
 	if (pawlink_keyed(dev))
 		return -EISCONN;
 
-	err = pawlink_ep0_out(dev, PAWLINK_REQ_CONNECT, req.toy_id,
-			      PAWLINK_ID_LEN);
-	if (err)
-		return err;
 	spin_lock_irq(&dev->lock);
+	old_state = dev->link_state;
+	memcpy(old_toy_id, dev->toy_id, PAWLINK_ID_LEN);
 	dev->link_state = PAWLINK_LINK_CONNECTING;
 	memset(dev->toy_id, 0, PAWLINK_ID_LEN);
 	spin_unlock_irq(&dev->lock);
-	return 0;
+
+	err = pawlink_ep0_out(dev, PAWLINK_REQ_CONNECT, req.toy_id,
+			      PAWLINK_ID_LEN);
+	if (err) {
+		spin_lock_irq(&dev->lock);
+		if (dev->link_state == PAWLINK_LINK_CONNECTING) {
+			dev->link_state = old_state;
+			memcpy(dev->toy_id, old_toy_id, PAWLINK_ID_LEN);
+		}
+		spin_unlock_irq(&dev->lock);
+	}
+	return err;
 }
 
 /*

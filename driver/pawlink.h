@@ -106,6 +106,7 @@ struct pawlink_dev {
 	unsigned int rx_count;
 	u8 link_state;				/* PAWLINK_LINK_* */
 	u8 toy_id[PAWLINK_ID_LEN];
+	u64 last_event;				/* number of the last LINK event */
 	struct pawlink_keys *keys;		/* NULL until SET_KEYS */
 	int tx_error;				/* reported by the next write */
 	struct pawlink_stats stats;

@@ -144,19 +144,29 @@ static void pawlink_rx_plain(struct pawlink_dev *dev, const u8 *body,
 
 /*
  * A dongle event: update what the host shows about the link.  The dongle
- * is untrusted, so this never changes what the driver accepts.
+ * is untrusted, so this never changes what the driver accepts.  Events
+ * are numbered 1, 2, ... by the dongle (Documentation/usb-interface.rst);
+ * one that does not advance the number is old news and is dropped.
  * Caller holds lock.
  */
-static void pawlink_rx_event(struct pawlink_dev *dev, const u8 *body,
-			     size_t len)
+static void pawlink_rx_event(struct pawlink_dev *dev,
+			     const struct pawlink_rec_hdr *hdr,
+			     const u8 *body, size_t len)
 {
 	const struct pawlink_event *event = (const void *)body;
+	u64 number = le64_to_cpu(hdr->counter);
 
-	if (len != sizeof(*event) || event->type != PAWLINK_EVENT_LINK ||
+	if (len != sizeof(*event) || hdr->epoch ||
+	    event->type != PAWLINK_EVENT_LINK ||
 	    event->link.state > PAWLINK_LINK_LOST) {
 		dev->stats.rx_dropped_malformed++;
 		return;
 	}
+	if (number <= dev->last_event) {
+		dev->stats.rx_dropped_replay++;
+		return;
+	}
+	dev->last_event = number;
 	dev->link_state = event->link.state;
 	if (event->link.state == PAWLINK_LINK_CONNECTED)
 		memcpy(dev->toy_id, event->link.toy_id, PAWLINK_ID_LEN);
@@ -195,20 +205,16 @@ static void pawlink_rx_record(struct pawlink_rx_ep *rx, const u8 *buf,
 		goto unlock;
 	}
 
-	/* Plaintext records carry no key generation and no counter. */
-	if ((hdr->channel == PAWLINK_CH_PLAIN ||
-	     hdr->channel == PAWLINK_CH_EVENT) &&
-	    (len > PAWLINK_FRAME_MAX || hdr->epoch || hdr->counter)) {
-		dev->stats.rx_dropped_malformed++;
-		goto unlock;
-	}
-
 	switch (hdr->channel) {
 	case PAWLINK_CH_PLAIN:
-		pawlink_rx_plain(dev, body, len);
+		/* No key generation, no counter. */
+		if (len > PAWLINK_FRAME_MAX || hdr->epoch || hdr->counter)
+			dev->stats.rx_dropped_malformed++;
+		else
+			pawlink_rx_plain(dev, body, len);
 		break;
 	case PAWLINK_CH_EVENT:
-		pawlink_rx_event(dev, body, len);
+		pawlink_rx_event(dev, hdr, body, len);
 		break;
 	default:
 		pawlink_rx_sealed(dev);

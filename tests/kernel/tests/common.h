@@ -34,7 +34,7 @@
 #include <pawlink.h>
 
 /* Upper bound of every wait: enumeration under QEMU TCG can be slow. */
-#define WAIT_MS			30000
+#define WAIT_MS			20000
 #define POLL_STEP_MS		10
 
 struct dongle {

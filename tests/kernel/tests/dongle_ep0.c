@@ -901,6 +901,7 @@ TEST(vanish_mid_transfer_then_a_new_dongle_starts)
 	ASSERT_EQ(&urb, done);
 	/* one whole packet of a record that never ended, then nothing */
 	EXPECT_NE(0, urb.status);
+	TH_LOG("URB status %d, %d bytes", urb.status, urb.actual_length);
 	EXPECT_EQ(speed_maxp(&d), urb.actual_length);
 	EXPECT_EQ(PAWLINK_FRAME_MAX + PAWLINK_TAG_LEN, le16(back + 2));
 
