@@ -81,8 +81,10 @@ lane_stage_modules()
 		# shellcheck disable=SC2207 # module names are single words
 		required+=($(modinfo -F depends "$K_KO" | tr , ' '))
 	fi
+	# optional: for tests that load them (gadgetfs makes descriptors
+	# FunctionFS refuses, e.g. a zero wMaxPacketSize)
 	list=$(lane_module_closure "$K_MODDIR" "${required[@]}" -- \
-		snd_hwdep snd_aloop chacha20poly1305 usbmon) || return 1
+		snd_hwdep snd_aloop chacha20poly1305 usbmon gadgetfs) || return 1
 	while IFS= read -r rel; do
 		[ -n "$rel" ] || continue
 		mkdir -p "$dst/$(dirname "$rel")"

@@ -224,8 +224,16 @@ lane_tree_module()
 		lane_fail "pawlink.ko was built for $magic, the lane boots $K_REL: build it with make module"
 		return 1
 	fi
-	newer=$(cd "$TOP" && find Kbuild driver include -newer "$ko" \
-		\( -name Kbuild -o -name '*.[ch]' \) -print -quit 2>/dev/null)
+	# Stale if any driver source, Kbuild, or a repo header kbuild recorded
+	# as a dependency (driver/.*.o.cmd) is newer: a header the driver does
+	# not include must not fail a fresh `make module`.
+	newer=$(cd "$TOP" && {
+		printf '%s\n' Kbuild driver/*.[ch]
+		awk -v top="$TOP/" 'index($1, top) == 1 && $NF == "\\" {
+			print substr($1, length(top) + 1) }' driver/.*.o.cmd 2>/dev/null
+		} | sort -u | while IFS= read -r f; do
+			[ "$f" -nt "$ko" ] && { echo "$f"; break; }
+		done)
 	if [ -n "$newer" ]; then
 		lane_fail "pawlink.ko is older than $newer: build it with make module"
 		return 1
