@@ -305,7 +305,8 @@ int pawlink_audio_to_opus(const char *in_path, const char *out_path,
 		e = -EFBIG;
 		goto out_close;
 	}
-	c.frames = malloc(sizeof(float) * BLOCK_FRAMES * (size_t)c.info.channels);
+	c.frames = malloc(sizeof(float) * BLOCK_FRAMES *
+			  (size_t)c.info.channels);
 	c.mono = malloc(sizeof(float) * BLOCK_FRAMES);
 	c.out = malloc(sizeof(float) * OUT_FRAMES);
 	if (!c.frames || !c.mono || !c.out) {

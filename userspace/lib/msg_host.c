@@ -352,8 +352,8 @@ static void on_xfer_frame(struct pawlink_msg_host *h,
 		pawlink_msg_tx_input(&h->tx, f, now);
 		return;
 	}
-	if (ours && h->rx_live &&
-	    (f->type == PAWLINK_MSG_CHUNK || f->type == PAWLINK_MSG_XFER_ABORT)) {
+	if (ours && h->rx_live && (f->type == PAWLINK_MSG_CHUNK ||
+				   f->type == PAWLINK_MSG_XFER_ABORT)) {
 		pawlink_msg_rx_input(&h->rx, f, now);
 		return;
 	}

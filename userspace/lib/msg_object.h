@@ -21,7 +21,7 @@
 
 /* Local statuses: reported to the caller, never sent. */
 #define PAWLINK_MSG_E_TIMEOUT		0x80	/* the peer stopped answering */
-#define PAWLINK_MSG_E_PROTOCOL		0x81	/* the peer broke the protocol */
+#define PAWLINK_MSG_E_PROTOCOL		0x81	/* the peer broke the rules */
 #define PAWLINK_MSG_E_NOMEM		0x82	/* out of memory */
 
 /* One message's metadata, host byte order. */

@@ -183,7 +183,8 @@ static void scramble_unsynced(struct pawlink_msg_store *st)
 	for (i = 0; i < n; i++) {
 		if (!pawlink_msg_bit(up->dirty, i))
 			continue;
-		w = pwrite(up->fd, junk, pawlink_msg_chunk_len(up->info.size, i),
+		w = pwrite(up->fd, junk,
+			   pawlink_msg_chunk_len(up->info.size, i),
 			   PAWLINK_MSG_STORE_HDR_LEN +
 			   (off_t)i * PAWLINK_MSG_CHUNK_DATA);
 		(void)w;	/* best effort: this is the simulated crash */
@@ -517,9 +518,9 @@ static int load_partial(struct pawlink_msg_store *st, bool have_part,
 				pread(fd, buf, (size_t)size, 0) : -1;
 			close(fd);
 			if (n == size)
-				err = pawlink_msg_resume_decode(&st->partial_info,
-								st->partial_have,
-								buf, (size_t)n);
+				err = pawlink_msg_resume_decode(
+					&st->partial_info, st->partial_have,
+					buf, (size_t)n);
 		}
 	}
 	if (!err) {

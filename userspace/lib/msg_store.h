@@ -48,7 +48,7 @@ struct pawlink_msg_store_limits {
 /* What opening the store threw away (each a crash or corruption trace). */
 struct pawlink_msg_store_stats {
 	uint32_t dropped_corrupt;	/* .msg files that failed a check */
-	uint32_t dropped_partial;	/* partial uploads with no valid resume */
+	uint32_t dropped_partial;	/* partial uploads without a resume */
 	uint32_t dropped_tmp;		/* temp files of interrupted writes */
 };
 

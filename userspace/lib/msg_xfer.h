@@ -46,7 +46,7 @@
 #define PAWLINK_MSG_ACK_DELAY_US	40000	/* longest an ACK waits */
 #define PAWLINK_MSG_IDLE_US		30000000	/* receiver gives up */
 #define PAWLINK_MSG_CHECKPOINT_CHUNKS	64	/* new chunks per checkpoint */
-#define PAWLINK_MSG_WINDOW_INITIAL	16	/* before the first have-state */
+#define PAWLINK_MSG_WINDOW_INITIAL	16	/* until the first have-state */
 
 /* Round-trip estimate and retransmission timeout, RFC 6298 style. */
 struct pawlink_msg_rtt {
