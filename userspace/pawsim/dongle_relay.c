@@ -411,32 +411,42 @@ static void halt_in(struct dongle_relay *relay, int fd)
 }
 
 /*
- * DONGLE_FAULT_VANISH: one full packet of a record whose header promises
- * more, so the host's transfer is open when the device disappears.
+ * DONGLE_FAULT_VANISH: the start of a record whose header promises more, so
+ * the host's transfer is open when the device disappears.  1024 bytes are
+ * whole packets at every speed (16, 2 or 1 of them) and more than a UDC's
+ * FIFO holds (dummy_hcd completes IN requests of up to 64 bytes before the
+ * host has them), so the write returns only once the host has the bytes.
  */
-static void write_vanish(struct dongle_relay *relay, int fd, uint16_t maxp,
+#define VANISH_LEN	1024
+
+static void write_vanish(struct dongle_relay *relay, int fd,
 			 const struct dongle_slot *slot)
 {
-	uint8_t buf[DONGLE_RELAY_READ_MAX];
-	size_t n = maxp ? maxp : 64;
+	uint8_t buf[VANISH_LEN];
+	ssize_t sent;
+	int err;
 
 	memset(buf, 0, sizeof(buf));
-	memcpy(buf, slot->rec, slot->len < n ? slot->len : n);
+	memcpy(buf, slot->rec, slot->len < sizeof(buf) ? slot->len :
+							 sizeof(buf));
 	buf[2] = (uint8_t)(PAWLINK_FRAME_MAX + PAWLINK_TAG_LEN);
 	buf[3] = (uint8_t)((PAWLINK_FRAME_MAX + PAWLINK_TAG_LEN) >> 8);
 
 	/*
-	 * Returns once the host has the packet; with no host reading, the
-	 * reader's wait runs out and its unbind fails this write.
+	 * With no host reading, the reader's wait runs out and its unbind
+	 * fails this write.
 	 */
-	if (write(fd, buf, n) < 0 && relay->verbose)
-		pawsim_msg("fault vanish: partial transfer: %s",
-			   strerror(errno));
+	sent = write(fd, buf, sizeof(buf));
+	err = errno;
 
 	pthread_mutex_lock(&relay->vanish_lock);
 	relay->vanish_sent = true;
 	pthread_cond_signal(&relay->vanish_cond);
 	pthread_mutex_unlock(&relay->vanish_lock);
+
+	if (relay->verbose)
+		pawsim_msg("fault vanish: the host took %zd of %zu bytes (%s)",
+			   sent, sizeof(buf), sent < 0 ? strerror(err) : "ok");
 }
 
 static void writer_failed(struct dongle_relay *relay, enum dongle_pair pair,
@@ -482,7 +492,7 @@ static void *writer_main(void *arg)
 	while (queue_pop(q, &slot)) {
 		switch (slot.kind) {
 		case DONGLE_SLOT_VANISH:
-			write_vanish(relay, fd, maxp, &slot);
+			write_vanish(relay, fd, &slot);
 			continue;
 		case DONGLE_SLOT_EVENT:
 			memcpy(out, slot.rec, slot.len);
