@@ -625,22 +625,24 @@ err_put_dev:
 }
 
 /*
- * Order matters: no new opens, then the flag every file op checks, then
- * wake the sleepers, then the sound card (ua101's order), then stop the
- * URBs and the halt work, then erase the keys.  Open files and the card
- * keep the memory alive until they are closed.
+ * Order matters: the flag every file op checks, then wake the sleepers,
+ * then no new opens (the flag comes first so that once the node is gone
+ * every call on an open file already says -ENODEV; an open in between
+ * gets a file that says it too), then the sound card (ua101's order), then
+ * stop the URBs and the halt work, then erase the keys.  Open files and
+ * the card keep the memory alive until they are closed.
  */
 static void pawlink_disconnect(struct usb_interface *intf)
 {
 	struct pawlink_dev *dev = usb_get_intfdata(intf);
-
-	usb_deregister_dev(intf, &pawlink_class);
 
 	mutex_lock(&dev->io_mutex);
 	WRITE_ONCE(dev->disconnected, true);
 	mutex_unlock(&dev->io_mutex);
 	wake_up_interruptible_all(&dev->rx_wait);
 	wake_up_interruptible_all(&dev->tx_wait);
+
+	usb_deregister_dev(intf, &pawlink_class);
 
 	pawlink_card_disconnect(dev);
 	usb_kill_anchored_urbs(&dev->rx_anchor);

@@ -227,6 +227,8 @@ TEST(vanish_mid_transfer)
 	ASSERT_EQ(0, pthread_join(t, NULL));
 	EXPECT_TRUE(unplug_errno(w.err)) TH_LOG("write ended with %s",
 						 strerror(w.err));
+	/* the write may have failed before the host saw the unplug */
+	ASSERT_EQ(0, dongle_wait_gone(&d));
 	errno = 0;
 	EXPECT_EQ(-1, read(w.fd, buf, sizeof(buf)));
 	EXPECT_EQ(ENODEV, errno);
