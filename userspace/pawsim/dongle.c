@@ -10,7 +10,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -30,26 +29,11 @@
 #include "dongle_fault.h"
 #include "dongle_gadget.h"
 #include "dongle_gadgetfs.h"
+#include "dongle_opts.h"
 #include "dongle_relay.h"
 #include "dongle_thread.h"
 #include "pawsim.h"
 #include "util.h"
-
-#define DONGLE_DEFAULT_NAME	"pawlink0"
-
-struct dongle_opts {
-	const char *name;
-	const char *udc;		/* NULL: the first free one */
-	uint8_t id[PAWLINK_ID_LEN];
-	bool id_given;
-	enum dongle_fault_mode fault;
-	unsigned long vanish_after;
-	bool vanish_after_given;
-	bool background;
-	const char *pidfile;
-	bool cleanup;
-	bool verbose;
-};
 
 struct dongle {
 	struct dongle_opts opts;
@@ -66,191 +50,21 @@ struct dongle {
 	atomic_bool ep0_failed;
 };
 
-static void usage(FILE *out)
-{
-	fprintf(out,
-"Usage: pawsim dongle [options]\n"
-"\n"
-"Runs a virtual pawlink radio dongle (USB 1209:0001) as a FunctionFS gadget\n"
-"on a UDC such as dummy_hcd's, until SIGTERM or SIGINT.  Needs root.\n"
-"\n"
-"Options:\n"
-"  -n, --name NAME         gadget and functionfs name (default "
-	DONGLE_DEFAULT_NAME ")\n"
-"  -u, --udc UDC           bind to this UDC (default: the first free one\n"
-"                          in /sys/class/udc)\n"
-"  -i, --id HEX            dongle id, 16 hex digits (default: random)\n"
-"  -f, --fault MODE        misbehave on purpose: %s\n"
-"      --vanish-after N    with --fault vanish: vanish on the N-th record\n"
-"                          received (default 1)\n"
-"  -b, --background        go to the background once the gadget is bound\n"
-"                          (needs --pidfile)\n"
-"  -p, --pidfile FILE      write the dongle's pid to FILE (removed on exit)\n"
-"      --cleanup           remove a gadget of this name left behind by a\n"
-"                          dongle that did not clean up, then exit (a new\n"
-"                          dongle of that name does this by itself)\n"
-"  -v, --verbose           log every record and control request\n"
-"  -h, --help              show this help\n"
-"\n"
-"Documentation/usb-interface.rst describes the interface and each fault.\n"
-"Exit status: 0 success, 1 usage error, 2 runtime error.\n",
-		dongle_fault_names());
-}
-
-/* ---- options ---------------------------------------------------------------- */
-
-static int parse_ulong(const char *s, unsigned long *out)
-{
-	char *end;
-
-	if (!s[0] || s[0] < '0' || s[0] > '9')
-		return -EINVAL;
-	errno = 0;
-	*out = strtoul(s, &end, 10);
-	if (errno || *end)
-		return -EINVAL;
-	return 0;
-}
-
-/* All zeros and all 0xff are reserved on the air (no radio, broadcast). */
-static bool id_reserved(const uint8_t id[PAWLINK_ID_LEN])
-{
-	static const uint8_t all_ff[PAWLINK_ID_LEN] = {
-		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-	};
-
-	return pawlink_is_zero(id, PAWLINK_ID_LEN) ||
-	       !sodium_memcmp(id, all_ff, PAWLINK_ID_LEN);
-}
-
-/* Returns 0, or PAWSIM_EXIT_USAGE after saying why. */
-static int parse_options(int argc, char *argv[], struct dongle_opts *o)
-{
-	enum { OPT_VANISH_AFTER = 256, OPT_CLEANUP };
-	static const struct option longopts[] = {
-		{ "name", required_argument, NULL, 'n' },
-		{ "udc", required_argument, NULL, 'u' },
-		{ "id", required_argument, NULL, 'i' },
-		{ "fault", required_argument, NULL, 'f' },
-		{ "vanish-after", required_argument, NULL, OPT_VANISH_AFTER },
-		{ "background", no_argument, NULL, 'b' },
-		{ "pidfile", required_argument, NULL, 'p' },
-		{ "cleanup", no_argument, NULL, OPT_CLEANUP },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
-
-	memset(o, 0, sizeof(*o));
-	o->name = DONGLE_DEFAULT_NAME;
-	o->vanish_after = 1;
-
-	while ((c = getopt_long(argc, argv, "n:u:i:f:bp:vh", longopts,
-				NULL)) != -1) {
-		switch (c) {
-		case 'n':
-			o->name = optarg;
-			break;
-		case 'u':
-			o->udc = optarg;
-			break;
-		case 'i':
-			if (pawlink_hex_decode(o->id, sizeof(o->id), optarg,
-					       strlen(optarg))) {
-				pawsim_msg("--id wants exactly 16 hex digits, "
-					   "not '%s'", optarg);
-				return PAWSIM_EXIT_USAGE;
-			}
-			if (id_reserved(o->id)) {
-				pawsim_msg("--id %s is reserved (all zeros "
-					   "or all ff)", optarg);
-				return PAWSIM_EXIT_USAGE;
-			}
-			o->id_given = true;
-			break;
-		case 'f':
-			if (dongle_fault_parse(optarg, &o->fault) ||
-			    o->fault == DONGLE_FAULT_NONE) {
-				pawsim_msg("unknown --fault '%s'; one of: %s",
-					   optarg, dongle_fault_names());
-				return PAWSIM_EXIT_USAGE;
-			}
-			break;
-		case OPT_VANISH_AFTER:
-			if (parse_ulong(optarg, &o->vanish_after) ||
-			    !o->vanish_after) {
-				pawsim_msg("--vanish-after wants a count of "
-					   "at least 1, not '%s'", optarg);
-				return PAWSIM_EXIT_USAGE;
-			}
-			o->vanish_after_given = true;
-			break;
-		case 'b':
-			o->background = true;
-			break;
-		case 'p':
-			o->pidfile = optarg;
-			break;
-		case OPT_CLEANUP:
-			o->cleanup = true;
-			break;
-		case 'v':
-			o->verbose = true;
-			break;
-		case 'h':
-			usage(stdout);
-			exit(PAWSIM_EXIT_OK);
-		default:
-			usage(stderr);
-			return PAWSIM_EXIT_USAGE;
-		}
-	}
-
-	if (optind < argc) {
-		pawsim_msg("unexpected argument '%s'", argv[optind]);
-		return PAWSIM_EXIT_USAGE;
-	}
-	if (!dongle_gadget_name_ok(o->name)) {
-		pawsim_msg("--name wants 1 to %d of A-Z a-z 0-9 _ -, not '%s'",
-			   DONGLE_NAME_MAX, o->name);
-		return PAWSIM_EXIT_USAGE;
-	}
-	if (o->udc && (!o->udc[0] || strchr(o->udc, '/') ||
-		       strlen(o->udc) >= DONGLE_UDC_MAX)) {
-		pawsim_msg("--udc wants a name from /sys/class/udc, not '%s'",
-			   o->udc);
-		return PAWSIM_EXIT_USAGE;
-	}
-	if (o->vanish_after_given && o->fault != DONGLE_FAULT_VANISH) {
-		pawsim_msg("--vanish-after only goes with --fault vanish");
-		return PAWSIM_EXIT_USAGE;
-	}
-	if (o->background && !o->pidfile) {
-		pawsim_msg("--background needs --pidfile, or nobody could "
-			   "stop the dongle");
-		return PAWSIM_EXIT_USAGE;
-	}
-	if (o->cleanup && (o->background || o->pidfile || o->fault ||
-			   o->id_given || o->udc)) {
-		pawsim_msg("--cleanup takes only --name");
-		return PAWSIM_EXIT_USAGE;
-	}
-	return 0;
-}
-
 /* ---- the function's files ------------------------------------------------- */
 
+/* Opens one file of the function; the fd or -errno. */
 static int open_in_ffs(const struct dongle *d, const char *file)
 {
 	char path[PATH_MAX];
-	int fd;
+	int fd, err;
 
 	snprintf(path, sizeof(path), "%s/%s", d->gadget.ffs_dir, file);
 	fd = open(path, O_RDWR | O_CLOEXEC);
-	if (fd < 0)
-		pawsim_msg("cannot open %s: %s", path, strerror(errno));
-	return fd;
+	if (fd >= 0)
+		return fd;
+	err = -errno;
+	pawsim_msg("cannot open %s: %s", path, strerror(-err));
+	return err;
 }
 
 static int write_block(int fd, const char *what, const uint8_t *buf,
@@ -264,9 +78,11 @@ static int write_block(int fd, const char *what, const uint8_t *buf,
 	}
 	n = write(fd, buf, (size_t)len);
 	if (n < 0) {
+		int err = -errno;
+
 		pawsim_msg("FunctionFS refused the %s: %s", what,
-			   strerror(errno));
-		return -errno;
+			   strerror(-err));
+		return err;
 	}
 	if (n != len) {
 		pawsim_msg("FunctionFS took %zd of %zd bytes of the %s", n,
@@ -299,8 +115,11 @@ static int open_function(struct dongle *d)
 	int err;
 
 	d->ep0_fd = open_in_ffs(d, "ep0");
-	if (d->ep0_fd < 0)
-		return -errno;
+	if (d->ep0_fd < 0) {
+		err = d->ep0_fd;
+		d->ep0_fd = -1;
+		return err;
+	}
 	err = write_block(d->ep0_fd, "descriptors", buf,
 			  dongle_descs_build(d->fault.mode, buf, sizeof(buf)));
 	if (err)
@@ -315,7 +134,8 @@ static int open_function(struct dongle *d)
 		snprintf(file, sizeof(file), "ep%u", i + 1);
 		d->ep_fd[i] = open_in_ffs(d, file);
 		if (d->ep_fd[i] < 0) {
-			err = -errno;
+			err = d->ep_fd[i];
+			d->ep_fd[i] = -1;
 			goto close;
 		}
 	}
@@ -372,8 +192,10 @@ static int go_background(struct dongle *d)
 
 	pid = fork();
 	if (pid < 0) {
-		pawsim_msg("cannot fork: %s", strerror(errno));
-		return -errno;
+		int err = -errno;
+
+		pawsim_msg("cannot fork: %s", strerror(-err));
+		return err;
 	}
 	if (pid > 0) {
 		if (write_pidfile(d->opts.pidfile, pid)) {
@@ -398,8 +220,8 @@ static int go_background(struct dongle *d)
 /*
  * DONGLE_FAULT_VANISH, called from a relay thread: the host loses the device
  * in the middle of a transfer and nothing is tidied up.  The configfs
- * gadget, the functionfs mount and the pidfile stay behind for
- * 'pawsim dongle --cleanup'.
+ * gadget, the functionfs mount and the pidfile stay behind until the next
+ * dongle of this name (or 'pawsim dongle --cleanup') removes them.
  */
 static void vanish(void *ctx)
 {
@@ -603,7 +425,7 @@ int pawsim_dongle_main(int argc, char *argv[])
 	sigset_t wait_set;
 	int ret;
 
-	ret = parse_options(argc, argv, &d.opts);
+	ret = dongle_opts_parse(argc, argv, &d.opts);
 	if (ret)
 		return ret;
 
@@ -622,11 +444,8 @@ int pawsim_dongle_main(int argc, char *argv[])
 		pawsim_msg("libsodium failed to initialise");
 		return PAWSIM_EXIT_RUNTIME;
 	}
-	if (!d.opts.id_given) {
-		do
-			randombytes_buf(d.opts.id, sizeof(d.opts.id));
-		while (id_reserved(d.opts.id));
-	}
+	if (!d.opts.id_given)
+		dongle_opts_random_id(d.opts.id);
 	ret = dongle_signals_init(&wait_set);
 	if (ret) {
 		pawsim_msg("cannot set up signals: %s", strerror(-ret));

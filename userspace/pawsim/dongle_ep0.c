@@ -80,8 +80,10 @@ static int read_out(struct dongle_ep0 *e, const char *name, void *buf,
 	ssize_t n = read(e->fd, buf, len);
 
 	if (n < 0) {
-		io_failed(e, name, errno);
-		return -errno;
+		int err = errno;
+
+		io_failed(e, name, err);
+		return -err;
 	}
 	if ((size_t)n != len) {
 		pawsim_msg("ep0: %s: short data stage (%zd of %zu bytes), "

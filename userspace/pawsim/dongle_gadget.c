@@ -109,8 +109,10 @@ static int gadget_mkdir(const struct dongle_gadget *g, const char *rel)
 
 	gadget_path(g, rel, path, sizeof(path));
 	if (mkdir(path, 0755) && errno != EEXIST) {
-		pawsim_msg("cannot create %s: %s", path, strerror(errno));
-		return -errno;
+		int err = -errno;
+
+		pawsim_msg("cannot create %s: %s", path, strerror(-err));
+		return err;
 	}
 	return 0;
 }

@@ -272,12 +272,14 @@ int dongle_gadgetfs_run(struct dongle_gadgetfs *g, struct dongle_ep0 *e)
 	while (!atomic_load(&e->stop)) {
 		n = read(e->fd, events, sizeof(events));
 		if (n < 0) {
+			int err = -errno;
+
 			/* EIDRM: the host gave up on a request. */
-			if (errno == EINTR || errno == EIDRM)
+			if (err == -EINTR || err == -EIDRM)
 				continue;
 			pawsim_msg("ep0: reading events failed: %s",
-				   strerror(errno));
-			return -errno;
+				   strerror(-err));
+			return err;
 		}
 		count = (size_t)n / sizeof(events[0]);
 		for (i = 0; i < count; i++) {

@@ -292,6 +292,9 @@ static void *reader_main(void *arg)
 	while (!atomic_load(&relay->stop)) {
 		n = read(fd, buf, sizeof(buf));
 		if (n < 0) {
+			/* A transfer cut short ends a long one too. */
+			if (errno != EINTR)
+				in_long = false;
 			reader_error(relay, pair, errno);
 			continue;
 		}
@@ -344,6 +347,7 @@ static void *reader_main(void *arg)
 static int writer_maxp(struct dongle_relay *relay, int fd, uint16_t *maxp)
 {
 	struct usb_endpoint_descriptor desc;
+	int err;
 
 	while (!atomic_load(&relay->stop)) {
 		memset(&desc, 0, sizeof(desc));
@@ -358,9 +362,10 @@ static int writer_maxp(struct dongle_relay *relay, int fd, uint16_t *maxp)
 			backoff();
 			continue;
 		}
+		err = -errno;
 		pawsim_msg("cannot read an IN endpoint descriptor: %s",
-			   strerror(errno));
-		return -errno;
+			   strerror(-err));
+		return err;
 	}
 	return -EINTR;
 }

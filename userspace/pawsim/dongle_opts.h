@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* pawsim dongle: the command line (see "pawsim dongle --help"). */
+#ifndef PAWSIM_DONGLE_OPTS_H
+#define PAWSIM_DONGLE_OPTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <pawlink.h>
+
+#include "dongle_fault.h"
+
+#define DONGLE_DEFAULT_NAME	"pawlink0"
+
+struct dongle_opts {
+	const char *name;
+	const char *udc;		/* NULL: the first free one */
+	uint8_t id[PAWLINK_ID_LEN];
+	bool id_given;
+	enum dongle_fault_mode fault;
+	unsigned long vanish_after;
+	bool vanish_after_given;
+	bool background;
+	const char *pidfile;
+	bool cleanup;
+	bool verbose;
+};
+
+/*
+ * Fills @o from the command line.  Returns 0, or PAWSIM_EXIT_USAGE after
+ * saying what is wrong; --help prints the usage and exits 0.
+ */
+int dongle_opts_parse(int argc, char *argv[], struct dongle_opts *o);
+
+/* A random dongle id, never one of those reserved on the air. */
+void dongle_opts_random_id(uint8_t id[PAWLINK_ID_LEN]);
+
+#endif /* PAWSIM_DONGLE_OPTS_H */
