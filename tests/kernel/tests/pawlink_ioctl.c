@@ -281,25 +281,32 @@ static int pcm_open_errno(int card, char dir)
 	return 0;
 }
 
+/* Does @cmd (aplay -l or arecord -l) list card @card as Pawlink? */
+static bool card_listed_by(const char *cmd, int card)
+{
+	char line[256], head[32];
+	bool listed = false;
+	FILE *p;
+
+	snprintf(head, sizeof(head), "card %d: Pawlink", card);
+	p = popen(cmd, "r");
+	if (!p)
+		return false;
+	while (fgets(line, sizeof(line), p))
+		listed |= strncmp(line, head, strlen(head)) == 0;
+	return pclose(p) == 0 && listed;
+}
+
 TEST_F(ctl, pcm_needs_a_session)
 {
 	struct pawlink_key_install k;
 	char cmd[128], line[256];
-	bool listed = false;
+	bool said = false;
 	FILE *p;
 
-	/* aplay -l lists the card's PCM device */
-	snprintf(cmd, sizeof(cmd), "aplay -l 2>&1");
-	p = popen(cmd, "r");
-	ASSERT_NE(NULL, p);
-	while (fgets(line, sizeof(line), p)) {
-		char head[32];
-
-		snprintf(head, sizeof(head), "card %d: Pawlink", self->d.card);
-		listed |= strncmp(line, head, strlen(head)) == 0;
-	}
-	EXPECT_EQ(0, pclose(p));
-	EXPECT_TRUE(listed);
+	/* aplay -l and arecord -l list the card's PCM device */
+	EXPECT_TRUE(card_listed_by("aplay -l 2>&1", self->d.card));
+	EXPECT_TRUE(card_listed_by("arecord -l 2>&1", self->d.card));
 
 	EXPECT_EQ(ENOTCONN, pcm_open_errno(self->d.card, 'p'));
 	EXPECT_EQ(ENOTCONN, pcm_open_errno(self->d.card, 'c'));
@@ -310,11 +317,10 @@ TEST_F(ctl, pcm_needs_a_session)
 		 self->d.card);
 	p = popen(cmd, "r");
 	ASSERT_NE(NULL, p);
-	listed = false;
 	while (fgets(line, sizeof(line), p))
-		listed |= strstr(line, "Transport endpoint is not connected") != NULL;
+		said |= strstr(line, "Transport endpoint is not connected") != NULL;
 	EXPECT_NE(0, pclose(p));
-	EXPECT_TRUE(listed);
+	EXPECT_TRUE(said);
 
 	/* keyed, the session still cannot carry audio in this driver */
 	keys_init(&k, 1, 0);
