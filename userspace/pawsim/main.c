@@ -23,6 +23,7 @@ static const struct subcommand subcommands[] = {
 	{ "air", pawsim_air_main, "the simulated air all radios share" },
 	{ "rogue", pawsim_rogue_main,
 	  "an attacker's radio: sniff, replay, inject, spoof, brute-force" },
+	{ "toy", pawsim_toy_main, "a simulated toy: the toy firmware on the air" },
 };
 
 #define NUM_SUBCOMMANDS (sizeof(subcommands) / sizeof(subcommands[0]))

@@ -19,6 +19,7 @@
 int pawsim_dongle_main(int argc, char *argv[]);
 int pawsim_air_main(int argc, char *argv[]);
 int pawsim_rogue_main(int argc, char *argv[]);
+int pawsim_toy_main(int argc, char *argv[]);
 
 /*
  * Human messages on stderr, prefixed "pawsim <subcommand>: ".  Safe to call

@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The whole flow with no kernel, in one process: the toy firmware core
+ * boots on the in-process air (virtual clock), a host made of libpawlink's
+ * façade pairs with the code on the toy's label after its button is
+ * pressed, opens a session, uploads a voice message converted from a WAV
+ * file, lists it, downloads it (same SHA-256, same audio length), plays
+ * it on the toy's speaker, deletes it; at 0 % and at 5 % loss.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <sndfile.h>
+#include <sodium.h>
+
+#include "audio_convert.h"
+#include "toy_sim.h"
+
+#define WAV_SECONDS	2
+/* Pairing over a lossy air: a lost DONE means pressing the button again. */
+#define PAIR_TRIES	6
+
+/* A 16-bit WAV of @seconds of a 440 Hz-ish triangle, 44.1 kHz stereo. */
+static void make_wav(const char *path, int seconds)
+{
+	SF_INFO info = {
+		.samplerate = 44100, .channels = 2,
+		.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16,
+	};
+	int16_t frame[2];
+	SNDFILE *f;
+	int i, v;
+
+	f = sf_open(path, SFM_WRITE, &info);
+	assert_non_null(f);
+	for (i = 0; i < seconds * 44100; i++) {
+		v = i % 100;
+		frame[0] = frame[1] = (int16_t)((v < 50 ? v : 100 - v) * 400 -
+						10000);
+		assert_int_equal(sf_writef_short(f, frame, 1), 1);
+	}
+	assert_int_equal(sf_close(f), 0);
+}
+
+static void run_flow(uint32_t loss_ppm, uint64_t seed)
+{
+	struct pawlink_toy_status_info st;
+	struct pawlink_msg_info info, got_info, *list;
+	struct air_config cfg;
+	struct air_local *air;
+	struct test_host host;
+	struct toy_sim toy;
+	uint8_t toy_id[PAWLINK_ID_LEN], sha[PAWLINK_MSG_SHA256_LEN];
+	char dir[64], wav[128];
+	uint8_t *obj;
+	int16_t *pcm;
+	size_t len, n, frames;
+	int i, rc, pair_tries;
+
+	air_config_init(&cfg);
+	cfg.loss_ppm = loss_ppm;
+	cfg.seed = seed;
+	assert_int_equal(air_local_new(&cfg, &air), 0);
+	assert_int_equal(test_host_open(&host, air), 0);
+	assert_int_equal(toy_sim_init(&toy, air), 0);
+	assert_int_equal(toy_sim_start(&toy), 0);
+	toy_sim_id(&toy, toy_id);
+
+	/* The toy beacons its id; with the button pressed, the window flag. */
+	assert_int_equal(toy_sim_press(&toy), 0);
+	{
+		struct pawlink_beacon b[4];
+
+		assert_int_equal(pawlink_scan(host.p, 1000, b, 4, &n), 0);
+		assert_int_equal(n, 1);
+		assert_memory_equal(b[0].toy_id, toy_id, PAWLINK_ID_LEN);
+		assert_int_equal(b[0].flags, PAWLINK_BEACON_PAIRING);
+	}
+
+	rc = -1;
+	for (i = 0; i < PAIR_TRIES && rc; i++)
+		rc = test_host_pair(&host, &toy);
+	pair_tries = i;
+	if (rc)
+		fail_msg("pairing: %s", pawlink_error(host.p));
+	assert_int_equal(pawlink_connect(host.p, toy_id, &st), 0);
+	assert_int_equal(st.paired_hosts, 1);
+	assert_int_equal(st.msg_count, 0);
+	assert_false(st.mic);
+
+	/* Any audio file in, a message out: WAV, converted on the host. */
+	snprintf(dir, sizeof(dir), "/tmp/pawlink-e2e-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	snprintf(wav, sizeof(wav), "%s/hello.wav", dir);
+	make_wav(wav, WAV_SECONDS);
+	rc = pawlink_put_audio_file(host.p, wav, &info);
+	if (rc)
+		fail_msg("put: %s", pawlink_error(host.p));
+	assert_int_equal(info.duration_ms, WAV_SECONDS * 1000);
+
+	assert_int_equal(pawlink_list(host.p, &list, &n), 0);
+	assert_int_equal(n, 1);
+	assert_true(pawlink_msg_info_equal(&list[0], &info));
+	free(list);
+
+	rc = pawlink_get(host.p, info.id, &obj, &len, &got_info);
+	if (rc)
+		fail_msg("get: %s", pawlink_error(host.p));
+	assert_true(pawlink_msg_info_equal(&got_info, &info));
+	assert_int_equal(len, info.size);
+	crypto_hash_sha256(sha, obj, len);
+	assert_memory_equal(sha, info.sha256, sizeof(sha));
+	/* And it is still the audio that went in. */
+	assert_int_equal(pawlink_audio_decode(obj, len, &pcm, &frames, NULL, 0),
+			 0);
+	assert_int_equal(frames, WAV_SECONDS * PAWLINK_AUDIO_RATE);
+	free(pcm);
+	free(obj);
+
+	/* Played at the toy's pace: all of it, some time later. */
+	assert_int_equal(pawlink_play(host.p, info.id), 0);
+	assert_int_equal(pawlink_play(host.p, info.id), -EBUSY);
+	test_host_idle(&host, WAV_SECONDS * 1000 + 500);
+	assert_int_equal(pawlink_status(host.p, &st), 0);
+	assert_false(st.playing);
+	assert_int_equal(st.speaker_samples, WAV_SECONDS * PAWLINK_AUDIO_RATE);
+	assert_int_equal(st.msg_count, 1);
+
+	assert_int_equal(pawlink_delete(host.p, info.id), 0);
+	assert_int_equal(pawlink_list(host.p, &list, &n), 0);
+	assert_int_equal(n, 0);
+	free(list);
+	assert_int_equal(pawlink_get(host.p, info.id, &obj, &len, NULL),
+			 -ENOENT);
+	rc = pawlink_delete(host.p, info.id);
+	if (rc != -ENOENT)
+		fail_msg("second delete: %d %s", rc, pawlink_error(host.p));
+
+	/* Loss costs retransmissions, never a forged or replayed record. */
+	assert_int_equal(pawlink_status(host.p, &st), 0);
+	assert_int_equal(st.rx_dropped_auth, 0);
+	assert_int_equal(st.rx_dropped_plaintext, 0);
+	{
+		struct pawlink_stats ls;
+
+		assert_int_equal(pawlink_link_stats(host.p, &ls), 0);
+		assert_int_equal(ls.rx_dropped_auth, 0);
+		assert_int_equal(ls.rx_dropped_plaintext, 0);
+		assert_true(ls.rx_records > 0);
+	}
+
+	{
+		struct air_stats as;
+
+		air_local_stats(air, &as);
+		printf("# loss %u ppm, seed %llu: %llu frames, %llu copies lost, "
+		       "paired on try %d, %.1f s of air time\n",
+		       (unsigned int)loss_ppm, (unsigned long long)seed,
+		       (unsigned long long)as.frames,
+		       (unsigned long long)as.lost, pair_tries,
+		       (double)as.now_ns / 1e9);
+	}
+	assert_int_equal(pawlink_disconnect(host.p), 0);
+	toy_sim_stop(&toy, host.t, false);
+	test_host_close(&host);
+	toy_sim_done(&toy);
+	assert_int_equal(air_local_free(air), 0);
+	unlink(wav);
+	rmdir(dir);
+}
+
+static void test_flow_no_loss(void **state)
+{
+	(void)state;
+	run_flow(0, 1);
+}
+
+static void test_flow_five_percent_loss(void **state)
+{
+	uint64_t seed;
+
+	(void)state;
+	for (seed = 1; seed <= 3; seed++)
+		run_flow(50000, seed);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_flow_no_loss),
+		cmocka_unit_test(test_flow_five_percent_loss),
+	};
+
+	if (sodium_init() < 0)
+		return 1;
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,368 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Voice messages through the façade (libpawlink.h): the host client of
+ * the message protocol (msg_host.h) driven over the transport until each
+ * operation is over.  Downloads land in memory and are checked against
+ * their SHA-256 before they are handed out.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "audio_convert.h"
+#include "libpawlink_priv.h"
+#include "msg_wire.h"
+
+/* The longest a message operation waits without looking at its timers. */
+#define MSG_POLL_MAX_MS		1000
+/*
+ * After a download the toy may not have heard our XFER_END and sends
+ * again; we answer until it has been quiet this long, so that it does not
+ * hold the message busy (refusing a delete) until its own timeout.
+ */
+#define GET_LINGER_MS		300
+
+static int msg_status_errno(struct pawlink *p, int status)
+{
+	const char *why = pawlink_msg_status_str(status);
+
+	switch (status) {
+	case PAWLINK_MSG_OK:
+		return 0;
+	case PAWLINK_MSG_E_NOT_FOUND:
+		return pawlink_fail(p, -ENOENT, "%s", why);
+	case PAWLINK_MSG_E_QUOTA:
+		return pawlink_fail(p, -ENOSPC, "%s", why);
+	case PAWLINK_MSG_E_TOO_LONG:
+		return pawlink_fail(p, -EFBIG, "%s", why);
+	case PAWLINK_MSG_E_BUSY:
+		return pawlink_fail(p, -EBUSY, "%s", why);
+	case PAWLINK_MSG_E_BAD_HASH:
+		return pawlink_fail(p, -EBADMSG, "%s", why);
+	case PAWLINK_MSG_E_BAD_REQUEST:
+		return pawlink_fail(p, -EINVAL, "%s", why);
+	case PAWLINK_MSG_E_EXISTS:
+		return pawlink_fail(p, -EEXIST, "%s", why);
+	case PAWLINK_MSG_E_IO:
+		return pawlink_fail(p, -EIO, "%s", why);
+	case PAWLINK_MSG_E_ABORTED:
+		return pawlink_fail(p, -ECANCELED, "%s", why);
+	case PAWLINK_MSG_E_TIMEOUT:
+		return pawlink_fail(p, -ETIMEDOUT, "%s", why);
+	case PAWLINK_MSG_E_NOMEM:
+		return pawlink_fail(p, -ENOMEM, "%s", why);
+	default:
+		return pawlink_fail(p, -EPROTO, "%s", why);
+	}
+}
+
+/* Sends what the client has to say now.  0, or -errno (op cancelled). */
+static int flush(struct pawlink *p, uint64_t now)
+{
+	uint8_t buf[PAWLINK_FRAME_MAX];
+	int n, rc;
+
+	while ((n = pawlink_msg_host_output(p->msg, now, buf,
+					    sizeof(buf))) > 0) {
+		rc = p->t->ops->send(p->t, buf, (size_t)n);
+		if (rc) {
+			pawlink_msg_host_cancel(p->msg);
+			return pawlink_fail(p, rc, "sending to the toy failed: %s",
+					    strerror(-rc));
+		}
+	}
+	if (n < 0) {
+		pawlink_msg_host_cancel(p->msg);
+		return pawlink_fail(p, -EIO, "message client failed");
+	}
+	return 0;
+}
+
+/* Answers the toy's late frames of a finished download; see GET_LINGER_MS. */
+static void linger(struct pawlink *p)
+{
+	uint8_t buf[PAWLINK_FRAME_MAX];
+	size_t len;
+
+	while (p->t->ops->recv(p->t, buf, sizeof(buf), &len,
+			       GET_LINGER_MS) == 0) {
+		if (len && pawlink_msg_type_in_range(buf[0]))
+			pawlink_msg_host_input(p->msg, buf, len,
+					       p->t->ops->now_us(p->t));
+		if (flush(p, p->t->ops->now_us(p->t)))
+			return;
+	}
+}
+
+/* Drives the running operation to its end; 0 or a negative errno. */
+static int run(struct pawlink *p)
+{
+	uint8_t buf[PAWLINK_FRAME_MAX];
+	uint64_t now, deadline, wait_ms;
+	size_t len;
+	int rc, status;
+
+	for (;;) {
+		now = p->t->ops->now_us(p->t);
+		rc = flush(p, now);
+		if (rc)
+			return rc;
+		if (pawlink_msg_host_done(p->msg, &status))
+			return msg_status_errno(p, status);
+		deadline = pawlink_msg_host_deadline(p->msg);
+		wait_ms = deadline > now ? (deadline - now + 999) / 1000 : 0;
+		if (wait_ms > MSG_POLL_MAX_MS)
+			wait_ms = MSG_POLL_MAX_MS;
+		rc = p->t->ops->recv(p->t, buf, sizeof(buf), &len, (int)wait_ms);
+		if (rc == -ETIMEDOUT)
+			continue;
+		if (rc) {
+			pawlink_msg_host_cancel(p->msg);
+			return pawlink_fail(p, rc, "receiving from the toy failed: %s",
+					    strerror(-rc));
+		}
+		/* Toy-command answers that came late are of no use now. */
+		if (len && pawlink_msg_type_in_range(buf[0]))
+			pawlink_msg_host_input(p->msg, buf, len,
+					       p->t->ops->now_us(p->t));
+	}
+}
+
+static int started(struct pawlink *p, int rc)
+{
+	if (rc == -EINVAL)
+		return pawlink_fail(p, rc, "invalid message or id");
+	if (rc)
+		return pawlink_fail(p, rc, "the message client is busy");
+	return run(p);
+}
+
+int pawlink_list(struct pawlink *p, struct pawlink_msg_info **out, size_t *n)
+{
+	const struct pawlink_msg_info *page;
+	struct pawlink_msg_info *all = NULL, *grown;
+	uint8_t after[PAWLINK_MSG_ID_LEN] = { 0 };
+	size_t count = 0, got;
+	uint32_t total;
+	bool more;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	rc = pawlink_need_session(p);
+	if (rc)
+		return rc;
+	do {
+		rc = started(p, pawlink_msg_host_list(p->msg, after,
+						      p->t->ops->now_us(p->t)));
+		if (rc)
+			goto err;
+		got = pawlink_msg_host_list_result(p->msg, &page, &more, &total);
+		if (got == 0)
+			break;
+		grown = realloc(all, (count + got) * sizeof(*all));
+		if (!grown) {
+			rc = pawlink_fail(p, -ENOMEM, "out of memory");
+			goto err;
+		}
+		all = grown;
+		memcpy(all + count, page, got * sizeof(*all));
+		count += got;
+		memcpy(after, page[got - 1].id, PAWLINK_MSG_ID_LEN);
+	} while (more);
+	*out = all;
+	*n = count;
+	return 0;
+err:
+	free(all);
+	return rc;
+}
+
+int pawlink_put_resume(struct pawlink *p, const struct pawlink_msg_info *info,
+		       const uint8_t *obj, size_t len)
+{
+	struct pawlink_msg_mem_source mem;
+	struct pawlink_msg_source src;
+	int rc;
+
+	rc = pawlink_need_session(p);
+	if (rc)
+		return rc;
+	if (pawlink_msg_info_verify(info, obj, len) != PAWLINK_MSG_OK)
+		return pawlink_fail(p, -EINVAL,
+				    "the data does not match the message's size and SHA-256");
+	pawlink_msg_mem_source(&src, &mem, obj, len);
+	return started(p, pawlink_msg_host_put(p->msg, info, &src,
+					       p->t->ops->now_us(p->t)));
+}
+
+int pawlink_put(struct pawlink *p, const uint8_t *obj, size_t len,
+		uint32_t duration_ms, struct pawlink_msg_info *info)
+{
+	struct pawlink_msg_info made;
+	int status;
+
+	status = pawlink_msg_info_create(&made, p->host.id,
+					 (uint64_t)time(NULL), duration_ms,
+					 obj, len);
+	if (status != PAWLINK_MSG_OK)
+		return msg_status_errno(p, status);
+	if (info)
+		*info = made;
+	return pawlink_put_resume(p, &made, obj, len);
+}
+
+int pawlink_put_audio_file(struct pawlink *p, const char *path,
+			   struct pawlink_msg_info *info)
+{
+	const char *tmp = getenv("TMPDIR");
+	char dir[PATH_MAX], obj_path[PATH_MAX + 16];
+	uint32_t duration_ms;
+	uint8_t *obj = NULL;
+	size_t len;
+	int rc;
+
+	rc = pawlink_need_session(p);
+	if (rc)
+		return rc;
+	if (snprintf(dir, sizeof(dir), "%s/pawlink-put-XXXXXX",
+		     tmp && *tmp == '/' ? tmp : "/tmp") >= (int)sizeof(dir))
+		return pawlink_fail(p, -ENAMETOOLONG, "TMPDIR is too long");
+	if (!mkdtemp(dir))
+		return pawlink_fail(p, -errno, "cannot make a temporary directory: %s",
+				    strerror(errno));
+	snprintf(obj_path, sizeof(obj_path), "%s/message.opus", dir);
+	rc = pawlink_audio_to_opus(path, obj_path, &duration_ms, p->err,
+				   sizeof(p->err));
+	if (rc)
+		goto out;
+	rc = pawlink_msg_load_file(obj_path, &obj, &len);
+	if (rc) {
+		rc = pawlink_fail(p, rc, "cannot read the converted message: %s",
+				  strerror(-rc));
+		goto out;
+	}
+	rc = pawlink_put(p, obj, len, duration_ms, info);
+out:
+	free(obj);
+	unlink(obj_path);
+	rmdir(dir);
+	return rc;
+}
+
+/* ---- download into memory ------------------------------------------------ */
+
+struct mem_sink {
+	struct pawlink_msg_info info;
+	uint8_t *buf;
+	bool committed;
+};
+
+static int mem_write(void *ctx, uint32_t index, const uint8_t *data,
+		     size_t len)
+{
+	struct mem_sink *m = ctx;
+
+	memcpy(m->buf + (size_t)index * PAWLINK_MSG_CHUNK_DATA, data, len);
+	return PAWLINK_MSG_OK;
+}
+
+static int mem_checkpoint(void *ctx, const uint8_t *have, uint32_t nchunks)
+{
+	/* Memory is lost with the process anyway: nothing to make durable. */
+	(void)ctx;
+	(void)have;
+	(void)nchunks;
+	return PAWLINK_MSG_OK;
+}
+
+static int mem_commit(void *ctx)
+{
+	struct mem_sink *m = ctx;
+	int status = pawlink_msg_info_verify(&m->info, m->buf, m->info.size);
+
+	m->committed = status == PAWLINK_MSG_OK;
+	return status;
+}
+
+static void mem_release(void *ctx)
+{
+	(void)ctx;
+}
+
+static const struct pawlink_msg_sink_ops mem_sink_ops = {
+	.write = mem_write,
+	.checkpoint = mem_checkpoint,
+	.commit = mem_commit,
+	.release = mem_release,
+};
+
+static int mem_begin(void *ctx, const struct pawlink_msg_info *info,
+		     struct pawlink_msg_sink *sink, uint8_t *have)
+{
+	struct mem_sink *m = ctx;
+
+	(void)have;	/* a fresh buffer holds nothing yet */
+	free(m->buf);
+	m->info = *info;
+	m->committed = false;
+	m->buf = calloc(1, info->size);
+	if (!m->buf)
+		return PAWLINK_MSG_E_NOMEM;
+	sink->ops = &mem_sink_ops;
+	sink->ctx = m;
+	return PAWLINK_MSG_OK;
+}
+
+int pawlink_get(struct pawlink *p, const uint8_t id[PAWLINK_MSG_ID_LEN],
+		uint8_t **obj, size_t *len, struct pawlink_msg_info *info)
+{
+	struct mem_sink m = { .buf = NULL };
+	int rc;
+
+	*obj = NULL;
+	*len = 0;
+	rc = pawlink_need_session(p);
+	if (rc)
+		return rc;
+	rc = started(p, pawlink_msg_host_get(p->msg, id, mem_begin, &m,
+					     p->t->ops->now_us(p->t)));
+	if (rc == 0)
+		linger(p);
+	if (rc == 0 && !m.committed)
+		rc = pawlink_fail(p, -EBADMSG,
+				  "the download did not match its SHA-256");
+	if (rc) {
+		free(m.buf);
+		return rc;
+	}
+	*obj = m.buf;
+	*len = m.info.size;
+	if (info)
+		*info = m.info;
+	return 0;
+}
+
+int pawlink_delete(struct pawlink *p, const uint8_t id[PAWLINK_MSG_ID_LEN])
+{
+	int rc = pawlink_need_session(p);
+
+	if (rc)
+		return rc;
+	return started(p, pawlink_msg_host_delete(p->msg, id,
+						  p->t->ops->now_us(p->t)));
+}
+
+int pawlink_play(struct pawlink *p, const uint8_t id[PAWLINK_MSG_ID_LEN])
+{
+	int rc = pawlink_need_session(p);
+
+	if (rc)
+		return rc;
+	return started(p, pawlink_msg_host_play(p->msg, id,
+						p->t->ops->now_us(p->t)));
+}

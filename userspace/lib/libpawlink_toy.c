@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The toy's commands through the façade (libpawlink.h): one request and
+ * its answer at a time (toy_cmd.h), resent with backoff until the toy
+ * answers.  The toy answers a repeated request from its kept response, so
+ * resending never does anything twice.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "libpawlink_priv.h"
+#include "msg_wire.h"
+
+int pawlink_toy_request(struct pawlink *p, struct pawlink_toy_frame *req,
+			struct pawlink_toy_frame *resp, unsigned int tries)
+{
+	uint8_t out[PAWLINK_FRAME_MAX], in[PAWLINK_FRAME_MAX];
+	unsigned int timeout = PAWLINK_REQ_TIMEOUT_MS, i;
+	uint64_t deadline, now;
+	size_t in_len;
+	int len, rc;
+
+	req->tag = p->next_tag++;
+	len = pawlink_toy_encode(out, sizeof(out), req);
+	if (len < 0)
+		return pawlink_fail(p, -EINVAL, "invalid toy command");
+	for (i = 0; i < tries; i++) {
+		rc = p->t->ops->send(p->t, out, (size_t)len);
+		if (rc)
+			return pawlink_fail(p, rc, "sending to the toy failed: %s",
+					    strerror(-rc));
+		deadline = p->t->ops->now_us(p->t) + timeout * 1000ULL;
+		for (;;) {
+			now = p->t->ops->now_us(p->t);
+			rc = p->t->ops->recv(p->t, in, sizeof(in), &in_len,
+					     deadline > now ?
+					     (int)((deadline - now + 999) / 1000) :
+					     0);
+			if (rc == -ETIMEDOUT)
+				break;
+			if (rc)
+				return pawlink_fail(p, rc,
+						    "receiving from the toy failed: %s",
+						    strerror(-rc));
+			/* Late message-protocol frames: the client drops them. */
+			if (in_len && pawlink_msg_type_in_range(in[0]) && p->msg) {
+				pawlink_msg_host_input(p->msg, in, in_len, now);
+				continue;
+			}
+			if (pawlink_toy_decode(resp, in, in_len) == 0 &&
+			    resp->type == req->type + 1 && resp->tag == req->tag)
+				return 0;
+		}
+		timeout = timeout * 2 > PAWLINK_REQ_TIMEOUT_MAX_MS ?
+			  PAWLINK_REQ_TIMEOUT_MAX_MS : timeout * 2;
+	}
+	return pawlink_fail(p, -ETIMEDOUT, "the toy did not answer");
+}
+
+/* A request whose answer is only a status. */
+static int simple_request(struct pawlink *p, struct pawlink_toy_frame *req,
+			  struct pawlink_toy_frame *resp)
+{
+	int rc;
+
+	rc = pawlink_need_session(p);
+	if (rc)
+		return rc;
+	rc = pawlink_toy_request(p, req, resp, PAWLINK_REQ_TRIES);
+	if (rc)
+		return rc;
+	switch (resp->status) {
+	case PAWLINK_TOY_OK:
+		return 0;
+	case PAWLINK_TOY_E_BAD_REQUEST:
+		return pawlink_fail(p, -EINVAL, "%s",
+				    pawlink_toy_status_str(resp->status));
+	default:
+		return pawlink_fail(p, -EIO, "%s",
+				    pawlink_toy_status_str(resp->status));
+	}
+}
+
+int pawlink_status(struct pawlink *p, struct pawlink_toy_status_info *st)
+{
+	struct pawlink_toy_frame req = { .type = PAWLINK_TOY_STATUS_REQ }, resp;
+	int rc = simple_request(p, &req, &resp);
+
+	if (rc == 0)
+		*st = resp.u.status;
+	return rc;
+}
+
+int pawlink_led(struct pawlink *p, bool on)
+{
+	struct pawlink_toy_frame req = { .type = PAWLINK_TOY_LED_REQ }, resp;
+
+	req.u.value = on;
+	return simple_request(p, &req, &resp);
+}
+
+int pawlink_volume(struct pawlink *p, unsigned int volume)
+{
+	struct pawlink_toy_frame req = { .type = PAWLINK_TOY_VOLUME_REQ }, resp;
+
+	if (volume > PAWLINK_TOY_VOLUME_MAX)
+		return pawlink_fail(p, -EINVAL, "volume is 0 to %d",
+				    PAWLINK_TOY_VOLUME_MAX);
+	req.u.value = (uint8_t)volume;
+	return simple_request(p, &req, &resp);
+}
+
+int pawlink_mic_start(struct pawlink *p)
+{
+	struct pawlink_toy_frame req = { .type = PAWLINK_TOY_MIC_START_REQ };
+	struct pawlink_toy_frame resp;
+
+	return simple_request(p, &req, &resp);
+}
+
+int pawlink_mic_stop(struct pawlink *p)
+{
+	struct pawlink_toy_frame req = { .type = PAWLINK_TOY_MIC_STOP_REQ };
+	struct pawlink_toy_frame resp;
+
+	return simple_request(p, &req, &resp);
+}
+
+int pawlink_mic_read(struct pawlink *p, int16_t *pcm, int timeout_ms)
+{
+	int rc;
+
+	rc = pawlink_need_session(p);
+	if (rc)
+		return rc;
+	if (!p->t->ops->recv_audio)
+		return pawlink_fail(p, -EOPNOTSUPP,
+				    "this transport carries audio through the sound card");
+	rc = p->t->ops->recv_audio(p->t, pcm, timeout_ms);
+	if (rc == -ETIMEDOUT)
+		return pawlink_fail(p, rc, "no microphone audio arrived");
+	if (rc)
+		return pawlink_fail(p, rc, "receiving audio failed: %s",
+				    strerror(-rc));
+	return 0;
+}
+
+int pawlink_log(struct pawlink *p, uint32_t from,
+		struct pawlink_toy_event *out, size_t max, size_t *n,
+		uint32_t *next)
+{
+	struct pawlink_toy_frame req = { .type = PAWLINK_TOY_LOG_REQ }, resp;
+	size_t i, taken;
+	int rc;
+
+	*n = 0;
+	*next = from;
+	while (*n < max) {
+		req.u.from = *next;
+		rc = simple_request(p, &req, &resp);
+		if (rc)
+			return rc;
+		/* Entries before the oldest held are gone: skip ahead. */
+		if (*next < resp.u.log.first)
+			*next = resp.u.log.first;
+		taken = 0;
+		for (i = 0; i < resp.u.log.count && *n < max; i++) {
+			if (resp.u.log.entries[i].seq < *next)
+				continue;
+			out[(*n)++] = resp.u.log.entries[i];
+			*next = resp.u.log.entries[i].seq + 1;
+			taken++;
+		}
+		/* Done, or a toy that does not move on: stop asking. */
+		if (taken == 0 || *next >= resp.u.log.next)
+			break;
+	}
+	return 0;
+}

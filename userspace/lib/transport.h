@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * How libpawlink's façade (pawlink.h) reaches a toy: one interface, one
+ * backend per path, side by side.
+ *
+ *  - transport_air.c: the userspace air path (tests, pawsim demos).  A
+ *    radio on the simulated air (radio.h) stands in for the dongle, and
+ *    libpawlink's own record layer (record.h) seals and opens frames.
+ *  - the kernel path (/dev/pawlinkN, to come): the dongle relays, and the
+ *    driver seals and opens once PAWLINK_IOC_SET_KEYS installed the keys.
+ *
+ * So the operations are the driver's, not the record layer's: the façade
+ * never sees a sealed record.  It sends and receives *control frames*
+ * (the plaintext of one record, at most PAWLINK_FRAME_MAX bytes); before
+ * set_keys they travel as PAWLINK_CH_PLAIN records (pairing and session
+ * handshakes), after it as sealed PAWLINK_CH_CTRL records, and a keyed
+ * transport drops and counts plaintext from the toy, as the kernel does.
+ * disconnect() ends the session: keys are wiped, plaintext is back.
+ *
+ * Every operation returns 0 or a negative errno; none of them logs or
+ * returns key material.  A transport is used by one thread at a time.
+ */
+#ifndef PAWLINK_TRANSPORT_H
+#define PAWLINK_TRANSPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <pawlink.h>
+
+struct pawlink_transport;
+struct radio;
+
+struct pawlink_transport_ops {
+	/*
+	 * Beacons heard during the next @listen_ms (the kernel path: what
+	 * the dongle heard), one per toy, at most @max; *@n is the count.
+	 */
+	int (*scan)(struct pawlink_transport *t, unsigned int listen_ms,
+		    struct pawlink_beacon *out, size_t max, size_t *n);
+	/* Talks to @toy_id from now on.  -EISCONN while keyed. */
+	int (*connect)(struct pawlink_transport *t,
+		       const uint8_t toy_id[PAWLINK_ID_LEN]);
+	/* Ends the session: wipes the keys, forgets the toy. */
+	int (*disconnect)(struct pawlink_transport *t);
+	/*
+	 * Installs the record keys of a completed session handshake (as
+	 * PAWLINK_IOC_SET_KEYS): every later frame is sealed.  -EINVAL for
+	 * keys the install rules refuse (record-layer.rst).  The caller
+	 * wipes its copy.
+	 */
+	int (*set_keys)(struct pawlink_transport *t,
+			const struct pawlink_key_install *keys);
+	/* One control frame to the connected toy.  -ENOTCONN if none. */
+	int (*send)(struct pawlink_transport *t, const uint8_t *frame,
+		    size_t len);
+	/*
+	 * The next control frame from the connected toy, waiting up to
+	 * @timeout_ms (0: just look).  -ETIMEDOUT, -EPIPE when the path is
+	 * gone, -EMSGSIZE if @cap is too small (the frame stays).
+	 */
+	int (*recv)(struct pawlink_transport *t, uint8_t *frame, size_t cap,
+		    size_t *len, int timeout_ms);
+	/*
+	 * Audio, PAWLINK_AUDIO_PERIOD_FRAMES samples per call, keyed only.
+	 * NULL where audio goes another way (the kernel path: ALSA).
+	 * recv_audio: -ETIMEDOUT when none came in @timeout_ms.
+	 */
+	int (*send_audio)(struct pawlink_transport *t, const int16_t *pcm);
+	int (*recv_audio)(struct pawlink_transport *t, int16_t *pcm,
+			  int timeout_ms);
+	/* The counters, as the driver keeps them. */
+	int (*get_stats)(struct pawlink_transport *t, struct pawlink_stats *st);
+	/* The path's clock in µs; timeouts above are on it (virtual in tests). */
+	uint64_t (*now_us)(struct pawlink_transport *t);
+	/* Whether keys are installed. */
+	bool (*keyed)(struct pawlink_transport *t);
+	void (*close)(struct pawlink_transport *t);
+};
+
+struct pawlink_transport {
+	const struct pawlink_transport_ops *ops;
+};
+
+/*
+ * The air backend over radio @r, which it takes over (closing it on
+ * close).  Its radio id is random, as a dongle's would be: nothing on the
+ * air names the host.  0, -ENOMEM, or the radio's error.
+ */
+int pawlink_transport_air_new(struct pawlink_transport **out, struct radio *r);
+/* The same, joining the `pawsim air` listening at @socket_path. */
+int pawlink_transport_air_join(struct pawlink_transport **out,
+			       const char *socket_path);
+
+static inline void pawlink_transport_close(struct pawlink_transport *t)
+{
+	if (t)
+		t->ops->close(t);
+}
+
+#endif /* PAWLINK_TRANSPORT_H */

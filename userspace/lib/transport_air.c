@@ -1,0 +1,431 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The userspace air path of transport.h: a radio on the simulated air in
+ * the dongle's place and libpawlink's record layer in the kernel's.  It
+ * keeps the driver's rules (record-layer.rst): plaintext only until keys
+ * are installed, then sealed control and audio records only, every drop
+ * counted in struct pawlink_stats by reason.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "radio.h"
+#include "record.h"
+#include "transport.h"
+
+/* Frames held for the caller, like the driver's read queue. */
+#define CTRL_QUEUE_MAX		64
+/* Audio periods held: 2.56 s. */
+#define AUDIO_QUEUE_MAX		256
+/* A made-up signal strength: the air has none (air.rst). */
+#define SCAN_RSSI		(-40)
+
+struct ctrl_slot {
+	size_t len;
+	uint8_t buf[PAWLINK_FRAME_MAX];
+};
+
+struct air_transport {
+	struct pawlink_transport base;
+	struct radio *r;
+	bool connected;
+	uint8_t toy[PAWLINK_ID_LEN];
+	struct pawlink_record_link link;
+	struct pawlink_stats st;
+
+	struct ctrl_slot ctrl[CTRL_QUEUE_MAX];
+	unsigned int ctrl_head, ctrl_n;
+	int16_t audio[AUDIO_QUEUE_MAX][PAWLINK_AUDIO_PERIOD_FRAMES];
+	unsigned int audio_head, audio_n;
+	bool audio_any;
+	uint64_t audio_last;		/* counter of the last audio record */
+
+	/* While scanning: one beacon per toy. */
+	struct pawlink_beacon *scan;
+	size_t scan_max, scan_n;
+};
+
+static struct air_transport *to_air(struct pawlink_transport *t)
+{
+	return (struct air_transport *)t;
+}
+
+static uint64_t air_now_us(struct pawlink_transport *t)
+{
+	return radio_now(to_air(t)->r) / 1000;
+}
+
+static void queues_clear(struct air_transport *a)
+{
+	a->ctrl_head = a->ctrl_n = 0;
+	a->audio_head = a->audio_n = 0;
+	a->audio_any = false;
+}
+
+static void note_beacon(struct air_transport *a, const struct air_frame *f)
+{
+	size_t i;
+
+	if (!a->scan)
+		return;
+	for (i = 0; i < a->scan_n; i++)
+		if (!memcmp(a->scan[i].toy_id, f->payload, PAWLINK_ID_LEN))
+			break;
+	if (i == a->scan_n) {
+		if (a->scan_n == a->scan_max)
+			return;
+		a->scan_n++;
+	}
+	memset(&a->scan[i], 0, sizeof(a->scan[i]));
+	memcpy(a->scan[i].toy_id, f->payload, PAWLINK_ID_LEN);
+	a->scan[i].flags = f->payload[PAWLINK_ID_LEN];
+	a->scan[i].rssi = SCAN_RSSI;
+}
+
+static void queue_ctrl(struct air_transport *a, const uint8_t *pt, size_t n)
+{
+	struct ctrl_slot *s;
+
+	if (a->ctrl_n == CTRL_QUEUE_MAX) {
+		a->st.rx_dropped_queue_full++;
+		return;
+	}
+	s = &a->ctrl[(a->ctrl_head + a->ctrl_n++) % CTRL_QUEUE_MAX];
+	memcpy(s->buf, pt, n);
+	s->len = n;
+}
+
+static void queue_audio(struct air_transport *a, const uint8_t *rec,
+			const uint8_t *pt, size_t n)
+{
+	struct pawlink_record_info info;
+	int16_t *dst;
+	unsigned int i;
+
+	if (n != PAWLINK_AUDIO_PERIOD_BYTES ||
+	    pawlink_record_parse_header(rec, PAWLINK_REC_HDR_LEN + n +
+					PAWLINK_TAG_LEN, &info)) {
+		a->st.rx_dropped_malformed++;
+		return;
+	}
+	/* Counters only go up; a gap is periods the air lost. */
+	if (a->audio_any && info.counter > a->audio_last + 1)
+		a->st.audio_lost_frames += info.counter - a->audio_last - 1;
+	a->audio_any = true;
+	a->audio_last = info.counter;
+	if (a->audio_n == AUDIO_QUEUE_MAX) {
+		a->st.rx_dropped_queue_full++;
+		return;
+	}
+	dst = a->audio[(a->audio_head + a->audio_n++) % AUDIO_QUEUE_MAX];
+	for (i = 0; i < PAWLINK_AUDIO_PERIOD_FRAMES; i++)
+		dst[i] = (int16_t)(pt[2 * i] | pt[2 * i + 1] << 8);
+}
+
+/* One record from the toy: open it and queue what it carries. */
+static void take_record(struct air_transport *a, const uint8_t *rec,
+			size_t len)
+{
+	uint8_t pt[PAWLINK_FRAME_MAX];
+	uint8_t channel;
+	size_t n;
+	int rc;
+
+	rc = pawlink_record_link_open(&a->link, rec, len, &channel, pt,
+				      sizeof(pt), &n);
+	switch (rc) {
+	case 0:
+		break;
+	case -EPERM:
+		a->st.rx_dropped_plaintext++;
+		return;
+	case -ESTALE:
+		a->st.rx_dropped_replay++;
+		return;
+	case -EACCES:
+		a->st.rx_dropped_auth++;
+		return;
+	default:
+		a->st.rx_dropped_malformed++;
+		return;
+	}
+	a->st.rx_records++;
+	if (channel == PAWLINK_CH_AUDIO)
+		queue_audio(a, rec, pt, n);
+	else
+		queue_ctrl(a, pt, n);
+	sodium_memzero(pt, sizeof(pt));
+}
+
+/*
+ * Waits for one frame until @deadline_us and handles it.  0 when a frame
+ * came (whatever it was), -ETIMEDOUT, or the radio's error.
+ */
+static int pump(struct air_transport *a, uint64_t deadline_us)
+{
+	struct radio_rx rx;
+	uint64_t now = radio_now(a->r) / 1000;
+	uint64_t wait_ms;
+	int rc;
+
+	wait_ms = deadline_us > now ? (deadline_us - now + 999) / 1000 : 0;
+	if (wait_ms > INT32_MAX)
+		wait_ms = INT32_MAX;
+	rc = radio_recv(a->r, &rx, (int)wait_ms);
+	if (rc)
+		return rc;
+	if (rx.f.type == PAWLINK_AIR_BEACON)
+		note_beacon(a, &rx.f);
+	else if (a->connected &&
+		 !memcmp(rx.f.src, a->toy, PAWLINK_ID_LEN))
+		take_record(a, rx.f.payload, rx.f.payload_len);
+	/* Data from any other radio is not this link's business. */
+	return 0;
+}
+
+static uint64_t deadline_after(struct air_transport *a, int timeout_ms)
+{
+	return radio_now(a->r) / 1000 +
+	       (timeout_ms > 0 ? (uint64_t)timeout_ms * 1000 : 0);
+}
+
+static int air_scan(struct pawlink_transport *t, unsigned int listen_ms,
+		    struct pawlink_beacon *out, size_t max, size_t *n)
+{
+	struct air_transport *a = to_air(t);
+	uint64_t deadline = radio_now(a->r) / 1000 +
+			    (uint64_t)listen_ms * 1000;
+	int rc = 0;
+
+	a->scan = out;
+	a->scan_max = max;
+	a->scan_n = 0;
+	while (radio_now(a->r) / 1000 < deadline) {
+		rc = pump(a, deadline);
+		if (rc && rc != -ETIMEDOUT)
+			break;
+		rc = 0;
+	}
+	*n = a->scan_n;
+	a->scan = NULL;
+	return rc;
+}
+
+static int air_connect(struct pawlink_transport *t,
+		       const uint8_t toy_id[PAWLINK_ID_LEN])
+{
+	struct air_transport *a = to_air(t);
+
+	if (a->link.keyed)
+		return -EISCONN;
+	if (air_id_is_zero(toy_id) || air_id_is_broadcast(toy_id))
+		return -EINVAL;
+	memcpy(a->toy, toy_id, PAWLINK_ID_LEN);
+	a->connected = true;
+	queues_clear(a);
+	return 0;
+}
+
+static int air_disconnect(struct pawlink_transport *t)
+{
+	struct air_transport *a = to_air(t);
+
+	pawlink_record_link_wipe(&a->link);
+	a->connected = false;
+	memset(a->toy, 0, sizeof(a->toy));
+	queues_clear(a);
+	return 0;
+}
+
+static int air_set_keys(struct pawlink_transport *t,
+			const struct pawlink_key_install *keys)
+{
+	struct air_transport *a = to_air(t);
+	int rc;
+
+	if (!a->connected)
+		return -ENOTCONN;
+	rc = pawlink_record_link_install(&a->link, keys, PAWLINK_ROLE_HOST);
+	if (rc == 0)
+		a->audio_any = false;
+	return rc;
+}
+
+static int send_channel(struct air_transport *a, uint8_t channel,
+			const uint8_t *pt, size_t len)
+{
+	uint8_t rec[PAWLINK_RECORD_MAX];
+	size_t rec_len;
+	int rc;
+
+	if (!a->connected)
+		return -ENOTCONN;
+	if (len > PAWLINK_FRAME_MAX)
+		return -EMSGSIZE;
+	if (a->link.keyed)
+		rc = pawlink_record_link_seal(&a->link, channel, pt, len, rec,
+					      sizeof(rec), &rec_len);
+	else if (channel == PAWLINK_CH_CTRL)
+		rc = pawlink_record_write_plain(PAWLINK_CH_PLAIN, pt, len, rec,
+						sizeof(rec), &rec_len);
+	else
+		rc = -ENOTCONN;		/* no audio without a session */
+	if (rc)
+		return rc;
+	rc = radio_send_record(a->r, a->toy, rec, rec_len);
+	if (rc == 0)
+		a->st.tx_records++;
+	return rc;
+}
+
+static int air_send(struct pawlink_transport *t, const uint8_t *frame,
+		    size_t len)
+{
+	return send_channel(to_air(t), PAWLINK_CH_CTRL, frame, len);
+}
+
+static int air_recv(struct pawlink_transport *t, uint8_t *frame, size_t cap,
+		    size_t *len, int timeout_ms)
+{
+	struct air_transport *a = to_air(t);
+	uint64_t deadline = deadline_after(a, timeout_ms);
+	struct ctrl_slot *s;
+	int rc;
+
+	for (;;) {
+		if (a->ctrl_n) {
+			s = &a->ctrl[a->ctrl_head];
+			if (cap < s->len)
+				return -EMSGSIZE;
+			memcpy(frame, s->buf, s->len);
+			*len = s->len;
+			sodium_memzero(s->buf, s->len);
+			a->ctrl_head = (a->ctrl_head + 1) % CTRL_QUEUE_MAX;
+			a->ctrl_n--;
+			return 0;
+		}
+		/* Past the deadline this only looks; -ETIMEDOUT if empty. */
+		rc = pump(a, deadline);
+		if (rc)
+			return rc;
+	}
+}
+
+static int air_send_audio(struct pawlink_transport *t, const int16_t *pcm)
+{
+	uint8_t buf[PAWLINK_AUDIO_PERIOD_BYTES];
+	unsigned int i;
+
+	if (!to_air(t)->link.keyed)
+		return -ENOTCONN;
+	for (i = 0; i < PAWLINK_AUDIO_PERIOD_FRAMES; i++) {
+		buf[2 * i] = (uint8_t)pcm[i];
+		buf[2 * i + 1] = (uint8_t)((uint16_t)pcm[i] >> 8);
+	}
+	return send_channel(to_air(t), PAWLINK_CH_AUDIO, buf, sizeof(buf));
+}
+
+static int air_recv_audio(struct pawlink_transport *t, int16_t *pcm,
+			  int timeout_ms)
+{
+	struct air_transport *a = to_air(t);
+	uint64_t deadline = deadline_after(a, timeout_ms);
+	int rc;
+
+	for (;;) {
+		if (a->audio_n) {
+			memcpy(pcm, a->audio[a->audio_head],
+			       sizeof(a->audio[0]));
+			a->audio_head = (a->audio_head + 1) % AUDIO_QUEUE_MAX;
+			a->audio_n--;
+			return 0;
+		}
+		/* Past the deadline this only looks; -ETIMEDOUT if empty. */
+		rc = pump(a, deadline);
+		if (rc)
+			return rc;
+	}
+}
+
+static int air_get_stats(struct pawlink_transport *t, struct pawlink_stats *st)
+{
+	*st = to_air(t)->st;
+	return 0;
+}
+
+static bool air_keyed(struct pawlink_transport *t)
+{
+	return to_air(t)->link.keyed;
+}
+
+static void air_close(struct pawlink_transport *t)
+{
+	struct air_transport *a = to_air(t);
+
+	radio_close(a->r);
+	sodium_memzero(a, sizeof(*a));
+	free(a);
+}
+
+static const struct pawlink_transport_ops air_ops = {
+	.scan = air_scan,
+	.connect = air_connect,
+	.disconnect = air_disconnect,
+	.set_keys = air_set_keys,
+	.send = air_send,
+	.recv = air_recv,
+	.send_audio = air_send_audio,
+	.recv_audio = air_recv_audio,
+	.get_stats = air_get_stats,
+	.now_us = air_now_us,
+	.keyed = air_keyed,
+	.close = air_close,
+};
+
+int pawlink_transport_air_new(struct pawlink_transport **out, struct radio *r)
+{
+	uint8_t id[PAWLINK_ID_LEN];
+	struct air_transport *a;
+	int rc;
+
+	*out = NULL;
+	if (!r)
+		return -EINVAL;
+	if (sodium_init() < 0)
+		return -EIO;
+	a = calloc(1, sizeof(*a));
+	if (!a)
+		return -ENOMEM;
+	/* A fresh random id, like a dongle's: not the host's id. */
+	do
+		randombytes_buf(id, sizeof(id));
+	while (air_id_is_zero(id) || air_id_is_broadcast(id));
+	rc = radio_set_id(r, id);
+	if (rc) {
+		free(a);
+		return rc;
+	}
+	a->base.ops = &air_ops;
+	a->r = r;
+	*out = &a->base;
+	return 0;
+}
+
+int pawlink_transport_air_join(struct pawlink_transport **out,
+			       const char *socket_path)
+{
+	struct radio *r;
+	int rc;
+
+	*out = NULL;
+	rc = radio_open(socket_path, 0, &r);
+	if (rc)
+		return rc;
+	rc = pawlink_transport_air_new(out, r);
+	if (rc)
+		radio_close(r);
+	return rc;
+}

@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The toy's indicator LED, microphone and speaker (Documentation/toy.rst,
+ * "LED and microphone").
+ *
+ * The microphone streams one 10 ms record (PAWLINK_AUDIO_PERIOD_FRAMES
+ * samples) on PAWLINK_CH_AUDIO per period, only inside a session and only
+ * while the LED is lit: starting it lights the LED and is logged (durably,
+ * before the first sample leaves), and turning the LED off, or the
+ * session ending, stops it.  Every period re-checks both conditions.
+ *
+ * The speaker plays the host's audio records as they come, and voice
+ * messages from the store at the toy's own pace, one period per 10 ms, at
+ * the current volume.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "toy_priv.h"
+
+#define SETTINGS_MAGIC		"PWST"
+#define SETTINGS_VERSION	1
+#define SETTINGS_LEN		8
+/* A microphone this far behind skips ahead instead of bursting. */
+#define MIC_CATCH_UP_MAX	10
+
+/* ---- settings blob: "PWST", version, volume, two zero bytes ------------ */
+
+int toy_settings_load(struct toy *t)
+{
+	uint8_t buf[SETTINGS_LEN + 1];
+	size_t len = 0;
+	int rc;
+
+	t->volume = TOY_VOLUME_DEFAULT;
+	rc = t->pf.blob_load(t->pf.ctx, TOY_BLOB_SETTINGS, buf, sizeof(buf),
+			     &len);
+	if (rc == -ENOENT)
+		return 0;
+	if (rc)
+		return rc;
+	if (len != SETTINGS_LEN || memcmp(buf, SETTINGS_MAGIC, 4) ||
+	    buf[4] != SETTINGS_VERSION || buf[5] > PAWLINK_TOY_VOLUME_MAX ||
+	    buf[6] || buf[7])
+		return -EBADMSG;
+	t->volume = buf[5];
+	return 0;
+}
+
+int toy_settings_save(struct toy *t)
+{
+	uint8_t buf[SETTINGS_LEN] = { 0 };
+
+	memcpy(buf, SETTINGS_MAGIC, 4);
+	buf[4] = SETTINGS_VERSION;
+	buf[5] = t->volume;
+	return t->pf.blob_save(t->pf.ctx, TOY_BLOB_SETTINGS, buf, sizeof(buf));
+}
+
+/* ---- LED and microphone ------------------------------------------------- */
+
+static void led_write(struct toy *t, bool on)
+{
+	t->led = on;
+	t->pf.led(t->pf.ctx, on);
+}
+
+void toy_mic_stop(struct toy *t, uint8_t reason)
+{
+	if (!t->mic)
+		return;
+	t->mic = false;
+	toy_log_event(t, PAWLINK_TOY_EV_MIC_STOP, reason, t->host);
+	if (t->led_by_mic && t->led)
+		led_write(t, false);
+	t->led_by_mic = false;
+}
+
+void toy_led_set(struct toy *t, bool on)
+{
+	if (!on) {
+		/* The microphone goes first: never a sample with the LED off. */
+		toy_mic_stop(t, PAWLINK_TOY_MIC_LED_OFF);
+		t->led_by_mic = false;
+		if (t->led)
+			led_write(t, false);
+		return;
+	}
+	/* Lit on purpose: it stays lit when the microphone stops. */
+	t->led_by_mic = false;
+	if (!t->led)
+		led_write(t, true);
+}
+
+int toy_mic_start(struct toy *t)
+{
+	int rc;
+
+	if (!t->session)
+		return -ENOTCONN;
+	if (t->mic)
+		return 0;
+	/* Logged before it listens: no start the host cannot see. */
+	rc = toy_log_event(t, PAWLINK_TOY_EV_MIC_START, 0, t->host);
+	if (rc)
+		return rc;
+	if (!t->led) {
+		led_write(t, true);
+		t->led_by_mic = true;
+	}
+	t->mic = true;
+	t->mic_next_us = toy_now(t);
+	return 0;
+}
+
+static void mic_send_period(struct toy *t)
+{
+	int16_t pcm[PAWLINK_AUDIO_PERIOD_FRAMES];
+	uint8_t buf[PAWLINK_AUDIO_PERIOD_BYTES];
+	unsigned int i;
+
+	t->pf.mic(t->pf.ctx, pcm, PAWLINK_AUDIO_PERIOD_FRAMES);
+	for (i = 0; i < PAWLINK_AUDIO_PERIOD_FRAMES; i++) {
+		buf[2 * i] = (uint8_t)pcm[i];
+		buf[2 * i + 1] = (uint8_t)((uint16_t)pcm[i] >> 8);
+	}
+	if (toy_session_send(t, PAWLINK_CH_AUDIO, buf, sizeof(buf)) == 0)
+		t->c.audio_frames_sent++;
+}
+
+/* ---- speaker ------------------------------------------------------------ */
+
+static void speaker_write(struct toy *t, int16_t *pcm, size_t frames)
+{
+	size_t i;
+
+	for (i = 0; i < frames; i++)
+		pcm[i] = (int16_t)((int32_t)pcm[i] * t->volume /
+				   PAWLINK_TOY_VOLUME_MAX);
+	t->pf.speaker(t->pf.ctx, pcm, frames);
+	t->c.speaker_samples += frames;
+}
+
+void toy_audio_from_host(struct toy *t, const uint8_t *pt, size_t len)
+{
+	int16_t pcm[PAWLINK_AUDIO_PERIOD_FRAMES];
+	unsigned int i;
+
+	if (len != PAWLINK_AUDIO_PERIOD_BYTES) {
+		t->c.dropped_malformed++;
+		return;
+	}
+	for (i = 0; i < PAWLINK_AUDIO_PERIOD_FRAMES; i++)
+		pcm[i] = (int16_t)(pt[2 * i] | pt[2 * i + 1] << 8);
+	speaker_write(t, pcm, PAWLINK_AUDIO_PERIOD_FRAMES);
+}
+
+void toy_player_stop(struct toy *t)
+{
+	struct toy_player *pl = &t->player;
+
+	if (pl->dec)
+		pawlink_audio_decoder_close(pl->dec);
+	free(pl->obj);
+	memset(pl, 0, sizeof(*pl));
+}
+
+int toy_play_message(void *ctx, struct pawlink_msg_store *st,
+		     const struct pawlink_msg_info *info)
+{
+	struct toy *t = ctx;
+	struct toy_player *pl = &t->player;
+	char err[128];
+	int status;
+
+	if (pl->playing)
+		return PAWLINK_MSG_E_BUSY;
+	status = pawlink_msg_store_read(st, info->id, &pl->obj, &pl->len);
+	if (status != PAWLINK_MSG_OK)
+		return status == PAWLINK_MSG_E_NOMEM ? PAWLINK_MSG_E_IO : status;
+	if (pawlink_audio_decoder_open(&pl->dec, pl->obj, pl->len, err,
+				       sizeof(err))) {
+		toy_player_stop(t);
+		return PAWLINK_MSG_E_IO;
+	}
+	pl->playing = true;
+	pl->next_us = toy_now(t);
+	return PAWLINK_MSG_OK;
+}
+
+static void player_period(struct toy *t)
+{
+	int16_t pcm[PAWLINK_AUDIO_PERIOD_FRAMES];
+	long n;
+
+	n = pawlink_audio_decoder_read(t->player.dec, pcm,
+				       PAWLINK_AUDIO_PERIOD_FRAMES);
+	if (n <= 0) {
+		toy_player_stop(t);
+		return;
+	}
+	speaker_write(t, pcm, (size_t)n);
+	t->player.next_us += TOY_AUDIO_PERIOD_US;
+}
+
+/* ---- timers ------------------------------------------------------------- */
+
+void toy_audio_tick(struct toy *t)
+{
+	uint64_t now = toy_now(t);
+
+	/* Belt and braces: the conditions hold at every period. */
+	if (t->mic && (!t->session || !t->led))
+		toy_mic_stop(t, t->session ? PAWLINK_TOY_MIC_LED_OFF :
+					     PAWLINK_TOY_MIC_SESSION_END);
+	if (t->mic && now >= t->mic_next_us + MIC_CATCH_UP_MAX *
+						TOY_AUDIO_PERIOD_US)
+		t->mic_next_us = now;
+	while (t->mic && now >= t->mic_next_us) {
+		mic_send_period(t);
+		t->mic_next_us += TOY_AUDIO_PERIOD_US;
+	}
+	while (t->player.playing && now >= t->player.next_us)
+		player_period(t);
+}
+
+uint64_t toy_audio_deadline(const struct toy *t)
+{
+	uint64_t d = UINT64_MAX;
+
+	if (t->mic)
+		d = t->mic_next_us;
+	if (t->player.playing && t->player.next_us < d)
+		d = t->player.next_us;
+	return d;
+}

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The toy's commands (toy_cmd.h, Documentation/toy.rst "Commands"), which
+ * only the session gate (toy_session.c) calls: an authenticated frame from
+ * the session's host.  Each request gets one answer; the last answer is
+ * kept so that a repeated request (same type and tag: the host resending
+ * after a loss) is answered again without being done twice.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "toy_priv.h"
+
+void toy_commands_reset(struct toy *t)
+{
+	t->resp_valid = false;
+	t->resp_len = 0;
+}
+
+/* Sends @resp and keeps it for a repeat of request @req_type. */
+static void answer(struct toy *t, uint8_t req_type,
+		   struct pawlink_toy_frame *resp)
+{
+	int len;
+
+	resp->type = (uint8_t)(req_type + 1);
+	len = pawlink_toy_encode(t->resp, sizeof(t->resp), resp);
+	if (len < 0) {
+		/* Only a bug here could make it; say so plainly. */
+		struct pawlink_toy_frame e = {
+			.type = resp->type, .tag = resp->tag,
+			.status = PAWLINK_TOY_E_IO,
+		};
+
+		len = pawlink_toy_encode(t->resp, sizeof(t->resp), &e);
+	}
+	if (len < 0)
+		return;
+	t->resp_valid = true;
+	t->resp_type = req_type;
+	t->resp_tag = resp->tag;
+	t->resp_len = (size_t)len;
+	toy_session_send(t, PAWLINK_CH_CTRL, t->resp, t->resp_len);
+}
+
+static void answer_status(struct toy *t, const struct pawlink_toy_frame *req,
+			  int status)
+{
+	struct pawlink_toy_frame resp = {
+		.tag = req->tag, .status = (uint8_t)status,
+	};
+
+	answer(t, req->type, &resp);
+}
+
+static void cmd_status(struct toy *t, const struct pawlink_toy_frame *req)
+{
+	struct pawlink_toy_frame resp = { .tag = req->tag };
+
+	toy_get_status(t, &resp.u.status);
+	answer(t, req->type, &resp);
+}
+
+static void cmd_volume(struct toy *t, const struct pawlink_toy_frame *req)
+{
+	uint8_t old = t->volume;
+
+	t->volume = req->u.value;
+	if (toy_settings_save(t)) {
+		t->volume = old;
+		answer_status(t, req, PAWLINK_TOY_E_IO);
+		return;
+	}
+	answer_status(t, req, PAWLINK_TOY_OK);
+}
+
+static void cmd_log(struct toy *t, const struct pawlink_toy_frame *req)
+{
+	struct pawlink_toy_frame resp = { .tag = req->tag };
+
+	toy_log_read(t, req->u.from, &resp);
+	answer(t, req->type, &resp);
+}
+
+/* Forgets the session's host for good, then ends the session. */
+static void cmd_unpair(struct toy *t, const struct pawlink_toy_frame *req)
+{
+	struct pawlink_pair_policy before = t->policy;
+
+	if (pawlink_policy_unpair(&t->policy, t->host) ||
+	    toy_policy_persist(&t->policy, t)) {
+		t->policy = before;
+		answer_status(t, req, PAWLINK_TOY_E_IO);
+		return;
+	}
+	answer_status(t, req, PAWLINK_TOY_OK);
+	toy_log_event(t, PAWLINK_TOY_EV_UNPAIR, 0, t->host);
+	toy_session_end(t, PAWLINK_TOY_END_UNPAIRED);
+}
+
+void toy_command(struct toy *t, const uint8_t *frame, size_t len)
+{
+	struct pawlink_toy_frame req;
+
+	if (pawlink_toy_decode(&req, frame, len) ||
+	    !pawlink_toy_is_request(req.type)) {
+		/* Malformed: answer the known request types, drop the rest. */
+		if (len >= PAWLINK_TOY_HDR_LEN &&
+		    pawlink_toy_is_request(frame[0])) {
+			req.type = frame[0];
+			req.tag = (uint16_t)(frame[2] | frame[3] << 8);
+			answer_status(t, &req, PAWLINK_TOY_E_BAD_REQUEST);
+		}
+		return;
+	}
+	if (t->resp_valid && req.type == t->resp_type &&
+	    req.tag == t->resp_tag) {
+		toy_session_send(t, PAWLINK_CH_CTRL, t->resp, t->resp_len);
+		return;
+	}
+	switch (req.type) {
+	case PAWLINK_TOY_STATUS_REQ:
+		cmd_status(t, &req);
+		break;
+	case PAWLINK_TOY_LED_REQ:
+		toy_led_set(t, req.u.value);
+		answer_status(t, &req, PAWLINK_TOY_OK);
+		break;
+	case PAWLINK_TOY_VOLUME_REQ:
+		cmd_volume(t, &req);
+		break;
+	case PAWLINK_TOY_MIC_START_REQ:
+		answer_status(t, &req, toy_mic_start(t) ? PAWLINK_TOY_E_IO :
+							 PAWLINK_TOY_OK);
+		break;
+	case PAWLINK_TOY_MIC_STOP_REQ:
+		toy_mic_stop(t, PAWLINK_TOY_MIC_HOST);
+		answer_status(t, &req, PAWLINK_TOY_OK);
+		break;
+	case PAWLINK_TOY_LOG_REQ:
+		cmd_log(t, &req);
+		break;
+	case PAWLINK_TOY_UNPAIR_REQ:
+		cmd_unpair(t, &req);
+		break;
+	case PAWLINK_TOY_BYE_REQ:
+		answer_status(t, &req, PAWLINK_TOY_OK);
+		toy_session_end(t, PAWLINK_TOY_END_BYE);
+		break;
+	}
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * `pawsim toy`'s microphone and speaker (Documentation/toy.rst, "pawsim
+ * toy"): what the simulated toy hears and where what it plays goes.
+ *
+ *   microphone  wav:FILE (a 16 kHz mono file, looped), tone:HZ (a sine),
+ *               loopback (what the speaker just played), or silence
+ *   speaker     a 16 kHz mono WAV file, or only counted
+ */
+#ifndef PAWSIM_TOY_LINUX_AUDIO_H
+#define PAWSIM_TOY_LINUX_AUDIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct toy_audio_dev;
+
+/*
+ * Parses @mic_spec (NULL: silence) and opens @speaker_path (NULL: count
+ * only).  0, or -errno with a sentence in @err.
+ */
+int toy_audio_dev_open(struct toy_audio_dev **out, const char *mic_spec,
+		       const char *speaker_path, char *err, size_t err_len);
+/* Finishes the speaker's file. */
+void toy_audio_dev_close(struct toy_audio_dev *d);
+
+void toy_audio_dev_play(struct toy_audio_dev *d, const int16_t *pcm,
+			size_t frames);
+void toy_audio_dev_listen(struct toy_audio_dev *d, int16_t *pcm,
+			  size_t frames);
+
+#endif /* PAWSIM_TOY_LINUX_AUDIO_H */
