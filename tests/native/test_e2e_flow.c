@@ -23,7 +23,7 @@
 #include "audio_convert.h"
 #include "toy_sim.h"
 
-#define WAV_SECONDS	2
+#define WAV_SECONDS	6
 /* Pairing over a lossy air: a lost DONE means pressing the button again. */
 #define PAIR_TRIES	6
 
@@ -120,7 +120,9 @@ static void run_flow(uint32_t loss_ppm, uint64_t seed)
 	/* And it is still the audio that went in. */
 	assert_int_equal(pawlink_audio_decode(obj, len, &pcm, &frames, NULL, 0),
 			 0);
-	assert_int_equal(frames, WAV_SECONDS * PAWLINK_AUDIO_RATE);
+	/* Resampling 44.1 to 16 kHz may round the length by a sample. */
+	assert_true(frames + 2 >= WAV_SECONDS * PAWLINK_AUDIO_RATE &&
+		    frames <= WAV_SECONDS * PAWLINK_AUDIO_RATE);
 	free(pcm);
 	free(obj);
 
@@ -130,7 +132,7 @@ static void run_flow(uint32_t loss_ppm, uint64_t seed)
 	test_host_idle(&host, WAV_SECONDS * 1000 + 500);
 	assert_int_equal(pawlink_status(host.p, &st), 0);
 	assert_false(st.playing);
-	assert_int_equal(st.speaker_samples, WAV_SECONDS * PAWLINK_AUDIO_RATE);
+	assert_int_equal(st.speaker_samples, frames);
 	assert_int_equal(st.msg_count, 1);
 
 	assert_int_equal(pawlink_delete(host.p, info.id), 0);
@@ -187,7 +189,7 @@ static void test_flow_five_percent_loss(void **state)
 	uint64_t seed;
 
 	(void)state;
-	for (seed = 1; seed <= 3; seed++)
+	for (seed = 1; seed <= 5; seed++)
 		run_flow(50000, seed);
 }
 

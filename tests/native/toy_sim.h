@@ -375,19 +375,31 @@ static inline int toy_sim_start(struct toy_sim *s)
 		return rc;
 	rc = radio_open_local(s->air, RADIO_ACTOR, &s->radio);
 	if (rc)
-		return rc;
+		goto err_store;
 	s->stop = s->stopped = false;
 	s->out_n = 0;
 	rc = toy_boot(&s->toy, &pf);
 	if (rc)
-		return rc;
+		goto err_radio;
 	radio_set_id(s->radio, s->radio_id);
 	s->id_pending = false;
 	rc = pthread_create(&s->thread, NULL, sim_thread, s);
-	if (rc)
-		return -rc;
+	if (rc) {
+		toy_free(s->toy);
+		s->toy = NULL;
+		rc = -rc;
+		goto err_radio;
+	}
 	s->running = true;
 	return 0;
+
+err_radio:
+	radio_close(s->radio);
+	s->radio = NULL;
+err_store:
+	pawlink_msg_store_close(s->store);
+	s->store = NULL;
+	return rc;
 }
 
 /*
