@@ -592,22 +592,17 @@ usage_error(const char *fmt, ...)
 }
 
 /* Boots the toy and runs it (or only resets it); the exit status. */
-static int toy_main(const struct toy_opts *o)
+static int toy_main(const struct toy_opts *o, struct toy_audio_dev *audio)
 {
-	struct linux_toy lt = { .dirfd = -1, .lockfd = -1 };
+	struct linux_toy lt = { .dirfd = -1, .lockfd = -1, .audio = audio };
 	struct toy_platform pf;
-	char err[512], hex[2 * PAWLINK_ID_LEN + 1];
+	char hex[2 * PAWLINK_ID_LEN + 1];
 	uint8_t id[PAWLINK_ID_LEN];
 	int ctl_fd = -1, sig_fd = -1, status = PAWSIM_EXIT_RUNTIME, rc;
 	struct toy *t = NULL;
 
 	if (sodium_init() < 0 || state_open(&lt, o->dir))
 		goto out;
-	if (toy_audio_dev_open(&lt.audio, o->mic, o->speaker, err,
-			       sizeof(err))) {
-		pawsim_msg("%s", err);
-		goto out;
-	}
 	if (o->air) {
 		rc = radio_open(o->air, 0, &lt.radio);
 		if (rc) {
@@ -665,7 +660,6 @@ out:
 	if (sig_fd >= 0)
 		close(sig_fd);
 	radio_close(lt.radio);
-	toy_audio_dev_close(lt.audio);
 	state_close(&lt);
 	return status;
 }
@@ -685,7 +679,9 @@ int pawsim_toy_main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 },
 	};
 	struct toy_opts o = { .ready_fd = -1 };
-	int c;
+	struct toy_audio_dev *audio;
+	char err[512];
+	int c, rc;
 
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
@@ -738,5 +734,14 @@ int pawsim_toy_main(int argc, char *argv[])
 	if (!o.air && (o.mic || o.speaker || o.button || o.json ||
 		       o.ready_fd >= 0))
 		return usage_error("without --air only --factory-reset makes sense");
-	return toy_main(&o);
+	rc = toy_audio_dev_open(&audio, o.mic, o.speaker, err, sizeof(err));
+	if (rc == -EINVAL)
+		return usage_error("%s", err);
+	if (rc) {
+		pawsim_msg("%s", err);
+		return PAWSIM_EXIT_RUNTIME;
+	}
+	rc = toy_main(&o, audio);
+	toy_audio_dev_close(audio);
+	return rc;
 }

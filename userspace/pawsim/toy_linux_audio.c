@@ -60,7 +60,7 @@ static int load_wav(struct toy_audio_dev *d, const char *path, char *err,
 	if (!f) {
 		snprintf(err, err_len, "cannot read '%s' as audio: %s", path,
 			 sf_strerror(NULL));
-		return -EINVAL;
+		return -EIO;
 	}
 	if (info.samplerate != PAWLINK_AUDIO_RATE || info.channels != 1 ||
 	    info.frames <= 0 || info.frames > 10 * 60 * PAWLINK_AUDIO_RATE) {
@@ -68,7 +68,7 @@ static int load_wav(struct toy_audio_dev *d, const char *path, char *err,
 			 "'%s' must be 16 kHz mono audio of at most 10 minutes",
 			 path);
 		sf_close(f);
-		return -EINVAL;
+		return -EIO;
 	}
 	d->wav = calloc((size_t)info.frames, sizeof(*d->wav));
 	if (!d->wav) {

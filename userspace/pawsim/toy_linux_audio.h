@@ -17,7 +17,8 @@ struct toy_audio_dev;
 
 /*
  * Parses @mic_spec (NULL: silence) and opens @speaker_path (NULL: count
- * only).  0, or -errno with a sentence in @err.
+ * only).  0, -EINVAL for a spec that does not parse, or another -errno
+ * when a file cannot be used; a sentence in @err.
  */
 int toy_audio_dev_open(struct toy_audio_dev **out, const char *mic_spec,
 		       const char *speaker_path, char *err, size_t err_len);
