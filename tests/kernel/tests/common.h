@@ -248,7 +248,8 @@ static inline int intf_wait_unbound(const char *intf)
 
 /*
  * Fills d->intf, d->node and d->card once UDC d->udc's dongle is bound,
- * its node exists in devtmpfs and its card is registered.
+ * its node exists in devtmpfs, its card is registered and its sysfs
+ * attributes are there.
  */
 static inline int dongle_wait_bound(struct dongle *d)
 {
@@ -268,6 +269,13 @@ static inline int dongle_wait_bound(struct dongle *d)
 			goto again;
 		if (!str_fmt(dir, sizeof(dir), "%s/sound", d->intf) ||
 		    dir_find(dir, "card", name, sizeof(name)))
+			goto again;
+		/*
+		 * The driver core adds the attributes after probe() returns,
+		 * so after the node: wait for the last one.
+		 */
+		if (!str_fmt(dir, sizeof(dir), "%s/statistics/audio_lost_frames",
+			     d->intf) || access(dir, R_OK))
 			goto again;
 		d->card = atoi(name + strlen("card"));
 		return 0;
