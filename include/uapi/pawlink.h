@@ -221,7 +221,6 @@ struct pawlink_pair_done {
 #define PAWLINK_PAIR_STATUS_LEN		PAWLINK_PAIR_HDR_LEN
 #define PAWLINK_PAIR_MSG_MAX		PAWLINK_PAIR_RESPONSE_LEN
 
-
 /* ---- Session handshake messages (Documentation/session.rst) ---- */
 
 /*
