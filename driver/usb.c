@@ -551,6 +551,36 @@ free_info:
 	return ret;
 }
 
+/*
+ * Asks the dongle for the link as it stands: a link made before this
+ * driver bound (a module reload) is shown from the start.  Later changes
+ * come as LINK events.
+ */
+static int pawlink_get_link(struct pawlink_dev *dev)
+{
+	struct pawlink_link *link;
+	int ret;
+
+	link = kmalloc(sizeof(*link), GFP_KERNEL);
+	if (!link)
+		return -ENOMEM;
+
+	ret = pawlink_ep0_in(dev, PAWLINK_REQ_GET_LINK, link, sizeof(*link));
+	if (ret != sizeof(*link) || link->state > PAWLINK_LINK_LOST) {
+		dev_err(&dev->intf->dev,
+			"refused: GET_LINK failed or malformed: %d\n", ret);
+		ret = -ENODEV;
+		goto free_link;
+	}
+	dev->link_state = link->state;
+	if (link->state == PAWLINK_LINK_CONNECTED)
+		memcpy(dev->toy_id, link->toy_id, PAWLINK_ID_LEN);
+	ret = 0;
+free_link:
+	kfree(link);
+	return ret;
+}
+
 static int pawlink_probe(struct usb_interface *intf,
 			 const struct usb_device_id *id)
 {
@@ -577,7 +607,6 @@ static int pawlink_probe(struct usb_interface *intf,
 	dev->udev = usb_get_dev(interface_to_usbdev(intf));
 	dev->intf = usb_get_intf(intf);
 	memcpy(dev->pipes, pipes, sizeof(pipes));
-	dev->link_state = PAWLINK_LINK_IDLE;
 
 	dev->rx_queue = kvcalloc(PAWLINK_RX_QUEUE_LEN, sizeof(*dev->rx_queue),
 				 GFP_KERNEL);
@@ -586,6 +615,9 @@ static int pawlink_probe(struct usb_interface *intf,
 		goto err_put_dev;
 	}
 	err = pawlink_get_info(dev);
+	if (err)
+		goto err_put_dev;
+	err = pawlink_get_link(dev);
 	if (err)
 		goto err_put_dev;
 	err = pawlink_rx_alloc(dev);

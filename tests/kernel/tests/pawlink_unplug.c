@@ -238,12 +238,15 @@ static int delete_module(const char *name)
  * Defined behaviour: while /dev/pawlinkN is open the module cannot go
  * (EWOULDBLOCK, or EBUSY) and the open file keeps working; once it is
  * closed rmmod succeeds, unbinding the still-plugged dongle; loading the
- * module again binds it anew.
+ * module again binds it anew, and shows the link the dongle kept.
  */
 TEST_F(unplug, rmmod_with_open_file)
 {
 	unsigned char buf[8] = { 3 };
+	struct pawlink_connect c = { 0 };
 	struct pawlink_info info;
+	struct pawlink_scan scan;
+	char state[32];
 	int err;
 
 	err = delete_module("pawlink");
@@ -254,6 +257,13 @@ TEST_F(unplug, rmmod_with_open_file)
 	ASSERT_EQ((ssize_t)sizeof(buf), write(self->fd, buf, sizeof(buf)));
 	ASSERT_EQ((ssize_t)sizeof(buf), read_frame(self->fd, buf, sizeof(buf)));
 
+	/* a link made now must still show after the reload */
+	ASSERT_EQ(0, ioctl(self->fd, PAWLINK_IOC_SCAN, &scan));
+	ASSERT_LE(1, scan.count);
+	memcpy(c.toy_id, scan.beacons[0].toy_id, PAWLINK_ID_LEN);
+	ASSERT_EQ(0, ioctl(self->fd, PAWLINK_IOC_CONNECT, &c));
+	ASSERT_EQ(0, intf_attr_wait(&self->d, "link_state", "connected"));
+
 	close(self->fd);
 	self->fd = -1;
 	ASSERT_EQ(0, delete_module("pawlink"));
@@ -262,6 +272,9 @@ TEST_F(unplug, rmmod_with_open_file)
 
 	ASSERT_EQ(0, system("modprobe pawlink"));
 	ASSERT_EQ(0, dongle_wait_bound(&self->d));
+	/* asked with GET_LINK at probe, not waited for */
+	ASSERT_EQ(0, intf_attr(&self->d, "link_state", state, sizeof(state)));
+	EXPECT_STREQ("connected", state);
 	self->fd = open(self->d.node, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, self->fd);
 	ASSERT_EQ((ssize_t)sizeof(buf), write(self->fd, buf, sizeof(buf)));
