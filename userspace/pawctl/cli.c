@@ -1,0 +1,521 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What every subcommand shares about talking to the user: its command
+ * line (its own options and the global ones, anywhere), messages on
+ * stderr, results on stdout, the exit code an error means, and the JSON
+ * writer behind --json.
+ *
+ * getopt's own messages are off: they would repeat an option's value, and
+ * that value could be a setup code typed where it does not belong.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pawctl.h"
+#include "util.h"
+
+enum {
+	OPT_AIR = 0x100,
+	OPT_DEVICE,
+	OPT_STORE,
+	OPT_JSON,
+	OPT_VERSION,
+	OPT_OWN = 0x200,	/* + index into the subcommand's options */
+};
+
+#define GLOBAL_SHORT	"qh"
+#define OPTS_MAX	24
+
+static const struct option global_opts[] = {
+	{ "air", required_argument, NULL, OPT_AIR },
+	{ "device", required_argument, NULL, OPT_DEVICE },
+	{ "store", required_argument, NULL, OPT_STORE },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+};
+
+#define NUM_GLOBAL	(sizeof(global_opts) / sizeof(global_opts[0]))
+
+int pawctl_fail(struct pawctl *c, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(c->err, sizeof(c->err), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+int pawctl_exit_for(int rc)
+{
+	switch (-rc) {
+	case 0:
+		return PAWCTL_EXIT_OK;
+	case ENOENT:
+		return PAWCTL_EXIT_NOT_FOUND;
+	case EACCES:
+	case EPERM:
+	case EPROTONOSUPPORT:
+		return PAWCTL_EXIT_REFUSED;
+	case ETIMEDOUT:
+	case EBUSY:
+	case EPIPE:
+	case ECONNREFUSED:
+	case EHOSTUNREACH:
+	case ENOTCONN:
+		return PAWCTL_EXIT_UNREACHABLE;
+	case EINVAL:
+		return PAWCTL_EXIT_USAGE;
+	case EFBIG:
+	case EMEDIUMTYPE:
+	case ENODATA:
+		return PAWCTL_EXIT_BAD_FILE;
+	case EOPNOTSUPP:
+		return PAWCTL_EXIT_UNSUPPORTED;
+	case EINTR:
+		return PAWCTL_EXIT_INTERRUPTED;
+	default:
+		return PAWCTL_EXIT_IO;
+	}
+}
+
+int pawctl_lib_fail(struct pawctl *c, int rc)
+{
+	const char *why = c->p ? pawlink_error(c->p) : "";
+
+	if (rc == -EINTR || pawctl_interrupted())
+		return pawctl_fail(c, PAWCTL_EXIT_INTERRUPTED, "interrupted");
+	return pawctl_fail(c, pawctl_exit_for(rc), "%s",
+			   *why ? why : strerror(-rc));
+}
+
+void pawctl_info(struct pawctl *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->quiet)
+		return;
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void pawctl_out(struct pawctl *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->json)
+		return;
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+}
+
+/* ---- signals ------------------------------------------------------------ */
+
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+void pawctl_catch_signals(void)
+{
+	struct sigaction sa;
+
+	/*
+	 * No SA_RESTART: the wait in progress returns EINTR, the command
+	 * stops and the session still ends with a BYE, so the toy is free
+	 * for the next command.  SA_RESETHAND: a second signal kills.
+	 */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESETHAND;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+bool pawctl_interrupted(void)
+{
+	return interrupted;
+}
+
+/* ---- command lines ------------------------------------------------------ */
+
+void pawctl_usage(FILE *f, const struct pawctl_command *cmd)
+{
+	fprintf(f, "Usage: pawctl [global options] %s\n", cmd->synopsis);
+	fprintf(f, "\n%s.\n", cmd->summary);
+	if (cmd->options)
+		fprintf(f, "\nOptions:\n%s", cmd->options);
+	fprintf(f, "\nGlobal options (anywhere): --air SOCKET, --device PATH, --store DIR,\n"
+		"--json, -q/--quiet, -h/--help.  See 'pawctl --help'.\n");
+}
+
+/* The option as typed, without any "=value" (which could be a secret). */
+static void option_name(char *out, size_t len, const char *arg)
+{
+	size_t n = strcspn(arg, "=");
+
+	snprintf(out, len, "%.*s", (int)(n < 40 ? n : 40), arg);
+}
+
+static int bad_option(struct pawctl *c, int o, const char *arg)
+{
+	char name[48];
+
+	option_name(name, sizeof(name), arg ? arg : "");
+	if (o == ':')
+		return pawctl_fail(c, PAWCTL_EXIT_USAGE,
+				   "option '%s' needs an argument", name);
+	return pawctl_fail(c, PAWCTL_EXIT_USAGE,
+			   "unknown or ambiguous option '%s'", name);
+}
+
+/* 1 if @o was a global option (now applied), 0 if not. */
+static int global_option(struct pawctl *c, int o, const char *arg)
+{
+	switch (o) {
+	case OPT_AIR:
+		c->air = arg;
+		return 1;
+	case OPT_DEVICE:
+		c->device = arg;
+		return 1;
+	case OPT_STORE:
+		c->store = arg;
+		return 1;
+	case OPT_JSON:
+		c->json = true;
+		return 1;
+	case 'q':
+		c->quiet = true;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* The argument getopt just consumed as an option, for messages. */
+static const char *current_arg(int argc, char *argv[])
+{
+	int i = optind - 1;
+
+	return i > 0 && i < argc ? argv[i] : "";
+}
+
+static int find_short(const struct pawctl_opt *opts, int o)
+{
+	int i;
+
+	for (i = 0; opts && opts[i].name; i++)
+		if (opts[i].short_name && opts[i].short_name == o)
+			return i;
+	return -1;
+}
+
+static int own_option(struct pawctl *c, const struct pawctl_opt *opt,
+		      const char *arg)
+{
+	if (opt->refuse)
+		return pawctl_fail(c, PAWCTL_EXIT_USAGE, "%s", opt->refuse);
+	if (opt->arg)
+		*opt->arg = arg;
+	if (opt->flag)
+		*opt->flag = true;
+	return 0;
+}
+
+bool pawctl_parse(struct pawctl *c, int argc, char *argv[],
+		  const struct pawctl_opt *opts, unsigned int min,
+		  unsigned int max)
+{
+	struct option all[OPTS_MAX + NUM_GLOBAL + 1];
+	char shorts[2 * OPTS_MAX + 8] = ":" GLOBAL_SHORT;
+	size_t n = 0, s = strlen(shorts), i;
+	unsigned int nops;
+	int o, idx;
+
+	for (i = 0; opts && opts[i].name && n < OPTS_MAX; i++, n++) {
+		all[n] = (struct option){
+			.name = opts[i].name,
+			.has_arg = opts[i].refuse ? optional_argument :
+				   opts[i].arg ? required_argument : no_argument,
+			.val = OPT_OWN + (int)i,
+		};
+		if (opts[i].short_name) {
+			shorts[s++] = (char)opts[i].short_name;
+			if (opts[i].arg)
+				shorts[s++] = ':';
+		}
+	}
+	shorts[s] = '\0';
+	memcpy(all + n, global_opts, sizeof(global_opts));
+	memset(&all[n + NUM_GLOBAL], 0, sizeof(all[0]));
+
+	c->exit = PAWCTL_EXIT_USAGE;
+	optind = 0;		/* glibc: start over, a new argv */
+	opterr = 0;
+	while ((o = getopt_long(argc, argv, shorts, all, NULL)) != -1) {
+		if (global_option(c, o, optarg))
+			continue;
+		if (o == 'h') {
+			pawctl_usage(stdout, c->cmd);
+			c->exit = PAWCTL_EXIT_OK;
+			c->helped = true;
+			return false;
+		}
+		if (o == '?' || o == ':') {
+			bad_option(c, o, current_arg(argc, argv));
+			return false;
+		}
+		idx = o >= OPT_OWN ? o - OPT_OWN : find_short(opts, o);
+		if (idx < 0 || own_option(c, &opts[idx], optarg))
+			return false;
+	}
+	nops = (unsigned int)(argc - optind);
+	if (nops < min || nops > max) {
+		/* The operands themselves are not repeated: see above. */
+		pawctl_fail(c, PAWCTL_EXIT_USAGE, "%s arguments; usage: pawctl %s",
+			    nops < min ? "missing" : "too many",
+			    c->cmd->synopsis);
+		return false;
+	}
+	for (c->noperands = 0; c->noperands < nops; c->noperands++)
+		c->operand[c->noperands] = argv[optind + (int)c->noperands];
+	/* --json may come after the subcommand: the result is gathered now. */
+	if (c->json && !c->j.f) {
+		c->j.f = open_memstream(&c->json_buf, &c->json_len);
+		if (!c->j.f) {
+			pawctl_fail(c, PAWCTL_EXIT_IO, "out of memory");
+			c->exit = PAWCTL_EXIT_IO;
+			return false;
+		}
+		/* Fields follow the envelope's "schema", "command", "ok". */
+		c->j.comma[0] = true;
+	}
+	return true;
+}
+
+int pawctl_parse_global(struct pawctl *c, int argc, char *argv[])
+{
+	struct option all[NUM_GLOBAL + 2];
+	int o;
+
+	memcpy(all, global_opts, sizeof(global_opts));
+	all[NUM_GLOBAL] = (struct option){ "version", no_argument, NULL,
+					   OPT_VERSION };
+	memset(&all[NUM_GLOBAL + 1], 0, sizeof(all[0]));
+	c->exit = PAWCTL_EXIT_USAGE;
+	optind = 0;
+	opterr = 0;
+	/* "+": stop at the subcommand, whose options are its own. */
+	while ((o = getopt_long(argc, argv, "+:" GLOBAL_SHORT, all,
+				NULL)) != -1) {
+		if (global_option(c, o, optarg))
+			continue;
+		if (o == 'h') {
+			c->exit = PAWCTL_EXIT_OK;
+			return 0;
+		}
+		if (o == OPT_VERSION) {
+			printf("pawctl %s (JSON schema %d)\n", PAWCTL_VERSION,
+			       PAWCTL_JSON_SCHEMA);
+			c->exit = PAWCTL_EXIT_OK;
+			return -1;
+		}
+		bad_option(c, o, current_arg(argc, argv));
+		return -1;
+	}
+	if (optind >= argc) {
+		pawctl_fail(c, PAWCTL_EXIT_USAGE,
+			    "no command given; 'pawctl --help' lists them");
+		return -1;
+	}
+	return optind;
+}
+
+int pawctl_parse_uint(const char *s, unsigned long lo, unsigned long hi,
+		      unsigned long *out)
+{
+	unsigned long v = 0;
+	size_t i;
+
+	if (!s[0] || strlen(s) > 9)
+		return -EINVAL;
+	for (i = 0; s[i]; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -EINVAL;
+		v = v * 10 + (unsigned long)(s[i] - '0');
+	}
+	if (v < lo || v > hi)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+void pawctl_format_bytes(char *out, size_t len, uint64_t bytes)
+{
+	if (bytes < 1000)
+		snprintf(out, len, "%u B", (unsigned int)bytes);
+	else if (bytes < 1000000)
+		snprintf(out, len, "%.1f kB", (double)bytes / 1e3);
+	else
+		snprintf(out, len, "%.1f MB", (double)bytes / 1e6);
+}
+
+/* ---- JSON --------------------------------------------------------------- */
+
+/* Length of the well-formed UTF-8 sequence at @s, or 0. */
+static size_t utf8_len(const unsigned char *s)
+{
+	size_t n, i;
+	uint32_t cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		n = 2;
+		cp = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		n = 3;
+		cp = s[0] & 0x0f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		n = 4;
+		cp = s[0] & 0x07;
+	} else {
+		return 0;
+	}
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	/* No overlong forms, surrogates or code points past U+10FFFF. */
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return n;
+}
+
+static void json_string(FILE *f, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t n;
+
+	fputc('"', f);
+	while (*s) {
+		if (*s == '"' || *s == '\\') {
+			fprintf(f, "\\%c", *s++);
+		} else if (*s < 0x20 || *s == 0x7f) {
+			fprintf(f, "\\u%04x", *s++);
+		} else if ((n = utf8_len(s)) == 0) {
+			/* Not UTF-8: the replacement character. */
+			fputs("\\ufffd", f);
+			s++;
+		} else {
+			fwrite(s, 1, n, f);
+			s += n;
+		}
+	}
+	fputc('"', f);
+}
+
+void pawctl_json_key(struct pawctl_json *j, const char *key)
+{
+	if (!j->f)
+		return;
+	if (j->comma[j->depth])
+		fputc(',', j->f);
+	j->comma[j->depth] = true;
+	if (key) {
+		json_string(j->f, key);
+		fputc(':', j->f);
+	}
+}
+
+void pawctl_json_open(struct pawctl_json *j, const char *key, char bracket)
+{
+	if (!j->f || j->depth + 1 >= PAWCTL_JSON_DEPTH)
+		return;
+	pawctl_json_key(j, key);
+	fputc(bracket, j->f);
+	j->comma[++j->depth] = false;
+}
+
+void pawctl_json_close(struct pawctl_json *j, char bracket)
+{
+	if (!j->f || j->depth == 0)
+		return;
+	fputc(bracket, j->f);
+	j->depth--;
+}
+
+void pawctl_json_str(struct pawctl_json *j, const char *key, const char *s)
+{
+	if (!j->f)
+		return;
+	pawctl_json_key(j, key);
+	if (s)
+		json_string(j->f, s);
+	else
+		fputs("null", j->f);
+}
+
+void pawctl_json_u64(struct pawctl_json *j, const char *key, uint64_t v)
+{
+	if (!j->f)
+		return;
+	pawctl_json_key(j, key);
+	fprintf(j->f, "%llu", (unsigned long long)v);
+}
+
+void pawctl_json_bool(struct pawctl_json *j, const char *key, bool v)
+{
+	if (!j->f)
+		return;
+	pawctl_json_key(j, key);
+	fputs(v ? "true" : "false", j->f);
+}
+
+void pawctl_json_hex(struct pawctl_json *j, const char *key,
+		     const uint8_t *bin, size_t len)
+{
+	char hex[2 * PAWLINK_MSG_SHA256_LEN + 1];
+
+	if (!j->f || len > PAWLINK_MSG_SHA256_LEN)
+		return;
+	pawlink_hex_encode(hex, bin, len);
+	pawctl_json_str(j, key, hex);
+}
+
+void pawctl_json_msg(struct pawctl *c, const char *key,
+		     const struct pawlink_msg_info *m)
+{
+	uint8_t host[PAWLINK_ID_LEN];
+
+	if (!c->j.f)
+		return;
+	pawlink_host_id(c->p, host);
+	pawctl_json_open(&c->j, key, '{');
+	pawctl_json_hex(&c->j, "id", m->id, sizeof(m->id));
+	pawctl_json_hex(&c->j, "sender", m->sender, sizeof(m->sender));
+	pawctl_json_bool(&c->j, "from_this_host",
+			 !memcmp(m->sender, host, PAWLINK_ID_LEN));
+	pawctl_json_u64(&c->j, "time", m->time);
+	pawctl_json_u64(&c->j, "duration_ms", m->duration_ms);
+	pawctl_json_u64(&c->j, "size", m->size);
+	pawctl_json_str(&c->j, "codec", m->codec == PAWLINK_MSG_CODEC_OGG_OPUS ?
+			"ogg-opus" : "unknown");
+	pawctl_json_hex(&c->j, "sha256", m->sha256, sizeof(m->sha256));
+	pawctl_json_close(&c->j, '}');
+}

@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pawctl get TOY MSG-ID [-o FILE]: downloads a message (its SHA-256
+ * checked) and keeps it as it is stored, Ogg Opus, or decodes it to a
+ * WAV file, as FILE's extension says.
+ */
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "audio_convert.h"
+#include "pawctl.h"
+
+/* 1 for .wav, 0 for .opus or .ogg, -1 for anything else. */
+static int wants_wav(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	const char *dot = strrchr(slash ? slash : path, '.');
+
+	if (dot && !strcasecmp(dot, ".wav"))
+		return 1;
+	if (dot && (!strcasecmp(dot, ".opus") || !strcasecmp(dot, ".ogg")))
+		return 0;
+	return -1;
+}
+
+static int save(struct pawctl *c, struct pawctl_outfile *of, bool wav,
+		const uint8_t *obj, size_t len)
+{
+	char why[256];
+	int16_t *pcm;
+	size_t frames;
+	int rc;
+
+	if (!wav)
+		return pawctl_outfile_write(c, of, obj, len);
+	rc = pawlink_audio_decode(obj, len, &pcm, &frames, why, sizeof(why));
+	if (rc)
+		return pawctl_fail(c, PAWCTL_EXIT_IO,
+				   "the message does not decode: %s", why);
+	rc = pawctl_outfile_write_wav(c, of, pcm, frames);
+	free(pcm);
+	return rc;
+}
+
+static int get_run(struct pawctl *c, int argc, char *argv[])
+{
+	const char *out = NULL;
+	const struct pawctl_opt opts[] = {
+		{ .name = "output", .short_name = 'o', .arg = &out },
+		{ .name = NULL },
+	};
+	char hex[PAWCTL_MSG_HEX_LEN + 1], path[PAWCTL_MSG_HEX_LEN + 8];
+	struct pawctl_outfile of = { .fd = -1 };
+	uint8_t id[PAWLINK_MSG_ID_LEN], *obj = NULL;
+	struct pawlink_msg_info info;
+	int wav = 0, rc;
+	size_t len;
+
+	if (!pawctl_parse(c, argc, argv, opts, 2, 2))
+		return c->exit;
+	rc = pawctl_check_msg_id(c, c->operand[1]);
+	if (rc)
+		return rc;
+	if (out && (wav = wants_wav(out)) < 0)
+		return pawctl_fail(c, PAWCTL_EXIT_USAGE,
+				   "cannot tell the format from '%s': name it .opus or .ogg (the message as stored) or .wav (decoded)",
+				   out);
+	rc = pawctl_lookup_toy(c, c->operand[0]);
+	if (rc)
+		return rc;
+	if (out) {
+		rc = pawctl_outfile_open(c, &of, out);
+		if (rc)
+			goto out;
+	}
+	rc = pawctl_connect(c, c->operand[0], NULL);
+	if (!rc)
+		rc = pawctl_lookup_msg(c, c->operand[1], id);
+	if (rc)
+		goto out;
+	pawlink_msg_id_hex(hex, id);
+	if (!out) {
+		snprintf(path, sizeof(path), "%s.opus", hex);
+		rc = pawctl_outfile_open(c, &of, path);
+		if (rc)
+			goto out;
+	}
+	pawctl_info(c, "downloading message %s", hex);
+	rc = pawlink_get(c->p, id, &obj, &len, &info);
+	if (rc) {
+		rc = pawctl_msg_fail(c, rc, id);
+		goto out;
+	}
+	rc = save(c, &of, wav, obj, len);
+	if (!rc)
+		rc = pawctl_outfile_commit(c, &of);
+	if (rc)
+		goto out;
+	pawctl_info(c, "wrote %s (%s)", of.path, wav ? "WAV" : "Ogg Opus");
+	pawctl_out(c, "%s\n", of.path);
+	pawctl_json_msg(c, "message", &info);
+	pawctl_json_str(&c->j, "file", of.path);
+	pawctl_json_str(&c->j, "format", wav ? "wav" : "ogg-opus");
+out:
+	pawctl_outfile_abort(&of);
+	free(obj);
+	return rc;
+}
+
+const struct pawctl_command pawctl_cmd_get = {
+	.name = "get",
+	.run = get_run,
+	.synopsis = "get TOY MSG-ID [-o FILE]",
+	.summary = "download a voice message (its SHA-256 checked)",
+	.options =
+		"  -o, --output FILE  where to write it: FILE.opus or FILE.ogg keep the\n"
+		"                     message as stored (Ogg Opus), FILE.wav decodes it\n"
+		"                     (16 kHz mono); default MSG-ID.opus here\n",
+};

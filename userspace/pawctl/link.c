@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Reaching a toy: the transport the global options choose, libpawlink's
+ * façade over it, and a session with one toy.  Each pawctl run opens at
+ * most one session and always ends it with a BYE, so that the toy (which
+ * serves one session at a time) is free for the next command.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pawctl.h"
+
+int pawctl_open_link(struct pawctl *c)
+{
+	char why[PAWLINK_ERR_MAX];
+	const char *air = c->air;
+	int rc;
+
+	if (c->p)
+		return 0;
+	if (c->air && c->device)
+		return pawctl_fail(c, PAWCTL_EXIT_USAGE,
+				   "give --air or --device, not both");
+	if (!air && !c->device) {
+		air = getenv("PAWLINK_AIR");
+		if (air && !air[0])
+			air = NULL;
+	}
+	if (!air)
+		/*
+		 * libpawlink has no /dev/pawlinkN transport yet
+		 * (transport.h); pretending otherwise would be worse.
+		 */
+		return pawctl_fail(c, PAWCTL_EXIT_UNSUPPORTED,
+				   "%s the dongle (%s), and this version of libpawlink cannot reach a toy through a dongle yet; reach a simulated toy with --air SOCKET (or $PAWLINK_AIR) and pawsim air",
+				   c->device ? "--device names" :
+				   "no air is given (--air, $PAWLINK_AIR), so pawctl would use",
+				   c->device ? c->device : PAWCTL_DEFAULT_DEVICE);
+	rc = pawlink_transport_air_join(&c->t, air);
+	if (rc)
+		return pawctl_fail(c, rc == -EINTR ? PAWCTL_EXIT_INTERRUPTED :
+				   PAWCTL_EXIT_UNREACHABLE,
+				   "cannot join the air at '%s': %s (is pawsim air running there?)",
+				   air, strerror(-rc));
+	rc = pawlink_open(&c->p, c->t, c->store, why, sizeof(why));
+	if (rc) {
+		pawlink_transport_close(c->t);
+		c->t = NULL;
+		return pawctl_fail(c, PAWCTL_EXIT_IO, "key store: %s", why);
+	}
+	return 0;
+}
+
+int pawctl_connect(struct pawctl *c, const char *toy,
+		   struct pawlink_toy_status_info *status)
+{
+	int rc;
+
+	if (!c->have_toy) {
+		rc = pawctl_lookup_toy(c, toy);
+		if (rc)
+			return rc;
+	}
+	rc = pawctl_open_link(c);
+	if (rc)
+		return rc;
+	pawctl_info(c, "connecting to %s", c->toy_label);
+	rc = pawlink_connect(c->p, c->toy.id, status);
+	if (rc)
+		return pawctl_lib_fail(c, rc);
+	return 0;
+}
+
+void pawctl_close_link(struct pawctl *c)
+{
+	/* pawlink_close() ends the session (BYE) and wipes the host key. */
+	pawlink_close(c->p);
+	c->p = NULL;
+	pawlink_transport_close(c->t);
+	c->t = NULL;
+}

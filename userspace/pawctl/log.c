@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pawctl log TOY [--from SEQ]: the toy's event log.  Every remote
+ * microphone start is there with the host that asked for it.
+ */
+#include <string.h>
+
+#include "pawctl.h"
+#include "util.h"
+
+/* More than the toy keeps (64), so one call reads it all. */
+#define LOG_MAX		256
+
+/* What an event's detail byte means, for humans ("" if nothing). */
+static const char *detail_text(const struct pawlink_toy_event *e,
+			       char *buf, size_t len)
+{
+	static const char *const button[] = {
+		"window opened", "refused: locked out",
+		"refused: 8 hosts paired" };
+	static const char *const pair_fail[] = {
+		"", "wrong code or forged", "malformed",
+		"no confirmation in 30 s", "state not saved" };
+	static const char *const end[] = {
+		"", "bye", "idle", "unpaired", "factory reset" };
+	static const char *const mic_stop[] = {
+		"", "by the host", "LED off", "session ended" };
+
+	buf[0] = '\0';
+	switch (e->event) {
+	case PAWLINK_TOY_EV_BUTTON:
+		if (e->detail < PAWLINK_ARRAY_SIZE(button))
+			return button[e->detail];
+		break;
+	case PAWLINK_TOY_EV_PAIR_FAIL:
+		if (e->detail < PAWLINK_ARRAY_SIZE(pair_fail))
+			return pair_fail[e->detail];
+		break;
+	case PAWLINK_TOY_EV_SESSION_END:
+		if (e->detail < PAWLINK_ARRAY_SIZE(end))
+			return end[e->detail];
+		break;
+	case PAWLINK_TOY_EV_MIC_STOP:
+		if (e->detail < PAWLINK_ARRAY_SIZE(mic_stop))
+			return mic_stop[e->detail];
+		break;
+	case PAWLINK_TOY_EV_PAIR_REFUSED:
+	case PAWLINK_TOY_EV_SESSION_REJECT:
+		snprintf(buf, len, "%u in a row", e->detail);
+		return buf;
+	default:
+		break;
+	}
+	if (e->detail)
+		snprintf(buf, len, "%u", e->detail);
+	return buf;
+}
+
+static void show(struct pawctl *c, const struct pawlink_toy_event *e,
+		 const uint8_t host[PAWLINK_ID_LEN])
+{
+	char hex[PAWCTL_TOY_HEX_LEN + 1], buf[16];
+	const char *text = detail_text(e, buf, sizeof(buf));
+	bool none = pawlink_is_zero(e->host_id, PAWLINK_ID_LEN);
+	bool us = !memcmp(e->host_id, host, PAWLINK_ID_LEN);
+
+	pawlink_hex_encode(hex, e->host_id, PAWLINK_ID_LEN);
+	pawctl_out(c, "%5u  %4u  %11.3f s  %-14s  %-23s  %s\n", e->seq,
+		   e->boot, (double)e->time_ms / 1000,
+		   pawlink_toy_event_name(e->event), text,
+		   none ? "-" : us ? "this host" : hex);
+	pawctl_json_open(&c->j, NULL, '{');
+	pawctl_json_u64(&c->j, "seq", e->seq);
+	pawctl_json_str(&c->j, "event", pawlink_toy_event_name(e->event));
+	pawctl_json_u64(&c->j, "event_id", e->event);
+	pawctl_json_u64(&c->j, "detail", e->detail);
+	pawctl_json_str(&c->j, "detail_text", text);
+	pawctl_json_u64(&c->j, "boot", e->boot);
+	pawctl_json_u64(&c->j, "time_ms", e->time_ms);
+	pawctl_json_str(&c->j, "host", none ? NULL : hex);
+	pawctl_json_bool(&c->j, "this_host", !none && us);
+	pawctl_json_close(&c->j, '}');
+}
+
+static int log_run(struct pawctl *c, int argc, char *argv[])
+{
+	const char *from_arg = NULL;
+	const struct pawctl_opt opts[] = {
+		{ .name = "from", .arg = &from_arg },
+		{ .name = NULL },
+	};
+	struct pawlink_toy_event ev[LOG_MAX];
+	uint8_t host[PAWLINK_ID_LEN];
+	unsigned long from = 0;
+	uint32_t next;
+	size_t n, i;
+	int rc;
+
+	if (!pawctl_parse(c, argc, argv, opts, 1, 1))
+		return c->exit;
+	if (from_arg && pawctl_parse_uint(from_arg, 0, 999999999, &from))
+		return pawctl_fail(c, PAWCTL_EXIT_USAGE,
+				   "--from takes a log sequence number");
+	rc = pawctl_connect(c, c->operand[0], NULL);
+	if (rc)
+		return rc;
+	rc = pawlink_log(c->p, (uint32_t)from, ev, LOG_MAX, &n, &next);
+	if (rc)
+		return pawctl_lib_fail(c, rc);
+	pawlink_host_id(c->p, host);
+	pawctl_out(c, "%5s  %4s  %13s  %-14s  %-23s  %s\n", "SEQ", "BOOT",
+		   "TIME", "EVENT", "DETAIL", "HOST");
+	pawctl_json_u64(&c->j, "next", next);
+	pawctl_json_open(&c->j, "events", '[');
+	for (i = 0; i < n; i++)
+		show(c, &ev[i], host);
+	pawctl_json_close(&c->j, ']');
+	return 0;
+}
+
+const struct pawctl_command pawctl_cmd_log = {
+	.name = "log",
+	.run = log_run,
+	.synopsis = "log TOY [--from SEQ]",
+	.summary = "the toy's event log: pairings, sessions, every microphone start",
+	.options = "  --from SEQ   start at sequence number SEQ (default: the oldest kept)\n",
+};

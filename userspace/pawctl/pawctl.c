@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pawctl: looks the subcommand up in one table, runs it, reports its
+ * error on stderr and, with --json, wraps its result (or its error) in
+ * the one JSON document on stdout.  Everything else is in the
+ * subcommand's own file.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pawctl.h"
+
+static const struct pawctl_command *const commands[] = {
+	&pawctl_cmd_scan, &pawctl_cmd_pair, &pawctl_cmd_toys,
+	&pawctl_cmd_status, &pawctl_cmd_ls, &pawctl_cmd_send,
+	&pawctl_cmd_get, &pawctl_cmd_rm, &pawctl_cmd_play,
+	&pawctl_cmd_record, &pawctl_cmd_led, &pawctl_cmd_volume,
+	&pawctl_cmd_log, &pawctl_cmd_unpair, &pawctl_cmd_forget,
+};
+
+#define NUM_COMMANDS	(sizeof(commands) / sizeof(commands[0]))
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f,
+		"Usage: pawctl [global options] COMMAND [arguments]\n"
+		"\n"
+		"Pair with pawlink toys and use them: voice messages, microphone,\n"
+		"LED, volume, event log.  TOY is a toy id (16 hex digits) or the\n"
+		"name it was given at pairing.\n"
+		"\n"
+		"Global options (also accepted after COMMAND):\n"
+		"  --air SOCKET    reach toys through a simulated air (pawsim air);\n"
+		"                  default $PAWLINK_AIR\n"
+		"  --device PATH   reach toys through a dongle, /dev/pawlinkN; the\n"
+		"                  default (%s) when no air is given\n"
+		"  --store DIR     the key store; default $XDG_DATA_HOME/pawlink\n"
+		"  --json          the result as one JSON document on stdout\n"
+		"  -q, --quiet     no progress messages\n"
+		"  -h, --help      this help; 'pawctl COMMAND --help' for a command\n"
+		"  --version       pawctl's version\n"
+		"\nCommands:\n", PAWCTL_DEFAULT_DEVICE);
+	for (i = 0; i < NUM_COMMANDS; i++)
+		fprintf(f, "  %-8s %s\n", commands[i]->name,
+			commands[i]->summary);
+	fprintf(f,
+		"\nExit status: 0 ok, 1 usage, 2 not found or not paired, 3 refused,\n"
+		"4 unreachable or busy, 5 I/O, 6 bad input file, 7 not supported,\n"
+		"130 interrupted.  Documentation/pawctl.rst has the details.\n");
+}
+
+static const struct pawctl_command *find_command(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NUM_COMMANDS; i++)
+		if (!strcmp(commands[i]->name, name))
+			return commands[i];
+	return NULL;
+}
+
+/* The envelope around the command's fields, or around its error. */
+static void print_json(struct pawctl *c, int code)
+{
+	struct pawctl_json j = { .f = stdout };
+
+	pawctl_json_open(&j, NULL, '{');
+	pawctl_json_u64(&j, "schema", PAWCTL_JSON_SCHEMA);
+	pawctl_json_str(&j, "command", c->cmd ? c->cmd->name : NULL);
+	pawctl_json_bool(&j, "ok", code == PAWCTL_EXIT_OK);
+	if (code != PAWCTL_EXIT_OK) {
+		pawctl_json_u64(&j, "exit", (uint64_t)code);
+		pawctl_json_str(&j, "error", c->err);
+	}
+	if (c->have_toy) {
+		pawctl_json_open(&j, "toy", '{');
+		pawctl_json_hex(&j, "id", c->toy.id, sizeof(c->toy.id));
+		pawctl_json_str(&j, "name", c->toy.name);
+		pawctl_json_close(&j, '}');
+	}
+	if (code == PAWCTL_EXIT_OK && c->json_buf)
+		fwrite(c->json_buf, 1, c->json_len, stdout);
+	pawctl_json_close(&j, '}');
+	fputc('\n', stdout);
+}
+
+int main(int argc, char *argv[])
+{
+	struct pawctl c;
+	int i, code;
+
+	memset(&c, 0, sizeof(c));
+	pawctl_catch_signals();
+	i = pawctl_parse_global(&c, argc, argv);
+	if (i == 0) {
+		usage(stdout);
+		return PAWCTL_EXIT_OK;
+	}
+	if (i < 0) {
+		code = c.exit;
+	} else {
+		c.cmd = find_command(argv[i]);
+		if (c.cmd)
+			code = c.cmd->run(&c, argc - i, argv + i);
+		else
+			code = pawctl_fail(&c, PAWCTL_EXIT_USAGE,
+					   "unknown command '%.32s'; 'pawctl --help' lists them",
+					   argv[i]);
+	}
+	/* The error first: ending a session with a gone toy takes a while. */
+	if (code != PAWCTL_EXIT_OK && c.err[0])
+		fprintf(stderr, "pawctl: %s\n", c.err);
+	pawctl_close_link(&c);
+	if (c.j.f)
+		fclose(c.j.f);
+	if (c.json && !c.helped && (i != -1 || code != PAWCTL_EXIT_OK))
+		print_json(&c, code);
+	free(c.json_buf);
+	if (fflush(stdout) != 0 && code == PAWCTL_EXIT_OK)
+		code = PAWCTL_EXIT_IO;
+	return code;
+}

@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * pawctl: the user's command line for pawlink toys (Documentation/
+ * pawctl.rst).  pawctl.c looks the subcommand up and runs it; each
+ * subcommand lives in its own file and is built from the pieces below:
+ *
+ *   cli.c         options, messages, exit codes and the --json document
+ *   lookup.c      what names a toy (id or name) or a message (id, prefix)
+ *   link.c        the transport, libpawlink and a session with a toy
+ *   outfile.c     files pawctl writes: temporary, then renamed
+ *   code_input.c  the setup code, from the terminal without echo or a file
+ *
+ * Results go to stdout (a table, or one JSON document with --json);
+ * progress and errors go to stderr.  Nothing pawctl prints holds a secret.
+ */
+#ifndef PAWCTL_H
+#define PAWCTL_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "libpawlink.h"
+
+#define PAWCTL_VERSION		"0.1"
+/* The --json document's "schema": bumped when a field changes meaning. */
+#define PAWCTL_JSON_SCHEMA	1
+/* With no --air, --device or $PAWLINK_AIR: the first dongle. */
+#define PAWCTL_DEFAULT_DEVICE	"/dev/pawlink0"
+
+/* Exit codes (Documentation/pawctl.rst, "Exit codes"). */
+enum pawctl_exit {
+	PAWCTL_EXIT_OK = 0,
+	PAWCTL_EXIT_USAGE = 1,		/* bad command line or argument */
+	PAWCTL_EXIT_NOT_FOUND = 2,	/* unknown toy, not paired, no message */
+	PAWCTL_EXIT_REFUSED = 3,	/* wrong code, toy does not know us */
+	PAWCTL_EXIT_UNREACHABLE = 4,	/* no answer, no air, busy: retry */
+	PAWCTL_EXIT_IO = 5,		/* local I/O, key store, toy storage */
+	PAWCTL_EXIT_BAD_FILE = 6,	/* an input file pawctl cannot use */
+	PAWCTL_EXIT_UNSUPPORTED = 7,	/* the kernel path (--device) */
+	PAWCTL_EXIT_INTERRUPTED = 130,	/* SIGINT, SIGTERM or SIGHUP */
+};
+
+#define PAWCTL_ERR_MAX		(PAWLINK_ERR_MAX + 256)
+#define PAWCTL_OPERANDS_MAX	4
+#define PAWCTL_JSON_DEPTH	8
+#define PAWCTL_TOY_HEX_LEN	(2 * PAWLINK_ID_LEN)
+#define PAWCTL_MSG_HEX_LEN	(2 * PAWLINK_MSG_ID_LEN)
+/* A message id may be shortened to a unique prefix this long or longer. */
+#define PAWCTL_MSG_PREFIX_MIN	4
+
+/* A JSON writer; with a NULL @f every call does nothing. */
+struct pawctl_json {
+	FILE *f;
+	unsigned int depth;
+	bool comma[PAWCTL_JSON_DEPTH];
+};
+
+struct pawctl;
+
+struct pawctl_command {
+	const char *name;
+	int (*run)(struct pawctl *c, int argc, char *argv[]);
+	const char *synopsis;		/* "led TOY on|off" */
+	const char *summary;		/* one line for the command list */
+	const char *options;		/* the command's own options, or NULL */
+};
+
+/*
+ * One option of a subcommand for pawctl_parse(): its argument lands in
+ * *@arg (required_argument) or *@flag is set (no_argument).  An option
+ * with @refuse set is recognised only to be refused with that sentence.
+ */
+struct pawctl_opt {
+	const char *name;
+	int short_name;			/* 0: long only */
+	const char **arg;
+	bool *flag;
+	const char *refuse;
+};
+
+struct pawctl {
+	/* Global options. */
+	const char *air;		/* --air, else $PAWLINK_AIR */
+	const char *device;		/* --device */
+	const char *store;		/* --store; NULL: the default */
+	bool json;
+	bool quiet;
+	const struct pawctl_command *cmd;
+
+	/* The subcommand's operands, after pawctl_parse(). */
+	const char *operand[PAWCTL_OPERANDS_MAX];
+	unsigned int noperands;
+	int exit;			/* when pawctl_parse() says stop */
+	bool helped;			/* --help shown: no result document */
+
+	/* The toy the command is about, once looked up. */
+	bool have_toy;
+	struct pawlink_toy_record toy;
+	char toy_label[PAWLINK_KEYSTORE_NAME_MAX + PAWCTL_TOY_HEX_LEN + 8];
+
+	/* The link, once opened (link.c). */
+	struct pawlink_transport *t;
+	struct pawlink *p;
+
+	/* The command's result fields for --json, into a memory stream. */
+	struct pawctl_json j;
+	char *json_buf;
+	size_t json_len;
+
+	char err[PAWCTL_ERR_MAX];
+};
+
+/* ---- cli.c: options, output, exit codes -------------------------------- */
+
+/*
+ * Parses a subcommand's command line: its own @opts (terminated by an
+ * entry with a NULL name; may be NULL) and the global options, in any
+ * order, then checks that @min to @max operands remain.  false when the
+ * command must return c->exit at once (help shown: 0; an error: 1).
+ */
+bool pawctl_parse(struct pawctl *c, int argc, char *argv[],
+		  const struct pawctl_opt *opts, unsigned int min,
+		  unsigned int max);
+/*
+ * Parses the global options before the subcommand: the subcommand's
+ * index in @argv, 0 when --help was asked, or -1 when pawctl must exit
+ * with c->exit (--version printed, or an error).
+ */
+int pawctl_parse_global(struct pawctl *c, int argc, char *argv[]);
+void pawctl_usage(FILE *f, const struct pawctl_command *cmd);
+
+/* Records the error sentence for the user and returns @code. */
+int pawctl_fail(struct pawctl *c, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* A libpawlink error: its sentence, and the exit code its errno means. */
+int pawctl_lib_fail(struct pawctl *c, int rc);
+/* The exit code for a negative errno from libpawlink. */
+int pawctl_exit_for(int rc);
+
+/* Progress and notes on stderr (not with --quiet). */
+void pawctl_info(struct pawctl *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Human results on stdout (not with --json). */
+void pawctl_out(struct pawctl *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* SIGINT, SIGTERM and SIGHUP interrupt the current wait, once. */
+void pawctl_catch_signals(void);
+bool pawctl_interrupted(void);
+
+/* Decimal in [@lo, @hi], nothing else: 0 or -EINVAL. */
+int pawctl_parse_uint(const char *s, unsigned long lo, unsigned long hi,
+		      unsigned long *out);
+/* "4.1 kB" style, for humans. */
+void pawctl_format_bytes(char *out, size_t len, uint64_t bytes);
+
+/* ---- cli.c: the --json document ---------------------------------------- */
+
+void pawctl_json_key(struct pawctl_json *j, const char *key);
+void pawctl_json_open(struct pawctl_json *j, const char *key, char bracket);
+void pawctl_json_close(struct pawctl_json *j, char bracket);
+void pawctl_json_str(struct pawctl_json *j, const char *key, const char *s);
+void pawctl_json_u64(struct pawctl_json *j, const char *key, uint64_t v);
+void pawctl_json_bool(struct pawctl_json *j, const char *key, bool v);
+void pawctl_json_hex(struct pawctl_json *j, const char *key,
+		     const uint8_t *bin, size_t len);
+/* A voice message's metadata as an object (fields in pawctl.rst). */
+void pawctl_json_msg(struct pawctl *c, const char *key,
+		     const struct pawlink_msg_info *m);
+
+/* ---- lookup.c: naming toys and messages -------------------------------- */
+
+/* Exactly 16 hex digits (either case): 0, or -EINVAL. */
+int pawctl_parse_toy_id(const char *s, uint8_t id[PAWLINK_ID_LEN]);
+/*
+ * Opens the key store without creating it: 0 (*@exists false when there
+ * is none yet, and @ks is then not open) or an exit code.
+ */
+int pawctl_store_open(struct pawctl *c, struct pawlink_keystore *ks,
+		      bool *exists);
+/*
+ * Looks TOY up in the key store, as a toy id or as the name given at
+ * pairing, and makes it the command's toy (c->toy).  0 or an exit code.
+ */
+int pawctl_lookup_toy(struct pawctl *c, const char *arg);
+/* Sets c->toy (and its label) from a record. */
+void pawctl_set_toy(struct pawctl *c, const struct pawlink_toy_record *toy);
+/*
+ * Checks MSG-ID's spelling before anything is done: 32 hex digits, or a
+ * prefix of at least PAWCTL_MSG_PREFIX_MIN.  0 or an exit code.
+ */
+int pawctl_check_msg_id(struct pawctl *c, const char *arg);
+/* In a session: the message MSG-ID names (a prefix must be unique). */
+int pawctl_lookup_msg(struct pawctl *c, const char *arg,
+		      uint8_t id[PAWLINK_MSG_ID_LEN]);
+
+/* A failed message operation on @id: "no such message" names it. */
+int pawctl_msg_fail(struct pawctl *c, int rc,
+		    const uint8_t id[PAWLINK_MSG_ID_LEN]);
+
+/* ---- link.c: reaching the toy ------------------------------------------ */
+
+/* Joins the transport and opens libpawlink over it.  0 or an exit code. */
+int pawctl_open_link(struct pawctl *c);
+/*
+ * Looks TOY up (unless the command already did), opens the link and a
+ * session with the toy; @status (may be NULL) gets the toy's status.  0
+ * or an exit code.
+ */
+int pawctl_connect(struct pawctl *c, const char *toy,
+		   struct pawlink_toy_status_info *status);
+/* Ends any session (BYE) and closes the link. */
+void pawctl_close_link(struct pawctl *c);
+
+/* ---- outfile.c: files pawctl writes ------------------------------------ */
+
+/*
+ * A file written beside its final path under a temporary name (0600: it
+ * holds someone's voice) and renamed into place only when complete, so a
+ * failure leaves nothing at the path and never a half-written file.
+ */
+struct pawctl_outfile {
+	char path[4096];
+	char tmp[4096 + 16];
+	int fd;
+};
+
+/* Creates the temporary file now, so a bad path fails before any work. */
+int pawctl_outfile_open(struct pawctl *c, struct pawctl_outfile *of,
+			const char *path);
+int pawctl_outfile_write(struct pawctl *c, struct pawctl_outfile *of,
+			 const uint8_t *data, size_t len);
+/* 16 kHz mono, 16-bit PCM WAV. */
+int pawctl_outfile_write_wav(struct pawctl *c, struct pawctl_outfile *of,
+			     const int16_t *pcm, size_t frames);
+/* fsync, rename into place.  0 or an exit code (then nothing is left). */
+int pawctl_outfile_commit(struct pawctl *c, struct pawctl_outfile *of);
+/* Removes the temporary file; safe after a commit or on a closed one. */
+void pawctl_outfile_abort(struct pawctl_outfile *of);
+
+/* ---- code_input.c: the setup code -------------------------------------- */
+
+#define PAWCTL_CODE_INPUT_MAX	64
+
+/*
+ * Reads the setup code for toy @toy_hex: the first line of @code_file
+ * ("-": stdin) if given, else from the terminal without echo if stdin is
+ * one, else the first line of stdin.  0 or an exit code.  The caller
+ * wipes @buf.
+ */
+int pawctl_read_code(struct pawctl *c, const char *code_file,
+		     const char *toy_hex, char buf[PAWCTL_CODE_INPUT_MAX]);
+
+/* ---- the subcommands --------------------------------------------------- */
+
+extern const struct pawctl_command pawctl_cmd_scan, pawctl_cmd_pair,
+	pawctl_cmd_toys, pawctl_cmd_status, pawctl_cmd_ls, pawctl_cmd_send,
+	pawctl_cmd_get, pawctl_cmd_rm, pawctl_cmd_play, pawctl_cmd_record,
+	pawctl_cmd_led, pawctl_cmd_volume, pawctl_cmd_log, pawctl_cmd_unpair,
+	pawctl_cmd_forget;
+
+#endif /* PAWCTL_H */

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pawctl send TOY FILE: any audio file libsndfile reads becomes a voice
+ * message (16 kHz mono Ogg Opus, at most 5 minutes) and goes to the toy.
+ * The file is converted before the toy is contacted, so a file that will
+ * not do is refused without a session.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "audio_convert.h"
+#include "pawctl.h"
+
+/* Converts @path into a message object in memory.  0 or an exit code. */
+static int convert(struct pawctl *c, const char *path, uint8_t **obj,
+		   size_t *len, uint32_t *duration_ms)
+{
+	char dir[PATH_MAX], out[PATH_MAX + 16], why[PATH_MAX + 160];
+	const char *tmp = getenv("TMPDIR");
+	int rc;
+
+	if (snprintf(dir, sizeof(dir), "%s/pawctl-XXXXXX",
+		     tmp && tmp[0] == '/' ? tmp : "/tmp") >= (int)sizeof(dir))
+		return pawctl_fail(c, PAWCTL_EXIT_IO, "TMPDIR is too long");
+	if (!mkdtemp(dir))
+		return pawctl_fail(c, PAWCTL_EXIT_IO,
+				   "cannot make a temporary directory: %s",
+				   strerror(errno));
+	snprintf(out, sizeof(out), "%s/message.opus", dir);
+	rc = pawlink_audio_to_opus(path, out, duration_ms, why, sizeof(why));
+	if (rc) {
+		/* Only a failure to read, resample or write is ours. */
+		rc = pawctl_fail(c, rc == -EIO || rc == -ENOMEM ?
+				 PAWCTL_EXIT_IO : PAWCTL_EXIT_BAD_FILE,
+				 "%s", why);
+		goto out;
+	}
+	rc = pawlink_msg_load_file(out, obj, len);
+	if (rc)
+		rc = pawctl_fail(c, PAWCTL_EXIT_IO,
+				 "cannot read the converted message: %s",
+				 strerror(-rc));
+out:
+	unlink(out);
+	rmdir(dir);
+	return rc;
+}
+
+static int send_run(struct pawctl *c, int argc, char *argv[])
+{
+	char id[PAWCTL_MSG_HEX_LEN + 1], size[32];
+	struct pawlink_msg_info info;
+	uint32_t duration_ms;
+	uint8_t *obj = NULL;
+	size_t len;
+	int rc;
+
+	if (!pawctl_parse(c, argc, argv, NULL, 2, 2))
+		return c->exit;
+	rc = pawctl_lookup_toy(c, c->operand[0]);
+	if (rc)
+		return rc;
+	rc = convert(c, c->operand[1], &obj, &len, &duration_ms);
+	if (rc)
+		return rc;
+	pawctl_format_bytes(size, sizeof(size), len);
+	pawctl_info(c, "%s: %.1f s of audio, %s as Ogg Opus", c->operand[1],
+		    (double)duration_ms / 1000, size);
+	rc = pawctl_connect(c, c->operand[0], NULL);
+	if (rc)
+		goto out;
+	pawctl_info(c, "sending to %s", c->toy_label);
+	rc = pawlink_put(c->p, obj, len, duration_ms, &info);
+	if (rc) {
+		rc = pawctl_lib_fail(c, rc);
+		goto out;
+	}
+	pawlink_msg_id_hex(id, info.id);
+	pawctl_info(c, "sent message %s", id);
+	pawctl_out(c, "%s\n", id);
+	pawctl_json_msg(c, "message", &info);
+	pawctl_json_str(&c->j, "file", c->operand[1]);
+out:
+	free(obj);
+	return rc;
+}
+
+const struct pawctl_command pawctl_cmd_send = {
+	.name = "send",
+	.run = send_run,
+	.synopsis = "send TOY FILE",
+	.summary = "send an audio file (WAV, FLAC, Ogg, Opus, MP3...) as a voice message",
+};
