@@ -393,12 +393,16 @@ static inline int dongle_start(struct dongle *d, int udc, const char *fault,
 	return d->pid > 0 ? 0 : -EINVAL;
 }
 
-/* Plugs a well-behaved dongle into UDC @udc and waits until it is bound. */
-static inline int dongle_plug(struct dongle *d, int udc)
+/*
+ * Plugs a dongle into UDC @udc (fault mode and vanish count as for
+ * dongle_start()) and waits until it is bound; stops it again on failure.
+ */
+static inline int dongle_plug(struct dongle *d, int udc, const char *fault,
+			      unsigned long vanish_after)
 {
 	int err;
 
-	err = dongle_start(d, udc, NULL, 0);
+	err = dongle_start(d, udc, fault, vanish_after);
 	if (!err)
 		err = dongle_wait_bound(d);
 	if (err) {
@@ -407,6 +411,35 @@ static inline int dongle_plug(struct dongle *d, int udc)
 		dongle_stop(d);
 	}
 	return err;
+}
+
+/*
+ * dongle_plug(), then opens its /dev/pawlinkN; returns the file descriptor
+ * or -errno (with the dongle stopped again).
+ */
+static inline int dongle_open(struct dongle *d, int udc, const char *fault,
+			      unsigned long vanish_after)
+{
+	int err, fd;
+
+	err = dongle_plug(d, udc, fault, vanish_after);
+	if (err)
+		return err;
+	fd = open(d->node, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		err = -errno;
+		dongle_stop(d);
+		return err;
+	}
+	return fd;
+}
+
+/* Closes @fd (if open) and unplugs the dongle; 0 or -errno. */
+static inline int dongle_close(struct dongle *d, int fd)
+{
+	if (fd >= 0)
+		close(fd);
+	return dongle_stop(d);
 }
 
 /* Opens /dev/kmsg positioned after everything logged so far. */

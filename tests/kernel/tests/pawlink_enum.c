@@ -15,7 +15,7 @@ FIXTURE(dongle) {
 
 FIXTURE_SETUP(dongle)
 {
-	ASSERT_EQ(0, dongle_plug(&self->d, 0));
+	ASSERT_EQ(0, dongle_plug(&self->d, 0, NULL, 0));
 }
 
 FIXTURE_TEARDOWN(dongle)

@@ -100,21 +100,13 @@ FIXTURE_VARIANT_ADD(faulty, oversized) {
 
 FIXTURE_SETUP(faulty)
 {
-	self->fd = -1;
-	ASSERT_EQ(0, dongle_start(&self->d, 0, variant->fault, 0));
-	if (dongle_wait_bound(&self->d)) {
-		dongle_stop(&self->d);
-		ASSERT_TRUE(false) TH_LOG("dongle did not bind");
-	}
-	self->fd = open(self->d.node, O_RDWR | O_CLOEXEC);
+	self->fd = dongle_open(&self->d, 0, variant->fault, 0);
 	ASSERT_LE(0, self->fd);
 }
 
 FIXTURE_TEARDOWN(faulty)
 {
-	if (self->fd >= 0)
-		close(self->fd);
-	EXPECT_EQ(0, dongle_stop(&self->d));
+	EXPECT_EQ(0, dongle_close(&self->d, self->fd));
 }
 
 /*
@@ -151,21 +143,13 @@ FIXTURE(stall) {
 
 FIXTURE_SETUP(stall)
 {
-	self->fd = -1;
-	ASSERT_EQ(0, dongle_start(&self->d, 0, "stall", 0));
-	if (dongle_wait_bound(&self->d)) {
-		dongle_stop(&self->d);
-		ASSERT_TRUE(false) TH_LOG("dongle did not bind");
-	}
-	self->fd = open(self->d.node, O_RDWR | O_CLOEXEC);
+	self->fd = dongle_open(&self->d, 0, "stall", 0);
 	ASSERT_LE(0, self->fd);
 }
 
 FIXTURE_TEARDOWN(stall)
 {
-	if (self->fd >= 0)
-		close(self->fd);
-	EXPECT_EQ(0, dongle_stop(&self->d));
+	EXPECT_EQ(0, dongle_close(&self->d, self->fd));
 }
 
 TEST_F(stall, halt_cleared_and_counted)
@@ -214,12 +198,7 @@ TEST(vanish_mid_transfer)
 	unsigned char buf[8];
 	pthread_t t;
 
-	ASSERT_EQ(0, dongle_start(&d, 0, "vanish", 5));
-	if (dongle_wait_bound(&d)) {
-		dongle_stop(&d);
-		ASSERT_TRUE(false) TH_LOG("dongle did not bind");
-	}
-	w.fd = open(d.node, O_RDWR | O_CLOEXEC);
+	w.fd = dongle_open(&d, 0, "vanish", 5);
 	ASSERT_LE(0, w.fd);
 	w.err = 0;
 	ASSERT_EQ(0, pthread_create(&t, NULL, write_until_error, &w));
@@ -233,8 +212,7 @@ TEST(vanish_mid_transfer)
 	EXPECT_EQ(-1, read(w.fd, buf, sizeof(buf)));
 	EXPECT_EQ(ENODEV, errno);
 	EXPECT_EQ(POLLHUP | POLLERR, poll_one(w.fd, POLLIN, 0));
-	close(w.fd);
-	EXPECT_EQ(0, dongle_stop(&d));
+	EXPECT_EQ(0, dongle_close(&d, w.fd));
 }
 
 TEST_HARNESS_MAIN

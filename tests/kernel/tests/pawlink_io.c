@@ -15,17 +15,13 @@ FIXTURE(echo) {
 
 FIXTURE_SETUP(echo)
 {
-	self->fd = -1;
-	ASSERT_EQ(0, dongle_plug(&self->d, 0));
-	self->fd = open(self->d.node, O_RDWR | O_CLOEXEC);
+	self->fd = dongle_open(&self->d, 0, NULL, 0);
 	ASSERT_LE(0, self->fd);
 }
 
 FIXTURE_TEARDOWN(echo)
 {
-	if (self->fd >= 0)
-		close(self->fd);
-	EXPECT_EQ(0, dongle_stop(&self->d));
+	EXPECT_EQ(0, dongle_close(&self->d, self->fd));
 }
 
 /* Writes one frame of @len bytes and checks that the same comes back. */

@@ -16,17 +16,13 @@ FIXTURE(ctl) {
 
 FIXTURE_SETUP(ctl)
 {
-	self->fd = -1;
-	ASSERT_EQ(0, dongle_plug(&self->d, 0));
-	self->fd = open(self->d.node, O_RDWR | O_CLOEXEC);
+	self->fd = dongle_open(&self->d, 0, NULL, 0);
 	ASSERT_LE(0, self->fd);
 }
 
 FIXTURE_TEARDOWN(ctl)
 {
-	if (self->fd >= 0)
-		close(self->fd);
-	EXPECT_EQ(0, dongle_stop(&self->d));
+	EXPECT_EQ(0, dongle_close(&self->d, self->fd));
 }
 
 static void keys_init(struct pawlink_key_install *k, uint32_t epoch,

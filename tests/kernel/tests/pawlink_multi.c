@@ -14,32 +14,25 @@ FIXTURE(pair) {
 
 FIXTURE_SETUP(pair)
 {
-	self->fa = self->fb = -1;
-	ASSERT_EQ(0, dongle_plug(&self->a, 0));
-	if (dongle_plug(&self->b, 1)) {
-		dongle_stop(&self->a);
+	self->fa = dongle_open(&self->a, 0, NULL, 0);
+	ASSERT_LE(0, self->fa);
+	self->fb = dongle_open(&self->b, 1, NULL, 0);
+	if (self->fb < 0) {
+		dongle_close(&self->a, self->fa);
 		ASSERT_TRUE(false) TH_LOG("second dongle did not come up");
 	}
-	self->fa = open(self->a.node, O_RDWR | O_CLOEXEC);
-	self->fb = open(self->b.node, O_RDWR | O_CLOEXEC);
 }
 
 FIXTURE_TEARDOWN(pair)
 {
-	if (self->fa >= 0)
-		close(self->fa);
-	if (self->fb >= 0)
-		close(self->fb);
-	EXPECT_EQ(0, dongle_stop(&self->a));
-	EXPECT_EQ(0, dongle_stop(&self->b));
+	EXPECT_EQ(0, dongle_close(&self->a, self->fa));
+	EXPECT_EQ(0, dongle_close(&self->b, self->fb));
 }
 
 TEST_F(pair, independent_nodes_and_cards)
 {
 	unsigned char out[64], in[PAWLINK_FRAME_MAX];
 
-	ASSERT_LE(0, self->fa);
-	ASSERT_LE(0, self->fb);
 	EXPECT_STRNE(self->a.node, self->b.node);
 	EXPECT_NE(self->a.card, self->b.card);
 
@@ -62,11 +55,9 @@ TEST_F(pair, independent_nodes_and_cards)
 
 TEST_F(pair, unplug_one_other_keeps_working)
 {
-	unsigned char out[64], in[PAWLINK_FRAME_MAX];
+	unsigned char out[64] = { 0 }, in[PAWLINK_FRAME_MAX];
 	char path[64];
 
-	ASSERT_LE(0, self->fa);
-	ASSERT_LE(0, self->fb);
 	ASSERT_EQ(0, dongle_stop(&self->a));
 	errno = 0;
 	EXPECT_EQ(-1, write(self->fa, out, sizeof(out)));

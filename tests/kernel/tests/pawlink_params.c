@@ -39,7 +39,7 @@ TEST_F(params, index_and_id)
 	char path[64], buf[64];
 
 	ASSERT_EQ(0, reload("index=5 id=PawTest"));
-	ASSERT_EQ(0, dongle_plug(&self->d, 0));
+	ASSERT_EQ(0, dongle_plug(&self->d, 0, NULL, 0));
 	EXPECT_EQ(5, self->d.card);
 	snprintf(path, sizeof(path), "/proc/asound/card%d/id", self->d.card);
 	ASSERT_EQ(0, read_text(path, buf, sizeof(buf)));

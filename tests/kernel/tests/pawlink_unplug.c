@@ -86,17 +86,13 @@ FIXTURE(unplug) {
 
 FIXTURE_SETUP(unplug)
 {
-	self->fd = -1;
-	ASSERT_EQ(0, dongle_plug(&self->d, 0));
-	self->fd = open(self->d.node, O_RDWR | O_CLOEXEC);
+	self->fd = dongle_open(&self->d, 0, NULL, 0);
 	ASSERT_LE(0, self->fd);
 }
 
 FIXTURE_TEARDOWN(unplug)
 {
-	if (self->fd >= 0)
-		close(self->fd);
-	EXPECT_EQ(0, dongle_stop(&self->d));
+	EXPECT_EQ(0, dongle_close(&self->d, self->fd));
 }
 
 TEST_F(unplug, wakes_blocked_reader)
@@ -206,9 +202,8 @@ TEST_F_TIMEOUT(unplug, cycles_under_io, 1800)
 		pthread_t rt, wt;
 
 		if (i) {
-			ASSERT_EQ(0, dongle_plug(&self->d, 0)) TH_LOG("cycle %u", i);
-			self->fd = open(self->d.node, O_RDWR | O_CLOEXEC);
-			ASSERT_LE(0, self->fd);
+			self->fd = dongle_open(&self->d, 0, NULL, 0);
+			ASSERT_LE(0, self->fd) TH_LOG("cycle %u", i);
 			r.fd = w.fd = self->fd;
 		}
 		ASSERT_EQ(0, pthread_create(&rt, NULL, read_loop, &r));
