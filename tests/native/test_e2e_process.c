@@ -26,6 +26,9 @@
 #include "libpawlink.h"
 
 static char out_buf[8192];
+/* The running test's processes, for the teardown after a failure. */
+static struct child *live_air, *live_toy;
+static struct test_dir *live_dir;
 
 static int rm_one(const char *path, const struct stat *sb, int type,
 		  struct FTW *ftw)
@@ -136,6 +139,10 @@ static void test_processes(void **state)
 	toy_argv[2] = d.sock;
 	toy_argv[4] = toy_dir;
 	toy_argv[8] = speaker;
+	live_dir = &d;
+	air.pid = toy.pid = 0;
+	live_air = &air;
+	live_toy = &toy;
 	assert_int_equal(child_start(&air, air_argv), 0);
 	assert_int_equal(child_wait_ready(&air), 0);
 	assert_int_equal(child_start(&toy, toy_argv), 0);
@@ -199,6 +206,7 @@ static void test_processes(void **state)
 	pawlink_close(p);
 	pawlink_transport_close(t);
 
+	live_toy = NULL;
 	assert_int_equal(child_stop(&toy, out_buf, sizeof(out_buf)), 0);
 	assert_int_equal(json_number(out_buf, "sessions"), 1);
 	assert_int_equal(json_number(out_buf, "mic_starts"), 1);
@@ -206,6 +214,7 @@ static void test_processes(void **state)
 	assert_int_equal(json_number(out_buf, "paired_hosts"), 1);
 	assert_int_equal(json_number(out_buf, "rx_dropped_auth"), 0);
 	assert_true(json_number(out_buf, "speaker_samples") > 0);
+	live_air = NULL;
 	assert_int_equal(child_stop(&air, out_buf, sizeof(out_buf)), 0);
 	/* The speaker's recording is a WAV file. */
 	{
@@ -222,7 +231,27 @@ static void test_processes(void **state)
 		rm_tree(toy_dir);
 		rm_tree(host_dir);
 		test_dir_done(&d, files);
+		live_dir = NULL;
 	}
+}
+
+/* After a failed assertion: no process outlives its test. */
+static int kill_children(void **state)
+{
+	struct child *c[] = { live_toy, live_air };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 2; i++)
+		if (c[i] && c[i]->pid > 0) {
+			kill(c[i]->pid, SIGKILL);
+			waitpid(c[i]->pid, NULL, 0);
+		}
+	if (live_dir)
+		nftw(live_dir->dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
+	live_toy = live_air = NULL;
+	live_dir = NULL;
+	return 0;
 }
 
 static void test_command_line(void **state)
@@ -250,7 +279,7 @@ static void test_command_line(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_processes),
+		cmocka_unit_test_teardown(test_processes, kill_children),
 		cmocka_unit_test(test_command_line),
 	};
 

@@ -24,6 +24,12 @@
 /* A lost INIT or RESP costs a new INIT, which the toy takes in its place. */
 #define SESSION_ATTEMPTS	6
 #define SESSION_REPLY_MS	1000
+/*
+ * Handshakes whose keys the toy never confirmed (a replayed INIT can
+ * replace what it staged), each confirmed by a STATUS sent this often.
+ */
+#define CONFIRM_ROUNDS		3
+#define CONFIRM_TRIES		4
 
 int pawlink_fail(struct pawlink *p, int rc, const char *fmt, ...)
 {
@@ -330,19 +336,35 @@ static int session_reject_errno(struct pawlink *p, uint8_t reason)
 	}
 }
 
+/* Drops frames that are already waiting: answers to an older attempt. */
+static void drain(struct pawlink *p)
+{
+	uint8_t buf[PAWLINK_FRAME_MAX];
+	size_t len;
+
+	while (p->t->ops->recv(p->t, buf, sizeof(buf), &len, 0) == 0)
+		;
+	sodium_memzero(buf, sizeof(buf));
+}
+
 /*
  * One Noise KK round trip.  1 when nothing usable came back (worth
  * another INIT), 0 with @res filled, or a negative error.
+ *
+ * An answer that does not verify (a late one to an earlier INIT, a replay,
+ * a forgery) is tried on a copy of the handshake and skipped, so it
+ * cannot end the handshake it was not part of.
  */
 static int session_run(struct pawlink *p, const struct pawlink_toy_record *toy,
 		       struct pawlink_session_result *res)
 {
 	uint8_t init[PAWLINK_SESS_MSG_LEN], in[PAWLINK_FRAME_MAX];
-	struct pawlink_session_host hs;
+	struct pawlink_session_host hs, trial;
 	size_t init_len, in_len;
 	uint64_t deadline;
 	int rc;
 
+	drain(p);
 	rc = pawlink_session_host_start(&hs, p->host.secret_key,
 					toy->static_key, 0, init, sizeof(init),
 					&init_len);
@@ -353,23 +375,29 @@ static int session_run(struct pawlink *p, const struct pawlink_toy_record *toy,
 	if (rc)
 		goto out;
 	deadline = p->t->ops->now_us(p->t) + SESSION_REPLY_MS * 1000ULL;
-	rc = wait_type(p, deadline, PAWLINK_SESS_RESP, PAWLINK_SESS_REJECT, in,
-		       &in_len);
-	if (rc == -ETIMEDOUT) {
-		rc = 1;
-		goto out;
+	for (;;) {
+		rc = wait_type(p, deadline, PAWLINK_SESS_RESP,
+			       PAWLINK_SESS_REJECT, in, &in_len);
+		if (rc == -ETIMEDOUT) {
+			rc = 1;
+			goto out;
+		}
+		if (rc) {
+			rc = pawlink_fail(p, rc, "receiving from the toy failed: %s",
+					  strerror(-rc));
+			goto out;
+		}
+		trial = hs;
+		rc = pawlink_session_host_finish(&trial, in, in_len, res);
+		if (rc == 0)
+			goto out;
+		if (rc == -ECONNREFUSED) {
+			rc = session_reject_errno(p, trial.rejected_reason);
+			goto out;
+		}
 	}
-	if (rc) {
-		rc = pawlink_fail(p, rc, "receiving from the toy failed: %s",
-				  strerror(-rc));
-		goto out;
-	}
-	rc = pawlink_session_host_finish(&hs, in, in_len, res);
-	if (rc == -ECONNREFUSED)
-		rc = session_reject_errno(p, hs.rejected_reason);
-	else if (rc)
-		rc = 1;		/* forged or stray: the toy gets a new INIT */
 out:
+	sodium_memzero(&trial, sizeof(trial));
 	pawlink_session_host_abort(&hs);
 	sodium_memzero(in, sizeof(in));
 	return rc;
@@ -385,13 +413,50 @@ void pawlink_session_drop(struct pawlink *p)
 	memset(p->hash, 0, sizeof(p->hash));
 }
 
+/*
+ * A handshake, then keys in the transport: 0, or a negative error with
+ * the transport disconnected.
+ */
+static int handshake(struct pawlink *p, const struct pawlink_toy_record *toy,
+		     const char *hex)
+{
+	struct pawlink_session_result res;
+	int attempt, rc;
+
+	rc = p->t->ops->connect(p->t, toy->id);
+	if (rc)
+		return pawlink_fail(p, rc, "cannot reach toy %s: %s", hex,
+				    strerror(-rc));
+	memset(&res, 0, sizeof(res));
+	rc = 1;
+	for (attempt = 0; attempt < SESSION_ATTEMPTS && rc == 1; attempt++)
+		rc = session_run(p, toy, &res);
+	if (rc == 1)
+		rc = pawlink_fail(p, -ETIMEDOUT,
+				  "toy %s did not answer: out of range, or in a session with another host",
+				  hex);
+	if (rc == 0) {
+		rc = p->t->ops->set_keys(p->t, &res.keys);
+		if (rc)
+			rc = pawlink_fail(p, rc,
+					  "installing the session keys failed: %s",
+					  strerror(-rc));
+	}
+	if (rc == 0)
+		memcpy(p->hash, res.handshake_hash, sizeof(p->hash));
+	else
+		p->t->ops->disconnect(p->t);
+	pawlink_session_result_wipe(&res);
+	return rc;
+}
+
 int pawlink_connect(struct pawlink *p, const uint8_t toy_id[PAWLINK_ID_LEN],
 		    struct pawlink_toy_status_info *status)
 {
-	struct pawlink_session_result res;
+	struct pawlink_toy_frame req = { .type = PAWLINK_TOY_STATUS_REQ }, resp;
 	struct pawlink_toy_record toy;
 	char hex[2 * PAWLINK_ID_LEN + 1];
-	int attempt, rc;
+	int round, rc;
 
 	if (p->session)
 		return pawlink_fail(p, -EISCONN, "a session is already open");
@@ -403,47 +468,41 @@ int pawlink_connect(struct pawlink *p, const uint8_t toy_id[PAWLINK_ID_LEN],
 				    hex);
 	if (rc)
 		return rc;
-	rc = p->t->ops->connect(p->t, toy_id);
-	if (rc)
-		return pawlink_fail(p, rc, "cannot reach toy %s: %s", hex,
-				    strerror(-rc));
-	memset(&res, 0, sizeof(res));
-	rc = 1;
-	for (attempt = 0; attempt < SESSION_ATTEMPTS && rc == 1; attempt++)
-		rc = session_run(p, &toy, &res);
-	if (rc == 1)
-		rc = pawlink_fail(p, -ETIMEDOUT,
-				  "toy %s did not answer: out of range, or in a session with another host",
-				  hex);
-	if (rc)
-		goto err_disconnect;
-	rc = p->t->ops->set_keys(p->t, &res.keys);
-	if (rc) {
-		rc = pawlink_fail(p, rc, "installing the session keys failed: %s",
-				  strerror(-rc));
-		goto err_disconnect;
-	}
-	rc = pawlink_msg_host_new(&p->msg, p->host.id);
-	if (rc) {
-		rc = pawlink_fail(p, rc, "out of memory");
-		goto err_disconnect;
-	}
-	memcpy(p->toy_id, toy_id, PAWLINK_ID_LEN);
-	memcpy(p->hash, res.handshake_hash, sizeof(p->hash));
-	p->next_tag = (uint16_t)randombytes_uniform(1u << 16);
-	p->session = true;
-	pawlink_session_result_wipe(&res);
-	/* The first sealed frame confirms the keys to the toy. */
-	rc = status ? pawlink_status(p, status) :
-		      pawlink_status(p, &(struct pawlink_toy_status_info){ 0 });
-	if (rc)
+	for (round = 0; round < CONFIRM_ROUNDS; round++) {
+		rc = handshake(p, &toy, hex);
+		if (rc)
+			return rc;
+		rc = pawlink_msg_host_new(&p->msg, p->host.id);
+		if (rc) {
+			p->t->ops->disconnect(p->t);
+			return pawlink_fail(p, rc, "out of memory");
+		}
+		memcpy(p->toy_id, toy_id, PAWLINK_ID_LEN);
+		p->next_tag = (uint16_t)randombytes_uniform(1u << 16);
+		p->session = true;
+		/*
+		 * The first sealed frame confirms the keys to the toy, which
+		 * only staged them.  If it goes unanswered, an INIT replayed
+		 * after ours may have replaced them there: start again.
+		 */
+		rc = pawlink_toy_request(p, &req, &resp, CONFIRM_TRIES);
+		if (rc == 0)
+			break;
 		pawlink_session_drop(p);
-	return rc;
-
-err_disconnect:
-	pawlink_session_result_wipe(&res);
-	p->t->ops->disconnect(p->t);
-	return rc;
+		if (rc != -ETIMEDOUT)
+			return rc;
+	}
+	if (rc)
+		return pawlink_fail(p, rc, "toy %s did not confirm the session",
+				    hex);
+	if (resp.status != PAWLINK_TOY_OK) {
+		pawlink_session_drop(p);
+		return pawlink_fail(p, -EIO, "%s",
+				    pawlink_toy_status_str(resp.status));
+	}
+	if (status)
+		*status = resp.u.status;
+	return 0;
 }
 
 int pawlink_disconnect(struct pawlink *p)
