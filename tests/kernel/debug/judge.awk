@@ -21,7 +21,8 @@
 BEGIN {
 	# Kernel problem lines.  Most lockdep, RCU and DEBUG_OBJECTS reports
 	# open with WARNING: or BUG:; the rest are named so that a changed
-	# prefix does not hide them.
+	# prefix does not hide them (lockdep's "INFO: trying to register
+	# non-static key" has neither).
 	bad = "BUG:|WARNING:|Oops|UBSAN:|KASAN|KFENCE|" \
 	      "sleeping function called from invalid context|" \
 	      "scheduling while atomic|possible circular locking|" \
@@ -30,7 +31,8 @@ BEGIN {
 	      "Invalid wait context|suspicious RCU usage|DEBUG_LOCKS_WARN_ON|" \
 	      "ODEBUG:|list_add corruption|list_del corruption|refcount_t|" \
 	      "BOGUS|general protection fault|kernel BUG at|Kernel panic|" \
-	      "INFO: task .* blocked for more than|rcu_.* detected stalls|" \
+	      "INFO: task .* blocked for more than|rcu_.*detected stall|" \
+	      "trying to register non-static key|" \
 	      "Disabling lock debugging|new suspected memory leak"
 	pass = 0
 	problems = 0; leaks = 0; lockdep_off = 0; scans = 0
