@@ -1,0 +1,1241 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pawctl as a user runs it: the built binary (build/san/pawctl, or
+ * $PAWCTL) against `pawsim air` and `pawsim toy` processes in a temporary
+ * directory.  Every subcommand's happy path, the --json documents and
+ * their fields, the exit code of each error, that a refused command
+ * changes nothing, that no output ever holds the setup code or the host's
+ * secret key, and the README demo script.
+ *
+ * Real time: every wait is for an event (a process's output or exit),
+ * bounded by TEST_WAIT_MS only to turn a hang into a failure.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <poll.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sndfile.h>
+#include <sodium.h>
+
+#include "air_helpers.h"
+#include "keystore.h"
+#include "setup_code.h"
+#include "util.h"
+
+/* pawctl's documented exit codes (Documentation/pawctl.rst). */
+enum {
+	EXIT_OK = 0, EXIT_USAGE = 1, EXIT_NOT_FOUND = 2, EXIT_REFUSED = 3,
+	EXIT_UNREACHABLE = 4, EXIT_IO = 5, EXIT_BAD_FILE = 6,
+	EXIT_UNSUPPORTED = 7, EXIT_INTERRUPTED = 130,
+};
+
+#define OUT_MAX		65536
+#define ARGS_MAX	32
+
+/* One pawctl run: its exit status and what it printed. */
+struct run {
+	int status;
+	char out[OUT_MAX];
+	char err[OUT_MAX];
+};
+
+/* A pawctl process still running (for the interruption test). */
+struct proc {
+	pid_t pid;
+	int out_fd, err_fd;
+	size_t out_len, err_len;
+};
+
+/* An air, a toy on it, and this host's key store, in one directory. */
+struct world {
+	struct test_dir d;
+	struct child air, toy;
+	bool toy_running;
+	char toy_dir[160], store[160], label[160];
+	char code[16];			/* as printed: 1234-5678 */
+	char toy_hex[PAWLINK_ID_LEN * 2 + 1];
+};
+
+static struct run r;
+/* Everything any pawctl run printed, for the secrets check. */
+static char *transcript;
+static size_t transcript_len;
+
+static const char *pawctl_path(void)
+{
+	const char *p = getenv("PAWCTL");
+
+	return p && *p ? p : "build/san/pawctl";
+}
+
+static void transcript_add(const char *s)
+{
+	size_t n = strlen(s);
+	char *grown = realloc(transcript, transcript_len + n + 1);
+
+	assert_non_null(grown);
+	transcript = grown;
+	memcpy(transcript + transcript_len, s, n + 1);
+	transcript_len += n;
+}
+
+/* ---- running pawctl ----------------------------------------------------- */
+
+/*
+ * Starts pawctl with @argv (without the program), @input on its stdin
+ * (NULL: /dev/null) and @env ("K=V" strings, NULL-terminated, may be
+ * NULL) added to an environment without PAWLINK_AIR.
+ */
+static void proc_start(struct proc *p, const char *input,
+		       const char *const env[], const char *const argv[])
+{
+	const char *full[ARGS_MAX + 2];
+	int in[2], out[2], err[2];
+	size_t i;
+
+	full[0] = pawctl_path();
+	for (i = 0; argv[i]; i++) {
+		assert_true(i < ARGS_MAX);
+		full[i + 1] = argv[i];
+	}
+	full[i + 1] = NULL;
+	assert_int_equal(access(full[0], X_OK), 0);
+	assert_int_equal(pipe2(in, O_CLOEXEC), 0);
+	assert_int_equal(pipe2(out, O_CLOEXEC), 0);
+	assert_int_equal(pipe2(err, O_CLOEXEC), 0);
+	p->pid = fork();
+	assert_true(p->pid >= 0);
+	if (p->pid == 0) {
+		unsetenv("PAWLINK_AIR");
+		for (i = 0; env && env[i]; i++)
+			putenv((char *)env[i]);
+		if (dup2(in[0], STDIN_FILENO) < 0 ||
+		    dup2(out[1], STDOUT_FILENO) < 0 ||
+		    dup2(err[1], STDERR_FILENO) < 0)
+			_exit(127);
+		execv(full[0], (char *const *)full);
+		_exit(127);
+	}
+	close(in[0]);
+	close(out[1]);
+	close(err[1]);
+	/* Small inputs only: a pipe holds them without a reader. */
+	if (input)
+		assert_int_equal(write(in[1], input, strlen(input)),
+				 (ssize_t)strlen(input));
+	close(in[1]);
+	p->out_fd = out[0];
+	p->err_fd = err[0];
+	p->out_len = 0;
+	p->err_len = 0;
+	r.out[0] = '\0';
+	r.err[0] = '\0';
+}
+
+/* Reads what is there (waiting up to @ms); false once both are closed. */
+static bool proc_read(struct proc *p, int ms)
+{
+	struct pollfd pfd[2] = {
+		{ .fd = p->out_fd, .events = POLLIN },
+		{ .fd = p->err_fd, .events = POLLIN },
+	};
+	char *buf[2] = { r.out, r.err };
+	size_t *len[2] = { &p->out_len, &p->err_len };
+	int i, *fd[2] = { &p->out_fd, &p->err_fd };
+	ssize_t n;
+
+	if (p->out_fd < 0 && p->err_fd < 0)
+		return false;
+	if (poll(pfd, 2, ms) <= 0)
+		return true;
+	for (i = 0; i < 2; i++) {
+		if (*fd[i] < 0 || !(pfd[i].revents & (POLLIN | POLLHUP)))
+			continue;
+		n = read(*fd[i], buf[i] + *len[i], OUT_MAX - 1 - *len[i]);
+		if (n <= 0) {
+			close(*fd[i]);
+			*fd[i] = -1;
+			continue;
+		}
+		*len[i] += (size_t)n;
+		buf[i][*len[i]] = '\0';
+	}
+	return true;
+}
+
+/* Waits until the process has written @text to stderr. */
+static void proc_wait_stderr(struct proc *p, const char *text)
+{
+	int waited;
+
+	for (waited = 0; waited < TEST_WAIT_MS && !strstr(r.err, text);
+	     waited += 100)
+		if (!proc_read(p, 100))
+			break;
+	if (!strstr(r.err, text))
+		fail_msg("pawctl never said '%s'; stderr: %s", text, r.err);
+}
+
+static int proc_finish(struct proc *p)
+{
+	int status, waited = 0;
+
+	while (proc_read(p, 100) && waited < TEST_WAIT_MS)
+		waited += 100;
+	if (p->out_fd >= 0 || p->err_fd >= 0) {
+		kill(p->pid, SIGKILL);
+		fail_msg("pawctl did not finish; stderr: %s", r.err);
+	}
+	assert_int_equal(waitpid(p->pid, &status, 0), p->pid);
+	assert_true(WIFEXITED(status));
+	r.status = WEXITSTATUS(status);
+	transcript_add(r.out);
+	transcript_add(r.err);
+	return r.status;
+}
+
+static int run_argv(const char *input, const char *const env[],
+		    const char *const argv[])
+{
+	struct proc p;
+
+	proc_start(&p, input, env, argv);
+	return proc_finish(&p);
+}
+
+/* Collects a NULL-terminated list of arguments after @first. */
+static void collect(const char **argv, size_t start, const char *first,
+		    va_list ap)
+{
+	const char *a = first;
+	size_t i = start;
+
+	while (a) {
+		assert_true(i < ARGS_MAX);
+		argv[i++] = a;
+		a = va_arg(ap, const char *);
+	}
+	argv[i] = NULL;
+}
+
+/* pawctl with no --air and a throwaway store: for the command line. */
+static int bare(const char *first, ...)
+{
+	const char *argv[ARGS_MAX + 1];
+	va_list ap;
+
+	va_start(ap, first);
+	collect(argv, 0, first, ap);
+	va_end(ap);
+	return run_argv(NULL, NULL, argv);
+}
+
+static void world_args(struct world *w, const char **argv)
+{
+	argv[0] = "--air";
+	argv[1] = w->d.sock;
+	argv[2] = "--store";
+	argv[3] = w->store;
+}
+
+/* pawctl --air AIR --store STORE ARGS...; stdin from @input. */
+static int ctl_in(struct world *w, const char *input, const char *first, ...)
+{
+	const char *argv[ARGS_MAX + 1];
+	va_list ap;
+
+	world_args(w, argv);
+	va_start(ap, first);
+	collect(argv, 4, first, ap);
+	va_end(ap);
+	return run_argv(input, NULL, argv);
+}
+
+#define ctl(w, ...)	ctl_in(w, NULL, __VA_ARGS__)
+
+static void ctl_start(struct world *w, struct proc *p, const char *first, ...)
+{
+	const char *argv[ARGS_MAX + 1];
+	va_list ap;
+
+	world_args(w, argv);
+	va_start(ap, first);
+	collect(argv, 4, first, ap);
+	va_end(ap);
+	proc_start(p, NULL, NULL, argv);
+}
+
+/* ---- reading JSON ------------------------------------------------------- */
+
+/* A strict JSON well-formedness check (RFC 8259 grammar). */
+static const char *json_value(const char *s, int depth);
+
+static const char *json_ws(const char *s)
+{
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+	return s;
+}
+
+static const char *json_str(const char *s)
+{
+	if (*s++ != '"')
+		return NULL;
+	while (*s != '"') {
+		if ((unsigned char)*s < 0x20)
+			return NULL;
+		if (*s == '\\') {
+			s++;
+			if (*s == 'u') {
+				int i;
+
+				for (i = 1; i <= 4; i++)
+					if (!isxdigit((unsigned char)s[i]))
+						return NULL;
+				s += 4;
+			} else if (!strchr("\"\\/bfnrt", *s)) {
+				return NULL;
+			}
+		}
+		s++;
+	}
+	return s + 1;
+}
+
+static const char *json_num(const char *s)
+{
+	const char *start;
+
+	if (*s == '-')
+		s++;
+	if (*s == '0')
+		s++;
+	else if (*s >= '1' && *s <= '9')
+		while (isdigit((unsigned char)*s))
+			s++;
+	else
+		return NULL;
+	if (*s == '.') {
+		start = ++s;
+		while (isdigit((unsigned char)*s))
+			s++;
+		if (s == start)
+			return NULL;
+	}
+	if (*s == 'e' || *s == 'E') {
+		s++;
+		if (*s == '+' || *s == '-')
+			s++;
+		start = s;
+		while (isdigit((unsigned char)*s))
+			s++;
+		if (s == start)
+			return NULL;
+	}
+	return s;
+}
+
+static const char *json_seq(const char *s, char close, bool keys, int depth)
+{
+	s = json_ws(s + 1);
+	if (*s == close)
+		return s + 1;
+	for (;;) {
+		if (keys) {
+			s = json_str(json_ws(s));
+			if (!s)
+				return NULL;
+			s = json_ws(s);
+			if (*s++ != ':')
+				return NULL;
+		}
+		s = json_value(s, depth + 1);
+		if (!s)
+			return NULL;
+		s = json_ws(s);
+		if (*s == close)
+			return s + 1;
+		if (*s++ != ',')
+			return NULL;
+	}
+}
+
+static const char *json_value(const char *s, int depth)
+{
+	s = json_ws(s);
+	if (depth > 16)
+		return NULL;
+	switch (*s) {
+	case '{':
+		return json_seq(s, '}', true, depth);
+	case '[':
+		return json_seq(s, ']', false, depth);
+	case '"':
+		return json_str(s);
+	case 't':
+		return strncmp(s, "true", 4) ? NULL : s + 4;
+	case 'f':
+		return strncmp(s, "false", 5) ? NULL : s + 5;
+	case 'n':
+		return strncmp(s, "null", 4) ? NULL : s + 4;
+	default:
+		return json_num(s);
+	}
+}
+
+/*
+ * One JSON document on one line: schema 1, for @command (NULL: none was
+ * recognised), ok as @ok.
+ */
+static void assert_document(const char *out, const char *command, bool ok)
+{
+	char want[80], name[40];
+	const char *end = json_value(out, 0);
+
+	if (!end || strcmp(end, "\n") != 0)
+		fail_msg("not one JSON document on one line: %s", out);
+	snprintf(name, sizeof(name), command ? "\"%s\"" : "null",
+		 command ? command : "");
+	snprintf(want, sizeof(want),
+		 "{\"schema\":1,\"command\":%s,\"ok\":%s", name,
+		 ok ? "true" : "false");
+	if (strncmp(out, want, strlen(want)) != 0)
+		fail_msg("document does not start %s: %s", want, out);
+}
+
+/* The string value of the first "@key": in @json, into @buf. */
+static const char *json_text(const char *json, const char *key, char *buf,
+			     size_t cap)
+{
+	char pat[64];
+	const char *p, *q;
+
+	snprintf(pat, sizeof(pat), "\"%s\":\"", key);
+	p = strstr(json, pat);
+	if (!p)
+		fail_msg("no string \"%s\" in %s", key, json);
+	p += strlen(pat);
+	q = strchr(p, '"');
+	assert_non_null(q);
+	assert_true((size_t)(q - p) < cap);
+	memcpy(buf, p, (size_t)(q - p));
+	buf[q - p] = '\0';
+	return buf;
+}
+
+static bool json_has(const char *json, const char *fragment)
+{
+	return strstr(json, fragment) != NULL;
+}
+
+/* ---- files -------------------------------------------------------------- */
+
+static int rm_entry(const char *path, const struct stat *sb, int type,
+		    struct FTW *ftw)
+{
+	(void)sb;
+	(void)type;
+	(void)ftw;
+	return remove(path);
+}
+
+static void read_text(const char *path, char *buf, size_t cap)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	assert_true(fd >= 0);
+	n = read(fd, buf, cap - 1);
+	close(fd);
+	assert_true(n >= 0);
+	buf[n] = '\0';
+}
+
+static bool exists(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0;
+}
+
+/* A WAV file's length in frames and its peak; 16 kHz mono expected. */
+static long wav_frames(const char *path, int *peak)
+{
+	SF_INFO info = { 0 };
+	SNDFILE *f = sf_open(path, SFM_READ, &info);
+	short buf[1024];
+	sf_count_t n, i;
+
+	if (!f)
+		fail_msg("'%s' is not a sound file", path);
+	assert_int_equal(info.samplerate, 16000);
+	assert_int_equal(info.channels, 1);
+	*peak = 0;
+	while ((n = sf_readf_short(f, buf, 1024)) > 0)
+		for (i = 0; i < n; i++)
+			if (abs(buf[i]) > *peak)
+				*peak = abs(buf[i]);
+	sf_close(f);
+	return (long)info.frames;
+}
+
+static void sha256_hex(const char *path, char out[65])
+{
+	uint8_t sum[crypto_hash_sha256_BYTES], buf[4096];
+	crypto_hash_sha256_state st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	assert_true(fd >= 0);
+	crypto_hash_sha256_init(&st);
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		crypto_hash_sha256_update(&st, buf, (size_t)n);
+	close(fd);
+	crypto_hash_sha256_final(&st, sum);
+	pawlink_hex_encode(out, sum, sizeof(sum));
+}
+
+/* A 16-bit WAV of @seconds of silence at 8 kHz. */
+static void make_silence(const char *path, unsigned int seconds)
+{
+	SF_INFO info = {
+		.samplerate = 8000, .channels = 1,
+		.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16,
+	};
+	static short zeros[8000];
+	SNDFILE *f = sf_open(path, SFM_WRITE, &info);
+	unsigned int i;
+
+	assert_non_null(f);
+	for (i = 0; i < seconds; i++)
+		assert_int_equal(sf_writef_short(f, zeros, 8000), 8000);
+	assert_int_equal(sf_close(f), 0);
+}
+
+/* ---- the world ---------------------------------------------------------- */
+
+static void world_path(struct world *w, const char *name, char *out)
+{
+	test_dir_file(&w->d, name, out, 160);
+}
+
+static void world_start(struct world *w)
+{
+	const char *air_argv[] = { "air", "--socket", NULL, "--ready-fd", "3",
+				   NULL };
+	const char *toy_argv[] = { "toy", "--air", NULL, "--dir", NULL,
+				   "--mic", "tone:440", "--speaker", NULL,
+				   "--json", "--ready-fd", "3", NULL };
+	char speaker[160];
+	int tries;
+
+	memset(w, 0, sizeof(*w));
+	assert_int_equal(test_dir_init(&w->d), 0);
+	world_path(w, "toy", w->toy_dir);
+	world_path(w, "host", w->store);
+	world_path(w, "toy/label", w->label);
+	world_path(w, "speaker.wav", speaker);
+	air_argv[2] = w->d.sock;
+	toy_argv[2] = w->d.sock;
+	toy_argv[4] = w->toy_dir;
+	toy_argv[8] = speaker;
+	assert_int_equal(child_start(&w->air, air_argv), 0);
+	assert_int_equal(child_wait_ready(&w->air), 0);
+	assert_int_equal(child_start(&w->toy, toy_argv), 0);
+	assert_int_equal(child_wait_ready(&w->toy), 0);
+	w->toy_running = true;
+	read_text(w->label, w->code, sizeof(w->code));
+	w->code[strcspn(w->code, "\n")] = '\0';
+	assert_int_equal(strlen(w->code), 9);
+
+	/* The toy's id, as a user learns it: from a scan. */
+	for (tries = 0; tries < 10 && !w->toy_hex[0]; tries++) {
+		assert_int_equal(ctl(w, "--json", "scan", NULL), EXIT_OK);
+		if (json_has(r.out, "\"id\":\""))
+			json_text(r.out, "id", w->toy_hex, sizeof(w->toy_hex));
+	}
+	assert_int_equal(strlen(w->toy_hex), 16);
+}
+
+/* Stops the toy; its --json counters into @json. */
+static void world_stop_toy(struct world *w, char *json, size_t cap)
+{
+	assert_true(w->toy_running);
+	assert_int_equal(child_stop(&w->toy, json, cap), 0);
+	w->toy_running = false;
+}
+
+static struct world world;
+
+static int world_setup(void **state)
+{
+	world_start(&world);
+	*state = &world;
+	return 0;
+}
+
+/* Also after a failed test: no process and no file is left behind. */
+static int world_teardown(void **state)
+{
+	struct world *w = *state;
+	char buf[4096];
+
+	if (w->toy_running)
+		child_stop(&w->toy, buf, sizeof(buf));
+	w->toy_running = false;
+	child_stop(&w->air, buf, sizeof(buf));
+	return nftw(w->d.dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+}
+
+static void press(struct world *w)
+{
+	const char *argv[] = { "toy", "--dir", w->toy_dir, "press", NULL };
+	struct child c;
+	char out[256];
+
+	assert_int_equal(child_start(&c, argv), 0);
+	assert_int_equal(child_finish(&c, out, sizeof(out)), 0);
+}
+
+/* Presses the button and pairs as @name with the label's code. */
+static void pair(struct world *w, const char *name)
+{
+	press(w);
+	assert_int_equal(ctl(w, "pair", w->toy_hex, "--name", name,
+			     "--code-file", w->label, NULL), EXIT_OK);
+}
+
+/* A well-formed setup code that is not the toy's. */
+static void wrong_code(const struct world *w, char out[16])
+{
+	struct pawlink_setup_code code;
+	const char *why;
+	int i;
+
+	for (i = 0; i < 9; i++) {
+		memcpy(out, w->code, 9);
+		out[9] = '\n';
+		out[10] = '\0';
+		if (i == 4)
+			continue;
+		out[i] = (char)('0' + (out[i] - '0' + 1) % 10);
+		if (pawlink_setup_code_parse(&code, out, &why) == 0)
+			return;
+	}
+	fail_msg("no wrong code found");
+}
+
+/* The toy's log_next, from a status (which is itself one session). */
+static long log_next(struct world *w)
+{
+	assert_int_equal(ctl(w, "--json", "status", "bear", NULL), EXIT_OK);
+	return (long)json_number(r.out, "log_next");
+}
+
+/* ---- tests -------------------------------------------------------------- */
+
+static void test_command_line(void **state)
+{
+	const char *names[] = { "scan", "pair", "toys", "status", "ls", "send",
+				"get", "rm", "play", "record", "led", "volume",
+				"log", "unpair", "forget" };
+	size_t i;
+
+	(void)state;
+	assert_int_equal(bare(NULL), EXIT_USAGE);
+	assert_non_null(strstr(r.err, "no command"));
+	assert_int_equal(bare("--help", NULL), EXIT_OK);
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		char line[32];
+
+		snprintf(line, sizeof(line), "\n  %-8s ", names[i]);
+		assert_non_null(strstr(r.out, line));
+	}
+	assert_int_equal(bare("--version", NULL), EXIT_OK);
+	assert_non_null(strstr(r.out, "pawctl "));
+	assert_int_equal(bare("status", "--help", NULL), EXIT_OK);
+	assert_non_null(strstr(r.out, "status TOY"));
+	assert_int_equal(bare("frobnicate", NULL), EXIT_USAGE);
+	assert_non_null(strstr(r.err, "unknown command 'frobnicate'"));
+	assert_int_equal(bare("--frob", "scan", NULL), EXIT_USAGE);
+	assert_int_equal(bare("status", NULL), EXIT_USAGE);
+	assert_non_null(strstr(r.err, "missing arguments"));
+	assert_int_equal(bare("status", "a", "b", NULL), EXIT_USAGE);
+	assert_non_null(strstr(r.err, "too many arguments"));
+	assert_int_equal(bare("led", "bear", "blink", NULL), EXIT_USAGE);
+	assert_int_equal(bare("volume", "bear", "101", NULL), EXIT_USAGE);
+	assert_int_equal(bare("volume", "bear", "5x", NULL), EXIT_USAGE);
+	assert_int_equal(bare("scan", "--seconds", "0", NULL), EXIT_USAGE);
+	assert_int_equal(bare("record", "bear", NULL), EXIT_USAGE);
+	assert_non_null(strstr(r.err, "-o FILE.wav"));
+	assert_int_equal(bare("record", "bear", "-o", "x.wav", "--seconds",
+			      "301", NULL), EXIT_USAGE);
+	assert_int_equal(bare("get", "bear", "xyz", NULL), EXIT_USAGE);
+	assert_non_null(strstr(r.err, "not a message id"));
+	assert_int_equal(bare("get", "bear", "abcd", "-o", "x.flac", NULL),
+			 EXIT_USAGE);
+	assert_non_null(strstr(r.err, "cannot tell the format"));
+	assert_int_equal(bare("pair", "bear", NULL), EXIT_USAGE);
+	assert_non_null(strstr(r.err, "not a toy id"));
+	assert_int_equal(bare("pair", "0123456789abcdef", "--name",
+			      "fedcba9876543210", NULL), EXIT_USAGE);
+	assert_non_null(strstr(r.err, "would read as a toy id"));
+	assert_int_equal(bare("--air", "a", "--device", "d", "scan", NULL),
+			 EXIT_USAGE);
+
+	/* The kernel path has no transport yet: said so, with its code. */
+	assert_int_equal(bare("--device", "/dev/pawlink9", "scan", NULL),
+			 EXIT_UNSUPPORTED);
+	assert_non_null(strstr(r.err, "/dev/pawlink9"));
+	assert_int_equal(bare("scan", NULL), EXIT_UNSUPPORTED);
+	assert_non_null(strstr(r.err, "/dev/pawlink0"));
+	assert_int_equal(bare("scan", "--json", "--device", "/dev/pawlink9",
+			      NULL), EXIT_UNSUPPORTED);
+	assert_document(r.out, "scan", false);
+	assert_int_equal(json_number(r.out, "exit"), EXIT_UNSUPPORTED);
+	/* No air at all is a different failure from a missing toy. */
+	assert_int_equal(bare("--air", "/nonexistent/air.sock", "scan", NULL),
+			 EXIT_UNREACHABLE);
+	/* A usage error still gives a document with --json. */
+	assert_int_equal(bare("--json", "frobnicate", NULL), EXIT_USAGE);
+	assert_document(r.out, NULL, false);
+}
+
+/* The code never comes from argv, and a refused one is never repeated. */
+static void test_code_on_command_line_refused(void **state)
+{
+	const char *spellings[][2] = {
+		{ "--code", "24681357" },
+		{ "--code=24681357", NULL },
+		{ "--code=2468-1357", NULL },
+		{ "--cod=24681357", NULL },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(spellings) / sizeof(spellings[0]); i++) {
+		int rc = bare("pair", "0123456789abcdef", spellings[i][0],
+			      spellings[i][1], NULL);
+
+		assert_int_equal(rc, EXIT_USAGE);
+		assert_null(strstr(r.err, "24681357"));
+		assert_null(strstr(r.err, "2468-1357"));
+		assert_null(strstr(r.out, "24681357"));
+		if (i < 3) {
+			assert_non_null(strstr(r.err, "refusing --code"));
+			assert_non_null(strstr(r.err, " ps "));
+			assert_non_null(strstr(r.err, "history"));
+		}
+	}
+	/* A code as an extra operand is not echoed either. */
+	assert_int_equal(bare("pair", "0123456789abcdef", "24681357", NULL),
+			 EXIT_USAGE);
+	assert_null(strstr(r.err, "24681357"));
+}
+
+/* Every subcommand's happy path, in the order a user meets them. */
+static void test_every_command(void **state)
+{
+	char wav[160], opus[160], dec[160], rec_file[160], path[400];
+	char id[40], second[40], sha[80], sum[65], prefix[12], bad[16];
+	char toy_json[4096];
+	char secret[2 * PAWLINK_PAIR_STATIC_LEN + 1], host_id[17];
+	struct pawlink_host_identity host;
+	struct world *w = *state;
+	struct stat st;
+	long frames;
+	int peak, tries;
+
+	world_path(w, "mic.wav", wav);
+	world_path(w, "msg.opus", opus);
+	world_path(w, "msg.wav", dec);
+
+	/* scan: the toy, its window closed, not paired here. */
+	assert_int_equal(ctl(w, "scan", "--json", NULL), EXIT_OK);
+	assert_document(r.out, "scan", true);
+	assert_true(json_has(r.out, "\"pairing\":false"));
+	assert_true(json_has(r.out, "\"paired\":false,\"name\":null"));
+	press(w);
+	for (tries = 0; tries < 10; tries++) {
+		assert_int_equal(ctl(w, "scan", "--json", NULL), EXIT_OK);
+		if (json_has(r.out, "\"pairing\":true"))
+			break;
+	}
+	assert_true(json_has(r.out, "\"pairing\":true"));
+	assert_int_equal(ctl(w, "scan", NULL), EXIT_OK);
+	assert_non_null(strstr(r.out, w->toy_hex));
+	assert_non_null(strstr(r.out, "open"));
+
+	/* pair: a wrong code from stdin is refused, the right one pairs. */
+	wrong_code(w, bad);
+	assert_int_equal(ctl_in(w, bad, "pair", w->toy_hex, "--name", "bear",
+				NULL), EXIT_REFUSED);
+	assert_non_null(strstr(r.err, "wrong setup code"));
+	assert_int_equal(ctl_in(w, w->code, "pair", w->toy_hex, "--name",
+				"bear", "--json", NULL), EXIT_OK);
+	assert_document(r.out, "pair", true);
+	snprintf(path, sizeof(path), "\"toy\":{\"id\":\"%s\",\"name\":\"bear\"}",
+		 w->toy_hex);
+	assert_true(json_has(r.out, path));
+	snprintf(path, sizeof(path), "%s/toy-%s", w->store, w->toy_hex);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+
+	/* toys: from the key store. */
+	assert_int_equal(ctl(w, "toys", "--json", NULL), EXIT_OK);
+	assert_document(r.out, "toys", true);
+	snprintf(path, sizeof(path), "\"toys\":[{\"id\":\"%s\",\"name\":\"bear\"}]",
+		 w->toy_hex);
+	assert_true(json_has(r.out, path));
+	assert_int_equal(ctl(w, "toys", NULL), EXIT_OK);
+	assert_non_null(strstr(r.out, "bear"));
+
+	/* status, by name and by id; every field in the document. */
+	assert_int_equal(ctl(w, "--json", "status", w->toy_hex, NULL), EXIT_OK);
+	assert_document(r.out, "status", true);
+	{
+		const char *fields[] = {
+			"boot", "uptime_ms", "volume", "paired_hosts",
+			"lifetime_failures", "msg_count", "msg_bytes",
+			"log_next", "mic_starts", "rx_dropped_plaintext",
+			"rx_dropped_auth", "rx_dropped_replay",
+			"rx_dropped_malformed", "refused_unauth",
+			"audio_frames_sent", "speaker_samples" };
+		size_t i;
+
+		for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+			if (json_number(r.out, fields[i]) < 0)
+				fail_msg("no %s in %s", fields[i], r.out);
+		assert_true(json_has(r.out, "\"led\":false"));
+		assert_true(json_has(r.out, "\"mic\":false"));
+		assert_true(json_has(r.out, "\"playing\":false"));
+		assert_true(json_has(r.out, "\"pairing_window\":false"));
+		assert_true(json_has(r.out, "\"locked\":false"));
+	}
+	assert_int_equal(json_number(r.out, "paired_hosts"), 1);
+	assert_int_equal(json_number(r.out, "lifetime_failures"), 1);
+	assert_int_equal(json_number(r.out, "mic_starts"), 0);
+	assert_int_equal(ctl(w, "status", "bear", NULL), EXIT_OK);
+	assert_non_null(strstr(r.out, "bear ("));
+
+	/* record: the toy's tone, 1 s, a private WAV. */
+	assert_int_equal(ctl(w, "record", "bear", "-o", wav, "--seconds",
+			     "1", "--json", NULL), EXIT_OK);
+	assert_document(r.out, "record", true);
+	assert_int_equal(json_number(r.out, "frames"), 16000);
+	assert_int_equal(json_number(r.out, "rate"), 16000);
+	assert_int_equal(json_number(r.out, "duration_ms"), 1000);
+	assert_int_equal(strcmp(json_text(r.out, "file", path, sizeof(path)),
+				wav), 0);
+	frames = wav_frames(wav, &peak);
+	assert_int_equal(frames, 16000);
+	assert_true(peak > 4000);
+	assert_int_equal(stat(wav, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+
+	/*
+	 * log: the recording's microphone start, with this host.  (Early:
+	 * the toy keeps 64 events, and every command's session adds two.)
+	 */
+	assert_int_equal(ctl(w, "log", "bear", "--json", NULL), EXIT_OK);
+	assert_document(r.out, "log", true);
+	assert_true(json_number(r.out, "next") > 0);
+	assert_true(json_has(r.out, "\"event\":\"pair-ok\""));
+	assert_true(json_has(r.out, "\"event\":\"mic-start\",\"event_id\":12,"
+			     "\"detail\":0,\"detail_text\":\"\""));
+	assert_true(json_has(r.out, "\"this_host\":true"));
+	assert_int_equal(ctl(w, "log", "bear", NULL), EXIT_OK);
+	assert_non_null(strstr(r.out, "mic-start"));
+
+	/* send it back as a voice message; ls shows it. */
+	assert_int_equal(ctl(w, "send", "bear", wav, "--json", NULL), EXIT_OK);
+	assert_document(r.out, "send", true);
+	json_text(strstr(r.out, "\"message\":"), "id", id, sizeof(id));
+	assert_int_equal(strlen(id), 32);
+	assert_true(json_number(r.out, "duration_ms") >= 990 &&
+		    json_number(r.out, "duration_ms") <= 1010);
+	assert_true(json_has(r.out, "\"from_this_host\":true"));
+	assert_true(json_has(r.out, "\"codec\":\"ogg-opus\""));
+	assert_int_equal(ctl(w, "send", "bear", wav, NULL), EXIT_OK);
+	/* The human result is the new id alone on stdout. */
+	assert_int_equal(strlen(r.out), 33);
+	memcpy(second, r.out, 32);
+	second[32] = '\0';
+	assert_int_equal(ctl(w, "ls", "bear", "--json", NULL), EXIT_OK);
+	assert_document(r.out, "ls", true);
+	assert_int_equal(json_number(r.out, "size") > 0, 1);
+	snprintf(path, sizeof(path), "{\"id\":\"%s\",\"sender\":\"", id);
+	assert_true(json_has(r.out, path));
+	json_text(strstr(r.out, path), "sha256", sha, sizeof(sha));
+	assert_int_equal(ctl(w, "ls", "bear", NULL), EXIT_OK);
+	assert_non_null(strstr(r.out, id));
+	assert_non_null(strstr(r.out, "this host"));
+
+	/* get: as stored (same SHA-256), by a prefix; and decoded. */
+	memcpy(prefix, id, 8);
+	prefix[8] = '\0';
+	assert_int_equal(ctl(w, "get", "bear", prefix, "-o", opus, "--json",
+			     NULL), EXIT_OK);
+	assert_document(r.out, "get", true);
+	assert_true(json_has(r.out, "\"format\":\"ogg-opus\""));
+	sha256_hex(opus, sum);
+	assert_string_equal(sum, sha);
+	assert_int_equal(ctl(w, "get", "bear", id, "-o", dec, NULL), EXIT_OK);
+	assert_string_equal(r.out, strcat(strcpy(path, dec), "\n"));
+	frames = wav_frames(dec, &peak);
+	assert_true(frames > 15000 && frames < 17000);
+	assert_true(peak > 2000);
+
+	/* play: the toy's speaker plays it at its own pace. */
+	assert_int_equal(ctl(w, "play", "bear", id, "--json", NULL), EXIT_OK);
+	assert_document(r.out, "play", true);
+	for (tries = 0; tries < 50; tries++) {
+		assert_int_equal(ctl(w, "--json", "status", "bear", NULL),
+				 EXIT_OK);
+		if (json_has(r.out, "\"playing\":false"))
+			break;
+	}
+	assert_true(json_has(r.out, "\"playing\":false"));
+	assert_true(json_number(r.out, "speaker_samples") > 0);
+
+	/* led and volume, as the toy reports them. */
+	assert_int_equal(ctl(w, "led", "bear", "on", "--json", NULL), EXIT_OK);
+	assert_true(json_has(r.out, "\"led\":true"));
+	assert_int_equal(ctl(w, "volume", "bear", "42", NULL), EXIT_OK);
+	assert_int_equal(ctl(w, "--json", "status", "bear", NULL), EXIT_OK);
+	assert_true(json_has(r.out, "\"led\":true"));
+	assert_int_equal(json_number(r.out, "volume"), 42);
+	assert_int_equal(json_number(r.out, "mic_starts"), 1);
+	assert_int_equal(ctl(w, "led", "bear", "off", NULL), EXIT_OK);
+	assert_int_equal(ctl(w, "--json", "status", "bear", NULL), EXIT_OK);
+	assert_true(json_has(r.out, "\"led\":false"));
+
+	/* rm, by id and by prefix: the list is empty, a second rm finds none. */
+	assert_int_equal(ctl(w, "rm", "bear", id, "--json", NULL), EXIT_OK);
+	assert_document(r.out, "rm", true);
+	assert_int_equal(ctl(w, "rm", "bear", id, NULL), EXIT_NOT_FOUND);
+	assert_non_null(strstr(r.err, id));
+	second[8] = '\0';
+	assert_int_equal(ctl(w, "rm", "bear", second, NULL), EXIT_OK);
+	assert_int_equal(ctl(w, "--json", "ls", "bear", NULL), EXIT_OK);
+	assert_true(json_has(r.out, "\"messages\":[]"));
+
+	/* unpair: both sides forget; the pin is gone from the store. */
+	snprintf(path, sizeof(path), "%s/toy-%s", w->store, w->toy_hex);
+	world_path(w, "saved-pin", rec_file);
+	{
+		char buf[PAWLINK_KEYSTORE_FILE_MAX + 1];
+		FILE *f;
+
+		read_text(path, buf, sizeof(buf));
+		f = fopen(rec_file, "w");
+		assert_non_null(f);
+		fputs(buf, f);
+		fclose(f);
+	}
+	assert_int_equal(ctl(w, "unpair", "bear", "--json", NULL), EXIT_OK);
+	assert_document(r.out, "unpair", true);
+	assert_false(exists(path));
+	assert_int_equal(ctl(w, "status", "bear", NULL), EXIT_NOT_FOUND);
+	/* Even with the old pin put back, the toy no longer knows us. */
+	assert_int_equal(rename(rec_file, path), 0);
+	assert_int_equal(chmod(path, 0600), 0);
+	assert_int_equal(ctl(w, "--json", "status", "bear", NULL),
+			 EXIT_REFUSED);
+	assert_document(r.out, "status", false);
+	assert_int_equal(json_number(r.out, "exit"), EXIT_REFUSED);
+	assert_non_null(strstr(r.err, "does not know this host"));
+
+	/* forget: the store's entry (the file) is erased. */
+	assert_int_equal(ctl(w, "forget", w->toy_hex, "--json", NULL), EXIT_OK);
+	assert_document(r.out, "forget", true);
+	assert_false(exists(path));
+	assert_int_equal(ctl(w, "forget", w->toy_hex, NULL), EXIT_NOT_FOUND);
+	assert_int_equal(ctl(w, "--json", "toys", NULL), EXIT_OK);
+	assert_true(json_has(r.out, "\"toys\":[]"));
+
+	world_stop_toy(w, toy_json, sizeof(toy_json));
+	assert_int_equal(json_number(toy_json, "paired_hosts"), 0);
+	assert_int_equal(json_number(toy_json, "rx_dropped_auth"), 0);
+	assert_int_equal(json_number(toy_json, "mic_starts"), 1);
+
+	/* No output ever held the setup code or the host's secret key. */
+	snprintf(path, sizeof(path), "%s/host.key", w->store);
+	{
+		char buf[PAWLINK_KEYSTORE_FILE_MAX + 1];
+
+		read_text(path, buf, sizeof(buf));
+		assert_int_equal(pawlink_keystore_parse_host(buf, strlen(buf),
+							     &host), 0);
+	}
+	pawlink_hex_encode(secret, host.secret_key, sizeof(host.secret_key));
+	pawlink_hex_encode(host_id, host.id, sizeof(host.id));
+	pawlink_host_identity_wipe(&host);
+	/* (The id is public, and shown: the search itself works.) */
+	assert_non_null(strstr(transcript, host_id));
+	assert_null(strstr(transcript, secret));
+	assert_null(strstr(transcript, w->code));
+	memmove(w->code + 4, w->code + 5, 5);
+	assert_null(strstr(transcript, w->code));
+}
+
+/* Each refused input gets its exit code, names the problem, changes nothing. */
+static void test_errors(void **state)
+{
+	char text[160], big[160], out[400], missing[160], env[200];
+	char zero_id[] = "00000000000000000000000000000001";
+	const char *env_list[2] = { env, NULL };
+	long before;
+	struct world *w = *state;
+	FILE *f;
+
+	world_path(w, "notes.txt", text);
+	world_path(w, "long.wav", big);
+	world_path(w, "out.opus", out);
+	world_path(w, "nothing.wav", missing);
+
+	/* Not paired yet: by id and by name. */
+	assert_int_equal(ctl(w, "status", w->toy_hex, NULL), EXIT_NOT_FOUND);
+	assert_non_null(strstr(r.err, "not paired"));
+	assert_int_equal(ctl(w, "--json", "ls", "bear", NULL),
+			 EXIT_NOT_FOUND);
+	assert_document(r.out, "ls", false);
+	assert_non_null(strstr(r.err, "no paired toy is called 'bear'"));
+
+	/* Pairing input that never reaches the toy. */
+	press(w);
+	assert_int_equal(ctl_in(w, "12\n", "pair", w->toy_hex, NULL),
+			 EXIT_USAGE);
+	assert_non_null(strstr(r.err, "setup code"));
+	assert_int_equal(ctl_in(w, "", "pair", w->toy_hex, NULL), EXIT_USAGE);
+	assert_non_null(strstr(r.err, "no setup code"));
+	assert_int_equal(ctl(w, "pair", w->toy_hex, "--code-file", missing,
+			     NULL), EXIT_BAD_FILE);
+	assert_non_null(strstr(r.err, missing));
+	pair(w, "bear");
+	/* Not one of those was charged by the toy. */
+	assert_int_equal(ctl(w, "--json", "status", "bear", NULL), EXIT_OK);
+	assert_int_equal(json_number(r.out, "lifetime_failures"), 0);
+
+	/* Bad audio files: refused before any session (log unchanged). */
+	f = fopen(text, "w");
+	assert_non_null(f);
+	fputs("not audio at all\n", f);
+	fclose(f);
+	make_silence(big, 301);
+	before = log_next(w);
+	assert_int_equal(ctl(w, "send", "bear", missing, NULL), EXIT_BAD_FILE);
+	assert_non_null(strstr(r.err, missing));
+	assert_int_equal(ctl(w, "send", "bear", text, NULL), EXIT_BAD_FILE);
+	assert_non_null(strstr(r.err, text));
+	assert_int_equal(ctl(w, "--json", "send", "bear", big, NULL),
+			 EXIT_BAD_FILE);
+	assert_document(r.out, "send", false);
+	assert_int_equal(json_number(r.out, "exit"), EXIT_BAD_FILE);
+	/* A bad output path fails before the toy is asked anything. */
+	assert_int_equal(ctl(w, "get", "bear", zero_id, "-o",
+			     "/nonexistent/x.opus", NULL), EXIT_IO);
+	assert_int_equal(ctl(w, "record", "bear", "-o", w->d.dir, NULL),
+			 EXIT_USAGE);
+	assert_non_null(strstr(r.err, "is a directory"));
+	/* Two sessions' worth of events: the two statuses, nothing else. */
+	assert_int_equal(log_next(w), before + 2);
+	assert_int_equal(json_number(r.out, "msg_count"), 0);
+
+	/* Messages that are not there. */
+	assert_int_equal(ctl(w, "get", "bear", zero_id, "-o", out, NULL),
+			 EXIT_NOT_FOUND);
+	assert_false(exists(out));
+	assert_int_equal(ctl(w, "rm", "bear", zero_id, NULL), EXIT_NOT_FOUND);
+	assert_int_equal(ctl(w, "play", "bear", zero_id, NULL),
+			 EXIT_NOT_FOUND);
+	assert_int_equal(ctl(w, "play", "bear", "abcd", NULL), EXIT_NOT_FOUND);
+	assert_non_null(strstr(r.err, "starting 'abcd'"));
+
+	/* A name is one toy's: pairing another as "bear" would be refused. */
+	assert_int_equal(ctl(w, "pair", "0123456789abcdef", "--name", "bear",
+			     NULL), EXIT_USAGE);
+	assert_non_null(strstr(r.err, "already called 'bear'"));
+
+	/* The default key store is $XDG_DATA_HOME/pawlink. */
+	snprintf(env, sizeof(env), "XDG_DATA_HOME=%s", w->d.dir);
+	{
+		const char *argv[] = { "--air", w->d.sock, "toys", "--json",
+				       NULL };
+		char pin[200];
+
+		assert_int_equal(run_argv(NULL, env_list, argv), EXIT_OK);
+		assert_true(json_has(r.out, "\"toys\":[]"));
+		snprintf(pin, sizeof(pin), "%s/pawlink", w->d.dir);
+		/* Listing made nothing. */
+		assert_false(exists(pin));
+	}
+
+	/* The toy gone: unreachable; forget still erases our side. */
+	world_stop_toy(w, out, sizeof(out));
+	assert_int_equal(ctl(w, "--json", "status", "bear", NULL),
+			 EXIT_UNREACHABLE);
+	assert_document(r.out, "status", false);
+	assert_non_null(strstr(r.err, "did not answer"));
+	assert_int_equal(ctl(w, "forget", "bear", NULL), EXIT_OK);
+	snprintf(out, sizeof(out), "%s/toy-%s", w->store, w->toy_hex);
+	assert_false(exists(out));
+	assert_int_equal(ctl(w, "forget", "bear", NULL), EXIT_NOT_FOUND);
+}
+
+/*
+ * Ctrl-C while recording: the recording so far is kept, the microphone
+ * stopped and the session ended, so the toy is free for the next command.
+ */
+static void test_interrupted_record(void **state)
+{
+	char wav[160];
+	struct world *w = *state;
+	struct proc p;
+	int peak;
+
+	world_path(w, "long.wav", wav);
+	pair(w, "bear");
+	ctl_start(w, &p, "record", "bear", "-o", wav, "--seconds", "60",
+		  NULL);
+	proc_wait_stderr(&p, "recording 60 s");
+	kill(p.pid, SIGINT);
+	assert_int_equal(proc_finish(&p), EXIT_INTERRUPTED);
+	assert_non_null(strstr(r.err, "interrupted: kept"));
+	assert_true(wav_frames(wav, &peak) < 60 * 16000);
+	assert_int_equal(ctl(w, "--json", "status", "bear", NULL), EXIT_OK);
+	assert_true(json_has(r.out, "\"mic\":false"));
+	assert_true(json_has(r.out, "\"led\":false"));
+}
+
+/* The README's demo runs to the end and leaves what it says it made. */
+static void test_demo(void **state)
+{
+	char dir[64] = "/tmp/pawlink-demo-test-XXXXXX", env_tmp[96];
+	char env_sim[300], env_ctl[300], cwd[200], script[260], made[400];
+	const char *env[] = { env_tmp, env_sim, env_ctl, NULL };
+	const char *argv[] = { script, NULL };
+	pid_t pid;
+	int status, out[2];
+	char buf[8192];
+	size_t used = 0;
+	ssize_t n;
+
+	(void)state;
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	assert_non_null(mkdtemp(dir));
+	snprintf(env_tmp, sizeof(env_tmp), "TMPDIR=%s", dir);
+	snprintf(env_sim, sizeof(env_sim), "PAWSIM=%s/%s", cwd, pawsim_path());
+	snprintf(env_ctl, sizeof(env_ctl), "PAWCTL=%s/%s", cwd, pawctl_path());
+	snprintf(script, sizeof(script), "%s/tests/demo", cwd);
+	assert_int_equal(pipe2(out, O_CLOEXEC), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		size_t i;
+
+		for (i = 0; env[i]; i++)
+			putenv((char *)env[i]);
+		if (dup2(out[1], STDOUT_FILENO) < 0 ||
+		    dup2(out[1], STDERR_FILENO) < 0)
+			_exit(127);
+		execv(script, (char *const *)argv);
+		_exit(127);
+	}
+	close(out[1]);
+	while (used < sizeof(buf) - 1) {
+		struct pollfd pfd = { .fd = out[0], .events = POLLIN };
+
+		if (poll(&pfd, 1, TEST_WAIT_MS) != 1) {
+			kill(pid, SIGKILL);
+			break;
+		}
+		n = read(out[0], buf + used, sizeof(buf) - 1 - used);
+		if (n <= 0)
+			break;
+		used += (size_t)n;
+	}
+	buf[used] = '\0';
+	close(out[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		fail_msg("tests/demo failed:\n%s", buf);
+	/* It made one directory in $TMPDIR, said where, and filled it. */
+	{
+		const char *files[] = { "microphone.wav", "message.wav",
+					"speaker.wav", "pawlink/host.key" };
+		struct dirent *de;
+		char base[320] = "";
+		size_t i;
+		DIR *d;
+		int peak;
+
+		d = opendir(dir);
+		assert_non_null(d);
+		while ((de = readdir(d)) != NULL)
+			if (!strncmp(de->d_name, "pawlink-demo-", 13))
+				snprintf(base, sizeof(base), "%s/%s", dir,
+					 de->d_name);
+		closedir(d);
+		if (!base[0] || !strstr(buf, base))
+			fail_msg("the demo did not say where it worked:\n%s",
+				 buf);
+		for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+			snprintf(made, sizeof(made), "%s/%s", base, files[i]);
+			if (!exists(made))
+				fail_msg("the demo made no %s:\n%s", made, buf);
+		}
+		snprintf(made, sizeof(made), "%s/microphone.wav", base);
+		assert_true(wav_frames(made, &peak) > 0);
+		assert_true(peak > 4000);
+		snprintf(made, sizeof(made), "%s/speaker.wav", base);
+		assert_true(wav_frames(made, &peak) > 0);
+		/*
+		 * Its processes are gone: the air and the toy remove their
+		 * sockets only when they exit.
+		 */
+		snprintf(made, sizeof(made), "%s/air.sock", base);
+		assert_false(exists(made));
+		snprintf(made, sizeof(made), "%s/toy/control.sock", base);
+		assert_false(exists(made));
+	}
+	assert_int_equal(nftw(dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_command_line),
+		cmocka_unit_test(test_code_on_command_line_refused),
+		cmocka_unit_test_setup_teardown(test_every_command,
+						world_setup, world_teardown),
+		cmocka_unit_test_setup_teardown(test_errors, world_setup,
+						world_teardown),
+		cmocka_unit_test_setup_teardown(test_interrupted_record,
+						world_setup, world_teardown),
+		cmocka_unit_test(test_demo),
+	};
+	int rc;
+
+	if (sodium_init() < 0)
+		return 1;
+	rc = cmocka_run_group_tests(tests, NULL, NULL);
+	free(transcript);
+	return rc;
+}
