@@ -543,9 +543,8 @@ struct pawlink_toy_log_entry {
 #define PAWLINK_TOY_EV_PAIR_START	4	/* host as claimed; charged */
 #define PAWLINK_TOY_EV_PAIR_OK		5	/* host pinned */
 #define PAWLINK_TOY_EV_PAIR_FAIL	6	/* detail: PAWLINK_TOY_PAIR_* */
-#define PAWLINK_TOY_EV_PAIR_REFUSED	7	/* window closed, locked, full or
-						 * busy; detail: how many in a
-						 * row, host: the last claimed */
+/* window closed, locked, full or busy; detail: how many in a row */
+#define PAWLINK_TOY_EV_PAIR_REFUSED	7	/* host: the last claimed */
 #define PAWLINK_TOY_EV_LOCKED		8	/* lifetime failure limit reached */
 #define PAWLINK_TOY_EV_SESSION_START	9	/* host authenticated */
 #define PAWLINK_TOY_EV_SESSION_REJECT	10	/* detail: how many in a row */
