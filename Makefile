@@ -96,6 +96,7 @@ $(BUILD)/san/tests/native/%: $(BUILD)/san/tests/native/%.o $(BUILD)/san/libpawli
 check:
 	$(MAKE) check-native
 	$(MAKE) fuzz
+	$(MAKE) lint
 	$(MAKE) check-kernel
 
 check-native: $(NATIVE_BINS) $(USERSPACE_BINS:$(BUILD)/rel/%=$(BUILD)/san/%)
