@@ -83,9 +83,10 @@ static int code_file_fail(struct pawctl *c, const char *file, int rc)
 int pawctl_read_code(struct pawctl *c, const char *code_file,
 		     const char *toy_hex, char buf[PAWCTL_CODE_INPUT_MAX])
 {
+	bool from_stdin = !code_file || !strcmp(code_file, "-");
 	int fd, rc;
 
-	if (code_file && strcmp(code_file, "-") != 0) {
+	if (!from_stdin) {
 		fd = open(code_file, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
 			return code_file_fail(c, code_file, -errno);
@@ -93,7 +94,8 @@ int pawctl_read_code(struct pawctl *c, const char *code_file,
 		close(fd);
 		return rc ? code_file_fail(c, code_file, rc) : 0;
 	}
-	if (!code_file && isatty(STDIN_FILENO)) {
+	/* Even with --code-file -, a terminal does not echo the code. */
+	if (isatty(STDIN_FILENO)) {
 		fprintf(stderr, "Setup code of toy %s (on its label): ",
 			toy_hex);
 		fflush(stderr);

@@ -19,6 +19,9 @@ int pawctl_open_link(struct pawctl *c)
 
 	if (c->p)
 		return 0;
+	/* A signal that came between two waits still stops the command. */
+	if (pawctl_interrupted())
+		return pawctl_fail(c, PAWCTL_EXIT_INTERRUPTED, "interrupted");
 	if (c->air && c->device)
 		return pawctl_fail(c, PAWCTL_EXIT_USAGE,
 				   "give --air or --device, not both");
@@ -65,6 +68,8 @@ int pawctl_connect(struct pawctl *c, const char *toy,
 	rc = pawctl_open_link(c);
 	if (rc)
 		return rc;
+	if (pawctl_interrupted())
+		return pawctl_fail(c, PAWCTL_EXIT_INTERRUPTED, "interrupted");
 	pawctl_info(c, "connecting to %s", c->toy_label);
 	rc = pawlink_connect(c->p, c->toy.id, status);
 	if (rc)

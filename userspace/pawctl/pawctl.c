@@ -62,6 +62,15 @@ static const struct pawctl_command *find_command(const char *name)
 	return NULL;
 }
 
+/* Whether @s can be shown on a terminal as it is. */
+static bool printable(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return false;
+	return true;
+}
+
 /* The envelope around the command's fields, or around its error. */
 static void print_json(struct pawctl *c, int code)
 {
@@ -105,10 +114,13 @@ int main(int argc, char *argv[])
 		c.cmd = find_command(argv[i]);
 		if (c.cmd)
 			code = c.cmd->run(&c, argc - i, argv + i);
-		else
+		else if (printable(argv[i]))
 			code = pawctl_fail(&c, PAWCTL_EXIT_USAGE,
 					   "unknown command '%.32s'; 'pawctl --help' lists them",
 					   argv[i]);
+		else
+			code = pawctl_fail(&c, PAWCTL_EXIT_USAGE,
+					   "unknown command; 'pawctl --help' lists them");
 	}
 	/* The error first: ending a session with a gone toy takes a while. */
 	if (code != PAWCTL_EXIT_OK && c.err[0])
