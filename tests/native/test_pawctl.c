@@ -25,8 +25,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pty.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -1100,6 +1103,80 @@ static void test_errors(void **state)
 }
 
 /*
+ * On a terminal the code is asked for and typed without echo, and the
+ * terminal gets its echo back afterwards.
+ */
+static void test_code_from_terminal_not_echoed(void **state)
+{
+	struct world *w = *state;
+	const char *argv[] = { pawctl_path(), "--air", w->d.sock, "--store",
+			       w->store, "pair", w->toy_hex, "--name", "bear",
+			       NULL };
+	char seen[4096] = "", digits[16];
+	struct termios tio;
+	int master, slave, status, waited;
+	size_t used = 0;
+	ssize_t n;
+	pid_t pid;
+
+	press(w);
+	assert_int_equal(openpty(&master, &slave, NULL, NULL, NULL), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		setsid();
+		if (ioctl(slave, TIOCSCTTY, 0) < 0 ||
+		    dup2(slave, STDIN_FILENO) < 0 ||
+		    dup2(slave, STDOUT_FILENO) < 0 ||
+		    dup2(slave, STDERR_FILENO) < 0)
+			_exit(127);
+		close(master);
+		unsetenv("PAWLINK_AIR");
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	for (waited = 0; waited < TEST_WAIT_MS; waited += 100) {
+		struct pollfd pfd = { .fd = master, .events = POLLIN };
+
+		if (poll(&pfd, 1, 100) == 1) {
+			n = read(master, seen + used, sizeof(seen) - 1 - used);
+			if (n > 0)
+				used += (size_t)n;
+			seen[used] = '\0';
+		}
+		if (strstr(seen, "Setup code of toy") &&
+		    !strchr(strstr(seen, "Setup code of toy"), '\n')) {
+			/* The prompt is there: type the code. */
+			assert_int_equal(write(master, w->code, 9), 9);
+			assert_int_equal(write(master, "\n", 1), 1);
+			strcat(seen, "\n");
+			used++;
+		}
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			break;
+	}
+	assert_true(waited < TEST_WAIT_MS);
+	while (poll(&(struct pollfd){ .fd = master, .events = POLLIN }, 1,
+		    100) == 1 && (n = read(master, seen + used,
+					   sizeof(seen) - 1 - used)) > 0)
+		used += (size_t)n;
+	seen[used] = '\0';
+	assert_true(WIFEXITED(status));
+	if (WEXITSTATUS(status) != EXIT_OK)
+		fail_msg("pair on a terminal failed: %s", seen);
+	assert_non_null(strstr(seen, "paired with bear"));
+	/* What the terminal showed: the prompt, never the code. */
+	assert_null(strstr(seen, w->code));
+	memcpy(digits, w->code, 4);
+	memcpy(digits + 4, w->code + 5, 5);
+	assert_null(strstr(seen, digits));
+	assert_int_equal(tcgetattr(slave, &tio), 0);
+	assert_true(tio.c_lflag & ECHO);
+	close(slave);
+	close(master);
+}
+
+/*
  * Ctrl-C while recording: the recording so far is kept, the microphone
  * stopped and the session ended, so the toy is free for the next command.
  */
@@ -1223,6 +1300,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_command_line),
 		cmocka_unit_test(test_code_on_command_line_refused),
+		cmocka_unit_test_setup_teardown(test_code_from_terminal_not_echoed,
+						world_setup, world_teardown),
 		cmocka_unit_test_setup_teardown(test_every_command,
 						world_setup, world_teardown),
 		cmocka_unit_test_setup_teardown(test_errors, world_setup,

@@ -48,8 +48,12 @@ static int read_line(int fd, char *buf, size_t cap)
 	return 0;
 }
 
-/* Reads from the terminal on stdin with echo off. */
-static int read_terminal(char *buf, size_t cap)
+/*
+ * Reads from the terminal on stdin with echo off.  Echo goes off before
+ * the prompt shows (discarding what was typed earlier), so nothing typed
+ * after the prompt is lost or echoed.
+ */
+static int read_terminal(const char *toy_hex, char *buf, size_t cap)
 {
 	struct termios old, quiet;
 	int rc;
@@ -61,6 +65,8 @@ static int read_terminal(char *buf, size_t cap)
 	quiet.c_lflag |= ECHONL;
 	if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) != 0)
 		return -errno;
+	fprintf(stderr, "Setup code of toy %s (on its label): ", toy_hex);
+	fflush(stderr);
 	rc = read_line(STDIN_FILENO, buf, cap);
 	tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
 	return rc;
@@ -95,14 +101,10 @@ int pawctl_read_code(struct pawctl *c, const char *code_file,
 		return rc ? code_file_fail(c, code_file, rc) : 0;
 	}
 	/* Even with --code-file -, a terminal does not echo the code. */
-	if (isatty(STDIN_FILENO)) {
-		fprintf(stderr, "Setup code of toy %s (on its label): ",
-			toy_hex);
-		fflush(stderr);
-		rc = read_terminal(buf, PAWCTL_CODE_INPUT_MAX);
-	} else {
+	if (isatty(STDIN_FILENO))
+		rc = read_terminal(toy_hex, buf, PAWCTL_CODE_INPUT_MAX);
+	else
 		rc = read_line(STDIN_FILENO, buf, PAWCTL_CODE_INPUT_MAX);
-	}
 	if (rc == -EINTR)
 		return pawctl_fail(c, PAWCTL_EXIT_INTERRUPTED, "interrupted");
 	if (rc == -ENODATA)
