@@ -728,6 +728,7 @@ static void test_code_on_command_line_refused(void **state)
 		{ "--code=24681357", NULL },
 		{ "--code=2468-1357", NULL },
 		{ "--cod=24681357", NULL },
+		{ "-c24681357", NULL },
 	};
 	size_t i;
 

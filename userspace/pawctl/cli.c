@@ -173,7 +173,11 @@ static int bad_option(struct pawctl *c, int o, const char *arg)
 {
 	char name[48];
 
-	option_name(name, sizeof(name), arg ? arg : "");
+	/* A short option: its letter alone ("-c12345678" is not echoed). */
+	if (optopt > 0x20 && optopt < 0x7f)
+		snprintf(name, sizeof(name), "-%c", optopt);
+	else
+		option_name(name, sizeof(name), arg ? arg : "");
 	if (o == ':')
 		return pawctl_fail(c, PAWCTL_EXIT_USAGE,
 				   "option '%s' needs an argument", name);
