@@ -123,7 +123,7 @@ lint:
 bench: userspace
 	tests/bench/run
 
-demo: all
+demo: userspace
 	tests/demo
 
 clean:
