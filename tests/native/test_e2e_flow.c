@@ -193,11 +193,84 @@ static void test_flow_five_percent_loss(void **state)
 		run_flow(50000, seed);
 }
 
+/*
+ * Virtual air seconds of one upload and one download of a 60 s message
+ * (240 000 bytes) through the whole stack; asserts the bytes only.
+ */
+static void sixty_seconds(uint32_t loss_ppm, uint64_t seed, double *put_s,
+			  double *get_s)
+{
+	struct air_config cfg;
+	struct air_local *air;
+	struct test_host host;
+	struct toy_sim toy;
+	struct pawlink_msg_info info;
+	uint8_t toy_id[PAWLINK_ID_LEN], *obj, *back;
+	uint64_t t0, t1, t2;
+	size_t len;
+	int i;
+
+	air_config_init(&cfg);
+	cfg.loss_ppm = loss_ppm;
+	cfg.seed = seed;
+	assert_int_equal(air_local_new(&cfg, &air), 0);
+	assert_int_equal(test_host_open(&host, air), 0);
+	assert_int_equal(toy_sim_init(&toy, air), 0);
+	assert_int_equal(toy_sim_start(&toy), 0);
+	toy_sim_id(&toy, toy_id);
+	for (i = 0; i < PAIR_TRIES && test_host_pair(&host, &toy); i++)
+		;
+	assert_int_equal(pawlink_connect(host.p, toy_id, NULL), 0);
+	obj = malloc(240000);
+	assert_non_null(obj);
+	randombytes_buf(obj, 240000);
+	t0 = air_local_now(air);
+	assert_int_equal(pawlink_put(host.p, obj, 240000, 60000, &info), 0);
+	t1 = air_local_now(air);
+	assert_int_equal(pawlink_get(host.p, info.id, &back, &len, NULL), 0);
+	t2 = air_local_now(air);
+	assert_int_equal(len, 240000);
+	assert_memory_equal(back, obj, len);
+	/* And the message can go at once: the toy does not hold it busy. */
+	assert_int_equal(pawlink_delete(host.p, info.id), 0);
+	*put_s = (double)(t1 - t0) / 1e9;
+	*get_s = (double)(t2 - t1) / 1e9;
+	free(obj);
+	free(back);
+	assert_int_equal(pawlink_disconnect(host.p), 0);
+	toy_sim_stop(&toy, host.t, false);
+	test_host_close(&host);
+	toy_sim_done(&toy);
+	assert_int_equal(air_local_free(air), 0);
+}
+
+static void test_goodput_figures(void **state)
+{
+	const double airtime = 240000.0 * 8 / 2e6;
+	double put, get, put5 = 0, get5 = 0;
+	uint64_t seed;
+
+	(void)state;
+	sixty_seconds(0, 1, &put, &get);
+	for (seed = 1; seed <= 3; seed++) {
+		double p5, g5;
+
+		sixty_seconds(50000, seed, &p5, &g5);
+		put5 += p5 / 3;
+		get5 += g5 / 3;
+	}
+	printf("# 60 s message, virtual air: upload %.3f, download %.3f of "
+	       "2 Mbit/s at 0%% loss (%.3f and %.3f x airtime); %.3f, %.3f at "
+	       "5%% loss (mean of 3)\n", airtime / put, airtime / get,
+	       put / airtime, get / airtime, airtime / put5, airtime / get5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_flow_no_loss),
 		cmocka_unit_test(test_flow_five_percent_loss),
+		cmocka_unit_test(test_goodput_figures),
 	};
 
 	if (sodium_init() < 0)

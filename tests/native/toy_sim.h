@@ -35,6 +35,7 @@
 #include <sodium.h>
 
 #include "air/local.h"
+#include "air_pace.h"
 #include "libpawlink.h"
 #include "radio.h"
 #include "setup_code.h"
@@ -80,6 +81,7 @@ struct toy_sim {
 
 	uint8_t radio_id[PAWLINK_ID_LEN];
 	bool id_pending;
+	struct air_pace pace;
 	struct sim_send *outbox;
 	size_t out_n;
 };
@@ -156,7 +158,15 @@ static int sim_radio_send(void *ctx, const uint8_t dst[PAWLINK_ID_LEN],
 	memcpy(o->dst, dst, PAWLINK_ID_LEN);
 	memcpy(o->rec, rec, len);
 	o->len = len;
+	air_pace_sent(&((struct toy_sim *)ctx)->pace,
+		      radio_now(((struct toy_sim *)ctx)->radio),
+		      PAWLINK_AIR_HDR_LEN + len);
 	return 0;
+}
+
+static uint64_t sim_radio_ready_us(void *ctx)
+{
+	return (air_pace_ready(&((struct toy_sim *)ctx)->pace) + 999) / 1000;
 }
 
 static int sim_radio_beacon(void *ctx, uint8_t flags)
@@ -167,6 +177,9 @@ static int sim_radio_beacon(void *ctx, uint8_t flags)
 		return -ENOBUFS;
 	o->beacon = true;
 	o->flags = flags;
+	air_pace_sent(&((struct toy_sim *)ctx)->pace,
+		      radio_now(((struct toy_sim *)ctx)->radio),
+		      PAWLINK_AIR_HDR_LEN + PAWLINK_AIR_BEACON_LEN);
 	return 0;
 }
 
@@ -252,6 +265,7 @@ static const struct toy_platform sim_platform_ops = {
 	.radio_set_id = sim_radio_set_id,
 	.radio_send = sim_radio_send,
 	.radio_beacon = sim_radio_beacon,
+	.radio_ready_us = sim_radio_ready_us,
 	.speaker = sim_speaker,
 	.mic = sim_mic,
 	.led = sim_led,
@@ -370,6 +384,12 @@ static inline int toy_sim_start(struct toy_sim *s)
 	int rc;
 
 	pf.ctx = s;
+	{
+		struct air_stats as;
+
+		air_local_stats(s->air, &as);
+		air_pace_init(&s->pace, as.rate_bps);
+	}
 	rc = sim_open_store(s);
 	if (rc)
 		return rc;

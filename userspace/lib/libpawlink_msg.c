@@ -19,12 +19,6 @@
 
 /* The longest a message operation waits without looking at its timers. */
 #define MSG_POLL_MAX_MS		1000
-/*
- * After a download the toy may not have heard our XFER_END and sends
- * again; we answer until it has been quiet this long, so that it does not
- * hold the message busy (refusing a delete) until its own timeout.
- */
-#define GET_LINGER_MS		300
 
 static int msg_status_errno(struct pawlink *p, int status)
 {
@@ -60,42 +54,44 @@ static int msg_status_errno(struct pawlink *p, int status)
 	}
 }
 
-/* Sends what the client has to say now.  0, or -errno (op cancelled). */
-static int flush(struct pawlink *p, uint64_t now)
+/* Feeds the client every frame already received, without waiting. */
+static void take_waiting(struct pawlink *p)
+{
+	uint8_t buf[PAWLINK_FRAME_MAX];
+	size_t len;
+
+	while (p->t->ops->recv(p->t, buf, sizeof(buf), &len, 0) == 0)
+		if (len && pawlink_msg_type_in_range(buf[0]))
+			pawlink_msg_host_input(p->msg, buf, len,
+					       p->t->ops->now_us(p->t));
+}
+
+/*
+ * Sends what the client has to say now.  0, or -errno (op cancelled).
+ * A send may wait for room on the link, so each frame gets the time it
+ * really leaves at, and what arrived meanwhile (acks) is taken in before
+ * the next frame is chosen.
+ */
+static int flush(struct pawlink *p)
 {
 	uint8_t buf[PAWLINK_FRAME_MAX];
 	int n, rc;
 
-	while ((n = pawlink_msg_host_output(p->msg, now, buf,
-					    sizeof(buf))) > 0) {
+	while ((n = pawlink_msg_host_output(p->msg, p->t->ops->now_us(p->t),
+					    buf, sizeof(buf))) > 0) {
 		rc = p->t->ops->send(p->t, buf, (size_t)n);
 		if (rc) {
 			pawlink_msg_host_cancel(p->msg);
 			return pawlink_fail(p, rc, "sending to the toy failed: %s",
 					    strerror(-rc));
 		}
+		take_waiting(p);
 	}
 	if (n < 0) {
 		pawlink_msg_host_cancel(p->msg);
 		return pawlink_fail(p, -EIO, "message client failed");
 	}
 	return 0;
-}
-
-/* Answers the toy's late frames of a finished download; see GET_LINGER_MS. */
-static void linger(struct pawlink *p)
-{
-	uint8_t buf[PAWLINK_FRAME_MAX];
-	size_t len;
-
-	while (p->t->ops->recv(p->t, buf, sizeof(buf), &len,
-			       GET_LINGER_MS) == 0) {
-		if (len && pawlink_msg_type_in_range(buf[0]))
-			pawlink_msg_host_input(p->msg, buf, len,
-					       p->t->ops->now_us(p->t));
-		if (flush(p, p->t->ops->now_us(p->t)))
-			return;
-	}
 }
 
 /* Drives the running operation to its end; 0 or a negative errno. */
@@ -107,10 +103,10 @@ static int run(struct pawlink *p)
 	int rc, status;
 
 	for (;;) {
-		now = p->t->ops->now_us(p->t);
-		rc = flush(p, now);
+		rc = flush(p);
 		if (rc)
 			return rc;
+		now = p->t->ops->now_us(p->t);
 		if (pawlink_msg_host_done(p->msg, &status))
 			return msg_status_errno(p, status);
 		deadline = pawlink_msg_host_deadline(p->msg);
@@ -331,8 +327,6 @@ int pawlink_get(struct pawlink *p, const uint8_t id[PAWLINK_MSG_ID_LEN],
 		return rc;
 	rc = started(p, pawlink_msg_host_get(p->msg, id, mem_begin, &m,
 					     p->t->ops->now_us(p->t)));
-	if (rc == 0)
-		linger(p);
 	if (rc == 0 && !m.committed)
 		rc = pawlink_fail(p, -EBADMSG,
 				  "the download did not match its SHA-256");

@@ -12,6 +12,7 @@
 
 #include <sodium.h>
 
+#include "air_pace.h"
 #include "radio.h"
 #include "record.h"
 #include "transport.h"
@@ -35,6 +36,7 @@ struct air_transport {
 	uint8_t toy[PAWLINK_ID_LEN];
 	struct pawlink_record_link link;
 	struct pawlink_stats st;
+	struct air_pace pace;		/* a dongle's short transmit queue */
 
 	struct ctrl_slot ctrl[CTRL_QUEUE_MAX];
 	unsigned int ctrl_head, ctrl_n;
@@ -275,9 +277,18 @@ static int send_channel(struct air_transport *a, uint8_t channel,
 		rc = -ENOTCONN;		/* no audio without a session */
 	if (rc)
 		return rc;
+	/* Wait for room, listening meanwhile, as a dongle's queue would. */
+	while (radio_now(a->r) < air_pace_ready(&a->pace)) {
+		rc = pump(a, (air_pace_ready(&a->pace) + 999) / 1000);
+		if (rc && rc != -ETIMEDOUT)
+			return rc;
+	}
 	rc = radio_send_record(a->r, a->toy, rec, rec_len);
-	if (rc == 0)
+	if (rc == 0) {
+		air_pace_sent(&a->pace, radio_now(a->r),
+			      PAWLINK_AIR_HDR_LEN + rec_len);
 		a->st.tx_records++;
+	}
 	return rc;
 }
 
@@ -389,6 +400,7 @@ int pawlink_transport_air_new(struct pawlink_transport **out, struct radio *r)
 {
 	uint8_t id[PAWLINK_ID_LEN];
 	struct air_transport *a;
+	struct air_stats as;
 	int rc;
 
 	*out = NULL;
@@ -408,6 +420,8 @@ int pawlink_transport_air_new(struct pawlink_transport **out, struct radio *r)
 		free(a);
 		return rc;
 	}
+	/* The air's rate, for pacing; the default air's if it will not say. */
+	air_pace_init(&a->pace, radio_air_stats(r, &as) ? 0 : as.rate_bps);
 	a->base.ops = &air_ops;
 	a->r = r;
 	*out = &a->base;

@@ -35,6 +35,7 @@
 #include <sodium.h>
 
 #include "air_args.h"
+#include "air_pace.h"
 #include "pawsim.h"
 #include "radio.h"
 #include "toy/toy.h"
@@ -60,6 +61,7 @@ struct linux_toy {
 	int dirfd;
 	int lockfd;
 	struct radio *radio;		/* NULL when not on the air */
+	struct air_pace pace;		/* a radio's short transmit queue */
 	struct pawlink_msg_store *store;
 	struct toy_audio_dev *audio;
 	bool led;
@@ -231,16 +233,42 @@ static int lx_radio_send(void *ctx, const uint8_t dst[PAWLINK_ID_LEN],
 			 const uint8_t *rec, size_t len)
 {
 	struct linux_toy *lt = ctx;
+	int rc;
 
-	return lt->radio ? radio_send_record(lt->radio, dst, rec, len) :
-			   -ENOTCONN;
+	if (!lt->radio)
+		return -ENOTCONN;
+	rc = radio_send_record(lt->radio, dst, rec, len);
+	if (rc == 0)
+		air_pace_sent(&lt->pace, radio_now(lt->radio),
+			      PAWLINK_AIR_HDR_LEN + len);
+	return rc;
 }
 
 static int lx_radio_beacon(void *ctx, uint8_t flags)
 {
 	struct linux_toy *lt = ctx;
+	int rc;
 
-	return lt->radio ? radio_send_beacon(lt->radio, flags) : -ENOTCONN;
+	if (!lt->radio)
+		return -ENOTCONN;
+	rc = radio_send_beacon(lt->radio, flags);
+	if (rc == 0)
+		air_pace_sent(&lt->pace, radio_now(lt->radio),
+			      PAWLINK_AIR_HDR_LEN + PAWLINK_AIR_BEACON_LEN);
+	return rc;
+}
+
+/* The pace is kept in air time; the toy's clock is CLOCK_MONOTONIC. */
+static uint64_t lx_radio_ready_us(void *ctx)
+{
+	struct linux_toy *lt = ctx;
+	uint64_t now_us = lx_now_us(ctx), now_ns, ready;
+
+	if (!lt->radio)
+		return now_us;
+	now_ns = radio_now(lt->radio);
+	ready = air_pace_ready(&lt->pace);
+	return ready > now_ns ? now_us + (ready - now_ns + 999) / 1000 : now_us;
 }
 
 static void lx_speaker(void *ctx, const int16_t *pcm, size_t frames)
@@ -292,6 +320,7 @@ static void platform_init(struct toy_platform *pf, struct linux_toy *lt)
 		.radio_set_id = lx_radio_set_id,
 		.radio_send = lx_radio_send,
 		.radio_beacon = lx_radio_beacon,
+		.radio_ready_us = lx_radio_ready_us,
 		.speaker = lx_speaker,
 		.mic = lx_mic,
 		.led = lx_led,
@@ -604,12 +633,16 @@ static int toy_main(const struct toy_opts *o, struct toy_audio_dev *audio)
 	if (sodium_init() < 0 || state_open(&lt, o->dir))
 		goto out;
 	if (o->air) {
+		struct air_stats as;
+
 		rc = radio_open(o->air, 0, &lt.radio);
 		if (rc) {
 			pawsim_msg("cannot join the air at %s: %s", o->air,
 				   strerror(-rc));
 			goto out;
 		}
+		air_pace_init(&lt.pace, radio_air_stats(lt.radio, &as) ? 0 :
+					as.rate_bps);
 	}
 	platform_init(&pf, &lt);
 	rc = toy_boot(&t, &pf);

@@ -77,6 +77,12 @@ struct toy_platform {
 	int (*radio_send)(void *ctx, const uint8_t dst[PAWLINK_ID_LEN],
 			  const uint8_t *rec, size_t len);
 	int (*radio_beacon)(void *ctx, uint8_t flags);
+	/*
+	 * Optional: from when (µs) the radio takes another frame without a
+	 * long queue in front of it; bulk transfers wait for it.  NULL: any
+	 * time (the radio paces itself).
+	 */
+	uint64_t (*radio_ready_us)(void *ctx);
 
 	/* Audio out and in, 16 kHz mono S16, PAWLINK_AUDIO_PERIOD_FRAMES. */
 	void (*speaker)(void *ctx, const int16_t *pcm, size_t frames);

@@ -180,6 +180,12 @@ static void beacon(struct toy *t, uint64_t now)
 	t->beacon_next_us = now + TOY_BEACON_US;
 }
 
+static bool radio_ready(struct toy *t)
+{
+	return !t->pf.radio_ready_us ||
+	       t->pf.radio_ready_us(t->pf.ctx) <= toy_now(t);
+}
+
 void toy_run(struct toy *t)
 {
 	uint8_t buf[PAWLINK_FRAME_MAX];
@@ -188,10 +194,20 @@ void toy_run(struct toy *t)
 	toy_pairing_tick(t);
 	toy_session_tick(t);
 	toy_audio_tick(t);
-	while (t->session && t->msg &&
-	       (n = pawlink_msg_toy_output(t->msg, toy_now(t), buf,
-					   sizeof(buf))) > 0)
+	/* Message frames leave as the radio has room: the time they are
+	 * stamped with is the time they go. */
+	t->paced = false;
+	while (t->session && t->msg) {
+		if (!radio_ready(t)) {
+			t->paced = true;
+			break;
+		}
+		n = pawlink_msg_toy_output(t->msg, toy_now(t), buf,
+					   sizeof(buf));
+		if (n <= 0)
+			break;
 		toy_session_send(t, PAWLINK_CH_CTRL, buf, (size_t)n);
+	}
 	beacon(t, toy_now(t));
 }
 
@@ -209,6 +225,8 @@ uint64_t toy_deadline(const struct toy *t)
 	d = min64(d, toy_audio_deadline(t));
 	if (t->session && t->msg)
 		d = min64(d, pawlink_msg_toy_deadline(t->msg));
+	if (t->paced)
+		d = min64(d, t->pf.radio_ready_us(t->pf.ctx));
 	return d;
 }
 

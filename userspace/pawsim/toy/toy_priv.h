@@ -55,6 +55,7 @@ struct toy {
 	struct toy_log log;
 	struct toy_counters c;
 	uint64_t beacon_next_us;
+	bool paced;			/* a transfer waits for the radio */
 
 	/* Pairing: libpawlink's state machine and the policy it obeys. */
 	struct pawlink_pair_policy policy;
@@ -70,6 +71,10 @@ struct toy {
 	uint8_t staged_peer[PAWLINK_ID_LEN];
 	uint8_t staged_host[PAWLINK_ID_LEN];
 	struct pawlink_msg_toy *msg;
+	/* The request that started the message service's transfer. */
+	bool xfer_req_valid;
+	uint8_t xfer_req_type;
+	uint16_t xfer_req_tag;
 
 	/* The last command's answer, for a repeated request. */
 	bool resp_valid;

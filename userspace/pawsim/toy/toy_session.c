@@ -22,6 +22,7 @@
 
 #include <sodium.h>
 
+#include "msg_wire.h"
 #include "session.h"
 #include "toy_priv.h"
 
@@ -101,26 +102,61 @@ static void session_init(struct toy *t, const uint8_t src[PAWLINK_ID_LEN],
 		send_plain(t, src, out, out_len);
 }
 
-/* The staged keys just took over: a new session, or a rekey of this one. */
-static void session_started(struct toy *t, bool was_keyed)
+/* A message service for the session's host; without memory, none. */
+static void messages_open(struct toy *t)
 {
 	static const struct pawlink_msg_toy_ops msg_ops = {
 		.play = toy_play_message,
 	};
-	int rc;
 
+	if (pawlink_msg_toy_new(&t->msg, t->pf.messages(t->pf.ctx), t->host,
+				&msg_ops, t))
+		t->msg = NULL;
+	t->xfer_req_valid = false;
+}
+
+/*
+ * A message-protocol frame of the session.  The host's client runs one
+ * operation at a time, so a request that is not a repeat of the one that
+ * started the transfer still running means the host is done with that
+ * transfer (its XFER_END may have been lost): the service starts afresh
+ * (an unfinished upload is checkpointed) rather than hold the message
+ * busy until its own timeout.
+ */
+static void messages_input(struct toy *t, const uint8_t *frame, size_t len)
+{
+	struct pawlink_msg_frame f;
+
+	if (pawlink_msg_decode(&f, frame, len) == 0 &&
+	    pawlink_msg_is_request(f.type)) {
+		if (pawlink_msg_toy_busy(t->msg) &&
+		    !(t->xfer_req_valid && f.type == t->xfer_req_type &&
+		      f.tag == t->xfer_req_tag)) {
+			pawlink_msg_toy_free(t->msg);
+			messages_open(t);
+			if (!t->msg)
+				return;
+		}
+		if (f.type == PAWLINK_MSG_PUT_REQ ||
+		    f.type == PAWLINK_MSG_GET_REQ) {
+			t->xfer_req_valid = true;
+			t->xfer_req_type = f.type;
+			t->xfer_req_tag = f.tag;
+		}
+	}
+	pawlink_msg_toy_input(t->msg, frame, len, toy_now(t));
+}
+
+/* The staged keys just took over: a new session, or a rekey of this one. */
+static void session_started(struct toy *t, bool was_keyed)
+{
 	t->staged = false;
 	if (was_keyed)
 		return;
 	memcpy(t->peer, t->staged_peer, PAWLINK_ID_LEN);
 	memcpy(t->host, t->staged_host, PAWLINK_ID_LEN);
 	toy_commands_reset(t);
-	rc = pawlink_msg_toy_new(&t->msg, t->pf.messages(t->pf.ctx), t->host,
-				 &msg_ops, t);
-	if (rc) {
-		/* No message service without memory; the rest still works. */
-		t->msg = NULL;
-	}
+	messages_open(t);
 	t->session = true;
 	t->c.sessions++;
 	toy_log_event(t, PAWLINK_TOY_EV_SESSION_START, 0, t->host);
@@ -173,7 +209,7 @@ static void control(struct toy *t, const uint8_t *pt, size_t len)
 		session_init(t, t->peer, pt, len);
 	else if (type >= PAWLINK_MSG_TYPE_FIRST &&
 		 type <= PAWLINK_MSG_TYPE_LAST && t->msg)
-		pawlink_msg_toy_input(t->msg, pt, len, toy_now(t));
+		messages_input(t, pt, len);
 	else if (type >= PAWLINK_TOY_TYPE_FIRST &&
 		 type <= PAWLINK_TOY_TYPE_LAST)
 		toy_command(t, pt, len);
