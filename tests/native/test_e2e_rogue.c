@@ -290,7 +290,8 @@ static void check_capture(struct world *w, const uint8_t *cap, size_t len,
 			/* The toy's id and one flag: nothing else. */
 			assert_int_equal(f.payload_len, PAWLINK_AIR_BEACON_LEN);
 			assert_memory_equal(f.src, w->toy_id, PAWLINK_ID_LEN);
-			assert_memory_equal(f.payload, w->toy_id, PAWLINK_ID_LEN);
+			assert_memory_equal(f.payload, w->toy_id,
+					    PAWLINK_ID_LEN);
 			assert_true(f.payload[PAWLINK_ID_LEN] <=
 				    PAWLINK_BEACON_PAIRING);
 			t->beacons++;
@@ -326,7 +327,7 @@ static void check_capture(struct world *w, const uint8_t *cap, size_t len,
 	}
 }
 
-static void test_sniffed_session_shows_nothing_and_replays_change_nothing(void **state)
+static void test_sniffed_and_replayed(void **state)
 {
 	struct pawlink_toy_status_info before, st;
 	struct pawlink_stats hb, ha;
@@ -447,7 +448,9 @@ static int inject(struct world *w, uint8_t channel, uint32_t epoch,
 {
 	char src[17], dst[17], hex[2 * PAWLINK_FRAME_MAX + 1];
 	char ch[8], ep[16], ctr[24];
-	const uint8_t rogue_id[PAWLINK_ID_LEN] = { 0xee, 0xee, 1, 2, 3, 4, 5, 6 };
+	const uint8_t rogue_id[PAWLINK_ID_LEN] = {
+		0xee, 0xee, 1, 2, 3, 4, 5, 6,
+	};
 	const char *args[] = { "inject", "--type", "data", "--src", src,
 			       "--dst", dst, "--channel", ch, "--epoch", ep,
 			       "--counter", ctr, "--body", hex, NULL };
@@ -487,7 +490,7 @@ static size_t msg_cmd(uint8_t type, uint8_t *buf)
 	return (size_t)n;
 }
 
-static void test_injected_frames_are_dropped_and_counted(void **state)
+static void test_injected_frames_dropped_counted(void **state)
 {
 	struct pawlink_toy_status_info before, st;
 	uint8_t buf[PAWLINK_FRAME_MAX], junk[64];
@@ -550,7 +553,7 @@ static void test_injected_frames_are_dropped_and_counted(void **state)
 	assert_int_equal(json_number(out_buf, "audio_frames_sent"), 0);
 }
 
-static void test_brute_force_locks_pairing_until_reset(void **state)
+static void test_brute_force_locks_until_reset(void **state)
 {
 	struct pawlink_toy_status_info st;
 	char id_hex[17], start[16];
@@ -563,11 +566,13 @@ static void test_brute_force_locks_pairing_until_reset(void **state)
 	(void)state;
 	world_open(&w);
 	pawlink_hex_encode(id_hex, w.toy_id, PAWLINK_ID_LEN);
-	code = strtoul(w.code, NULL, 10) * 10000 + strtoul(w.code + 5, NULL, 10);
+	code = strtoul(w.code, NULL, 10) * 10000 +
+	       strtoul(w.code + 5, NULL, 10);
 	for (window = 0; window < 5; window++) {
 		/* 20 codes the toy's is not among. */
 		snprintf(start, sizeof(start), "%08lu",
-			 (code + 1000 + 20UL * (unsigned long)window) % 100000000);
+			 (code + 1000 + 20UL * (unsigned long)window) %
+			 100000000);
 		assert_int_equal(toy_control(&w, "press"), 0);
 		assert_int_equal(rogue(&w, args), 0);
 		assert_int_equal(json_number(out_buf, "wrong"), 20);
@@ -614,11 +619,10 @@ static int world_kill(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(test_sniffed_session_shows_nothing_and_replays_change_nothing,
+		cmocka_unit_test_teardown(test_sniffed_and_replayed, world_kill),
+		cmocka_unit_test_teardown(test_injected_frames_dropped_counted,
 					  world_kill),
-		cmocka_unit_test_teardown(test_injected_frames_are_dropped_and_counted,
-					  world_kill),
-		cmocka_unit_test_teardown(test_brute_force_locks_pairing_until_reset,
+		cmocka_unit_test_teardown(test_brute_force_locks_until_reset,
 					  world_kill),
 	};
 

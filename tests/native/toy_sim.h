@@ -65,7 +65,7 @@ struct toy_sim {
 	uint8_t blob[TOY_BLOB_COUNT][TOY_BLOB_MAX];
 	size_t blob_len[TOY_BLOB_COUNT];
 	bool blob_set[TOY_BLOB_COUNT];
-	int fail_blob;			/* saves of this blob fail; -1: none */
+	int fail_blob;			/* its saves fail; -1: none */
 	char label[PAWLINK_SETUP_CODE_DISPLAY_SIZE];
 	char dir[64];			/* the message store's directory */
 	struct pawlink_msg_store *store;
@@ -427,8 +427,8 @@ err_store:
  * (frames that arrive meanwhile are dropped), then frees the core.
  * @crash: as if the power went (nothing written on the way out).
  */
-static inline void toy_sim_stop(struct toy_sim *s, struct pawlink_transport *host,
-				bool crash)
+static inline void toy_sim_stop(struct toy_sim *s,
+				struct pawlink_transport *host, bool crash)
 {
 	uint8_t buf[PAWLINK_FRAME_MAX];
 	bool stopped = false;

@@ -2,10 +2,11 @@
 /*
  * Pacing a sender to the air, as a radio driver with a short transmit
  * queue would: a frame is handed to the radio only when at most
- * AIR_PACE_QUEUE frames wait behind the one on the air.  Then a frame leaves when it is
- * stamped, so round-trip samples and loss signals of the message
- * transfer are fresh, and whoever answers is not stuck behind a long
- * queue of ours.  The toy's platforms and the air transport use it.
+ * AIR_PACE_QUEUE frames wait behind the one on the air.  Then a frame
+ * leaves about when it is stamped, so round-trip samples and loss signals
+ * of the message transfer are fresh, and whoever answers is not stuck
+ * behind a long queue of ours.  The toy's platforms and the air
+ * transport use it.
  *
  * Times are air time in ns (radio_now()); pure arithmetic, no I/O.
  */

@@ -160,13 +160,14 @@ static int wait_type(struct pawlink *p, uint64_t deadline_us, uint8_t lo,
 		     uint8_t hi, uint8_t *buf, size_t *len)
 {
 	uint64_t now;
-	int rc;
+	int rc, wait_ms;
 
 	for (;;) {
 		now = p->t->ops->now_us(p->t);
+		wait_ms = deadline_us > now ?
+			  (int)((deadline_us - now + 999) / 1000) : 0;
 		rc = p->t->ops->recv(p->t, buf, PAWLINK_FRAME_MAX, len,
-				     deadline_us > now ?
-				     (int)((deadline_us - now + 999) / 1000) : 0);
+				     wait_ms);
 		if (rc)
 			return rc;
 		if (*len >= 1 && buf[0] >= lo && buf[0] <= hi)

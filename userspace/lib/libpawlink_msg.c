@@ -113,7 +113,8 @@ static int run(struct pawlink *p)
 		wait_ms = deadline > now ? (deadline - now + 999) / 1000 : 0;
 		if (wait_ms > MSG_POLL_MAX_MS)
 			wait_ms = MSG_POLL_MAX_MS;
-		rc = p->t->ops->recv(p->t, buf, sizeof(buf), &len, (int)wait_ms);
+		rc = p->t->ops->recv(p->t, buf, sizeof(buf), &len,
+				     (int)wait_ms);
 		if (rc == -ETIMEDOUT)
 			continue;
 		if (rc) {
@@ -157,7 +158,8 @@ int pawlink_list(struct pawlink *p, struct pawlink_msg_info **out, size_t *n)
 						      p->t->ops->now_us(p->t)));
 		if (rc)
 			goto err;
-		got = pawlink_msg_host_list_result(p->msg, &page, &more, &total);
+		got = pawlink_msg_host_list_result(p->msg, &page, &more,
+						   &total);
 		if (got == 0)
 			break;
 		grown = realloc(all, (count + got) * sizeof(*all));

@@ -18,7 +18,7 @@ int pawlink_toy_request(struct pawlink *p, struct pawlink_toy_frame *req,
 	unsigned int timeout = PAWLINK_REQ_TIMEOUT_MS, i;
 	uint64_t deadline, now;
 	size_t in_len;
-	int len, rc;
+	int len, rc, wait_ms;
 
 	req->tag = p->next_tag++;
 	len = pawlink_toy_encode(out, sizeof(out), req);
@@ -32,23 +32,25 @@ int pawlink_toy_request(struct pawlink *p, struct pawlink_toy_frame *req,
 		deadline = p->t->ops->now_us(p->t) + timeout * 1000ULL;
 		for (;;) {
 			now = p->t->ops->now_us(p->t);
+			wait_ms = deadline > now ?
+				  (int)((deadline - now + 999) / 1000) : 0;
 			rc = p->t->ops->recv(p->t, in, sizeof(in), &in_len,
-					     deadline > now ?
-					     (int)((deadline - now + 999) / 1000) :
-					     0);
+					     wait_ms);
 			if (rc == -ETIMEDOUT)
 				break;
 			if (rc)
 				return pawlink_fail(p, rc,
 						    "receiving from the toy failed: %s",
 						    strerror(-rc));
-			/* Late message-protocol frames: the client drops them. */
-			if (in_len && pawlink_msg_type_in_range(in[0]) && p->msg) {
+			/* Late message-protocol frames: the client's. */
+			if (in_len && pawlink_msg_type_in_range(in[0]) &&
+			    p->msg) {
 				pawlink_msg_host_input(p->msg, in, in_len, now);
 				continue;
 			}
 			if (pawlink_toy_decode(resp, in, in_len) == 0 &&
-			    resp->type == req->type + 1 && resp->tag == req->tag)
+			    resp->type == req->type + 1 &&
+			    resp->tag == req->tag)
 				return 0;
 		}
 		timeout = timeout * 2 > PAWLINK_REQ_TIMEOUT_MAX_MS ?

@@ -317,7 +317,8 @@ int pawlink_toy_encode(uint8_t *buf, size_t cap,
 	out[OFF_TYPE] = f->type;
 	out[OFF_STATUS] = f->status;
 	pawlink_msg_store_le16(out + OFF_TAG, f->tag);
-	if (f->type == PAWLINK_TOY_LED_REQ || f->type == PAWLINK_TOY_VOLUME_REQ) {
+	if (f->type == PAWLINK_TOY_LED_REQ ||
+	    f->type == PAWLINK_TOY_VOLUME_REQ) {
 		out[OFF_BODY] = f->u.value;
 		len = PAWLINK_TOY_SET_LEN;
 	} else if (f->type == PAWLINK_TOY_LOG_REQ) {

@@ -72,7 +72,7 @@ struct pawlink_transport_ops {
 			  int timeout_ms);
 	/* The counters, as the driver keeps them. */
 	int (*get_stats)(struct pawlink_transport *t, struct pawlink_stats *st);
-	/* The path's clock in µs; timeouts above are on it (virtual in tests). */
+	/* The path's clock in µs, which timeouts use (virtual in tests). */
 	uint64_t (*now_us)(struct pawlink_transport *t);
 	/* Whether keys are installed. */
 	bool (*keyed)(struct pawlink_transport *t);

@@ -36,14 +36,14 @@ struct air_transport {
 	uint8_t toy[PAWLINK_ID_LEN];
 	struct pawlink_record_link link;
 	struct pawlink_stats st;
-	struct air_pace pace;		/* a dongle's short transmit queue */
+	struct air_pace pace;		/* a dongle's short queue */
 
 	struct ctrl_slot ctrl[CTRL_QUEUE_MAX];
 	unsigned int ctrl_head, ctrl_n;
 	int16_t audio[AUDIO_QUEUE_MAX][PAWLINK_AUDIO_PERIOD_FRAMES];
 	unsigned int audio_head, audio_n;
 	bool audio_any;
-	uint64_t audio_last;		/* counter of the last audio record */
+	uint64_t audio_last;		/* last audio record's counter */
 
 	/* While scanning: one beacon per toy. */
 	struct pawlink_beacon *scan;

@@ -61,7 +61,7 @@ struct linux_toy {
 	int dirfd;
 	int lockfd;
 	struct radio *radio;		/* NULL when not on the air */
-	struct air_pace pace;		/* a radio's short transmit queue */
+	struct air_pace pace;		/* a radio's short queue */
 	struct pawlink_msg_store *store;
 	struct toy_audio_dev *audio;
 	bool led;

@@ -200,7 +200,8 @@ void toy_audio_dev_listen(struct toy_audio_dev *d, int16_t *pcm,
 			d->wav_pos = (d->wav_pos + 1) % d->wav_frames;
 			break;
 		case MIC_TONE:
-			pcm[i] = (int16_t)(TONE_AMPLITUDE * sine(d->tone_phase));
+			pcm[i] = (int16_t)(TONE_AMPLITUDE *
+					   sine(d->tone_phase));
 			d->tone_phase += d->tone_step;
 			if (d->tone_phase >= PI)
 				d->tone_phase -= 2 * PI;

@@ -80,7 +80,7 @@ void toy_mic_stop(struct toy *t, uint8_t reason)
 void toy_led_set(struct toy *t, bool on)
 {
 	if (!on) {
-		/* The microphone goes first: never a sample with the LED off. */
+		/* The microphone first: never a sample with the LED off. */
 		toy_mic_stop(t, PAWLINK_TOY_MIC_LED_OFF);
 		t->led_by_mic = false;
 		if (t->led)
@@ -178,7 +178,8 @@ int toy_play_message(void *ctx, struct pawlink_msg_store *st,
 		return PAWLINK_MSG_E_BUSY;
 	status = pawlink_msg_store_read(st, info->id, &pl->obj, &pl->len);
 	if (status != PAWLINK_MSG_OK)
-		return status == PAWLINK_MSG_E_NOMEM ? PAWLINK_MSG_E_IO : status;
+		return status == PAWLINK_MSG_E_NOMEM ? PAWLINK_MSG_E_IO :
+						       status;
 	if (pawlink_audio_decoder_open(&pl->dec, pl->obj, pl->len, err,
 				       sizeof(err))) {
 		toy_player_stop(t);

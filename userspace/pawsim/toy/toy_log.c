@@ -25,7 +25,8 @@
 #define LOG_MAGIC	"PWLG"
 #define LOG_VERSION	1
 #define LOG_HDR_LEN	24
-#define LOG_BLOB_LEN	(LOG_HDR_LEN + TOY_LOG_KEEP * PAWLINK_TOY_LOG_ENTRY_LEN)
+#define LOG_BLOB_LEN \
+	(LOG_HDR_LEN + TOY_LOG_KEEP * PAWLINK_TOY_LOG_ENTRY_LEN)
 
 _Static_assert(LOG_BLOB_LEN <= TOY_BLOB_MAX, "the log fits its blob");
 
@@ -46,7 +47,8 @@ uint32_t toy_log_first(const struct toy *t)
 
 static bool held(const struct toy_log *log, uint32_t seq)
 {
-	uint32_t first = log->next > TOY_LOG_KEEP ? log->next - TOY_LOG_KEEP : 0;
+	uint32_t first = log->next > TOY_LOG_KEEP ?
+			 log->next - TOY_LOG_KEEP : 0;
 
 	return seq >= first && seq < log->next;
 }
@@ -77,7 +79,8 @@ static int decode(struct toy_log *log, const uint8_t *in, size_t len)
 
 	memset(log, 0, sizeof(*log));
 	if (len != LOG_BLOB_LEN || memcmp(in + OFF_MAGIC, LOG_MAGIC, 4) ||
-	    in[OFF_VERSION] != LOG_VERSION || memcmp(in + OFF_RESERVED, zero, 3) ||
+	    in[OFF_VERSION] != LOG_VERSION ||
+	    memcmp(in + OFF_RESERVED, zero, 3) ||
 	    memcmp(in + OFF_RESERVED2, zero, 4))
 		return -EBADMSG;
 	log->boot = pawlink_load_le32(in + OFF_BOOT);
@@ -194,7 +197,8 @@ void toy_log_read(const struct toy *t, uint32_t from,
 	resp->u.log.next = t->log.next;
 	resp->u.log.count = 0;
 	for (seq = from > first ? from : first;
-	     seq < t->log.next && resp->u.log.count < PAWLINK_TOY_LOG_MAX; seq++)
+	     seq < t->log.next && resp->u.log.count < PAWLINK_TOY_LOG_MAX;
+	     seq++)
 		resp->u.log.entries[resp->u.log.count++] =
 			t->log.ring[seq % TOY_LOG_KEEP];
 }

@@ -34,9 +34,9 @@ struct toy_identity {
 };
 
 struct toy_log {
-	uint32_t boot;			/* boots since manufacture or reset */
-	uint32_t next;			/* sequence number of the next entry */
-	uint32_t mic_starts;		/* ever, since manufacture or reset */
+	uint32_t boot;		/* boots since manufacture or reset */
+	uint32_t next;		/* sequence number of the next entry */
+	uint32_t mic_starts;	/* ever, since manufacture or reset */
 	struct pawlink_toy_event ring[TOY_LOG_KEEP];	/* seq % KEEP */
 };
 
@@ -66,7 +66,7 @@ struct toy {
 	bool session;
 	uint8_t peer[PAWLINK_ID_LEN];		/* the host's radio */
 	uint8_t host[PAWLINK_ID_LEN];		/* the host's id */
-	uint64_t heard_us;			/* last authenticated record */
+	uint64_t heard_us;		/* last authenticated record */
 	bool staged;
 	uint8_t staged_peer[PAWLINK_ID_LEN];
 	uint8_t staged_host[PAWLINK_ID_LEN];

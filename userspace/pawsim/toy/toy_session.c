@@ -72,8 +72,7 @@ static void session_init(struct toy *t, const uint8_t src[PAWLINK_ID_LEN],
 	for (i = 0; i < t->policy.n_hosts; i++)
 		memcpy(pubs[i], t->policy.hosts[i].static_key,
 		       PAWLINK_SESSION_KEY_LEN);
-	rc = pawlink_session_toy_respond(t->id.secret,
-					 (const uint8_t (*)[PAWLINK_SESSION_KEY_LEN])pubs,
+	rc = pawlink_session_toy_respond(t->id.secret, (const void *)pubs,
 					 t->policy.n_hosts, epoch, msg, len,
 					 out, sizeof(out), &out_len, &res);
 	sodium_memzero(pubs, sizeof(pubs));
