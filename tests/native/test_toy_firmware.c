@@ -716,6 +716,68 @@ static void test_corrupt_flash_refuses_to_boot(void **state)
 	scene_close(&s, &s.a);
 }
 
+/* Sends a message-protocol request straight through @h's session. */
+static void raw_request(struct test_host *h, uint8_t type, uint16_t tag,
+			const uint8_t id[PAWLINK_MSG_ID_LEN])
+{
+	struct pawlink_msg_frame f = { .type = type, .tag = tag };
+	uint8_t buf[PAWLINK_FRAME_MAX];
+	int n;
+
+	memcpy(f.u.id, id, PAWLINK_MSG_ID_LEN);
+	n = pawlink_msg_encode(buf, sizeof(buf), &f);
+	assert_true(n > 0);
+	assert_int_equal(h->t->ops->send(h->t, buf, (size_t)n), 0);
+}
+
+/* The next frame of type @type and tag @tag from the toy, decoded. */
+static void raw_answer(struct test_host *h, uint8_t type, uint16_t tag,
+		       struct pawlink_msg_frame *f)
+{
+	uint8_t buf[PAWLINK_FRAME_MAX];
+	size_t len;
+
+	for (;;) {
+		assert_int_equal(h->t->ops->recv(h->t, buf, sizeof(buf), &len,
+						 5000), 0);
+		if (pawlink_msg_decode(f, buf, len) == 0 && f->type == type &&
+		    f->tag == tag)
+			return;
+	}
+}
+
+static void test_new_request_ends_a_transfer_the_host_left(void **state)
+{
+	struct pawlink_msg_info info, *list;
+	struct pawlink_msg_frame f;
+	uint8_t obj[20000];
+	struct scene s;
+	size_t n;
+
+	(void)state;
+	scene_open(&s);
+	pair_and_connect(&s, &s.a);
+	randombytes_buf(obj, sizeof(obj));
+	assert_int_equal(pawlink_put(s.a.p, obj, sizeof(obj), 1000, &info), 0);
+	/* A download whose XFER_END never comes: the host went quiet. */
+	raw_request(&s.a, PAWLINK_MSG_GET_REQ, 0x1234, info.id);
+	raw_answer(&s.a, PAWLINK_MSG_GET_RESP, 0x1234, &f);
+	assert_int_equal(f.status, PAWLINK_MSG_OK);
+	raw_answer(&s.a, PAWLINK_MSG_CHUNK, 0x1234, &f);
+	/* A repeat of the GET is still the same download ... */
+	raw_request(&s.a, PAWLINK_MSG_GET_REQ, 0x1234, info.id);
+	raw_answer(&s.a, PAWLINK_MSG_GET_RESP, 0x1234, &f);
+	assert_int_equal(f.status, PAWLINK_MSG_OK);
+	/* ... but a new request means the host has left it. */
+	raw_request(&s.a, PAWLINK_MSG_DELETE_REQ, 0x1235, info.id);
+	raw_answer(&s.a, PAWLINK_MSG_DELETE_RESP, 0x1235, &f);
+	assert_int_equal(f.status, PAWLINK_MSG_OK);
+	assert_int_equal(pawlink_list(s.a.p, &list, &n), 0);
+	assert_int_equal(n, 0);
+	free(list);
+	scene_close(&s, &s.a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -729,6 +791,7 @@ int main(void)
 		cmocka_unit_test(test_beacons_carry_only_id_and_flag),
 		cmocka_unit_test(test_silent_session_ends),
 		cmocka_unit_test(test_corrupt_flash_refuses_to_boot),
+		cmocka_unit_test(test_new_request_ends_a_transfer_the_host_left),
 	};
 
 	if (sodium_init() < 0)
