@@ -115,11 +115,11 @@ static void test_processes(void **state)
 	struct test_dir d;
 	struct child air, toy;
 	char toy_dir[160], host_dir[160], wav[160], label[160], code[32];
-	char speaker[160], err[512];
+	char speaker[160], err[512], mic[170];
 	const char *air_argv[] = { "air", "--socket", NULL, "--ready-fd", "3",
 				   NULL };
 	const char *toy_argv[] = { "toy", "--air", NULL, "--dir", NULL,
-				   "--mic", "tone:440", "--speaker", NULL,
+				   "--mic", NULL, "--speaker", NULL,
 				   "--json", "--ready-fd", "3", NULL };
 	uint8_t toy_id[PAWLINK_ID_LEN], *obj, sha[PAWLINK_MSG_SHA256_LEN];
 	int16_t pcm[PAWLINK_AUDIO_PERIOD_FRAMES];
@@ -138,7 +138,11 @@ static void test_processes(void **state)
 	air_argv[2] = d.sock;
 	toy_argv[2] = d.sock;
 	toy_argv[4] = toy_dir;
+	toy_argv[6] = mic;
 	toy_argv[8] = speaker;
+	/* The toy hears this file; the host also sends it as a message. */
+	make_wav(wav);
+	snprintf(mic, sizeof(mic), "wav:%s", wav);
 	live_dir = &d;
 	air.pid = toy.pid = 0;
 	live_air = &air;
@@ -170,7 +174,6 @@ static void test_processes(void **state)
 	/* The try without the button was refused, not charged. */
 	assert_int_equal(st.lifetime_failures, 0);
 
-	make_wav(wav);
 	if (pawlink_put_audio_file(p, wav, &info))
 		fail_msg("put: %s", pawlink_error(p));
 	assert_int_equal(pawlink_list(p, &list, &n), 0);
@@ -183,7 +186,7 @@ static void test_processes(void **state)
 	free(obj);
 	assert_int_equal(pawlink_play(p, info.id), 0);
 
-	/* The microphone: a tone, while the LED is lit. */
+	/* The microphone: the file it hears, while the LED is lit. */
 	assert_int_equal(pawlink_mic_start(p), 0);
 	assert_int_equal(pawlink_status(p, &st), 0);
 	assert_true(st.mic && st.led);
