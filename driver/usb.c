@@ -265,14 +265,18 @@ static void pawlink_rx_complete(struct urb *urb)
 				     rx->ep, err);
 }
 
-/* Allocates the receive URBs and their record-sized buffers. */
-static int pawlink_rx_alloc(struct pawlink_dev *dev)
+/*
+ * Ties each receive endpoint to its pipe.  Runs before anything in probe
+ * can fail, because pawlink_delete() scuttles the parked anchors of every
+ * device it frees, however early.
+ */
+static void pawlink_rx_init(struct pawlink_dev *dev)
 {
 	static const unsigned int in_eps[PAWLINK_NUM_RX_EPS] = {
 		[PAWLINK_RX_CTRL] = PAWLINK_EP_CTRL_IN,
 		[PAWLINK_RX_AUDIO] = PAWLINK_EP_AUDIO_IN,
 	};
-	unsigned int i, j;
+	unsigned int i;
 
 	for (i = 0; i < PAWLINK_NUM_RX_EPS; i++) {
 		struct pawlink_rx_ep *rx = &dev->rx_eps[i];
@@ -281,6 +285,17 @@ static int pawlink_rx_alloc(struct pawlink_dev *dev)
 		rx->ep = in_eps[i];
 		rx->pipe = dev->pipes[rx->ep];
 		init_usb_anchor(&rx->parked);
+	}
+}
+
+/* Allocates the receive URBs and their record-sized buffers. */
+static int pawlink_rx_alloc(struct pawlink_dev *dev)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < PAWLINK_NUM_RX_EPS; i++) {
+		struct pawlink_rx_ep *rx = &dev->rx_eps[i];
+
 		for (j = 0; j < PAWLINK_RX_URBS; j++) {
 			struct urb *urb = usb_alloc_urb(0, GFP_KERNEL);
 			void *buf;
@@ -607,6 +622,7 @@ static int pawlink_probe(struct usb_interface *intf,
 	dev->udev = usb_get_dev(interface_to_usbdev(intf));
 	dev->intf = usb_get_intf(intf);
 	memcpy(dev->pipes, pipes, sizeof(pipes));
+	pawlink_rx_init(dev);
 
 	dev->rx_queue = kvcalloc(PAWLINK_RX_QUEUE_LEN, sizeof(*dev->rx_queue),
 				 GFP_KERNEL);
