@@ -390,6 +390,7 @@ static int dongle_run(struct dongle *d, const sigset_t *wait_set)
 	d->ep0.gadget = &d->gadget;
 	memcpy(d->ep0.dongle_id, d->opts.id, PAWLINK_ID_LEN);
 	d->ep0.verbose = d->opts.verbose;
+	d->ep0.fault = d->fault.mode;
 	atomic_init(&d->ep0.stop, false);
 
 	err = on_gadgetfs(d) ? gadgetfs_up(d) : functionfs_up(d, serial);

@@ -107,9 +107,14 @@ static void handle_get_info(struct dongle_ep0 *e, uint16_t length)
 {
 	struct pawlink_dongle_info info;
 
-	(void)length;
+	if (e->fault == DONGLE_FAULT_NO_INFO) {
+		dongle_ep0_stall(e, "GET_INFO", true, length);
+		return;
+	}
 	memset(&info, 0, sizeof(info));
-	info.proto_version = htole16(PAWLINK_USB_PROTOCOL);
+	info.proto_version = htole16(e->fault == DONGLE_FAULT_BAD_INFO ?
+				     PAWLINK_USB_PROTOCOL + 1 :
+				     PAWLINK_USB_PROTOCOL);
 	info.fw_version = htole16(DONGLE_FW_VERSION);
 	memcpy(info.dongle_id, e->dongle_id, PAWLINK_ID_LEN);
 	info.max_record = htole16(PAWLINK_RECORD_MAX);

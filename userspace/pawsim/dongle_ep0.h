@@ -18,6 +18,7 @@
 #include <pawlink.h>
 
 #include "dongle_far.h"
+#include "dongle_fault.h"
 #include "dongle_gadget.h"
 #include "dongle_relay.h"
 
@@ -36,6 +37,7 @@ struct dongle_ep0 {
 	 * still stall; gadgetfs has read it already, so we cannot.
 	 */
 	bool can_stall_out_data;
+	enum dongle_fault_mode fault;		/* only the EP0 faults matter */
 	atomic_bool stop;
 };
 

@@ -19,6 +19,8 @@ static const char *const fault_names[] = {
 	[DONGLE_FAULT_OVERSIZED] = "oversized",
 	[DONGLE_FAULT_STALL] = "stall",
 	[DONGLE_FAULT_VANISH] = "vanish",
+	[DONGLE_FAULT_NO_INFO] = "no-info",
+	[DONGLE_FAULT_BAD_INFO] = "bad-info",
 };
 
 #define NUM_FAULTS (sizeof(fault_names) / sizeof(fault_names[0]))

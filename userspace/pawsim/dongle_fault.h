@@ -25,6 +25,9 @@ enum dongle_fault_mode {
 	DONGLE_FAULT_OVERSIZED,		/* transfer > PAWLINK_RECORD_MAX */
 	DONGLE_FAULT_STALL,		/* halt control IN once */
 	DONGLE_FAULT_VANISH,		/* unbind mid-transfer and exit */
+	/* EP0 faults: the interface is right, GET_INFO is not. */
+	DONGLE_FAULT_NO_INFO,		/* GET_INFO stalls */
+	DONGLE_FAULT_BAD_INFO,		/* GET_INFO names another protocol */
 };
 
 struct dongle_fault {

@@ -31,6 +31,15 @@ FIXTURE_VARIANT_ADD(refused, wrong_type) {
 	.fault = "wrong-type",
 };
 
+/* Probe fails after the device struct exists: its unwinding is tested. */
+FIXTURE_VARIANT_ADD(refused, no_info) {
+	.fault = "no-info",
+};
+
+FIXTURE_VARIANT_ADD(refused, bad_info) {
+	.fault = "bad-info",
+};
+
 /*
  * No "zero-maxpacket" variant: FunctionFS enables every endpoint when the
  * host sets the configuration, and the UDC core refuses one with
