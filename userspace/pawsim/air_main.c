@@ -2,7 +2,6 @@
 /* `pawsim air`: command line of the simulated air (Documentation/air.rst). */
 #include <errno.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -33,19 +32,6 @@ static void usage(FILE *out)
 		"  --ready-fd FD  once radios can join, write \"ready\\n\" to FD, close it\n"
 		"  --stats        print the running air's counters as JSON, then exit\n\n"
 		"Exit status: 0 success, 1 usage error, 2 runtime error.\n");
-}
-
-static int __attribute__((format(printf, 1, 2)))
-usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "pawsim air: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\nTry 'pawsim air --help'.\n");
-	return PAWSIM_EXIT_USAGE;
 }
 
 /* Joins the air briefly and prints its counters. */
@@ -99,34 +85,36 @@ int pawsim_air_main(int argc, char *argv[])
 			break;
 		case 'r':
 			if (air_arg_rate(optarg, &v) || v < 1 || v > AIR_RATE_MAX)
-				return usage_error("bad --rate '%s' (1 .. 10G bit/s)",
-						   optarg);
+				return pawsim_usage_error("bad --rate '%s' (1 .. 10G bit/s)",
+							  optarg);
 			opts.cfg.rate_bps = v;
 			break;
 		case 'l':
 			if (air_arg_fixed(optarg, 6, &v) ||
 			    v > AIR_LATENCY_MAX)
-				return usage_error("bad --latency '%s' (0 .. 10000 ms)",
-						   optarg);
+				return pawsim_usage_error("bad --latency '%s' (0 .. 10000 ms)",
+							  optarg);
 			opts.cfg.latency_ns = v;
 			break;
 		case 'p':
 			if (air_arg_fixed(optarg, 4, &v) ||
 			    v > 100 * PPM_PER_PCT)
-				return usage_error("bad --loss '%s' (0 .. 100 %%)",
-						   optarg);
+				return pawsim_usage_error("bad --loss '%s' (0 .. 100 %%)",
+							  optarg);
 			opts.cfg.loss_ppm = (uint32_t)v;
 			break;
 		case 'S':
 			if (air_arg_u64(optarg, &opts.cfg.seed))
-				return usage_error("bad --seed '%s'", optarg);
+				return pawsim_usage_error("bad --seed '%s'",
+							  optarg);
 			break;
 		case 'j':
 			json = true;
 			break;
 		case 'f':
 			if (air_arg_fd(optarg, &opts.ready_fd))
-				return usage_error("bad --ready-fd '%s'", optarg);
+				return pawsim_usage_error("bad --ready-fd '%s'",
+							  optarg);
 			break;
 		case 'q':
 			stats = true;
@@ -135,13 +123,14 @@ int pawsim_air_main(int argc, char *argv[])
 			usage(stdout);
 			return PAWSIM_EXIT_OK;
 		default:
-			return usage_error("bad option");
+			return pawsim_usage_error("bad option");
 		}
 	}
 	if (optind != argc)
-		return usage_error("unexpected argument '%s'", argv[optind]);
+		return pawsim_usage_error("unexpected argument '%s'",
+					  argv[optind]);
 	if (!opts.path)
-		return usage_error("--socket PATH is required");
+		return pawsim_usage_error("--socket PATH is required");
 	if (stats)
 		return query_stats(opts.path);
 

@@ -335,18 +335,6 @@ static void remove_socket(const struct air_server *s, const char *path)
 		unlink(path);
 }
 
-static void signal_ready(int fd)
-{
-	static const char line[] = "ready\n";
-	ssize_t n;
-
-	if (fd < 0)
-		return;
-	n = write(fd, line, sizeof(line) - 1);
-	(void)n;	/* nobody listening is the waiter's problem */
-	close(fd);
-}
-
 /* Fills @pfd: the listener, the signals, then one entry per client. */
 static nfds_t fill_pollfds(struct air_server *s, struct pollfd *pfd)
 {
@@ -466,7 +454,8 @@ int air_server_run(const struct air_server_opts *opts, struct air_stats *final)
 		   opts->path, (unsigned long long)opts->cfg.rate_bps,
 		   (unsigned long long)opts->cfg.latency_ns,
 		   opts->cfg.loss_ppm, (unsigned long long)opts->cfg.seed);
-	signal_ready(opts->ready_fd);
+	/* A failed write: nobody listening is the waiter's problem. */
+	(void)pawsim_signal_ready(opts->ready_fd);
 	rc = run_loop(s);
 	air_medium_stats(s->m, air_now(s), final);
 

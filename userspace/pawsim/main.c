@@ -4,6 +4,7 @@
  * the rest of the command line; everything else lives in the subcommand's
  * own file.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -58,6 +59,31 @@ void pawsim_msg(const char *fmt, ...)
 	/* One write(2), so lines from different threads never interleave. */
 	if (write(STDERR_FILENO, line, (size_t)n) < 0)
 		return;
+}
+
+int pawsim_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry '%s --help'.\n", prog);
+	return PAWSIM_EXIT_USAGE;
+}
+
+int pawsim_signal_ready(int fd)
+{
+	static const char line[] = "ready\n";
+	int rc = 0;
+
+	if (fd < 0)
+		return 0;
+	if (write(fd, line, sizeof(line) - 1) < 0)
+		rc = -errno;
+	close(fd);
+	return rc;
 }
 
 static void usage(FILE *out)

@@ -30,4 +30,17 @@ void pawsim_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Sets the subcommand name used in the prefix of pawsim_msg(). */
 void pawsim_set_prog(const char *subcommand);
 
+/*
+ * A bad command line: "pawsim <subcommand>: <why>" and a pointer to --help
+ * on stderr.  Returns PAWSIM_EXIT_USAGE.
+ */
+int pawsim_usage_error(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+/*
+ * --ready-fd: writes "ready\n" to @fd and closes it; nothing if @fd < 0.
+ * 0, or -errno of a failed write (the fd is closed either way).
+ */
+int pawsim_signal_ready(int fd);
+
 #endif /* PAWSIM_H */

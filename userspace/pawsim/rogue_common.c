@@ -78,7 +78,6 @@ int rogue_common_finish(struct rogue_common *c, const char *cmd)
 int rogue_join(const struct rogue_common *c, unsigned int flags,
 	       struct radio **r)
 {
-	static const char ready[] = "ready\n";
 	int rc;
 
 	rc = radio_open(c->socket, flags, r);
@@ -94,12 +93,8 @@ int rogue_join(const struct rogue_common *c, unsigned int flags,
 		*r = NULL;
 		return rc;
 	}
-	if (c->ready_fd >= 0) {
-		ssize_t n = write(c->ready_fd, ready, sizeof(ready) - 1);
-
-		(void)n;	/* nobody waiting is the waiter's business */
-		close(c->ready_fd);
-	}
+	/* A failed write: nobody waiting is the waiter's business. */
+	(void)pawsim_signal_ready(c->ready_fd);
 	return 0;
 }
 

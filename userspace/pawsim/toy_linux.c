@@ -20,7 +20,6 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -564,17 +563,6 @@ static void print_json(struct toy *t)
 	fflush(stdout);
 }
 
-static void signal_ready(int fd)
-{
-	static const char line[] = "ready\n";
-
-	if (fd < 0)
-		return;
-	if (write(fd, line, sizeof(line) - 1) < 0)
-		pawsim_msg("--ready-fd: %s", strerror(errno));
-	close(fd);
-}
-
 /* ---- command line -------------------------------------------------------- */
 
 struct toy_opts {
@@ -605,19 +593,6 @@ static void usage(FILE *out)
 		"  press            press the running toy's pairing button\n"
 		"  reset            factory-reset the running toy\n\n"
 		"Exit status: 0 success, 1 usage error, 2 runtime error.\n");
-}
-
-static int __attribute__((format(printf, 1, 2)))
-usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "pawsim toy: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\nTry 'pawsim toy --help'.\n");
-	return PAWSIM_EXIT_USAGE;
 }
 
 /* Boots the toy and runs it (or only resets it); the exit status. */
@@ -676,7 +651,9 @@ static int toy_main(const struct toy_opts *o, struct toy_audio_dev *audio)
 	pawsim_msg("toy %s on the air at %s", hex, o->air);
 	if (o->button)
 		pawsim_msg("button: %s", press_reply(toy_press_button(t)));
-	signal_ready(o->ready_fd);
+	rc = pawsim_signal_ready(o->ready_fd);
+	if (rc)
+		pawsim_msg("--ready-fd: %s", strerror(-rc));
 	if (run_loop(&lt, t, ctl_fd, sig_fd) == 0)
 		status = PAWSIM_EXIT_OK;
 	if (o->json)
@@ -741,35 +718,37 @@ int pawsim_toy_main(int argc, char *argv[])
 			break;
 		case 'f':
 			if (air_arg_fd(optarg, &o.ready_fd))
-				return usage_error("bad --ready-fd '%s'", optarg);
+				return pawsim_usage_error("bad --ready-fd '%s'",
+							  optarg);
 			break;
 		case 'h':
 			usage(stdout);
 			return PAWSIM_EXIT_OK;
 		default:
-			return usage_error("bad option");
+			return pawsim_usage_error("bad option");
 		}
 	}
 	if (!o.dir)
-		return usage_error("--dir STATE_DIR is required");
+		return pawsim_usage_error("--dir STATE_DIR is required");
 	if (optind < argc) {
 		if (optind + 1 != argc ||
 		    (strcmp(argv[optind], "press") && strcmp(argv[optind], "reset")))
-			return usage_error("unexpected argument '%s'",
-					   argv[optind]);
+			return pawsim_usage_error("unexpected argument '%s'",
+						  argv[optind]);
 		if (o.air || o.mic || o.speaker || o.button ||
 		    o.factory_reset || o.json || o.ready_fd >= 0)
-			return usage_error("'%s' takes only --dir", argv[optind]);
+			return pawsim_usage_error("'%s' takes only --dir",
+						  argv[optind]);
 		return control_client(o.dir, argv[optind]);
 	}
 	if (!o.air && !o.factory_reset)
-		return usage_error("--air SOCKET is required");
+		return pawsim_usage_error("--air SOCKET is required");
 	if (!o.air && (o.mic || o.speaker || o.button || o.json ||
 		       o.ready_fd >= 0))
-		return usage_error("without --air only --factory-reset makes sense");
+		return pawsim_usage_error("without --air only --factory-reset makes sense");
 	rc = toy_audio_dev_open(&audio, o.mic, o.speaker, err, sizeof(err));
 	if (rc == -EINVAL)
-		return usage_error("%s", err);
+		return pawsim_usage_error("%s", err);
 	if (rc) {
 		pawsim_msg("%s", err);
 		return PAWSIM_EXIT_RUNTIME;
