@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <pawlink.h>
 
@@ -57,13 +58,29 @@ struct rogue_count {
 	uint64_t value;
 };
 
-void rogue_common_init(struct rogue_common *c);
+/* What rogue_parse_args() needs to know of one subcommand. */
+struct rogue_args {
+	const char *cmd;		/* "sniff", ... */
+	const struct option *longopts;	/* ROGUE_COMMON_LONGOPTS, then its own */
+	void (*usage)(FILE *out);
+	/*
+	 * One of its own options (ROGUE_OPT_PRIVATE and up) into @opts: 0, or
+	 * PAWSIM_EXIT_USAGE after printing why its value is bad.
+	 */
+	int (*option)(void *opts, int opt, const char *arg);
+};
+
+/* rogue_parse_args(): the command line is good, go on. */
+#define ROGUE_ARGS_PARSED	(-1)
+
 /*
- * Handles a common option: 0 if it was one, 1 if it was not, or
- * PAWSIM_EXIT_USAGE after printing why its value is bad.
+ * Parses the whole command line: the common options into @c, the
+ * subcommand's own into @opts, --help, and no operands allowed.
+ * ROGUE_ARGS_PARSED, else the exit status: PAWSIM_EXIT_OK after --help,
+ * PAWSIM_EXIT_USAGE after saying what is wrong.
  */
-int rogue_common_option(struct rogue_common *c, const char *cmd, int opt,
-			const char *arg);
+int rogue_parse_args(const struct rogue_args *a, int argc, char *argv[],
+		     struct rogue_common *c, void *opts);
 /* After parsing: --socket given (else PAWSIM_EXIT_USAGE), id chosen. */
 int rogue_common_finish(struct rogue_common *c, const char *cmd);
 

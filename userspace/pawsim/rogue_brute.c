@@ -251,16 +251,67 @@ static int run(struct brute *b, const struct rogue_common *c, uint64_t start,
 	return rc;
 }
 
+struct brute_opts {
+	struct brute *b;		/* --toy-id and --timeout go here */
+	bool have_toy;
+	uint64_t codes;			/* --codes, or 0 */
+	uint64_t start;			/* --start */
+};
+
+static int brute_option(void *opts, int opt, const char *arg)
+{
+	struct brute_opts *o = opts;
+	uint64_t v;
+
+	switch (opt) {
+	case OPT_TOY_ID:
+		if (air_arg_id(arg, o->b->toy_id) ||
+		    air_id_is_zero(o->b->toy_id) ||
+		    air_id_is_broadcast(o->b->toy_id))
+			return rogue_usage_error(CMD, "bad --toy-id '%s' (16 hex digits, not all 0 or all f)",
+						 arg);
+		o->have_toy = true;
+		return 0;
+	case OPT_CODES:
+		if (air_arg_u64(arg, &o->codes) || o->codes == 0 ||
+		    o->codes > CODE_SPACE)
+			return rogue_usage_error(CMD, "bad --codes '%s' (1 .. 100000000)",
+						 arg);
+		return 0;
+	case OPT_START:
+		if (parse_start(arg, &o->start))
+			return rogue_usage_error(CMD, "bad --start '%s' (8 digits: 12345678 or 1234-5678)",
+						 arg);
+		return 0;
+	case OPT_TIMEOUT:
+		if (air_arg_u64(arg, &v) || v == 0 || v > 3600000)
+			return rogue_usage_error(CMD, "bad --timeout '%s' (1 .. 3600000 ms)",
+						 arg);
+		o->b->timeout_ms = (int)v;
+		return 0;
+	default:
+		return rogue_usage_error(CMD, "bad option");
+	}
+}
+
+static const struct option brute_longopts[] = {
+	ROGUE_COMMON_LONGOPTS,
+	{ "toy-id", required_argument, NULL, OPT_TOY_ID },
+	{ "codes", required_argument, NULL, OPT_CODES },
+	{ "start", required_argument, NULL, OPT_START },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const struct rogue_args brute_args = {
+	.cmd = CMD,
+	.longopts = brute_longopts,
+	.usage = usage,
+	.option = brute_option,
+};
+
 int rogue_brute_force_main(int argc, char *argv[])
 {
-	static const struct option longopts[] = {
-		ROGUE_COMMON_LONGOPTS,
-		{ "toy-id", required_argument, NULL, OPT_TOY_ID },
-		{ "codes", required_argument, NULL, OPT_CODES },
-		{ "start", required_argument, NULL, OPT_START },
-		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct rogue_count counts[C_NUM] = {
 		[C_SENT] = { "sent", 0 },
 		[C_HEARD] = { "heard", 0 },
@@ -272,58 +323,17 @@ int rogue_brute_force_main(int argc, char *argv[])
 		[C_PAIRED] = { "paired", 0 },
 	};
 	struct brute b = { .timeout_ms = TIMEOUT_DEFAULT_MS, .counts = counts };
+	struct brute_opts o = { .b = &b };
 	uint8_t static_secret[crypto_box_SECRETKEYBYTES];
 	struct rogue_common common;
-	uint64_t codes = 0, start = 0, v;
-	bool have_toy = false;
-	int opt, rc;
+	int rc;
 
-	rogue_common_init(&common);
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		rc = rogue_common_option(&common, CMD, opt, optarg);
-		if (rc == 0)
-			continue;
-		if (rc != 1)
-			return rc;
-		switch (opt) {
-		case OPT_TOY_ID:
-			if (air_arg_id(optarg, b.toy_id) ||
-			    air_id_is_zero(b.toy_id) ||
-			    air_id_is_broadcast(b.toy_id))
-				return rogue_usage_error(CMD, "bad --toy-id '%s' (16 hex digits, not all 0 or all f)",
-							 optarg);
-			have_toy = true;
-			break;
-		case OPT_CODES:
-			if (air_arg_u64(optarg, &codes) || codes == 0 ||
-			    codes > CODE_SPACE)
-				return rogue_usage_error(CMD, "bad --codes '%s' (1 .. 100000000)",
-							 optarg);
-			break;
-		case OPT_START:
-			if (parse_start(optarg, &start))
-				return rogue_usage_error(CMD, "bad --start '%s' (8 digits: 12345678 or 1234-5678)",
-							 optarg);
-			break;
-		case OPT_TIMEOUT:
-			if (air_arg_u64(optarg, &v) || v == 0 || v > 3600000)
-				return rogue_usage_error(CMD, "bad --timeout '%s' (1 .. 3600000 ms)",
-							 optarg);
-			b.timeout_ms = (int)v;
-			break;
-		case 'h':
-			usage(stdout);
-			return PAWSIM_EXIT_OK;
-		default:
-			return rogue_usage_error(CMD, "bad option");
-		}
-	}
-	if (optind != argc)
-		return rogue_usage_error(CMD, "unexpected argument '%s'",
-					 argv[optind]);
-	if (!have_toy)
+	rc = rogue_parse_args(&brute_args, argc, argv, &common, &o);
+	if (rc != ROGUE_ARGS_PARSED)
+		return rc;
+	if (!o.have_toy)
 		return rogue_usage_error(CMD, "--toy-id HEX is required");
-	if (!codes)
+	if (!o.codes)
 		return rogue_usage_error(CMD, "--codes N is required");
 	rc = rogue_common_finish(&common, CMD);
 	if (rc)
@@ -340,7 +350,7 @@ int rogue_brute_force_main(int argc, char *argv[])
 	if (rogue_catch_signals() || rogue_join(&common, 0, &b.r))
 		return rogue_report(&common, CMD, counts, C_NUM,
 				    PAWSIM_EXIT_RUNTIME);
-	rc = run(&b, &common, start, codes);
+	rc = run(&b, &common, o.start, o.codes);
 	radio_close(b.r);
 	if (rc) {
 		pawsim_msg("the air went away: %s", strerror(-rc));

@@ -15,7 +15,7 @@
 
 volatile sig_atomic_t rogue_stop;
 
-void rogue_common_init(struct rogue_common *c)
+static void rogue_common_init(struct rogue_common *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->ready_fd = -1;
@@ -33,8 +33,10 @@ int rogue_usage_error(const char *cmd, const char *fmt, ...)
 	return PAWSIM_EXIT_USAGE;
 }
 
-int rogue_common_option(struct rogue_common *c, const char *cmd, int opt,
-			const char *arg)
+/* A common option: 0, PAWSIM_EXIT_USAGE after saying why, or NOT_COMMON. */
+#define NOT_COMMON	(-1)
+static int common_option(struct rogue_common *c, const char *cmd, int opt,
+			 const char *arg)
 {
 	switch (opt) {
 	case ROGUE_OPT_SOCKET:
@@ -55,8 +57,33 @@ int rogue_common_option(struct rogue_common *c, const char *cmd, int opt,
 			return rogue_usage_error(cmd, "bad --ready-fd '%s'", arg);
 		return 0;
 	default:
-		return 1;
+		return NOT_COMMON;
 	}
+}
+
+int rogue_parse_args(const struct rogue_args *a, int argc, char *argv[],
+		     struct rogue_common *c, void *opts)
+{
+	int opt, rc;
+
+	rogue_common_init(c);
+	while ((opt = getopt_long(argc, argv, "h", a->longopts, NULL)) != -1) {
+		if (opt == 'h') {
+			a->usage(stdout);
+			return PAWSIM_EXIT_OK;
+		}
+		rc = common_option(c, a->cmd, opt, optarg);
+		if (rc == NOT_COMMON)
+			rc = opt >= ROGUE_OPT_PRIVATE ?
+			     a->option(opts, opt, optarg) :
+			     rogue_usage_error(a->cmd, "bad option");
+		if (rc)
+			return rc;
+	}
+	if (optind != argc)
+		return rogue_usage_error(a->cmd, "unexpected argument '%s'",
+					 argv[optind]);
+	return ROGUE_ARGS_PARSED;
 }
 
 int rogue_common_finish(struct rogue_common *c, const char *cmd)

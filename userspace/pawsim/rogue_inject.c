@@ -171,72 +171,78 @@ static int forge_option(struct forge *fg, int opt, const char *arg)
 	return 0;
 }
 
+struct inject_opts {
+	struct forge fg;
+	uint64_t count;			/* --count */
+};
+
+static int inject_option(void *opts, int opt, const char *arg)
+{
+	struct inject_opts *o = opts;
+
+	if (opt != OPT_COUNT)
+		return forge_option(&o->fg, opt, arg);
+	if (air_arg_u64(arg, &o->count) || o->count == 0)
+		return rogue_usage_error(CMD, "bad --count '%s'", arg);
+	return 0;
+}
+
+static const struct option inject_longopts[] = {
+	ROGUE_COMMON_LONGOPTS,
+	{ "type", required_argument, NULL, OPT_TYPE },
+	{ "src", required_argument, NULL, OPT_SRC },
+	{ "dst", required_argument, NULL, OPT_DST },
+	{ "payload", required_argument, NULL, OPT_PAYLOAD },
+	{ "body", required_argument, NULL, OPT_BODY },
+	{ "channel", required_argument, NULL, OPT_CHANNEL },
+	{ "epoch", required_argument, NULL, OPT_EPOCH },
+	{ "counter", required_argument, NULL, OPT_COUNTER },
+	{ "flags", required_argument, NULL, OPT_FLAGS },
+	{ "raw", required_argument, NULL, OPT_RAW },
+	{ "count", required_argument, NULL, OPT_COUNT },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const struct rogue_args inject_args = {
+	.cmd = CMD,
+	.longopts = inject_longopts,
+	.usage = usage,
+	.option = inject_option,
+};
+
 int rogue_inject_main(int argc, char *argv[])
 {
-	static const struct option longopts[] = {
-		ROGUE_COMMON_LONGOPTS,
-		{ "type", required_argument, NULL, OPT_TYPE },
-		{ "src", required_argument, NULL, OPT_SRC },
-		{ "dst", required_argument, NULL, OPT_DST },
-		{ "payload", required_argument, NULL, OPT_PAYLOAD },
-		{ "body", required_argument, NULL, OPT_BODY },
-		{ "channel", required_argument, NULL, OPT_CHANNEL },
-		{ "epoch", required_argument, NULL, OPT_EPOCH },
-		{ "counter", required_argument, NULL, OPT_COUNTER },
-		{ "flags", required_argument, NULL, OPT_FLAGS },
-		{ "raw", required_argument, NULL, OPT_RAW },
-		{ "count", required_argument, NULL, OPT_COUNT },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct rogue_count counts[] = { { "sent", 0 }, { "heard", 0 } };
-	static struct forge fg;
+	/* Static: a forge holds two frames' worth of bytes. */
+	static struct inject_opts o;
+	const struct forge *fg = &o.fg;
 	uint8_t frame[PAWLINK_AIR_FRAME_MAX];
 	struct rogue_common common;
 	const uint8_t *bytes;
-	uint64_t count = 1, i;
 	struct air_frame f;
 	struct radio *r;
 	size_t len;
-	int opt, rc;
+	uint64_t i;
+	int rc;
 
-	rogue_common_init(&common);
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		rc = rogue_common_option(&common, CMD, opt, optarg);
-		if (rc == 0)
-			continue;
-		if (rc != 1)
-			return rc;
-		if (opt == 'h') {
-			usage(stdout);
-			return PAWSIM_EXIT_OK;
-		}
-		if (opt == OPT_COUNT) {
-			if (air_arg_u64(optarg, &count) || count == 0)
-				return rogue_usage_error(CMD, "bad --count '%s'",
-							 optarg);
-			continue;
-		}
-		rc = forge_option(&fg, opt, optarg);
-		if (rc)
-			return rc;
-	}
-	if (optind != argc)
-		return rogue_usage_error(CMD, "unexpected argument '%s'",
-					 argv[optind]);
-	rc = check_forge(&fg);
+	o.count = 1;
+	rc = rogue_parse_args(&inject_args, argc, argv, &common, &o);
+	if (rc != ROGUE_ARGS_PARSED)
+		return rc;
+	rc = check_forge(fg);
 	if (rc)
 		return rc;
 	rc = rogue_common_finish(&common, CMD);
 	if (rc)
 		return rc;
 
-	if (fg.raw_len) {
-		bytes = fg.raw;
-		len = fg.raw_len;
+	if (fg->raw_len) {
+		bytes = fg->raw;
+		len = fg->raw_len;
 	} else {
 		enum air_frame_status st;
 
-		len = build(&fg, frame);
+		len = build(fg, frame);
 		st = air_frame_parse(frame, len, &f);
 		if (len == 0 || st != AIR_FRAME_OK)
 			return rogue_usage_error(CMD, "the air would refuse this frame: %s (use --raw to send it anyway)",
@@ -249,9 +255,9 @@ int rogue_inject_main(int argc, char *argv[])
 		return rogue_report(&common, CMD, counts, 2,
 				    PAWSIM_EXIT_RUNTIME);
 	rc = PAWSIM_EXIT_OK;
-	for (i = 0; i < count && !rogue_stop; i++) {
-		int err = fg.raw_len ? radio_send_unchecked(r, bytes, len) :
-				       radio_send_frame(r, bytes, len);
+	for (i = 0; i < o.count && !rogue_stop; i++) {
+		int err = fg->raw_len ? radio_send_unchecked(r, bytes, len) :
+					radio_send_frame(r, bytes, len);
 
 		if (err) {
 			pawsim_msg("the air went away: %s", strerror(-err));

@@ -174,104 +174,114 @@ static int parse_type(const char *s)
 	return -1;
 }
 
+struct replay_opts {
+	const char *path;		/* --in */
+	struct filter flt;
+	uint64_t repeat;		/* --repeat */
+};
+
+static int replay_option(void *opts, int opt, const char *arg)
+{
+	struct replay_opts *o = opts;
+	struct filter *flt = &o->flt;
+	uint64_t v;
+
+	switch (opt) {
+	case OPT_IN:
+		o->path = arg;
+		return 0;
+	case OPT_TYPE:
+		flt->type = parse_type(arg);
+		if (flt->type < 0)
+			return rogue_usage_error(CMD, "bad --type '%s' (beacon or data)",
+						 arg);
+		return 0;
+	case OPT_SRC:
+		if (air_arg_id(arg, flt->src))
+			return rogue_usage_error(CMD, "bad --src '%s' (16 hex digits)",
+						 arg);
+		flt->have_src = true;
+		return 0;
+	case OPT_DST:
+		if (air_arg_id(arg, flt->dst))
+			return rogue_usage_error(CMD, "bad --dst '%s' (16 hex digits)",
+						 arg);
+		flt->have_dst = true;
+		return 0;
+	case OPT_CHANNEL:
+		if (air_arg_u64(arg, &v) || v > 255)
+			return rogue_usage_error(CMD, "bad --channel '%s'", arg);
+		flt->channel = (int)v;
+		return 0;
+	case OPT_FIRST:
+	case OPT_LAST:
+		if (air_arg_u64(arg, &v) || v == 0)
+			return rogue_usage_error(CMD, "bad --%s '%s' (from 1)",
+						 opt == OPT_FIRST ? "first" : "last",
+						 arg);
+		*(opt == OPT_FIRST ? &flt->first : &flt->last) = v;
+		return 0;
+	case OPT_REPEAT:
+		if (air_arg_u64(arg, &o->repeat) || o->repeat == 0)
+			return rogue_usage_error(CMD, "bad --repeat '%s'", arg);
+		return 0;
+	default:
+		return rogue_usage_error(CMD, "bad option");
+	}
+}
+
+static const struct option replay_longopts[] = {
+	ROGUE_COMMON_LONGOPTS,
+	{ "in", required_argument, NULL, OPT_IN },
+	{ "type", required_argument, NULL, OPT_TYPE },
+	{ "src", required_argument, NULL, OPT_SRC },
+	{ "dst", required_argument, NULL, OPT_DST },
+	{ "channel", required_argument, NULL, OPT_CHANNEL },
+	{ "first", required_argument, NULL, OPT_FIRST },
+	{ "last", required_argument, NULL, OPT_LAST },
+	{ "repeat", required_argument, NULL, OPT_REPEAT },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const struct rogue_args replay_args = {
+	.cmd = CMD,
+	.longopts = replay_longopts,
+	.usage = usage,
+	.option = replay_option,
+};
+
 int rogue_replay_main(int argc, char *argv[])
 {
-	static const struct option longopts[] = {
-		ROGUE_COMMON_LONGOPTS,
-		{ "in", required_argument, NULL, OPT_IN },
-		{ "type", required_argument, NULL, OPT_TYPE },
-		{ "src", required_argument, NULL, OPT_SRC },
-		{ "dst", required_argument, NULL, OPT_DST },
-		{ "channel", required_argument, NULL, OPT_CHANNEL },
-		{ "first", required_argument, NULL, OPT_FIRST },
-		{ "last", required_argument, NULL, OPT_LAST },
-		{ "repeat", required_argument, NULL, OPT_REPEAT },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct rogue_count counts[] = {
 		{ "read", 0 }, { "sent", 0 }, { "heard", 0 },
 	};
-	struct filter flt = { .channel = -1, .first = 1, .last = UINT64_MAX };
+	struct replay_opts o = {
+		.flt = { .channel = -1, .first = 1, .last = UINT64_MAX },
+		.repeat = 1,
+	};
 	struct rogue_common common;
-	const char *path = NULL;
-	uint64_t repeat = 1, v;
 	struct radio *r;
 	int64_t frames;
 	uint8_t *buf;
 	size_t len = 0;
-	int opt, rc;
+	int rc;
 
-	rogue_common_init(&common);
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		rc = rogue_common_option(&common, CMD, opt, optarg);
-		if (rc == 0)
-			continue;
-		if (rc != 1)
-			return rc;
-		switch (opt) {
-		case OPT_IN:
-			path = optarg;
-			break;
-		case OPT_TYPE:
-			flt.type = parse_type(optarg);
-			if (flt.type < 0)
-				return rogue_usage_error(CMD, "bad --type '%s' (beacon or data)",
-							 optarg);
-			break;
-		case OPT_SRC:
-			if (air_arg_id(optarg, flt.src))
-				return rogue_usage_error(CMD, "bad --src '%s' (16 hex digits)",
-							 optarg);
-			flt.have_src = true;
-			break;
-		case OPT_DST:
-			if (air_arg_id(optarg, flt.dst))
-				return rogue_usage_error(CMD, "bad --dst '%s' (16 hex digits)",
-							 optarg);
-			flt.have_dst = true;
-			break;
-		case OPT_CHANNEL:
-			if (air_arg_u64(optarg, &v) || v > 255)
-				return rogue_usage_error(CMD, "bad --channel '%s'",
-							 optarg);
-			flt.channel = (int)v;
-			break;
-		case OPT_FIRST:
-		case OPT_LAST:
-			if (air_arg_u64(optarg, &v) || v == 0)
-				return rogue_usage_error(CMD, "bad --%s '%s' (from 1)",
-							 opt == OPT_FIRST ? "first" : "last",
-							 optarg);
-			*(opt == OPT_FIRST ? &flt.first : &flt.last) = v;
-			break;
-		case OPT_REPEAT:
-			if (air_arg_u64(optarg, &repeat) || repeat == 0)
-				return rogue_usage_error(CMD, "bad --repeat '%s'",
-							 optarg);
-			break;
-		case 'h':
-			usage(stdout);
-			return PAWSIM_EXIT_OK;
-		default:
-			return rogue_usage_error(CMD, "bad option");
-		}
-	}
-	if (optind != argc)
-		return rogue_usage_error(CMD, "unexpected argument '%s'",
-					 argv[optind]);
-	if (!path)
+	rc = rogue_parse_args(&replay_args, argc, argv, &common, &o);
+	if (rc != ROGUE_ARGS_PARSED)
+		return rc;
+	if (!o.path)
 		return rogue_usage_error(CMD, "--in FILE is required");
-	if (flt.first > flt.last)
+	if (o.flt.first > o.flt.last)
 		return rogue_usage_error(CMD, "--first is after --last");
 	rc = rogue_common_finish(&common, CMD);
 	if (rc)
 		return rc;
 
-	buf = read_file(path, &len);
+	buf = read_file(o.path, &len);
 	if (!buf)
 		return rogue_report(&common, CMD, counts, 3,
 				    PAWSIM_EXIT_RUNTIME);
-	frames = check_capture(path, buf, len);
+	frames = check_capture(o.path, buf, len);
 	if (frames < 0) {
 		rc = PAWSIM_EXIT_RUNTIME;
 		goto out_free;
@@ -281,7 +291,8 @@ int rogue_replay_main(int argc, char *argv[])
 		rc = PAWSIM_EXIT_RUNTIME;
 		goto out_free;
 	}
-	rc = send_selection(r, buf, len, &flt, repeat, &counts[1].value);
+	rc = send_selection(r, buf, len, &o.flt, o.repeat,
+			    &counts[1].value);
 	radio_close(r);
 out_free:
 	free(buf);

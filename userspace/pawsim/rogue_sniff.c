@@ -70,69 +70,75 @@ static int capture(struct radio *r, FILE *out, uint64_t count,
 	return PAWSIM_EXIT_OK;
 }
 
+struct sniff_opts {
+	const char *path;		/* --out */
+	uint64_t count;			/* --count, or 0 */
+	uint64_t duration_ms;		/* --duration, or 0 */
+};
+
+static int sniff_option(void *opts, int opt, const char *arg)
+{
+	struct sniff_opts *o = opts;
+
+	switch (opt) {
+	case OPT_OUT:
+		o->path = arg;
+		return 0;
+	case OPT_COUNT:
+		if (air_arg_u64(arg, &o->count) || o->count == 0)
+			return rogue_usage_error(CMD, "bad --count '%s'", arg);
+		return 0;
+	case OPT_DURATION:
+		if (air_arg_u64(arg, &o->duration_ms) ||
+		    o->duration_ms == 0 ||
+		    o->duration_ms > UINT64_MAX / NSEC_PER_MSEC)
+			return rogue_usage_error(CMD, "bad --duration '%s'", arg);
+		return 0;
+	default:
+		return rogue_usage_error(CMD, "bad option");
+	}
+}
+
+static const struct option sniff_longopts[] = {
+	ROGUE_COMMON_LONGOPTS,
+	{ "out", required_argument, NULL, OPT_OUT },
+	{ "count", required_argument, NULL, OPT_COUNT },
+	{ "duration", required_argument, NULL, OPT_DURATION },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const struct rogue_args sniff_args = {
+	.cmd = CMD,
+	.longopts = sniff_longopts,
+	.usage = usage,
+	.option = sniff_option,
+};
+
 int rogue_sniff_main(int argc, char *argv[])
 {
-	static const struct option longopts[] = {
-		ROGUE_COMMON_LONGOPTS,
-		{ "out", required_argument, NULL, OPT_OUT },
-		{ "count", required_argument, NULL, OPT_COUNT },
-		{ "duration", required_argument, NULL, OPT_DURATION },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct rogue_count counts[] = { { "sent", 0 }, { "heard", 0 } };
+	struct sniff_opts o = { 0 };
 	struct rogue_common common;
-	uint64_t count = 0, duration_ms = 0;
-	const char *path = NULL;
 	struct radio *r;
 	FILE *out;
-	int opt, rc;
+	int rc;
 
-	rogue_common_init(&common);
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		rc = rogue_common_option(&common, CMD, opt, optarg);
-		if (rc == 0)
-			continue;
-		if (rc != 1)
-			return rc;
-		switch (opt) {
-		case OPT_OUT:
-			path = optarg;
-			break;
-		case OPT_COUNT:
-			if (air_arg_u64(optarg, &count) || count == 0)
-				return rogue_usage_error(CMD, "bad --count '%s'",
-							 optarg);
-			break;
-		case OPT_DURATION:
-			if (air_arg_u64(optarg, &duration_ms) ||
-			    duration_ms == 0 ||
-			    duration_ms > UINT64_MAX / NSEC_PER_MSEC)
-				return rogue_usage_error(CMD, "bad --duration '%s'",
-							 optarg);
-			break;
-		case 'h':
-			usage(stdout);
-			return PAWSIM_EXIT_OK;
-		default:
-			return rogue_usage_error(CMD, "bad option");
-		}
-	}
-	if (optind != argc)
-		return rogue_usage_error(CMD, "unexpected argument '%s'",
-					 argv[optind]);
-	if (!path)
+	rc = rogue_parse_args(&sniff_args, argc, argv, &common, &o);
+	if (rc != ROGUE_ARGS_PARSED)
+		return rc;
+	if (!o.path)
 		return rogue_usage_error(CMD, "--out FILE is required");
 	rc = rogue_common_finish(&common, CMD);
 	if (rc)
 		return rc;
 
-	out = fopen(path, "w");
+	out = fopen(o.path, "w");
 	if (!out) {
-		pawsim_msg("cannot create %s: %s", path, strerror(errno));
+		pawsim_msg("cannot create %s: %s", o.path, strerror(errno));
 		return PAWSIM_EXIT_RUNTIME;
 	}
 	if (air_capture_write_header(out) || fflush(out)) {
-		pawsim_msg("cannot write %s: %s", path, strerror(errno));
+		pawsim_msg("cannot write %s: %s", o.path, strerror(errno));
 		rc = PAWSIM_EXIT_RUNTIME;
 		goto out_close;
 	}
@@ -140,12 +146,12 @@ int rogue_sniff_main(int argc, char *argv[])
 		rc = PAWSIM_EXIT_RUNTIME;
 		goto out_close;
 	}
-	rc = capture(r, out, count, duration_ms * NSEC_PER_MSEC,
+	rc = capture(r, out, o.count, o.duration_ms * NSEC_PER_MSEC,
 		     &counts[1].value);
 	radio_close(r);
 out_close:
 	if (fclose(out) && rc == PAWSIM_EXIT_OK) {
-		pawsim_msg("cannot write %s: %s", path, strerror(errno));
+		pawsim_msg("cannot write %s: %s", o.path, strerror(errno));
 		rc = PAWSIM_EXIT_RUNTIME;
 	}
 	return rogue_report(&common, CMD, counts, 2, rc);

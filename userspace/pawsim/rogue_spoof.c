@@ -53,85 +53,94 @@ static int wait_interval(struct radio *r, uint64_t ms, uint64_t *heard)
 	return 0;
 }
 
+struct spoof_opts {
+	uint8_t toy_id[PAWLINK_ID_LEN];	/* --toy-id */
+	bool have_toy;
+	uint8_t flags;			/* --pairing */
+	uint64_t count;			/* --count */
+	uint64_t interval;		/* --interval, ms */
+};
+
+static int spoof_option(void *opts, int opt, const char *arg)
+{
+	struct spoof_opts *o = opts;
+
+	switch (opt) {
+	case OPT_TOY_ID:
+		if (air_arg_id(arg, o->toy_id) || air_id_is_zero(o->toy_id) ||
+		    air_id_is_broadcast(o->toy_id))
+			return rogue_usage_error(CMD, "bad --toy-id '%s' (16 hex digits, not all 0 or all f)",
+						 arg);
+		o->have_toy = true;
+		return 0;
+	case OPT_PAIRING:
+		o->flags |= PAWLINK_BEACON_PAIRING;
+		return 0;
+	case OPT_COUNT:
+		if (air_arg_u64(arg, &o->count) || o->count == 0)
+			return rogue_usage_error(CMD, "bad --count '%s'", arg);
+		return 0;
+	case OPT_INTERVAL:
+		if (air_arg_u64(arg, &o->interval) ||
+		    o->interval > 3600 * 1000)
+			return rogue_usage_error(CMD, "bad --interval '%s' (at most an hour)",
+						 arg);
+		return 0;
+	default:
+		return rogue_usage_error(CMD, "bad option");
+	}
+}
+
+static const struct option spoof_longopts[] = {
+	ROGUE_COMMON_LONGOPTS,
+	{ "toy-id", required_argument, NULL, OPT_TOY_ID },
+	{ "pairing", no_argument, NULL, OPT_PAIRING },
+	{ "count", required_argument, NULL, OPT_COUNT },
+	{ "interval", required_argument, NULL, OPT_INTERVAL },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const struct rogue_args spoof_args = {
+	.cmd = CMD,
+	.longopts = spoof_longopts,
+	.usage = usage,
+	.option = spoof_option,
+};
+
 int rogue_spoof_beacon_main(int argc, char *argv[])
 {
-	static const struct option longopts[] = {
-		ROGUE_COMMON_LONGOPTS,
-		{ "toy-id", required_argument, NULL, OPT_TOY_ID },
-		{ "pairing", no_argument, NULL, OPT_PAIRING },
-		{ "count", required_argument, NULL, OPT_COUNT },
-		{ "interval", required_argument, NULL, OPT_INTERVAL },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct rogue_count counts[] = { { "sent", 0 }, { "heard", 0 } };
-	uint64_t count = 1, interval = INTERVAL_DEFAULT_MS, i;
-	uint8_t toy_id[PAWLINK_ID_LEN], frame[PAWLINK_AIR_FRAME_MAX];
+	struct spoof_opts o = { .count = 1, .interval = INTERVAL_DEFAULT_MS };
+	uint8_t frame[PAWLINK_AIR_FRAME_MAX];
 	struct rogue_common common;
-	bool have_toy = false;
-	uint8_t flags = 0;
 	struct radio *r;
+	uint64_t i;
 	size_t len;
-	int opt, rc;
+	int rc;
 
-	rogue_common_init(&common);
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		rc = rogue_common_option(&common, CMD, opt, optarg);
-		if (rc == 0)
-			continue;
-		if (rc != 1)
-			return rc;
-		switch (opt) {
-		case OPT_TOY_ID:
-			if (air_arg_id(optarg, toy_id) ||
-			    air_id_is_zero(toy_id) ||
-			    air_id_is_broadcast(toy_id))
-				return rogue_usage_error(CMD, "bad --toy-id '%s' (16 hex digits, not all 0 or all f)",
-							 optarg);
-			have_toy = true;
-			break;
-		case OPT_PAIRING:
-			flags |= PAWLINK_BEACON_PAIRING;
-			break;
-		case OPT_COUNT:
-			if (air_arg_u64(optarg, &count) || count == 0)
-				return rogue_usage_error(CMD, "bad --count '%s'",
-							 optarg);
-			break;
-		case OPT_INTERVAL:
-			if (air_arg_u64(optarg, &interval) ||
-			    interval > 3600 * 1000)
-				return rogue_usage_error(CMD, "bad --interval '%s' (at most an hour)",
-							 optarg);
-			break;
-		case 'h':
-			usage(stdout);
-			return PAWSIM_EXIT_OK;
-		default:
-			return rogue_usage_error(CMD, "bad option");
-		}
-	}
-	if (optind != argc)
-		return rogue_usage_error(CMD, "unexpected argument '%s'",
-					 argv[optind]);
-	if (!have_toy)
+	rc = rogue_parse_args(&spoof_args, argc, argv, &common, &o);
+	if (rc != ROGUE_ARGS_PARSED)
+		return rc;
+	if (!o.have_toy)
 		return rogue_usage_error(CMD, "--toy-id HEX is required");
 	/* Unless told otherwise, the radio goes by the toy's id too. */
 	if (!common.have_id) {
-		memcpy(common.id, toy_id, PAWLINK_ID_LEN);
+		memcpy(common.id, o.toy_id, PAWLINK_ID_LEN);
 		common.have_id = true;
 	}
 	rc = rogue_common_finish(&common, CMD);
 	if (rc)
 		return rc;
 
-	len = air_frame_build_beacon(frame, sizeof(frame), toy_id, flags);
+	len = air_frame_build_beacon(frame, sizeof(frame), o.toy_id,
+				     o.flags);
 	if (rogue_catch_signals() || rogue_join(&common, 0, &r))
 		return rogue_report(&common, CMD, counts, 2,
 				    PAWSIM_EXIT_RUNTIME);
 	rc = 0;
-	for (i = 0; i < count && !rogue_stop && !rc; i++) {
+	for (i = 0; i < o.count && !rogue_stop && !rc; i++) {
 		if (i)
-			rc = wait_interval(r, interval, &counts[1].value);
+			rc = wait_interval(r, o.interval, &counts[1].value);
 		if (!rc)
 			rc = radio_send_frame(r, frame, len);
 		if (!rc)
