@@ -77,6 +77,20 @@ int pawctl_connect(struct pawctl *c, const char *toy,
 	return 0;
 }
 
+int pawctl_connect_msg(struct pawctl *c, const char *toy, const char *msg,
+		       uint8_t id[PAWLINK_MSG_ID_LEN])
+{
+	int rc;
+
+	/* A misspelt MSG-ID is refused before the toy is woken up. */
+	rc = pawctl_check_msg_id(c, msg);
+	if (!rc)
+		rc = pawctl_connect(c, toy, NULL);
+	if (!rc)
+		rc = pawctl_lookup_msg(c, msg, id);
+	return rc;
+}
+
 void pawctl_close_link(struct pawctl *c)
 {
 	/* pawlink_close() ends the session (BYE) and wipes the host key. */

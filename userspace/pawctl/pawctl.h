@@ -167,6 +167,8 @@ void pawctl_json_u64(struct pawctl_json *j, const char *key, uint64_t v);
 void pawctl_json_bool(struct pawctl_json *j, const char *key, bool v);
 void pawctl_json_hex(struct pawctl_json *j, const char *key,
 		     const uint8_t *bin, size_t len);
+/* {"message":{"id":HEX}}: the one message a command acted on. */
+void pawctl_json_msg_id(struct pawctl_json *j, const char *hex);
 /* A voice message's metadata as an object (fields in pawctl.rst). */
 void pawctl_json_msg(struct pawctl *c, const char *key,
 		     const struct pawlink_msg_info *m);
@@ -212,6 +214,12 @@ int pawctl_open_link(struct pawctl *c);
  */
 int pawctl_connect(struct pawctl *c, const char *toy,
 		   struct pawlink_toy_status_info *status);
+/*
+ * For a command on one message of one toy: checks MSG-ID @msg's spelling,
+ * connects to @toy, then finds the message's full @id.  0 or an exit code.
+ */
+int pawctl_connect_msg(struct pawctl *c, const char *toy, const char *msg,
+		       uint8_t id[PAWLINK_MSG_ID_LEN]);
 /* Ends any session (BYE) and closes the link. */
 void pawctl_close_link(struct pawctl *c);
 

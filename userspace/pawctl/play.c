@@ -13,11 +13,7 @@ static int play_run(struct pawctl *c, int argc, char *argv[])
 
 	if (!pawctl_parse(c, argc, argv, NULL, 2, 2))
 		return c->exit;
-	rc = pawctl_check_msg_id(c, c->operand[1]);
-	if (!rc)
-		rc = pawctl_connect(c, c->operand[0], NULL);
-	if (!rc)
-		rc = pawctl_lookup_msg(c, c->operand[1], id);
+	rc = pawctl_connect_msg(c, c->operand[0], c->operand[1], id);
 	if (rc)
 		return rc;
 	rc = pawlink_play(c->p, id);
@@ -25,9 +21,7 @@ static int play_run(struct pawctl *c, int argc, char *argv[])
 		return pawctl_msg_fail(c, rc, id);
 	pawlink_msg_id_hex(hex, id);
 	pawctl_info(c, "%s is playing message %s", c->toy_label, hex);
-	pawctl_json_open(&c->j, "message", '{');
-	pawctl_json_str(&c->j, "id", hex);
-	pawctl_json_close(&c->j, '}');
+	pawctl_json_msg_id(&c->j, hex);
 	return 0;
 }
 
