@@ -502,13 +502,6 @@ void pawctl_json_hex(struct pawctl_json *j, const char *key,
 	pawctl_json_str(j, key, hex);
 }
 
-void pawctl_json_msg_id(struct pawctl_json *j, const char *hex)
-{
-	pawctl_json_open(j, "message", '{');
-	pawctl_json_str(j, "id", hex);
-	pawctl_json_close(j, '}');
-}
-
 void pawctl_json_msg(struct pawctl *c, const char *key,
 		     const struct pawlink_msg_info *m)
 {

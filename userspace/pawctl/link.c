@@ -77,18 +77,36 @@ int pawctl_connect(struct pawctl *c, const char *toy,
 	return 0;
 }
 
-int pawctl_connect_msg(struct pawctl *c, const char *toy, const char *msg,
-		       uint8_t id[PAWLINK_MSG_ID_LEN])
+bool pawctl_msg_command(struct pawctl *c, int argc, char *argv[],
+			int (*act)(struct pawlink *p,
+				   const uint8_t id[PAWLINK_MSG_ID_LEN]),
+			char hex[PAWCTL_MSG_HEX_LEN + 1])
 {
+	uint8_t id[PAWLINK_MSG_ID_LEN];
 	int rc;
 
+	if (!pawctl_parse(c, argc, argv, NULL, 2, 2))
+		return false;
 	/* A misspelt MSG-ID is refused before the toy is woken up. */
-	rc = pawctl_check_msg_id(c, msg);
+	rc = pawctl_check_msg_id(c, c->operand[1]);
 	if (!rc)
-		rc = pawctl_connect(c, toy, NULL);
+		rc = pawctl_connect(c, c->operand[0], NULL);
 	if (!rc)
-		rc = pawctl_lookup_msg(c, msg, id);
-	return rc;
+		rc = pawctl_lookup_msg(c, c->operand[1], id);
+	if (!rc) {
+		rc = act(c->p, id);
+		if (rc)
+			rc = pawctl_msg_fail(c, rc, id);
+	}
+	if (rc) {
+		c->exit = rc;
+		return false;
+	}
+	pawlink_msg_id_hex(hex, id);
+	pawctl_json_open(&c->j, "message", '{');
+	pawctl_json_str(&c->j, "id", hex);
+	pawctl_json_close(&c->j, '}');
+	return true;
 }
 
 void pawctl_close_link(struct pawctl *c)

@@ -93,7 +93,8 @@ struct pawctl {
 	/* The subcommand's operands, after pawctl_parse(). */
 	const char *operand[PAWCTL_OPERANDS_MAX];
 	unsigned int noperands;
-	int exit;			/* when pawctl_parse() says stop */
+	/* When pawctl_parse() or pawctl_msg_command() says stop. */
+	int exit;
 	bool helped;			/* --help shown: no result document */
 
 	/* The toy the command is about, once looked up. */
@@ -167,8 +168,6 @@ void pawctl_json_u64(struct pawctl_json *j, const char *key, uint64_t v);
 void pawctl_json_bool(struct pawctl_json *j, const char *key, bool v);
 void pawctl_json_hex(struct pawctl_json *j, const char *key,
 		     const uint8_t *bin, size_t len);
-/* {"message":{"id":HEX}}: the one message a command acted on. */
-void pawctl_json_msg_id(struct pawctl_json *j, const char *hex);
 /* A voice message's metadata as an object (fields in pawctl.rst). */
 void pawctl_json_msg(struct pawctl *c, const char *key,
 		     const struct pawlink_msg_info *m);
@@ -215,11 +214,16 @@ int pawctl_open_link(struct pawctl *c);
 int pawctl_connect(struct pawctl *c, const char *toy,
 		   struct pawlink_toy_status_info *status);
 /*
- * For a command on one message of one toy: checks MSG-ID @msg's spelling,
- * connects to @toy, then finds the message's full @id.  0 or an exit code.
+ * A command `NAME TOY MSG-ID` with no options of its own: parses its
+ * command line, checks MSG-ID's spelling, connects to TOY, finds the
+ * message and does @act (pawlink_play, pawlink_delete) to it.  Then the
+ * result is {"message":{"id":HEX}} and @hex the message's full id.  false
+ * when the command must return c->exit (--help shown: 0; else an error).
  */
-int pawctl_connect_msg(struct pawctl *c, const char *toy, const char *msg,
-		       uint8_t id[PAWLINK_MSG_ID_LEN]);
+bool pawctl_msg_command(struct pawctl *c, int argc, char *argv[],
+			int (*act)(struct pawlink *p,
+				   const uint8_t id[PAWLINK_MSG_ID_LEN]),
+			char hex[PAWCTL_MSG_HEX_LEN + 1]);
 /* Ends any session (BYE) and closes the link. */
 void pawctl_close_link(struct pawctl *c);
 
