@@ -82,11 +82,7 @@ struct rogue_args {
 int rogue_parse_args(const struct rogue_args *a, int argc, char *argv[],
 		     struct rogue_common *c, void *opts);
 /* After parsing: --socket given (else PAWSIM_EXIT_USAGE), id chosen. */
-int rogue_common_finish(struct rogue_common *c, const char *cmd);
-
-/* Prints "pawsim rogue CMD: ..." and a hint; returns PAWSIM_EXIT_USAGE. */
-int rogue_usage_error(const char *cmd, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+int rogue_common_finish(struct rogue_common *c);
 
 /*
  * Joins the air with @flags, takes the id, then signals --ready-fd.

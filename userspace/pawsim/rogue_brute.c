@@ -268,29 +268,29 @@ static int brute_option(void *opts, int opt, const char *arg)
 		if (air_arg_id(arg, o->b->toy_id) ||
 		    air_id_is_zero(o->b->toy_id) ||
 		    air_id_is_broadcast(o->b->toy_id))
-			return rogue_usage_error(CMD, "bad --toy-id '%s' (16 hex digits, not all 0 or all f)",
-						 arg);
+			return pawsim_usage_error("bad --toy-id '%s' (16 hex digits, not all 0 or all f)",
+						  arg);
 		o->have_toy = true;
 		return 0;
 	case OPT_CODES:
 		if (air_arg_u64(arg, &o->codes) || o->codes == 0 ||
 		    o->codes > CODE_SPACE)
-			return rogue_usage_error(CMD, "bad --codes '%s' (1 .. 100000000)",
-						 arg);
+			return pawsim_usage_error("bad --codes '%s' (1 .. 100000000)",
+						  arg);
 		return 0;
 	case OPT_START:
 		if (parse_start(arg, &o->start))
-			return rogue_usage_error(CMD, "bad --start '%s' (8 digits: 12345678 or 1234-5678)",
-						 arg);
+			return pawsim_usage_error("bad --start '%s' (8 digits: 12345678 or 1234-5678)",
+						  arg);
 		return 0;
 	case OPT_TIMEOUT:
 		if (air_arg_u64(arg, &v) || v == 0 || v > 3600000)
-			return rogue_usage_error(CMD, "bad --timeout '%s' (1 .. 3600000 ms)",
-						 arg);
+			return pawsim_usage_error("bad --timeout '%s' (1 .. 3600000 ms)",
+						  arg);
 		o->b->timeout_ms = (int)v;
 		return 0;
 	default:
-		return rogue_usage_error(CMD, "bad option");
+		return pawsim_usage_error("bad option");
 	}
 }
 
@@ -332,10 +332,10 @@ int rogue_brute_force_main(int argc, char *argv[])
 	if (rc != ROGUE_ARGS_PARSED)
 		return rc;
 	if (!o.have_toy)
-		return rogue_usage_error(CMD, "--toy-id HEX is required");
+		return pawsim_usage_error("--toy-id HEX is required");
 	if (!o.codes)
-		return rogue_usage_error(CMD, "--codes N is required");
-	rc = rogue_common_finish(&common, CMD);
+		return pawsim_usage_error("--codes N is required");
+	rc = rogue_common_finish(&common);
 	if (rc)
 		return rc;
 	if (sodium_init() < 0) {

@@ -2,7 +2,6 @@
 /* What every `pawsim rogue` subcommand shares; see rogue.h. */
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -21,22 +20,9 @@ static void rogue_common_init(struct rogue_common *c)
 	c->ready_fd = -1;
 }
 
-int rogue_usage_error(const char *cmd, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "pawsim rogue %s: ", cmd);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\nTry 'pawsim rogue %s --help'.\n", cmd);
-	return PAWSIM_EXIT_USAGE;
-}
-
 /* A common option: 0, PAWSIM_EXIT_USAGE after saying why, or NOT_COMMON. */
 #define NOT_COMMON	(-1)
-static int common_option(struct rogue_common *c, const char *cmd, int opt,
-			 const char *arg)
+static int common_option(struct rogue_common *c, int opt, const char *arg)
 {
 	switch (opt) {
 	case ROGUE_OPT_SOCKET:
@@ -45,8 +31,8 @@ static int common_option(struct rogue_common *c, const char *cmd, int opt,
 	case ROGUE_OPT_ID:
 		if (air_arg_id(arg, c->id) || air_id_is_zero(c->id) ||
 		    air_id_is_broadcast(c->id))
-			return rogue_usage_error(cmd, "bad --id '%s' (16 hex digits, not all 0 or all f)",
-						 arg);
+			return pawsim_usage_error("bad --id '%s' (16 hex digits, not all 0 or all f)",
+						  arg);
 		c->have_id = true;
 		return 0;
 	case ROGUE_OPT_JSON:
@@ -54,7 +40,7 @@ static int common_option(struct rogue_common *c, const char *cmd, int opt,
 		return 0;
 	case ROGUE_OPT_READY_FD:
 		if (air_arg_fd(arg, &c->ready_fd))
-			return rogue_usage_error(cmd, "bad --ready-fd '%s'", arg);
+			return pawsim_usage_error("bad --ready-fd '%s'", arg);
 		return 0;
 	default:
 		return NOT_COMMON;
@@ -72,24 +58,24 @@ int rogue_parse_args(const struct rogue_args *a, int argc, char *argv[],
 			a->usage(stdout);
 			return PAWSIM_EXIT_OK;
 		}
-		rc = common_option(c, a->cmd, opt, optarg);
+		rc = common_option(c, opt, optarg);
 		if (rc == NOT_COMMON)
 			rc = opt >= ROGUE_OPT_PRIVATE ?
 			     a->option(opts, opt, optarg) :
-			     rogue_usage_error(a->cmd, "bad option");
+			     pawsim_usage_error("bad option");
 		if (rc)
 			return rc;
 	}
 	if (optind != argc)
-		return rogue_usage_error(a->cmd, "unexpected argument '%s'",
-					 argv[optind]);
+		return pawsim_usage_error("unexpected argument '%s'",
+					  argv[optind]);
 	return ROGUE_ARGS_PARSED;
 }
 
-int rogue_common_finish(struct rogue_common *c, const char *cmd)
+int rogue_common_finish(struct rogue_common *c)
 {
 	if (!c->socket)
-		return rogue_usage_error(cmd, "--socket PATH is required");
+		return pawsim_usage_error("--socket PATH is required");
 	while (!c->have_id) {
 		if (sodium_init() < 0) {
 			pawsim_msg("libsodium failed to initialise");

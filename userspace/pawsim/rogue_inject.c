@@ -88,23 +88,23 @@ static int check_forge(const struct forge *fg)
 	if (fg->raw_len) {
 		if (fg->type || fg->have_src || fg->have_dst ||
 		    fg->have_payload || fg->have_body || fg->have_flags)
-			return rogue_usage_error(CMD, "--raw takes no other frame option");
+			return pawsim_usage_error("--raw takes no other frame option");
 		return 0;
 	}
 	if (!fg->type)
-		return rogue_usage_error(CMD, "--type beacon|data is required");
+		return pawsim_usage_error("--type beacon|data is required");
 	if (!fg->have_src)
-		return rogue_usage_error(CMD, "--src HEX is required");
+		return pawsim_usage_error("--src HEX is required");
 	if (fg->have_payload && (fg->have_body || fg->have_flags))
-		return rogue_usage_error(CMD, "--payload replaces --body and --flags");
+		return pawsim_usage_error("--payload replaces --body and --flags");
 	if (fg->type == PAWLINK_AIR_DATA && !fg->have_dst)
-		return rogue_usage_error(CMD, "a data frame needs --dst HEX");
+		return pawsim_usage_error("a data frame needs --dst HEX");
 	if (fg->type == PAWLINK_AIR_DATA && !fg->have_payload && !fg->have_body)
-		return rogue_usage_error(CMD, "a data frame needs --payload or --body");
+		return pawsim_usage_error("a data frame needs --payload or --body");
 	if (fg->type == PAWLINK_AIR_BEACON && fg->have_body)
-		return rogue_usage_error(CMD, "--body is for data frames");
+		return pawsim_usage_error("--body is for data frames");
 	if (fg->type == PAWLINK_AIR_DATA && fg->have_flags)
-		return rogue_usage_error(CMD, "--flags is for beacons");
+		return pawsim_usage_error("--flags is for beacons");
 	return 0;
 }
 
@@ -121,14 +121,14 @@ static int forge_option(struct forge *fg, int opt, const char *arg)
 		else if (!strcmp(arg, "data"))
 			fg->type = PAWLINK_AIR_DATA;
 		else
-			return rogue_usage_error(CMD, "bad --type '%s' (beacon or data)",
-						 arg);
+			return pawsim_usage_error("bad --type '%s' (beacon or data)",
+						  arg);
 		return 0;
 	case OPT_SRC:
 	case OPT_DST:
 		if (air_arg_id(arg, opt == OPT_SRC ? fg->src : fg->dst))
-			return rogue_usage_error(CMD, "bad --%s '%s' (16 hex digits)",
-						 opt == OPT_SRC ? "src" : "dst", arg);
+			return pawsim_usage_error("bad --%s '%s' (16 hex digits)",
+						  opt == OPT_SRC ? "src" : "dst", arg);
 		*(opt == OPT_SRC ? &fg->have_src : &fg->have_dst) = true;
 		return 0;
 	case OPT_PAYLOAD:
@@ -138,17 +138,17 @@ static int forge_option(struct forge *fg, int opt, const char *arg)
 				opt == OPT_PAYLOAD ? PAWLINK_RECORD_MAX :
 				PAWLINK_RECORD_MAX - PAWLINK_REC_HDR_LEN,
 				&fg->payload_len))
-			return rogue_usage_error(CMD, "bad --%s (even number of hex digits, at most %u bytes)",
-						 opt == OPT_PAYLOAD ? "payload" : "body",
-						 opt == OPT_PAYLOAD ? PAWLINK_RECORD_MAX :
-						 PAWLINK_RECORD_MAX - PAWLINK_REC_HDR_LEN);
+			return pawsim_usage_error("bad --%s (even number of hex digits, at most %u bytes)",
+						  opt == OPT_PAYLOAD ? "payload" : "body",
+						  opt == OPT_PAYLOAD ? PAWLINK_RECORD_MAX :
+						  PAWLINK_RECORD_MAX - PAWLINK_REC_HDR_LEN);
 		*(opt == OPT_PAYLOAD ? &fg->have_payload : &fg->have_body) = true;
 		return 0;
 	case OPT_RAW:
 		if (air_arg_hex(arg, fg->raw, sizeof(fg->raw), &fg->raw_len) ||
 		    fg->raw_len == 0)
-			return rogue_usage_error(CMD, "bad --raw (1 to %u bytes of hex)",
-						 AIR_MSG_FRAME_MAX);
+			return pawsim_usage_error("bad --raw (1 to %u bytes of hex)",
+						  AIR_MSG_FRAME_MAX);
 		return 0;
 	case OPT_CHANNEL:
 		num = &fg->channel, max = UINT8_MAX, name = "channel";
@@ -164,10 +164,10 @@ static int forge_option(struct forge *fg, int opt, const char *arg)
 		fg->have_flags = true;
 		break;
 	default:
-		return rogue_usage_error(CMD, "bad option");
+		return pawsim_usage_error("bad option");
 	}
 	if (air_arg_u64(arg, num) || *num > max)
-		return rogue_usage_error(CMD, "bad --%s '%s'", name, arg);
+		return pawsim_usage_error("bad --%s '%s'", name, arg);
 	return 0;
 }
 
@@ -183,7 +183,7 @@ static int inject_option(void *opts, int opt, const char *arg)
 	if (opt != OPT_COUNT)
 		return forge_option(&o->fg, opt, arg);
 	if (air_arg_u64(arg, &o->count) || o->count == 0)
-		return rogue_usage_error(CMD, "bad --count '%s'", arg);
+		return pawsim_usage_error("bad --count '%s'", arg);
 	return 0;
 }
 
@@ -232,7 +232,7 @@ int rogue_inject_main(int argc, char *argv[])
 	rc = check_forge(fg);
 	if (rc)
 		return rc;
-	rc = rogue_common_finish(&common, CMD);
+	rc = rogue_common_finish(&common);
 	if (rc)
 		return rc;
 
@@ -245,9 +245,9 @@ int rogue_inject_main(int argc, char *argv[])
 		len = build(fg, frame);
 		st = air_frame_parse(frame, len, &f);
 		if (len == 0 || st != AIR_FRAME_OK)
-			return rogue_usage_error(CMD, "the air would refuse this frame: %s (use --raw to send it anyway)",
-						 len ? air_frame_strerror(st) :
-						 "payload too long");
+			return pawsim_usage_error("the air would refuse this frame: %s (use --raw to send it anyway)",
+						  len ? air_frame_strerror(st) :
+						  "payload too long");
 		bytes = frame;
 	}
 

@@ -193,40 +193,40 @@ static int replay_option(void *opts, int opt, const char *arg)
 	case OPT_TYPE:
 		flt->type = parse_type(arg);
 		if (flt->type < 0)
-			return rogue_usage_error(CMD, "bad --type '%s' (beacon or data)",
-						 arg);
+			return pawsim_usage_error("bad --type '%s' (beacon or data)",
+						  arg);
 		return 0;
 	case OPT_SRC:
 		if (air_arg_id(arg, flt->src))
-			return rogue_usage_error(CMD, "bad --src '%s' (16 hex digits)",
-						 arg);
+			return pawsim_usage_error("bad --src '%s' (16 hex digits)",
+						  arg);
 		flt->have_src = true;
 		return 0;
 	case OPT_DST:
 		if (air_arg_id(arg, flt->dst))
-			return rogue_usage_error(CMD, "bad --dst '%s' (16 hex digits)",
-						 arg);
+			return pawsim_usage_error("bad --dst '%s' (16 hex digits)",
+						  arg);
 		flt->have_dst = true;
 		return 0;
 	case OPT_CHANNEL:
 		if (air_arg_u64(arg, &v) || v > 255)
-			return rogue_usage_error(CMD, "bad --channel '%s'", arg);
+			return pawsim_usage_error("bad --channel '%s'", arg);
 		flt->channel = (int)v;
 		return 0;
 	case OPT_FIRST:
 	case OPT_LAST:
 		if (air_arg_u64(arg, &v) || v == 0)
-			return rogue_usage_error(CMD, "bad --%s '%s' (from 1)",
-						 opt == OPT_FIRST ? "first" : "last",
-						 arg);
+			return pawsim_usage_error("bad --%s '%s' (from 1)",
+						  opt == OPT_FIRST ? "first" : "last",
+						  arg);
 		*(opt == OPT_FIRST ? &flt->first : &flt->last) = v;
 		return 0;
 	case OPT_REPEAT:
 		if (air_arg_u64(arg, &o->repeat) || o->repeat == 0)
-			return rogue_usage_error(CMD, "bad --repeat '%s'", arg);
+			return pawsim_usage_error("bad --repeat '%s'", arg);
 		return 0;
 	default:
-		return rogue_usage_error(CMD, "bad option");
+		return pawsim_usage_error("bad option");
 	}
 }
 
@@ -270,10 +270,10 @@ int rogue_replay_main(int argc, char *argv[])
 	if (rc != ROGUE_ARGS_PARSED)
 		return rc;
 	if (!o.path)
-		return rogue_usage_error(CMD, "--in FILE is required");
+		return pawsim_usage_error("--in FILE is required");
 	if (o.flt.first > o.flt.last)
-		return rogue_usage_error(CMD, "--first is after --last");
-	rc = rogue_common_finish(&common, CMD);
+		return pawsim_usage_error("--first is after --last");
+	rc = rogue_common_finish(&common);
 	if (rc)
 		return rc;
 

@@ -86,16 +86,16 @@ static int sniff_option(void *opts, int opt, const char *arg)
 		return 0;
 	case OPT_COUNT:
 		if (air_arg_u64(arg, &o->count) || o->count == 0)
-			return rogue_usage_error(CMD, "bad --count '%s'", arg);
+			return pawsim_usage_error("bad --count '%s'", arg);
 		return 0;
 	case OPT_DURATION:
 		if (air_arg_u64(arg, &o->duration_ms) ||
 		    o->duration_ms == 0 ||
 		    o->duration_ms > UINT64_MAX / NSEC_PER_MSEC)
-			return rogue_usage_error(CMD, "bad --duration '%s'", arg);
+			return pawsim_usage_error("bad --duration '%s'", arg);
 		return 0;
 	default:
-		return rogue_usage_error(CMD, "bad option");
+		return pawsim_usage_error("bad option");
 	}
 }
 
@@ -127,8 +127,8 @@ int rogue_sniff_main(int argc, char *argv[])
 	if (rc != ROGUE_ARGS_PARSED)
 		return rc;
 	if (!o.path)
-		return rogue_usage_error(CMD, "--out FILE is required");
-	rc = rogue_common_finish(&common, CMD);
+		return pawsim_usage_error("--out FILE is required");
+	rc = rogue_common_finish(&common);
 	if (rc)
 		return rc;
 

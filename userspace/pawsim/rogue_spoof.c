@@ -69,8 +69,8 @@ static int spoof_option(void *opts, int opt, const char *arg)
 	case OPT_TOY_ID:
 		if (air_arg_id(arg, o->toy_id) || air_id_is_zero(o->toy_id) ||
 		    air_id_is_broadcast(o->toy_id))
-			return rogue_usage_error(CMD, "bad --toy-id '%s' (16 hex digits, not all 0 or all f)",
-						 arg);
+			return pawsim_usage_error("bad --toy-id '%s' (16 hex digits, not all 0 or all f)",
+						  arg);
 		o->have_toy = true;
 		return 0;
 	case OPT_PAIRING:
@@ -78,16 +78,16 @@ static int spoof_option(void *opts, int opt, const char *arg)
 		return 0;
 	case OPT_COUNT:
 		if (air_arg_u64(arg, &o->count) || o->count == 0)
-			return rogue_usage_error(CMD, "bad --count '%s'", arg);
+			return pawsim_usage_error("bad --count '%s'", arg);
 		return 0;
 	case OPT_INTERVAL:
 		if (air_arg_u64(arg, &o->interval) ||
 		    o->interval > 3600 * 1000)
-			return rogue_usage_error(CMD, "bad --interval '%s' (at most an hour)",
-						 arg);
+			return pawsim_usage_error("bad --interval '%s' (at most an hour)",
+						  arg);
 		return 0;
 	default:
-		return rogue_usage_error(CMD, "bad option");
+		return pawsim_usage_error("bad option");
 	}
 }
 
@@ -122,13 +122,13 @@ int rogue_spoof_beacon_main(int argc, char *argv[])
 	if (rc != ROGUE_ARGS_PARSED)
 		return rc;
 	if (!o.have_toy)
-		return rogue_usage_error(CMD, "--toy-id HEX is required");
+		return pawsim_usage_error("--toy-id HEX is required");
 	/* Unless told otherwise, the radio goes by the toy's id too. */
 	if (!common.have_id) {
 		memcpy(common.id, o.toy_id, PAWLINK_ID_LEN);
 		common.have_id = true;
 	}
-	rc = rogue_common_finish(&common, CMD);
+	rc = rogue_common_finish(&common);
 	if (rc)
 		return rc;
 
