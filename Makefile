@@ -2,7 +2,7 @@
 # this file drives kbuild, builds userspace/ and runs the test lanes.
 #
 #   make                 pawlink.ko and every userspace program
-#   make check           native lane, then the kernel lane (QEMU)
+#   make check           native lane, fuzz, lint, then the kernel lane (QEMU)
 #   make check-native    unit and protocol tests under ASan + UBSan
 #   make check-kernel    in-guest tests on Debian's kernel (tests/kernel/)
 #   make check-debug     the same tests on a KASAN/lockdep/kmemleak kernel
