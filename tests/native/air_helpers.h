@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Helpers shared by test_air.c and test_rogue.c: building records and
+ * Helpers shared by the air and rogue tests: building records and
  * frames, and running `pawsim` subcommands as processes.
  *
  * Waits are for events (a "ready" line, a frame, a process exit), each
@@ -166,6 +166,29 @@ static inline int child_stop(struct child *c, char *buf, size_t cap)
 {
 	kill(c->pid, SIGTERM);
 	return child_finish(c, buf, cap);
+}
+
+/*
+ * Runs `pawsim rogue ARGS --socket @sock --json` to its end, its stdout
+ * into @buf.  Its exit status, or -1 if it could not be started or did
+ * not exit normally.
+ */
+static inline int rogue_finish(const char *sock, const char *const args[],
+			       char *buf, size_t cap)
+{
+	const char *argv[32] = { "rogue" };
+	struct child c;
+	size_t i;
+
+	for (i = 0; args[i]; i++)
+		argv[i + 1] = args[i];
+	argv[++i] = "--socket";
+	argv[++i] = sock;
+	argv[++i] = "--json";
+	argv[++i] = NULL;
+	if (child_start(&c, argv))
+		return -1;
+	return child_finish(&c, buf, cap);
 }
 
 /* The unsigned number after "\"@key\":" in @json, or -1. */

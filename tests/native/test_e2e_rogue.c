@@ -152,18 +152,7 @@ static void world_close(struct world *w, const char *capture)
 /* Runs `pawsim rogue ARGS --socket S --json` to its end: its status. */
 static int rogue(struct world *w, const char *const args[])
 {
-	const char *argv[32] = { "rogue" };
-	struct child c;
-	size_t i;
-
-	for (i = 0; args[i]; i++)
-		argv[i + 1] = args[i];
-	argv[++i] = "--socket";
-	argv[++i] = w->d.sock;
-	argv[++i] = "--json";
-	argv[++i] = NULL;
-	assert_int_equal(child_start(&c, argv), 0);
-	return child_finish(&c, out_buf, sizeof(out_buf));
+	return rogue_finish(w->d.sock, args, out_buf, sizeof(out_buf));
 }
 
 /*

@@ -141,18 +141,7 @@ static void scene_stop(struct scene *s)
 /* Runs `pawsim rogue ARGS --socket S --json` to the end; its status. */
 static int rogue_run(struct scene *s, const char *const args[])
 {
-	const char *argv[32] = { "rogue" };
-	struct child c;
-	size_t i;
-
-	for (i = 0; args[i]; i++)
-		argv[i + 1] = args[i];
-	argv[++i] = "--socket";
-	argv[++i] = s->dir.sock;
-	argv[++i] = "--json";
-	argv[++i] = NULL;
-	assert_int_equal(child_start(&c, argv), 0);
-	return child_finish(&c, out_buf, sizeof(out_buf));
+	return rogue_finish(s->dir.sock, args, out_buf, sizeof(out_buf));
 }
 
 static struct radio *join(struct scene *s, const uint8_t *id,
