@@ -5,7 +5,7 @@
  * Builds a configfs gadget around one FunctionFS function, writes the
  * descriptors, binds to a UDC and then serves the host: a thread on ep0
  * (dongle_ep0.c) and, while the host has the interface enabled, the bulk
- * relay (dongle_relay.c) to a far side (here the loopback).  The main
+ * relay (dongle_relay.c) to a far side (the loopback, or the air).  The main
  * thread only waits for a signal and then takes everything down in reverse.
  */
 #include <errno.h>
@@ -23,6 +23,7 @@
 
 #include <pawlink.h>
 
+#include "dongle_air.h"
 #include "dongle_descs.h"
 #include "dongle_ep0.h"
 #include "dongle_far.h"
@@ -377,10 +378,17 @@ static int dongle_run(struct dongle *d, const sigset_t *wait_set)
 		return PAWSIM_EXIT_RUNTIME;
 	}
 	far_host = dongle_relay_far_host(&d->relay);
-	d->far = dongle_loopback_create(&far_host);
-	if (!d->far) {
-		pawsim_msg("out of memory");
-		goto destroy_relay;
+	if (d->opts.air) {
+		/* dongle_air_create() says why it failed. */
+		d->far = dongle_air_create(&far_host, d->opts.air, d->opts.id);
+		if (!d->far)
+			goto destroy_relay;
+	} else {
+		d->far = dongle_loopback_create(&far_host);
+		if (!d->far) {
+			pawsim_msg("out of memory");
+			goto destroy_relay;
+		}
 	}
 	d->relay.far = d->far;
 	d->relay.vanish = vanish;

@@ -30,6 +30,10 @@ static void usage(FILE *out)
 "  -u, --udc UDC           bind to this UDC (default: the first free one\n"
 "                          in /sys/class/udc)\n"
 "  -i, --id HEX            dongle id, 16 hex digits (default: random)\n"
+"  -a, --air SOCKET        relay to the simulated air of the `pawsim air`\n"
+"                          listening at SOCKET, as radio --id (default: the\n"
+"                          loopback, which echoes every record and hears\n"
+"                          one fixed toy)\n"
 "  -f, --fault MODE        misbehave on purpose: %s\n"
 "      --vanish-after N    with --fault vanish: vanish on the N-th record\n"
 "                          received (default 1)\n"
@@ -80,6 +84,7 @@ int dongle_opts_parse(int argc, char *argv[], struct dongle_opts *o)
 		{ "name", required_argument, NULL, 'n' },
 		{ "udc", required_argument, NULL, 'u' },
 		{ "id", required_argument, NULL, 'i' },
+		{ "air", required_argument, NULL, 'a' },
 		{ "fault", required_argument, NULL, 'f' },
 		{ "vanish-after", required_argument, NULL, OPT_VANISH_AFTER },
 		{ "background", no_argument, NULL, 'b' },
@@ -95,7 +100,7 @@ int dongle_opts_parse(int argc, char *argv[], struct dongle_opts *o)
 	o->name = DONGLE_DEFAULT_NAME;
 	o->vanish_after = 1;
 
-	while ((c = getopt_long(argc, argv, "n:u:i:f:bp:vh", longopts,
+	while ((c = getopt_long(argc, argv, "n:u:i:a:f:bp:vh", longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'n':
@@ -117,6 +122,14 @@ int dongle_opts_parse(int argc, char *argv[], struct dongle_opts *o)
 				return PAWSIM_EXIT_USAGE;
 			}
 			o->id_given = true;
+			break;
+		case 'a':
+			if (!optarg[0]) {
+				pawsim_msg("--air wants the path of a "
+					   "`pawsim air` socket");
+				return PAWSIM_EXIT_USAGE;
+			}
+			o->air = optarg;
 			break;
 		case 'f':
 			if (dongle_fault_parse(optarg, &o->fault) ||
@@ -181,7 +194,7 @@ int dongle_opts_parse(int argc, char *argv[], struct dongle_opts *o)
 		return PAWSIM_EXIT_USAGE;
 	}
 	if (o->cleanup && (o->background || o->pidfile || o->fault ||
-			   o->id_given || o->udc)) {
+			   o->id_given || o->udc || o->air)) {
 		pawsim_msg("--cleanup takes only --name");
 		return PAWSIM_EXIT_USAGE;
 	}

@@ -17,6 +17,7 @@ struct dongle_opts {
 	const char *udc;		/* NULL: the first free one */
 	uint8_t id[PAWLINK_ID_LEN];
 	bool id_given;
+	const char *air;		/* NULL: the loopback far side */
 	enum dongle_fault_mode fault;
 	unsigned long vanish_after;
 	bool vanish_after_given;

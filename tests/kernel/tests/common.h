@@ -332,12 +332,14 @@ static inline int dongle_stop(struct dongle *d)
 /*
  * Starts "pawsim dongle" on UDC @udc in the background, with fault mode
  * @fault (NULL for none) and, when @vanish_after is nonzero, the record
- * count after which it vanishes.  Does not wait for the host side.
+ * count after which it vanishes.  With $PAWLINK_TEST_AIR set, its far side
+ * is the `pawsim air` at that socket.  Does not wait for the host side.
  */
 static inline int dongle_start(struct dongle *d, int udc, const char *fault,
 			       unsigned long vanish_after)
 {
 	const char *pawsim = getenv("PAWSIM") ? getenv("PAWSIM") : "pawsim";
+	const char *air = getenv("PAWLINK_TEST_AIR");
 	char udc_name[32], name[32], vanish[32], pidbuf[32];
 	const char *argv[16];
 	int argc = 0, status;
@@ -368,6 +370,10 @@ static inline int dongle_start(struct dongle *d, int udc, const char *fault,
 		str_fmt(vanish, sizeof(vanish), "%lu", vanish_after);
 		argv[argc++] = "--vanish-after";
 		argv[argc++] = vanish;
+	}
+	if (air) {
+		argv[argc++] = "--air";
+		argv[argc++] = air;
 	}
 	argv[argc] = NULL;
 

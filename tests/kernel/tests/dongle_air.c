@@ -1,0 +1,312 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pawsim dongle --air: the dongle's far side on the simulated air.  In the
+ * guest: a `pawsim air`, a `pawsim toy` on it with its pairing button
+ * pressed, and a dongle on that air.  Through /dev/pawlinkN the host scans
+ * and sees the toy's beacon (pairing flag set), connects to it, and a
+ * plaintext frame goes over the air to the toy and the toy's answer comes
+ * back: a HELLO too short to be one, which the toy answers with a bare
+ * FAIL (Documentation/pairing.rst).  A toy never heard is not connected,
+ * and with no air at the socket the dongle does not start.
+ */
+#include "kselftest_harness.h"
+#include "common.h"
+
+/* What `pawsim toy` says on stderr once it is on the air. */
+#define TOY_SAYS	"pawsim toy: toy "
+
+struct proc {
+	pid_t pid;
+	const char *what;
+};
+
+/*
+ * Starts @argv with --ready-fd and waits (bounded) for its "ready"; stderr
+ * goes to @log when given.  0 or -errno; on failure the child is killed.
+ */
+static int start_ready(struct proc *p, const char *const argv[],
+		       const char *log)
+{
+	char fdarg[16], buf[16];
+	const char *args[24];
+	int pipefd[2], argc = 0, fd, rev;
+	ssize_t n;
+
+	while (argv[argc] && argc < 20) {
+		args[argc] = argv[argc];
+		argc++;
+	}
+	if (pipe2(pipefd, O_CLOEXEC))
+		return -errno;
+	str_fmt(fdarg, sizeof(fdarg), "%d", pipefd[1]);
+	args[argc++] = "--ready-fd";
+	args[argc++] = fdarg;
+	args[argc] = NULL;
+
+	fflush(NULL);
+	p->what = argv[1];
+	p->pid = fork();
+	if (p->pid < 0) {
+		p->pid = 0;
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return -errno;
+	}
+	if (p->pid == 0) {
+		fcntl(pipefd[1], F_SETFD, 0);	/* the child keeps this one */
+		if (log) {
+			fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+			if (fd >= 0)
+				dup2(fd, STDERR_FILENO);
+		}
+		execvp(argv[0], (char **)args);
+		fprintf(stderr, "# exec %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	close(pipefd[1]);
+	rev = poll_one(pipefd[0], POLLIN, WAIT_MS);
+	n = rev > 0 ? read(pipefd[0], buf, sizeof(buf) - 1) : -1;
+	close(pipefd[0]);
+	if (n == 6 && !memcmp(buf, "ready\n", 6))
+		return 0;
+	fprintf(stderr, "# pawsim %s did not get ready\n", p->what);
+	kill(p->pid, SIGKILL);
+	waitpid(p->pid, NULL, 0);
+	p->pid = 0;
+	return -ETIMEDOUT;
+}
+
+/* SIGTERM, then a bounded wait; SIGKILL if it does not go.  Exit status. */
+static int stop_proc(struct proc *p)
+{
+	long end = now_ms() + WAIT_MS;
+	int status = -1;
+
+	if (!p->pid)
+		return 0;
+	kill(p->pid, SIGTERM);
+	while (waitpid(p->pid, &status, WNOHANG) == 0) {
+		if (now_ms() > end) {
+			kill(p->pid, SIGKILL);
+			waitpid(p->pid, &status, 0);
+			break;
+		}
+		sleep_ms(POLL_STEP_MS);
+	}
+	p->pid = 0;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* Runs @argv to the end; its exit status, or -1. */
+static int run_cmd(const char *const argv[])
+{
+	int status;
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		execvp(argv[0], (char **)argv);
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/* The toy's id from its "toy HEX on the air" line in @log. */
+static int toy_id_from_log(const char *log, uint8_t id[PAWLINK_ID_LEN])
+{
+	char text[4096], *at;
+	unsigned int byte;
+	int i;
+
+	if (read_text(log, text, sizeof(text)))
+		return -ENOENT;
+	at = strstr(text, TOY_SAYS);
+	if (!at)
+		return -ENOENT;
+	at += strlen(TOY_SAYS);
+	for (i = 0; i < PAWLINK_ID_LEN; i++) {
+		if (sscanf(at + 2 * i, "%2x", &byte) != 1)
+			return -EINVAL;
+		id[i] = (uint8_t)byte;
+	}
+	return 0;
+}
+
+/* Scans until @id shows up (bounded); its beacon into @out.  0 or error. */
+static int scan_for(int fd, const uint8_t id[PAWLINK_ID_LEN],
+		    struct pawlink_beacon *out)
+{
+	long end = now_ms() + WAIT_MS;
+	struct pawlink_scan scan;
+	__u32 i;
+
+	do {
+		memset(&scan, 0, sizeof(scan));
+		if (ioctl(fd, PAWLINK_IOC_SCAN, &scan))
+			return -errno;
+		for (i = 0; i < scan.count && i < PAWLINK_SCAN_MAX; i++) {
+			if (!memcmp(scan.beacons[i].toy_id, id,
+				    PAWLINK_ID_LEN)) {
+				*out = scan.beacons[i];
+				return 0;
+			}
+		}
+		sleep_ms(50);
+	} while (now_ms() < end);
+	return -ETIMEDOUT;
+}
+
+static int connect_to(int fd, const uint8_t id[PAWLINK_ID_LEN])
+{
+	struct pawlink_connect c;
+
+	memset(&c, 0, sizeof(c));
+	memcpy(c.toy_id, id, PAWLINK_ID_LEN);
+	return ioctl(fd, PAWLINK_IOC_CONNECT, &c) ? -errno : 0;
+}
+
+FIXTURE(air) {
+	char dir[64], sock[96], toy_dir[96], toy_log[96];
+	struct proc air, toy;
+	struct dongle d;
+	uint8_t toy_id[PAWLINK_ID_LEN];
+	int fd;
+};
+
+FIXTURE_SETUP(air)
+{
+	const char *pawsim = getenv("PAWSIM") ? getenv("PAWSIM") : "pawsim";
+
+	self->fd = -1;
+	strcpy(self->dir, "/tmp/dongle-air.XXXXXX");
+	ASSERT_NE(NULL, mkdtemp(self->dir));
+	ASSERT_TRUE(str_fmt(self->sock, sizeof(self->sock), "%s/air.sock",
+			    self->dir));
+	ASSERT_TRUE(str_fmt(self->toy_dir, sizeof(self->toy_dir), "%s/toy",
+			    self->dir));
+	ASSERT_TRUE(str_fmt(self->toy_log, sizeof(self->toy_log),
+			    "%s/toy.log", self->dir));
+
+	{
+		const char *const air[] = {
+			pawsim, "air", "--socket", self->sock, NULL
+		};
+
+		ASSERT_EQ(0, start_ready(&self->air, air, NULL));
+	}
+	{
+		const char *const toy[] = {
+			pawsim, "toy", "--air", self->sock, "--dir",
+			self->toy_dir, NULL
+		};
+
+		ASSERT_EQ(0, start_ready(&self->toy, toy, self->toy_log));
+	}
+	ASSERT_EQ(0, toy_id_from_log(self->toy_log, self->toy_id));
+	{
+		const char *const press[] = {
+			pawsim, "toy", "--dir", self->toy_dir, "press", NULL
+		};
+
+		ASSERT_EQ(0, run_cmd(press));
+	}
+
+	ASSERT_EQ(0, setenv("PAWLINK_TEST_AIR", self->sock, 1));
+	self->fd = dongle_open(&self->d, 0, NULL, 0);
+	unsetenv("PAWLINK_TEST_AIR");
+	ASSERT_LE(0, self->fd);
+}
+
+FIXTURE_TEARDOWN(air)
+{
+	const char *const rm[] = { "rm", "-rf", self->dir, NULL };
+
+	if (self->fd >= 0)
+		EXPECT_EQ(0, dongle_close(&self->d, self->fd));
+	EXPECT_EQ(0, stop_proc(&self->toy));
+	EXPECT_EQ(0, stop_proc(&self->air));
+	EXPECT_EQ(0, run_cmd(rm));
+}
+
+TEST_F(air, scan_hears_the_toy_pairing)
+{
+	struct pawlink_beacon b;
+
+	ASSERT_EQ(0, scan_for(self->fd, self->toy_id, &b));
+	EXPECT_EQ(PAWLINK_BEACON_PAIRING, b.flags);
+	/* The simulated air has no signal strength; the dongle says -40. */
+	EXPECT_EQ(-40, b.rssi);
+	EXPECT_EQ(0, b.reserved[0]);
+	EXPECT_EQ(0, b.reserved[1]);
+}
+
+TEST_F(air, frame_reaches_the_toy_and_its_answer_comes_back)
+{
+	/* HELLO's type and version, but 4 bytes where HELLO has 68. */
+	static const unsigned char bad_hello[] = {
+		PAWLINK_PAIR_MSG_HELLO, PAWLINK_PAIR_VERSION, 0, 0
+	};
+	static const unsigned char fail[] = {
+		PAWLINK_PAIR_MSG_FAIL, PAWLINK_PAIR_VERSION, 0, 0
+	};
+	unsigned char in[PAWLINK_FRAME_MAX];
+	struct pawlink_beacon b;
+	struct pawlink_info info;
+	uint64_t rx;
+
+	ASSERT_EQ(0, scan_for(self->fd, self->toy_id, &b));
+	ASSERT_EQ(0, connect_to(self->fd, self->toy_id));
+	ASSERT_EQ(0, intf_attr_wait(&self->d, "link_state", "connected"));
+	ASSERT_EQ(0, ioctl(self->fd, PAWLINK_IOC_GET_INFO, &info));
+	EXPECT_EQ(PAWLINK_LINK_CONNECTED, info.link_state);
+	EXPECT_EQ(0, memcmp(info.toy_id, self->toy_id, PAWLINK_ID_LEN));
+
+	/* The LINK event is counted already: the state came with it. */
+	rx = stat_get(&self->d, "rx_records");
+	ASSERT_EQ((ssize_t)sizeof(bad_hello),
+		  write(self->fd, bad_hello, sizeof(bad_hello)));
+	ASSERT_EQ((ssize_t)sizeof(fail), read_frame(self->fd, in, sizeof(in)));
+	EXPECT_EQ(0, memcmp(in, fail, sizeof(fail)));
+	/* One record from the toy, and nothing else (no echo of ours). */
+	EXPECT_EQ(rx + 1, stat_get(&self->d, "rx_records"));
+
+	ASSERT_EQ(0, ioctl(self->fd, PAWLINK_IOC_DISCONNECT, 0));
+	EXPECT_EQ(0, intf_attr_wait(&self->d, "link_state", "idle"));
+}
+
+TEST_F(air, toy_never_heard_is_not_connected)
+{
+	/* Not the toy: no beacon with this id is ever on this air. */
+	static const uint8_t nobody[PAWLINK_ID_LEN] = {
+		0x6e, 0x6f, 0x62, 0x6f, 0x64, 0x79, 0x00, 0x01,
+	};
+	struct pawlink_beacon b;
+
+	/* The dongle hears the air: so the id below was really absent. */
+	ASSERT_EQ(0, scan_for(self->fd, self->toy_id, &b));
+	ASSERT_EQ(0, connect_to(self->fd, nobody));
+	/* CONNECT left it "connecting": only the dongle's event says idle. */
+	ASSERT_EQ(0, intf_attr_wait(&self->d, "link_state", "idle"));
+}
+
+/* No air at the socket: the dongle says so and never plugs in. */
+TEST(no_air_no_dongle)
+{
+	char intf[256];
+	struct dongle d;
+
+	ASSERT_EQ(0, setenv("PAWLINK_TEST_AIR", "/tmp/dongle-air-none.sock",
+			    1));
+	EXPECT_EQ(-ECHILD, dongle_start(&d, 0, NULL, 0));
+	unsetenv("PAWLINK_TEST_AIR");
+	EXPECT_EQ(0, d.pid);
+	EXPECT_EQ(-ENOENT, udc_find_intf(0, intf, sizeof(intf)));
+	EXPECT_NE(0, access("/sys/kernel/config/usb_gadget/pawtest0", F_OK));
+}
+
+TEST_HARNESS_MAIN
