@@ -185,6 +185,24 @@ static inline const char *fuzz_pair_seed_dir(void)
 	return getenv("PAWLINK_FUZZ_WRITE_SEEDS");
 }
 
+/*
+ * Defines LLVMFuzzerInitialize() for a target with its own seeds: the
+ * deterministic libsodium, then, with $PAWLINK_FUZZ_WRITE_SEEDS set,
+ * @write_seeds() and exit.
+ */
+#define FUZZ_PAIR_INITIALIZE(write_seeds)				\
+	int LLVMFuzzerInitialize(int *argc, char ***argv)		\
+	{								\
+		(void)argc;						\
+		(void)argv;						\
+		fuzz_pair_sodium_init();				\
+		if (fuzz_pair_seed_dir()) {				\
+			write_seeds();					\
+			exit(0);					\
+		}							\
+		return 0;						\
+	}
+
 static inline void fuzz_pair_write_seed(const char *name,
 					const void *data, size_t len)
 {

@@ -29,17 +29,7 @@ static void write_seeds(void)
 		PAWLINK_PAIR_MSG_FAIL, PAWLINK_PAIR_VERSION, 0, 0 }, 4);
 }
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	fuzz_pair_sodium_init();
-	if (fuzz_pair_seed_dir()) {
-		write_seeds();
-		exit(0);
-	}
-	return 0;
-}
+FUZZ_PAIR_INITIALIZE(write_seeds)
 
 static enum pawlink_pair_result check_input(const uint8_t *data, size_t size)
 {
