@@ -15,7 +15,7 @@
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 
-#include <pawlink.h>
+#include <linux/pawlink.h>
 
 /* Frames the rx queue of /dev/pawlinkN holds before it drops. */
 #define PAWLINK_RX_QUEUE_LEN	64

@@ -4,7 +4,7 @@
  *
  * probe() checks the interface, asks the dongle for GET_INFO, and brings
  * up the receive URBs, the ALSA card and /dev/pawlinkN.  Every bulk transfer
- * carries one record (include/uapi/pawlink.h); this file frames and checks
+ * carries one record (include/uapi/linux/pawlink.h); this file frames and checks
  * them and hands each valid one to its channel.  disconnect() makes every
  * file operation fail with -ENODEV, wakes every sleeper and stops all I/O;
  * the memory lives on until the last open file and the sound card let go.

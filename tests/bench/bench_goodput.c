@@ -22,7 +22,7 @@
 
 #include <sodium.h>
 
-#include "../native/air_helpers.h"
+#include "air_helpers.h"
 #include "libpawlink.h"
 #include "radio.h"
 

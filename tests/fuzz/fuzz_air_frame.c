@@ -18,11 +18,11 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "air/capture.h"
-#include "air/frame.h"
-#include "air/le.h"
-#include "air/medium.h"
-#include "air/proto.h"
+#include "capture.h"
+#include "air_frame.h"
+#include "byteorder.h"
+#include "air_medium.h"
+#include "air_sock.h"
 #include "fuzz_session.h"
 
 enum { MODE_FRAME, MODE_MSG, MODE_CAPTURE, MODE_MEDIUM, NUM_MODES };
@@ -54,7 +54,7 @@ static void fuzz_frame(const uint8_t *data, size_t size)
 		FUZZ_CHECK(f.type == PAWLINK_AIR_DATA);
 		FUZZ_CHECK(f.payload_len >= PAWLINK_REC_HDR_LEN &&
 			   f.payload_len <= PAWLINK_RECORD_MAX);
-		FUZZ_CHECK(air_get_le16(f.payload + 2) ==
+		FUZZ_CHECK(pawlink_load_le16(f.payload + 2) ==
 			   f.payload_len - PAWLINK_REC_HDR_LEN);
 	}
 	n = air_frame_build(again, sizeof(again), f.type, f.src, f.dst,
@@ -159,7 +159,7 @@ static void fuzz_medium(const uint8_t *data, size_t size)
 		if (air_medium_join(m, NULL, &slot[i]))
 			abort();
 	while (at + 2 <= size) {
-		size_t len = air_get_le16(data + at);
+		size_t len = pawlink_load_le16(data + at);
 		struct air_frame f;
 		int rc;
 
@@ -208,9 +208,9 @@ static size_t data_frame(uint8_t *out, size_t body_len)
 	memset(rec, 0x5a, sizeof(rec));
 	rec[0] = PAWLINK_REC_VERSION;
 	rec[1] = PAWLINK_CH_CTRL;
-	air_put_le16(rec + 2, (uint16_t)body_len);
-	air_put_le32(rec + 4, 1);
-	air_put_le64(rec + 8, 9);
+	pawlink_store_le16(rec + 2, (uint16_t)body_len);
+	pawlink_store_le32(rec + 4, 1);
+	pawlink_store_le64(rec + 8, 9);
 	return air_frame_build(out, PAWLINK_AIR_FRAME_MAX, PAWLINK_AIR_DATA,
 			       id_a, id_b, rec, PAWLINK_REC_HDR_LEN + body_len);
 }
@@ -253,10 +253,10 @@ static void write_seeds(void)
 
 	at = 0;
 	n = data_frame(frame, 100);
-	air_put_le16(buf + at, (uint16_t)n);
+	pawlink_store_le16(buf + at, (uint16_t)n);
 	memcpy(buf + at + 2, frame, n);
 	at += 2 + n;
-	air_put_le16(buf + at, (uint16_t)m);
+	pawlink_store_le16(buf + at, (uint16_t)m);
 	air_frame_build_beacon(buf + at + 2, sizeof(buf) - at - 2, id_b, 0);
 	at += 2 + m;
 	seed("medium-2", MODE_MEDIUM, buf, at);

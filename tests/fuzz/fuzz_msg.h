@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <pawlink.h>
+#include <linux/pawlink.h>
 
 #define MSG_FUZZ_CHECK(cond)						\
 	do {								\

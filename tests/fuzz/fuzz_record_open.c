@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #include "fuzz_session.h"
-#include "record.h"
+#include "record_layer.h"
 
 #define FLAG_KEYED	0x01
 #define FLAG_TOY	0x02

@@ -22,10 +22,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <pawlink.h>
+#include <pawlink/air.h>
 
-#include "air/frame.h"
-#include "air/le.h"
+#include "air_frame.h"
+#include "byteorder.h"
 
 /* Bound on any single wait for another process, in ms. */
 #define TEST_WAIT_MS	30000
@@ -42,9 +42,9 @@ static inline size_t make_record(uint8_t *out, uint8_t channel,
 {
 	out[0] = PAWLINK_REC_VERSION;
 	out[1] = channel;
-	air_put_le16(out + 2, (uint16_t)body_len);
-	air_put_le32(out + 4, channel == PAWLINK_CH_PLAIN ? 0 : 1);
-	air_put_le64(out + 8, counter);
+	pawlink_store_le16(out + 2, (uint16_t)body_len);
+	pawlink_store_le32(out + 4, channel == PAWLINK_CH_PLAIN ? 0 : 1);
+	pawlink_store_le64(out + 8, counter);
 	memset(out + PAWLINK_REC_HDR_LEN, fill, body_len);
 	return PAWLINK_REC_HDR_LEN + body_len;
 }

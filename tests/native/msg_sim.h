@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <pawlink.h>
+#include <pawlink/air.h>
 
 #define SIM_QUEUE_LEN		1024
 /*

@@ -16,11 +16,12 @@
 
 #include <cmocka.h>
 
-#include "air/local.h"
-#include "air/medium.h"
-#include "air/proto.h"
+#include "air_local.h"
+#include "air_medium.h"
+#include "air_sock.h"
 #include "air_helpers.h"
 #include "radio.h"
+#include "byteorder.h"
 
 /* ---- frame codec -------------------------------------------------------- */
 
@@ -93,20 +94,20 @@ static void m_rec_len(uint8_t *b, size_t *n) { (void)n; b[22]++; }
 static void m_beacon_long(uint8_t *b, size_t *n)
 {
 	b[(*n)++] = 0;
-	air_put_le16(b + 2, (uint16_t)(*n - PAWLINK_AIR_HDR_LEN));
+	pawlink_store_le16(b + 2, (uint16_t)(*n - PAWLINK_AIR_HDR_LEN));
 }
 
 static void m_rec_short(uint8_t *b, size_t *n)
 {
 	*n = PAWLINK_AIR_HDR_LEN + PAWLINK_REC_HDR_LEN - 1;
-	air_put_le16(b + 2, PAWLINK_REC_HDR_LEN - 1);
+	pawlink_store_le16(b + 2, PAWLINK_REC_HDR_LEN - 1);
 }
 
 static void m_too_long(uint8_t *b, size_t *n)
 {
 	b[(*n)++] = 0;
-	air_put_le16(b + 2, (uint16_t)(*n - PAWLINK_AIR_HDR_LEN));
-	air_put_le16(b + 22, (uint16_t)(*n - PAWLINK_AIR_HDR_LEN -
+	pawlink_store_le16(b + 2, (uint16_t)(*n - PAWLINK_AIR_HDR_LEN));
+	pawlink_store_le16(b + 22, (uint16_t)(*n - PAWLINK_AIR_HDR_LEN -
 					 PAWLINK_REC_HDR_LEN));
 }
 
@@ -457,9 +458,9 @@ static uint64_t run_lossy(uint64_t seed, uint32_t loss_ppm, int frames,
 		assert_int_equal(radio_send_frame(t.a, frame, n), 0);
 		assert_int_equal(air_local_step(t.air), 1);
 		while (radio_recv(t.b, &rx, 0) == 0)
-			heard_b[air_get_le64(rx.f.payload + 8)] = 1;
+			heard_b[pawlink_load_le64(rx.f.payload + 8)] = 1;
 		while (radio_recv(t.c, &rx, 0) == 0)
-			heard_c[air_get_le64(rx.f.payload + 8)] = 1;
+			heard_c[pawlink_load_le64(rx.f.payload + 8)] = 1;
 	}
 	air_local_stats(t.air, &st);
 	assert_int_equal(st.delivered + st.lost, 2 * (uint64_t)frames);
@@ -567,7 +568,7 @@ static void test_disconnect_mid_stream(void **state)
 	radio_close(t.a);
 	t.a = NULL;
 	while (radio_recv(t.b, &rx, 1000) == 0) {
-		assert_int_equal(air_get_le64(rx.f.payload + 8), (uint64_t)got);
+		assert_int_equal(pawlink_load_le64(rx.f.payload + 8), (uint64_t)got);
 		got++;
 	}
 	assert_int_equal(got, 10);
@@ -745,7 +746,7 @@ static void *host_main(void *arg)
 							  n);
 				continue;
 			}
-			if (!p->rc && air_get_le64(rx.f.payload + 8) != i)
+			if (!p->rc && pawlink_load_le64(rx.f.payload + 8) != i)
 				p->rc = -EBADMSG;
 			break;
 		}
@@ -970,7 +971,7 @@ static void test_process_disconnect_mid_stream(void **state)
 	radio_close(a);
 	for (i = 0; i < FRAMES; i++) {
 		assert_int_equal(radio_recv(b, &rx, TEST_WAIT_MS), 0);
-		assert_int_equal(air_get_le64(rx.f.payload + 8), (uint64_t)i);
+		assert_int_equal(pawlink_load_le64(rx.f.payload + 8), (uint64_t)i);
 	}
 	assert_int_equal(radio_air_stats(b, &st), 0);
 	assert_int_equal(st.nradios, 2);
@@ -1015,7 +1016,7 @@ static void run_process_lossy(uint8_t *heard, int frames)
 	}
 	assert_int_equal(st.radio[1].rx_frames + st.radio[1].rx_lost, frames);
 	while (radio_recv(b, &rx, 0) == 0)
-		heard[air_get_le64(rx.f.payload + 8)] = 1;
+		heard[pawlink_load_le64(rx.f.payload + 8)] = 1;
 	radio_close(a);
 	radio_close(b);
 	assert_int_equal(air_proc_stop(&p, json, sizeof(json)), 0);

@@ -14,7 +14,7 @@
 #include <sodium.h>
 
 #include "cpace.h"
-#include "util.h"
+#include "bytes.h"
 
 /* Decodes a vector; the test fails on a typo in the vector itself. */
 static void unhex(uint8_t *out, size_t len, const char *hex)

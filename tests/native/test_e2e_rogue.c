@@ -32,13 +32,13 @@
 #include <cmocka.h>
 #include <sodium.h>
 
-#include "air/capture.h"
+#include "capture.h"
 #include "air_helpers.h"
 #include "keystore.h"
 #include "libpawlink.h"
 #include "msg_wire.h"
-#include "record.h"
-#include "util.h"
+#include "record_layer.h"
+#include "bytes.h"
 
 #define MARKER		"PAWLINK-PRIVATE-VOICE-0123456789"
 #define CAPTURE_MAX	(4u << 20)

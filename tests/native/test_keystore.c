@@ -22,7 +22,7 @@
 #include <sodium.h>
 
 #include "keystore.h"
-#include "util.h"
+#include "bytes.h"
 
 struct fixture {
 	char root[64];		/* mkdtemp() directory, removed afterwards */

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The message protocol over the project's own simulated air: host client
- * and toy service, each on a radio of the in-process air (air/local.h,
+ * and toy service, each on a radio of the in-process air (sim/air_local.h,
  * the same medium model as `pawsim air`, on a virtual clock), every frame
- * sealed into a control record by the userspace record layer (record.h).
+ * sealed into a control record by the userspace record layer (record_layer.h).
  * So what is measured here is what the air would carry: air header,
  * record header, AEAD tag, ACKs and retransmissions included.
  *
@@ -22,12 +22,12 @@
 #include <cmocka.h>
 #include <sodium.h>
 
-#include "air/local.h"
+#include "air_local.h"
 #include "msg_host.h"
 #include "msg_object.h"
 #include "msg_xfer.h"
 #include "radio.h"
-#include "record.h"
+#include "record_layer.h"
 
 #define HOUR_NS		(3600ULL * 1000000000)
 

@@ -15,7 +15,8 @@
 #include <sodium.h>
 
 #include "pairing.h"
-#include "util.h"
+#include "bytes.h"
+#include "byteorder.h"
 
 #define T0	5000000u
 

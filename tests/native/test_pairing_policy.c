@@ -15,7 +15,8 @@
 #include <sodium.h>
 
 #include "pairing_policy.h"
-#include "util.h"
+#include "bytes.h"
+#include "byteorder.h"
 
 #define T0	1000000u	/* an arbitrary boot-relative start time */
 

@@ -39,7 +39,7 @@
 #include "air_helpers.h"
 #include "keystore.h"
 #include "setup_code.h"
-#include "util.h"
+#include "bytes.h"
 
 /* pawctl's documented exit codes (Documentation/pawctl.rst). */
 enum {

@@ -14,8 +14,9 @@
 #include <cmocka.h>
 #include <sodium.h>
 
-#include "record.h"
+#include "record_layer.h"
 #include "testvec.h"
+#include "byteorder.h"
 
 static bool is_zero(const void *p, size_t len)
 {

@@ -19,11 +19,12 @@
 #include <cmocka.h>
 #include <sodium.h>
 
-#include "air/capture.h"
+#include "capture.h"
 #include "air_helpers.h"
 #include "pairing.h"
 #include "radio.h"
-#include "record.h"
+#include "record_layer.h"
+#include "byteorder.h"
 
 static char out_buf[8192];
 
@@ -66,8 +67,8 @@ static void test_capture_codec(void **state)
 	assert_int_equal(len, AIR_CAPTURE_HDR_LEN + 3 * AIR_CAPTURE_REC_LEN +
 			 lens[0] + lens[1] + lens[2]);
 	/* pcap, nanosecond magic, version 2.4, LINKTYPE_USER0. */
-	assert_int_equal(air_get_le32(mem), 0xa1b23c4d);
-	assert_int_equal(air_get_le32(mem + 20), 147);
+	assert_int_equal(pawlink_load_le32(mem), 0xa1b23c4d);
+	assert_int_equal(pawlink_load_le32(mem + 20), 147);
 
 	assert_int_equal(air_capture_open(&rd, mem, len), 0);
 	for (i = 0; i < 3; i++) {
@@ -100,7 +101,7 @@ static void test_capture_codec(void **state)
 	assert_int_equal(air_capture_next(&rd, &cf), -EINVAL);
 	/* Nanoseconds out of range. */
 	memcpy(bad, mem, len);
-	air_put_le32(bad + AIR_CAPTURE_HDR_LEN + 4, 1000000000);
+	pawlink_store_le32(bad + AIR_CAPTURE_HDR_LEN + 4, 1000000000);
 	assert_int_equal(air_capture_open(&rd, bad, len), 0);
 	assert_int_equal(air_capture_next(&rd, &cf), -EINVAL);
 	/* A frame the air would refuse. */
@@ -322,9 +323,9 @@ static void test_inject_delivers_forged_frames(void **state)
 	assert_int_equal(rx.f.payload_len, PAWLINK_REC_HDR_LEN + 10);
 	assert_int_equal(rec[0], PAWLINK_REC_VERSION);
 	assert_int_equal(rec[1], PAWLINK_CH_CTRL);
-	assert_int_equal(air_get_le16(rec + 2), 10);
-	assert_int_equal(air_get_le32(rec + 4), 7);
-	assert_int_equal(air_get_le64(rec + 8), 42);
+	assert_int_equal(pawlink_load_le16(rec + 2), 10);
+	assert_int_equal(pawlink_load_le32(rec + 4), 7);
+	assert_int_equal(pawlink_load_le64(rec + 8), 42);
 	assert_int_equal(rec[16], 0x00);
 	assert_int_equal(rec[25], 0x99);
 
@@ -333,7 +334,7 @@ static void test_inject_delivers_forged_frames(void **state)
 	assert_int_equal(json_number(out_buf, "sent"), 2);
 	for (i = 0; i < 2; i++) {
 		assert_int_equal(radio_recv(b, &rx, TEST_WAIT_MS), 0);
-		assert_int_equal(air_get_le64(rx.f.payload + 8), UINT64_MAX);
+		assert_int_equal(pawlink_load_le64(rx.f.payload + 8), UINT64_MAX);
 		assert_memory_equal(rx.f.payload + 16, "abc", 3);
 	}
 

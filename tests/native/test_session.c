@@ -16,7 +16,7 @@
 #include <sodium.h>
 
 #include "noise.h"
-#include "record.h"
+#include "record_layer.h"
 #include "session.h"
 #include "testvec.h"
 

@@ -11,7 +11,7 @@
 #include <sodium.h>
 
 #include "setup_code.h"
-#include "util.h"
+#include "bytes.h"
 
 static void test_banned_list(void **state)
 {

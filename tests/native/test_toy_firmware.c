@@ -30,7 +30,7 @@
 
 #include "keystore.h"
 #include "msg_wire.h"
-#include "record.h"
+#include "record_layer.h"
 #include "toy_sim.h"
 
 #define LOG_ROOM	128

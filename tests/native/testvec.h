@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util.h"
+#include "bytes.h"
 
 static inline FILE *testvec_open(const char *name)
 {

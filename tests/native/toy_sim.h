@@ -2,7 +2,7 @@
 /*
  * An in-process toy for the toy and end-to-end tests: the toy firmware
  * core (userspace/pawsim/toy/) on a second platform, in memory, run by
- * its own thread on an actor radio of the in-process air (air/local.h),
+ * its own thread on an actor radio of the in-process air (sim/air_local.h),
  * and hosts made of libpawlink's façade over the air transport.
  *
  * Virtual time moves only while every actor radio waits, so a test stays
@@ -34,12 +34,12 @@
 
 #include <sodium.h>
 
-#include "air/local.h"
+#include "air_local.h"
 #include "air_pace.h"
 #include "libpawlink.h"
 #include "radio.h"
 #include "setup_code.h"
-#include "../../userspace/pawsim/toy/toy.h"
+#include "toy.h"
 
 #define SIM_OUTBOX_MAX		1024
 #define SIM_EVENTS_MAX		512

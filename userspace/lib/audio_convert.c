@@ -17,7 +17,7 @@
 #include <sndfile.h>
 
 #include "audio_convert.h"
-#include "util.h"
+#include "bytes.h"
 
 #define BLOCK_FRAMES		4096
 #define MAX_CHANNELS		64

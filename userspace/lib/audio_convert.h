@@ -24,7 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <pawlink.h>
+#include <pawlink/msg.h>
 
 #define PAWLINK_AUDIO_MSG_RATE		PAWLINK_AUDIO_RATE	/* 16000 */
 #define PAWLINK_AUDIO_MSG_MAX_FRAMES \

@@ -16,7 +16,7 @@
 #include <sodium.h>
 
 #include "keystore.h"
-#include "util.h"
+#include "bytes.h"
 
 #define HOST_MAGIC	"pawlink-host 1\n"
 #define TOY_MAGIC	"pawlink-toy 1\n"

@@ -23,7 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <pawlink.h>
+#include <pawlink/pairing.h>
 
 #define PAWLINK_KEYSTORE_HOST_FILE	"host.key"
 #define PAWLINK_KEYSTORE_TOY_PREFIX	"toy-"

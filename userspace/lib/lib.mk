@@ -1,2 +1,2 @@
-# libpawlink: every .c under userspace/lib/
-LIB_SRCS += $(sort $(wildcard userspace/lib/*.c userspace/lib/*/*.c))
+# libpawlink: the façade, its transports, the key store, audio conversion.
+LIB_SRCS := $(sort $(wildcard userspace/lib/*.c))

@@ -16,7 +16,7 @@
 #include "libpawlink_priv.h"
 #include "pairing.h"
 #include "setup_code.h"
-#include "util.h"
+#include "bytes.h"
 
 /* A lost HELLO or RESPONSE costs a new HELLO; the toy charges each. */
 #define PAIR_ATTEMPTS		3

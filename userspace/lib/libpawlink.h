@@ -31,7 +31,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <pawlink.h>
+#include <pawlink/msg.h>
+#include <pawlink/toy.h>
 
 #include "keystore.h"
 #include "msg_object.h"

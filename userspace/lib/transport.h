@@ -5,7 +5,7 @@
  *
  *  - transport_air.c: the userspace air path (tests, pawsim demos).  A
  *    radio on the simulated air (radio.h) stands in for the dongle, and
- *    libpawlink's own record layer (record.h) seals and opens frames.
+ *    libpawlink's own record layer (record_layer.h) seals and opens frames.
  *  - the kernel path (/dev/pawlinkN, to come): the dongle relays, and the
  *    driver seals and opens once PAWLINK_IOC_SET_KEYS installed the keys.
  *
@@ -27,7 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <pawlink.h>
+#include <linux/pawlink.h>
 
 struct pawlink_transport;
 struct radio;

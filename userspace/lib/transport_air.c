@@ -14,7 +14,7 @@
 
 #include "air_pace.h"
 #include "radio.h"
-#include "record.h"
+#include "record_layer.h"
 #include "transport.h"
 
 /* Frames held for the caller, like the driver's read queue. */

@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "pawctl.h"
-#include "util.h"
+#include "bytes.h"
 
 enum {
 	OPT_AIR = 0x100,

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "pawctl.h"
-#include "util.h"
+#include "bytes.h"
 
 /* More than the toy keeps (64), so one call reads it all. */
 #define LOG_MAX		256

@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 
 #include "pawctl.h"
-#include "util.h"
+#include "bytes.h"
 
 int pawctl_parse_toy_id(const char *s, uint8_t id[PAWLINK_ID_LEN])
 {

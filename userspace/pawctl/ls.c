@@ -5,7 +5,7 @@
 #include <time.h>
 
 #include "pawctl.h"
-#include "util.h"
+#include "bytes.h"
 
 static void print_row(struct pawctl *c, const struct pawlink_msg_info *m,
 		      const uint8_t host[PAWLINK_ID_LEN])

@@ -10,7 +10,7 @@
 
 #include "pawctl.h"
 #include "setup_code.h"
-#include "util.h"
+#include "bytes.h"
 
 struct same_name {
 	const char *name;

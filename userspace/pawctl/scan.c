@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* pawctl scan: the toys beaconing in range, and which are paired here. */
 #include "pawctl.h"
-#include "util.h"
+#include "bytes.h"
 
 /* As many radios as one air holds. */
 #define SCAN_MAX	64

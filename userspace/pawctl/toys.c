@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "pawctl.h"
-#include "util.h"
+#include "bytes.h"
 
 struct toy_list {
 	struct pawlink_toy_record *toys;

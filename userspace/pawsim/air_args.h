@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <pawlink.h>
+#include <linux/pawlink.h>
 
 /* Decimal digits only. */
 int air_arg_u64(const char *s, uint64_t *out);

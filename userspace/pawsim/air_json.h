@@ -5,7 +5,7 @@
 
 #include <stdio.h>
 
-#include "air/medium.h"
+#include "air_medium.h"
 
 void air_stats_print_json(FILE *out, const struct air_stats *st);
 

@@ -20,8 +20,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "air/frame.h"
-#include "air/proto.h"
+#include "air_frame.h"
+#include "air_sock.h"
 #include "air_server.h"
 #include "pawsim.h"
 

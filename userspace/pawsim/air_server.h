@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The process behind `pawsim air`: the medium (air/medium.h) on
+ * The process behind `pawsim air`: the medium (sim/air_medium.h) on
  * CLOCK_MONOTONIC, serving radios on a UNIX SOCK_SEQPACKET socket with
- * the protocol of air/proto.h.  Single-threaded; one ppoll() loop.
+ * the protocol of radio/air_sock.h.  Single-threaded; one ppoll() loop.
  */
 #ifndef PAWSIM_AIR_SERVER_H
 #define PAWSIM_AIR_SERVER_H
 
 #include <stdbool.h>
 
-#include "air/medium.h"
+#include "air_medium.h"
 
 /* Messages queued for one radio before further frames overrun it. */
 #define AIR_SERVER_OUT_MAX	1024

@@ -21,7 +21,7 @@
 
 #include <sodium.h>
 
-#include <pawlink.h>
+#include <linux/pawlink.h>
 
 #include "dongle_air.h"
 #include "dongle_descs.h"
@@ -34,7 +34,7 @@
 #include "dongle_relay.h"
 #include "dongle_thread.h"
 #include "pawsim.h"
-#include "util.h"
+#include "bytes.h"
 
 struct dongle {
 	struct dongle_opts opts;

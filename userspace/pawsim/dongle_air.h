@@ -5,7 +5,7 @@
 
 #include <stdint.h>
 
-#include <pawlink.h>
+#include <linux/pawlink.h>
 
 #include "dongle_far.h"
 

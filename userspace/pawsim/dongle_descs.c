@@ -13,7 +13,7 @@
 #include <linux/usb/ch9.h>
 #include <linux/usb/functionfs.h>
 
-#include <pawlink.h>
+#include <linux/pawlink.h>
 
 #include "dongle_descs.h"
 

@@ -15,7 +15,7 @@
 
 #include <linux/usb/ch9.h>
 
-#include <pawlink.h>
+#include <linux/pawlink.h>
 
 #include "dongle_far.h"
 #include "dongle_fault.h"

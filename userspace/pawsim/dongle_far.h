@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <pawlink.h>
+#include <linux/pawlink.h>
 
 /* The two endpoint pairs: which one a record came on or goes out on. */
 enum dongle_pair {

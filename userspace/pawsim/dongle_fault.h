@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <pawlink.h>
+#include <linux/pawlink.h>
 
 enum dongle_fault_mode {
 	DONGLE_FAULT_NONE,

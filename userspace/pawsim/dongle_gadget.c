@@ -16,7 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <pawlink.h>
+#include <linux/pawlink.h>
 
 #include "dongle_descs.h"
 #include "dongle_gadget.h"

@@ -26,7 +26,7 @@
 #include "dongle_gadget.h"
 #include "dongle_gadgetfs.h"
 #include "pawsim.h"
-#include "util.h"
+#include "bytes.h"
 
 #define GADGETFS_PREFIX	"/dev/gadgetfs-"
 /* What /sys/class/udc/<udc>/function says when gadgetfs has it. */

@@ -14,7 +14,7 @@
 #include "dongle_gadget.h"
 #include "dongle_opts.h"
 #include "pawsim.h"
-#include "util.h"
+#include "bytes.h"
 
 static void usage(FILE *out)
 {

@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include <pawlink.h>
+#include <linux/pawlink.h>
 
 #include "dongle_fault.h"
 

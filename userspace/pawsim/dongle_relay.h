@@ -19,7 +19,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include <pawlink.h>
+#include <linux/pawlink.h>
 
 #include "dongle_far.h"
 #include "dongle_fault.h"

@@ -1,2 +1,2 @@
-# pawsim: every .c under userspace/pawsim/
-PAWSIM_SRCS += $(sort $(wildcard userspace/pawsim/*.c userspace/pawsim/*/*.c))
+# pawsim: the programs pawsim air, toy, dongle and rogue
+PAWSIM_SRCS += $(sort $(wildcard userspace/pawsim/*.c))

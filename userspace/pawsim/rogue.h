@@ -14,7 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include <pawlink.h>
+#include <linux/pawlink.h>
 
 #include "radio.h"
 

@@ -24,7 +24,7 @@
 #include "air_args.h"
 #include "pairing.h"
 #include "pawsim.h"
-#include "record.h"
+#include "record_layer.h"
 #include "rogue.h"
 #include "setup_code.h"
 

@@ -8,8 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "air/le.h"
-#include "air/proto.h"
+#include "byteorder.h"
+#include "air_sock.h"
 #include "air_args.h"
 #include "pawsim.h"
 #include "rogue.h"
@@ -68,9 +68,9 @@ static size_t build(const struct forge *fg, uint8_t *frame)
 		/* fg->payload holds the body; put the header in front. */
 		payload[0] = PAWLINK_REC_VERSION;
 		payload[1] = (uint8_t)fg->channel;
-		air_put_le16(payload + 2, (uint16_t)len);
-		air_put_le32(payload + 4, (uint32_t)fg->epoch);
-		air_put_le64(payload + 8, fg->counter);
+		pawlink_store_le16(payload + 2, (uint16_t)len);
+		pawlink_store_le32(payload + 4, (uint32_t)fg->epoch);
+		pawlink_store_le64(payload + 8, fg->counter);
 		memcpy(payload + PAWLINK_REC_HDR_LEN, fg->payload, len);
 		len += PAWLINK_REC_HDR_LEN;
 	} else {

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "air/capture.h"
+#include "capture.h"
 #include "air_args.h"
 #include "pawsim.h"
 #include "rogue.h"

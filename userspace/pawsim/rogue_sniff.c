@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * `pawsim rogue sniff`: a promiscuous radio that writes every frame it
- * hears, stamped with air time, into a pcap file (air/capture.h).
+ * hears, stamped with air time, into a pcap file (sim/capture.h).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "air/capture.h"
+#include "capture.h"
 #include "air_args.h"
 #include "pawsim.h"
 #include "rogue.h"

@@ -39,7 +39,7 @@
 #include "radio.h"
 #include "toy/toy.h"
 #include "toy_linux_audio.h"
-#include "util.h"
+#include "bytes.h"
 
 #define CONTROL_SOCK		"control.sock"
 #define CONTROL_MSG_MAX		64

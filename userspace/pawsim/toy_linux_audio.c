@@ -7,7 +7,7 @@
 
 #include <sndfile.h>
 
-#include <pawlink.h>
+#include <linux/pawlink.h>
 
 #include "toy_linux_audio.h"
 

@@ -19,8 +19,8 @@ BINS := $(SRCS:tests/kernel/tests/%.c=$(OUT)/%)
 LIBPAWLINK := $(wildcard build/rel/libpawlink.a)
 
 CFLAGS := -std=gnu11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror \
-	-Itests/kernel/lane/include -isystem $(KSELFTEST) -Iinclude/uapi \
-	-Iuserspace/lib -pthread
+	-Itests/kernel/lane/include -isystem $(KSELFTEST) -Iinclude/uapi -Iinclude \
+	-Iuserspace/proto -Iuserspace/radio -Iuserspace/lib -pthread
 LDLIBS := $(LIBPAWLINK) -Wl,--as-needed \
 	$(shell pkg-config --libs libsodium alsa 2>/dev/null) -lpthread -lm
 

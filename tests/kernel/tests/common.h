@@ -31,7 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <pawlink.h>
+#include <linux/pawlink.h>
 
 /* Upper bound of every wait: enumeration under QEMU TCG can be slow. */
 #define WAIT_MS			20000

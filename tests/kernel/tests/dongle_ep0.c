@@ -25,7 +25,7 @@
 #include <linux/usb/ch9.h>
 #include <linux/usbdevice_fs.h>
 
-#include <pawlink.h>
+#include <linux/pawlink.h>
 
 #include "kselftest_harness.h"
 

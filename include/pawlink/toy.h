@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * pawlink wire format: the toy commands.
+ *
+ * Userspace only: the kernel relays these as opaque record bodies and never
+ * parses them, so they are not kernel ABI (that is <linux/pawlink.h>).
+ * Shared by libpawlink, the toy firmware core and pawsim;
+ * Documentation/toy.rst gives the same layout byte by byte.  All multi-byte
+ * fields are little endian.
+ */
+#ifndef PAWLINK_WIRE_TOY_H
+#define PAWLINK_WIRE_TOY_H
+
+#include <linux/pawlink.h>
+
+/* ---- Toy commands (Documentation/toy.rst) ---- */
+
+/*
+ * The toy's own functions (status, LED, volume, microphone, event log,
+ * unpairing, ending the session) ride in sealed PAWLINK_CH_CTRL frames like
+ * the message protocol: each message below is the whole plaintext of one
+ * frame, and a toy obeys them only inside a session with a paired host.
+ * Types 0x60-0x7f.  Each request (an even type) goes host -> toy and is
+ * answered with the next type, the same tag and a status; a repeated
+ * request (same type and tag) gets the same answer again without being
+ * redone.  Every message starts with struct pawlink_toy_hdr, lengths are
+ * exact and reserved bytes are zero.
+ */
+#define PAWLINK_TOY_TYPE_FIRST		0x60
+#define PAWLINK_TOY_TYPE_LAST		0x7f
+
+#define PAWLINK_TOY_STATUS_REQ		0x60	/* header only */
+#define PAWLINK_TOY_STATUS_RESP		0x61	/* + struct pawlink_toy_status */
+#define PAWLINK_TOY_LED_REQ		0x62	/* + struct pawlink_toy_set */
+#define PAWLINK_TOY_LED_RESP		0x63
+#define PAWLINK_TOY_VOLUME_REQ		0x64	/* + struct pawlink_toy_set */
+#define PAWLINK_TOY_VOLUME_RESP		0x65
+#define PAWLINK_TOY_MIC_START_REQ	0x66	/* lights the LED, logs, streams */
+#define PAWLINK_TOY_MIC_START_RESP	0x67
+#define PAWLINK_TOY_MIC_STOP_REQ	0x68
+#define PAWLINK_TOY_MIC_STOP_RESP	0x69
+#define PAWLINK_TOY_LOG_REQ		0x6a	/* + struct pawlink_toy_log_req */
+#define PAWLINK_TOY_LOG_RESP		0x6b	/* + log_resp, entries */
+#define PAWLINK_TOY_UNPAIR_REQ		0x6c	/* forget this host; ends it */
+#define PAWLINK_TOY_UNPAIR_RESP		0x6d
+#define PAWLINK_TOY_BYE_REQ		0x6e	/* end the session */
+#define PAWLINK_TOY_BYE_RESP		0x6f
+
+/* Status byte of responses; a response that is not OK is the header alone. */
+#define PAWLINK_TOY_OK			0
+#define PAWLINK_TOY_E_BAD_REQUEST	1	/* malformed or out of range */
+#define PAWLINK_TOY_E_IO		2	/* could not be made durable */
+#define PAWLINK_TOY_STATUS_LAST		PAWLINK_TOY_E_IO
+
+struct pawlink_toy_hdr {
+	__u8 type;			/* PAWLINK_TOY_* */
+	__u8 status;			/* responses: PAWLINK_TOY_OK/_E_*; else 0 */
+	__le16 tag;			/* the request's, echoed */
+	__u8 reserved[4];		/* zero */
+};
+
+/* LED_REQ (@value 0 off, 1 on) and VOLUME_REQ (@value 0..100): 8 bytes. */
+#define PAWLINK_TOY_VOLUME_MAX		100
+struct pawlink_toy_set {
+	__u8 value;
+	__u8 reserved[7];		/* zero */
+};
+
+/* LOG_REQ: the first sequence number wanted.  8 bytes. */
+struct pawlink_toy_log_req {
+	__le32 from;
+	__le32 reserved;		/* zero */
+};
+
+/* STATUS_RESP body, 104 bytes.  Counters are since the toy's last boot. */
+struct pawlink_toy_status {
+	__le32 boot;			/* boots since manufacture or reset */
+	__le32 reserved0;		/* zero */
+	__le64 uptime_ms;		/* since this boot */
+	__u8 led;			/* 0 off, 1 on */
+	__u8 volume;			/* 0..PAWLINK_TOY_VOLUME_MAX */
+	__u8 mic;			/* 1 while the microphone streams */
+	__u8 playing;			/* 1 while a message plays */
+	__u8 paired_hosts;		/* 0..8 */
+	__u8 pairing_window;		/* 1 while the window is open */
+	__u8 locked;			/* 1 once pairing is locked out */
+	__u8 reserved1;			/* zero */
+	__le32 lifetime_failures;	/* pairing failures, persisted */
+	__le32 msg_count;		/* voice messages stored */
+	__le64 msg_bytes;		/* their bytes */
+	__le32 log_next;		/* sequence number of the next entry */
+	__le32 mic_starts;		/* remote microphone starts, persisted */
+	__le64 rx_dropped_plaintext;	/* plaintext during a session */
+	__le64 rx_dropped_auth;		/* sealed records that did not verify */
+	__le64 rx_dropped_replay;	/* replayed, reordered or old epoch */
+	__le64 rx_dropped_malformed;	/* bad framing, or sealed with no key */
+	__le64 refused_unauth;		/* commands without a session */
+	__le64 audio_frames_sent;	/* microphone records */
+	__le64 speaker_samples;		/* samples played */
+};
+
+/* LOG_RESP body: this, then @count entries of 32 bytes. */
+struct pawlink_toy_log_resp {
+	__le32 first;			/* oldest sequence number still held */
+	__le32 next;			/* the next one the toy will use */
+	__u8 count;			/* 0..PAWLINK_TOY_LOG_MAX */
+	__u8 reserved[7];		/* zero */
+};
+
+/* One event in the toy's log, 32 bytes. */
+struct pawlink_toy_log_entry {
+	__le32 seq;			/* from 0, one per event */
+	__u8 event;			/* PAWLINK_TOY_EV_* */
+	__u8 detail;			/* per event, below */
+	__u8 reserved[2];		/* zero */
+	__le32 boot;			/* the boot it happened in */
+	__le32 reserved2;		/* zero */
+	__le64 time_ms;			/* since that boot */
+	__u8 host_id[PAWLINK_ID_LEN];	/* the host concerned, or zero */
+};
+
+#define PAWLINK_TOY_EV_BOOT		1
+#define PAWLINK_TOY_EV_FACTORY_RESET	2
+#define PAWLINK_TOY_EV_BUTTON		3	/* detail: PAWLINK_TOY_BUTTON_* */
+#define PAWLINK_TOY_EV_PAIR_START	4	/* host as claimed; charged */
+#define PAWLINK_TOY_EV_PAIR_OK		5	/* host pinned */
+#define PAWLINK_TOY_EV_PAIR_FAIL	6	/* detail: PAWLINK_TOY_PAIR_* */
+/* window closed, locked, full or busy; detail: how many in a row */
+#define PAWLINK_TOY_EV_PAIR_REFUSED	7	/* host: the last claimed */
+#define PAWLINK_TOY_EV_LOCKED		8	/* lifetime failure limit reached */
+#define PAWLINK_TOY_EV_SESSION_START	9	/* host authenticated */
+#define PAWLINK_TOY_EV_SESSION_REJECT	10	/* detail: how many in a row */
+#define PAWLINK_TOY_EV_SESSION_END	11	/* detail: PAWLINK_TOY_END_* */
+#define PAWLINK_TOY_EV_MIC_START	12	/* host */
+#define PAWLINK_TOY_EV_MIC_STOP		13	/* detail: PAWLINK_TOY_MIC_* */
+#define PAWLINK_TOY_EV_UNPAIR		14	/* host removed itself */
+#define PAWLINK_TOY_EV_LAST		PAWLINK_TOY_EV_UNPAIR
+
+#define PAWLINK_TOY_BUTTON_OPENED	0	/* the pairing window opened */
+#define PAWLINK_TOY_BUTTON_LOCKED	1	/* refused: locked out */
+#define PAWLINK_TOY_BUTTON_FULL		2	/* refused: 8 hosts paired */
+#define PAWLINK_TOY_PAIR_AUTH		1	/* wrong code, or forged */
+#define PAWLINK_TOY_PAIR_PROTOCOL	2	/* malformed or out of order */
+#define PAWLINK_TOY_PAIR_TIMEOUT	3	/* no CONFIRM in time */
+#define PAWLINK_TOY_PAIR_STORAGE	4	/* the state could not be saved */
+#define PAWLINK_TOY_END_BYE		1	/* the host ended it */
+#define PAWLINK_TOY_END_IDLE		2	/* nothing from the host in time */
+#define PAWLINK_TOY_END_UNPAIRED	3
+#define PAWLINK_TOY_END_RESET		4	/* factory reset */
+#define PAWLINK_TOY_MIC_HOST		1	/* the host stopped it */
+#define PAWLINK_TOY_MIC_LED_OFF		2	/* the LED went off */
+#define PAWLINK_TOY_MIC_SESSION_END	3	/* the session ended */
+
+#define PAWLINK_TOY_HDR_LEN		8
+#define PAWLINK_TOY_SET_LEN		16	/* LED_REQ, VOLUME_REQ */
+#define PAWLINK_TOY_LOG_REQ_LEN		16
+#define PAWLINK_TOY_STATUS_LEN		104	/* struct pawlink_toy_status */
+#define PAWLINK_TOY_STATUS_RESP_LEN	(PAWLINK_TOY_HDR_LEN + PAWLINK_TOY_STATUS_LEN)
+#define PAWLINK_TOY_LOG_RESP_HDR_LEN	16	/* struct pawlink_toy_log_resp */
+#define PAWLINK_TOY_LOG_ENTRY_LEN	32
+/* As many entries as fit one frame: 8 + 16 + 31 * 32 = 1016 bytes. */
+#define PAWLINK_TOY_LOG_MAX		31
+
+#endif /* PAWLINK_WIRE_TOY_H */

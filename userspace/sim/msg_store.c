@@ -1,0 +1,1047 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The atomic message store; see msg_store.h for the layout and
+ * Documentation/messages.rst for why each step is ordered as it is.
+ *
+ * Every change that must survive a power loss follows one rule: data is
+ * fsynced before anything that refers to it is written, and a name
+ * becomes visible only by rename() of a complete, fsynced file, followed
+ * by an fsync of the directory.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "byteorder.h"
+#include "msg_store.h"
+#include "bytes.h"
+
+#define PART_NAME	"upload.part"
+#define RESUME_NAME	"upload.resume"
+#define RESUME_TMP	"upload.resume.tmp"
+#define MSG_SUFFIX	".msg"
+#define TMP_SUFFIX	".tmp"
+#define ID_HEX_LEN	(2 * PAWLINK_MSG_ID_LEN)
+#define NAME_MAX_LEN	(ID_HEX_LEN + sizeof(MSG_SUFFIX))
+#define HASH_BLOCK	65536
+#define MAGIC_LEN	8
+
+_Static_assert(sizeof(PAWLINK_MSG_STORE_MAGIC) - 1 == MAGIC_LEN &&
+	       sizeof(PAWLINK_MSG_RESUME_MAGIC) - 1 == MAGIC_LEN,
+	       "magics are 8 bytes");
+
+struct pawlink_msg_store {
+	int dirfd;
+	struct pawlink_msg_store_limits lim;
+	struct pawlink_msg_info *index;		/* committed, by id */
+	size_t count;
+	size_t cap;
+	uint64_t bytes;
+	/* The one partial upload, and its durable have-state. */
+	bool partial;
+	struct pawlink_msg_info partial_info;
+	uint8_t partial_have[PAWLINK_MSG_BITMAP_LEN];
+	struct store_upload *upload;		/* open sink, if any */
+	/* Crash simulation (pawlink_msg_store_crash_after). */
+	long crash_after;
+	unsigned long ops;
+	bool crashed;
+	struct pawlink_msg_store_stats stats;
+};
+
+struct store_upload {
+	struct pawlink_msg_store *st;
+	struct pawlink_msg_info info;
+	int fd;
+	/* Chunks written since the last fsync: lost in a simulated crash. */
+	uint8_t dirty[PAWLINK_MSG_BITMAP_LEN];
+};
+
+struct store_reader {
+	int fd;
+	uint32_t size;
+};
+
+/* ---- on-disk codecs ----------------------------------------------------- */
+
+void pawlink_msg_store_hdr_encode(uint8_t out[PAWLINK_MSG_STORE_HDR_LEN],
+				  const struct pawlink_msg_info *info)
+{
+	memset(out, 0, PAWLINK_MSG_STORE_HDR_LEN);
+	memcpy(out, PAWLINK_MSG_STORE_MAGIC, MAGIC_LEN);
+	pawlink_msg_info_encode(out + MAGIC_LEN, info);
+}
+
+int pawlink_msg_store_hdr_decode(struct pawlink_msg_info *info,
+				 const uint8_t *buf, size_t len)
+{
+	const size_t tail = MAGIC_LEN + PAWLINK_MSG_META_LEN;
+
+	memset(info, 0, sizeof(*info));
+	if (len != PAWLINK_MSG_STORE_HDR_LEN ||
+	    memcmp(buf, PAWLINK_MSG_STORE_MAGIC, MAGIC_LEN) != 0 ||
+	    !pawlink_is_zero(buf + tail, PAWLINK_MSG_STORE_HDR_LEN - tail) ||
+	    pawlink_msg_info_decode(info, buf + MAGIC_LEN,
+				    PAWLINK_MSG_META_LEN) != 0 ||
+	    pawlink_msg_info_check(info) != PAWLINK_MSG_OK) {
+		memset(info, 0, sizeof(*info));
+		return -EBADMSG;
+	}
+	return 0;
+}
+
+/* Resume file: magic, meta, le32 nchunks, le32 0, bitmap, SHA-256. */
+enum { RESUME_NCHUNKS = 88, RESUME_MAP = 96 };
+
+int pawlink_msg_resume_encode(uint8_t *buf, size_t cap,
+			      const struct pawlink_msg_info *info,
+			      const uint8_t *have)
+{
+	uint32_t n = pawlink_msg_nchunks(info->size);
+	size_t map_len = (n + 7) / 8, len = RESUME_MAP + map_len;
+	uint32_t i;
+
+	if (n > PAWLINK_MSG_CHUNKS_MAX)
+		return -EINVAL;
+	if (cap < len + PAWLINK_MSG_SHA256_LEN)
+		return -ENOSPC;
+	memset(buf, 0, len);
+	memcpy(buf, PAWLINK_MSG_RESUME_MAGIC, MAGIC_LEN);
+	pawlink_msg_info_encode(buf + MAGIC_LEN, info);
+	pawlink_store_le32(buf + RESUME_NCHUNKS, n);
+	for (i = 0; i < n; i++)
+		if (pawlink_msg_bit(have, i))
+			pawlink_msg_bit_set(buf + RESUME_MAP, i);
+	crypto_hash_sha256(buf + len, buf, len);
+	return (int)(len + PAWLINK_MSG_SHA256_LEN);
+}
+
+int pawlink_msg_resume_decode(struct pawlink_msg_info *info, uint8_t *have,
+			      const uint8_t *buf, size_t len)
+{
+	uint8_t digest[PAWLINK_MSG_SHA256_LEN];
+	size_t map_len, body;
+	uint32_t n, i;
+
+	memset(info, 0, sizeof(*info));
+	memset(have, 0, PAWLINK_MSG_BITMAP_LEN);
+	if (len < RESUME_MAP + PAWLINK_MSG_SHA256_LEN ||
+	    memcmp(buf, PAWLINK_MSG_RESUME_MAGIC, MAGIC_LEN) != 0 ||
+	    pawlink_msg_info_decode(info, buf + MAGIC_LEN,
+				    PAWLINK_MSG_META_LEN) != 0 ||
+	    pawlink_msg_info_check(info) != PAWLINK_MSG_OK)
+		goto bad;
+	n = pawlink_load_le32(buf + RESUME_NCHUNKS);
+	map_len = (n + 7) / 8;
+	body = RESUME_MAP + map_len;
+	if (n != pawlink_msg_nchunks(info->size) ||
+	    pawlink_load_le32(buf + RESUME_NCHUNKS + 4) != 0 ||
+	    len != body + PAWLINK_MSG_SHA256_LEN)
+		goto bad;
+	crypto_hash_sha256(digest, buf, body);
+	if (sodium_memcmp(digest, buf + body, sizeof(digest)) != 0)
+		goto bad;
+	/* No bit past the last chunk. */
+	for (i = n; i < map_len * 8; i++)
+		if (pawlink_msg_bit(buf + RESUME_MAP, i))
+			goto bad;
+	memcpy(have, buf + RESUME_MAP, map_len);
+	return 0;
+bad:
+	memset(info, 0, sizeof(*info));
+	memset(have, 0, PAWLINK_MSG_BITMAP_LEN);
+	return -EBADMSG;
+}
+
+/* ---- file operations, through the crash hook ----------------------------- */
+
+static void msg_name(char out[NAME_MAX_LEN], const uint8_t *id)
+{
+	pawlink_msg_id_hex(out, id);
+	memcpy(out + ID_HEX_LEN, MSG_SUFFIX, sizeof(MSG_SUFFIX));
+}
+
+/* Overwrites unsynced chunk data, as a power loss would lose it. */
+static void scramble_unsynced(struct pawlink_msg_store *st)
+{
+	uint8_t junk[PAWLINK_MSG_CHUNK_DATA];
+	struct store_upload *up = st->upload;
+	uint32_t i, n;
+	ssize_t w;
+
+	if (!up)
+		return;
+	memset(junk, 0xa5, sizeof(junk));
+	n = pawlink_msg_nchunks(up->info.size);
+	for (i = 0; i < n; i++) {
+		if (!pawlink_msg_bit(up->dirty, i))
+			continue;
+		w = pwrite(up->fd, junk,
+			   pawlink_msg_chunk_len(up->info.size, i),
+			   PAWLINK_MSG_STORE_HDR_LEN +
+			   (off_t)i * PAWLINK_MSG_CHUNK_DATA);
+		(void)w;	/* best effort: this is the simulated crash */
+	}
+}
+
+/*
+ * Accounts one mutating operation.  0: go ahead.  1: this is the one the
+ * simulated power loss interrupts.  -EIO: the power is already out.
+ */
+static int op_begin(struct pawlink_msg_store *st)
+{
+	if (st->crashed)
+		return -EIO;
+	if (st->crash_after >= 0 && st->ops >= (unsigned long)st->crash_after) {
+		st->crashed = true;
+		return 1;
+	}
+	st->ops++;
+	return 0;
+}
+
+static int op_end_crash(struct pawlink_msg_store *st)
+{
+	scramble_unsynced(st);
+	return -EIO;
+}
+
+static int st_create(struct pawlink_msg_store *st, const char *name)
+{
+	int r = op_begin(st), fd;
+
+	if (r)
+		return r > 0 ? op_end_crash(st) : r;
+	fd = openat(st->dirfd, name,
+		    O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	return fd < 0 ? -errno : fd;
+}
+
+static int st_pwrite(struct pawlink_msg_store *st, int fd, const void *buf,
+		     size_t len, off_t off)
+{
+	const uint8_t *p = buf;
+	int r = op_begin(st);
+	ssize_t w;
+
+	if (r < 0)
+		return r;
+	if (r > 0)
+		len /= 2;	/* a torn write */
+	while (len > 0) {
+		w = pwrite(fd, p, len, off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return w < 0 ? -errno : -EIO;
+		p += w;
+		off += w;
+		len -= (size_t)w;
+	}
+	return r > 0 ? op_end_crash(st) : 0;
+}
+
+static int st_fsync(struct pawlink_msg_store *st, int fd)
+{
+	int r = op_begin(st);
+
+	if (r)
+		return r > 0 ? op_end_crash(st) : r;
+	return fsync(fd) ? -errno : 0;
+}
+
+static int st_truncate(struct pawlink_msg_store *st, int fd, off_t len)
+{
+	int r = op_begin(st);
+
+	if (r)
+		return r > 0 ? op_end_crash(st) : r;
+	return ftruncate(fd, len) ? -errno : 0;
+}
+
+static int st_rename(struct pawlink_msg_store *st, const char *from,
+		     const char *to)
+{
+	int r = op_begin(st);
+
+	if (r)
+		return r > 0 ? op_end_crash(st) : r;
+	return renameat(st->dirfd, from, st->dirfd, to) ? -errno : 0;
+}
+
+/* A name that is already gone is fine. */
+static int st_unlink(struct pawlink_msg_store *st, const char *name)
+{
+	int r = op_begin(st);
+
+	if (r)
+		return r > 0 ? op_end_crash(st) : r;
+	if (unlinkat(st->dirfd, name, 0) && errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
+static int st_sync_dir(struct pawlink_msg_store *st)
+{
+	return st_fsync(st, st->dirfd);
+}
+
+/* Reads exactly @len bytes at @off. */
+static int read_full(int fd, void *buf, size_t len, off_t off)
+{
+	uint8_t *p = buf;
+	ssize_t n;
+
+	while (len > 0) {
+		n = pread(fd, p, len, off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		p += n;
+		off += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Writes @name whole and durably: temp file, fsync, rename, fsync dir. */
+static int write_atomic(struct pawlink_msg_store *st, const char *name,
+			const char *tmp, const uint8_t *data, size_t len)
+{
+	int fd, err;
+
+	fd = st_create(st, tmp);
+	if (fd < 0)
+		return fd;
+	err = st_pwrite(st, fd, data, len, 0);
+	if (!err)
+		err = st_fsync(st, fd);
+	close(fd);
+	if (!err)
+		err = st_rename(st, tmp, name);
+	if (!err)
+		err = st_sync_dir(st);
+	return err;
+}
+
+/* SHA-256 of @len object bytes of @fd, which start at the header's end. */
+static int hash_object(int fd, uint32_t len, uint8_t out[32])
+{
+	crypto_hash_sha256_state h;
+	uint8_t *block;
+	uint32_t done = 0, n;
+	int err = 0;
+
+	block = malloc(HASH_BLOCK);
+	if (!block)
+		return -ENOMEM;
+	crypto_hash_sha256_init(&h);
+	while (done < len) {
+		n = len - done < HASH_BLOCK ? len - done : HASH_BLOCK;
+		err = read_full(fd, block, n,
+				PAWLINK_MSG_STORE_HDR_LEN + (off_t)done);
+		if (err)
+			break;
+		crypto_hash_sha256_update(&h, block, n);
+		done += n;
+	}
+	crypto_hash_sha256_final(&h, out);
+	free(block);
+	return err;
+}
+
+static int object_matches(int fd, const struct pawlink_msg_info *info)
+{
+	uint8_t digest[PAWLINK_MSG_SHA256_LEN];
+	int err = hash_object(fd, info->size, digest);
+
+	if (err)
+		return err;
+	return sodium_memcmp(digest, info->sha256, sizeof(digest)) ?
+		-EBADMSG : 0;
+}
+
+/* ---- the index of committed messages ------------------------------------ */
+
+static size_t index_lower_bound(const struct pawlink_msg_store *st,
+				const uint8_t *id)
+{
+	size_t lo = 0, hi = st->count, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (memcmp(st->index[mid].id, id, PAWLINK_MSG_ID_LEN) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static struct pawlink_msg_info *index_find(const struct pawlink_msg_store *st,
+					   const uint8_t *id)
+{
+	size_t i = index_lower_bound(st, id);
+
+	if (i < st->count &&
+	    memcmp(st->index[i].id, id, PAWLINK_MSG_ID_LEN) == 0)
+		return &st->index[i];
+	return NULL;
+}
+
+static int index_add(struct pawlink_msg_store *st,
+		     const struct pawlink_msg_info *info)
+{
+	struct pawlink_msg_info *grown;
+	size_t i, cap;
+
+	if (st->count >= PAWLINK_MSG_STORE_COUNT_HARD)
+		return -ENOSPC;
+	if (st->count == st->cap) {
+		cap = st->cap ? st->cap * 2 : 16;
+		grown = realloc(st->index, cap * sizeof(*grown));
+		if (!grown)
+			return -ENOMEM;
+		st->index = grown;
+		st->cap = cap;
+	}
+	i = index_lower_bound(st, info->id);
+	memmove(&st->index[i + 1], &st->index[i],
+		(st->count - i) * sizeof(*info));
+	st->index[i] = *info;
+	st->count++;
+	st->bytes += info->size;
+	return 0;
+}
+
+static void index_remove(struct pawlink_msg_store *st,
+			 struct pawlink_msg_info *entry)
+{
+	size_t i = (size_t)(entry - st->index);
+
+	st->bytes -= entry->size;
+	memmove(&st->index[i], &st->index[i + 1],
+		(st->count - i - 1) * sizeof(*entry));
+	st->count--;
+}
+
+/* ---- opening: recover from whatever a crash left ------------------------- */
+
+static bool is_msg_name(const char *name)
+{
+	size_t i;
+
+	if (strlen(name) != ID_HEX_LEN + sizeof(MSG_SUFFIX) - 1 ||
+	    strcmp(name + ID_HEX_LEN, MSG_SUFFIX) != 0)
+		return false;
+	for (i = 0; i < ID_HEX_LEN; i++)
+		if (!((name[i] >= '0' && name[i] <= '9') ||
+		      (name[i] >= 'a' && name[i] <= 'f')))
+			return false;
+	return true;
+}
+
+static bool has_suffix(const char *name, const char *suffix)
+{
+	size_t n = strlen(name), s = strlen(suffix);
+
+	return n > s && strcmp(name + n - s, suffix) == 0;
+}
+
+/* Opens a regular file of the store for reading; never follows a link. */
+static int open_regular(struct pawlink_msg_store *st, const char *name,
+			off_t *size)
+{
+	struct stat sb;
+	int fd;
+
+	fd = openat(st->dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		close(fd);
+		return -EINVAL;
+	}
+	*size = sb.st_size;
+	return fd;
+}
+
+/* Checks one committed message completely, hash included. */
+static int load_message(struct pawlink_msg_store *st, const char *name,
+			struct pawlink_msg_info *info)
+{
+	uint8_t hdr[PAWLINK_MSG_STORE_HDR_LEN];
+	char expect[NAME_MAX_LEN];
+	off_t size;
+	int fd, err;
+
+	fd = open_regular(st, name, &size);
+	if (fd < 0)
+		return fd;
+	err = read_full(fd, hdr, sizeof(hdr), 0);
+	if (!err)
+		err = pawlink_msg_store_hdr_decode(info, hdr, sizeof(hdr));
+	if (!err) {
+		msg_name(expect, info->id);
+		if (strcmp(expect, name) != 0 ||
+		    size != PAWLINK_MSG_STORE_HDR_LEN + (off_t)info->size)
+			err = -EBADMSG;
+	}
+	if (!err)
+		err = object_matches(fd, info);
+	close(fd);
+	return err;
+}
+
+/* Keeps the partial upload only if its resume state and file agree. */
+static int load_partial(struct pawlink_msg_store *st, bool have_part,
+			bool have_resume)
+{
+	uint8_t buf[PAWLINK_MSG_RESUME_MAX], hdr[PAWLINK_MSG_STORE_HDR_LEN];
+	struct pawlink_msg_info hinfo;
+	off_t size;
+	ssize_t n;
+	int fd, err = -EBADMSG;
+
+	if (have_part && have_resume) {
+		fd = open_regular(st, RESUME_NAME, &size);
+		if (fd >= 0) {
+			n = size <= (off_t)sizeof(buf) ?
+				pread(fd, buf, (size_t)size, 0) : -1;
+			close(fd);
+			if (n == size)
+				err = pawlink_msg_resume_decode(
+					&st->partial_info, st->partial_have,
+					buf, (size_t)n);
+		}
+	}
+	if (!err) {
+		fd = open_regular(st, PART_NAME, &size);
+		err = fd < 0 ? fd : read_full(fd, hdr, sizeof(hdr), 0);
+		if (fd >= 0)
+			close(fd);
+		if (!err &&
+		    (pawlink_msg_store_hdr_decode(&hinfo, hdr, sizeof(hdr)) ||
+		     !pawlink_msg_info_equal(&hinfo, &st->partial_info) ||
+		     size != PAWLINK_MSG_STORE_HDR_LEN +
+			     (off_t)hinfo.size ||
+		     index_find(st, hinfo.id)))
+			err = -EBADMSG;
+	}
+	if (!err) {
+		st->partial = true;
+		return 0;
+	}
+	memset(&st->partial_info, 0, sizeof(st->partial_info));
+	memset(st->partial_have, 0, sizeof(st->partial_have));
+	if (!have_part && !have_resume)
+		return 0;
+	if (have_part)
+		st->stats.dropped_partial++;
+	/* The resume state goes first: a part without one is garbage. */
+	err = st_unlink(st, RESUME_NAME);
+	if (!err)
+		err = st_unlink(st, PART_NAME);
+	return err;
+}
+
+static int scan(struct pawlink_msg_store *st, char *err_buf, size_t err_len)
+{
+	struct pawlink_msg_info info;
+	bool part = false, resume = false, removed = false;
+	struct dirent *de;
+	DIR *dir;
+	int fd, err = 0;
+
+	fd = dup(st->dirfd);
+	if (fd < 0)
+		return -errno;
+	dir = fdopendir(fd);
+	if (!dir) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	while (!err && (de = readdir(dir)) != NULL) {
+		if (strcmp(de->d_name, PART_NAME) == 0) {
+			part = true;
+		} else if (strcmp(de->d_name, RESUME_NAME) == 0) {
+			resume = true;
+		} else if (has_suffix(de->d_name, TMP_SUFFIX)) {
+			err = st_unlink(st, de->d_name);
+			st->stats.dropped_tmp++;
+			removed = true;
+		} else if (is_msg_name(de->d_name)) {
+			if (load_message(st, de->d_name, &info) == 0) {
+				err = index_add(st, &info);
+				if (err == -ENOSPC)
+					err = 0;	/* over the hard cap */
+				continue;
+			}
+			err = st_unlink(st, de->d_name);
+			st->stats.dropped_corrupt++;
+			removed = true;
+		}
+	}
+	closedir(dir);
+	if (err) {
+		pawlink_errf(err_buf, err_len, "message store: %s",
+			     strerror(-err));
+		return err;
+	}
+	err = load_partial(st, part, resume);
+	if (!err && (removed || (!st->partial && (part || resume))))
+		err = st_sync_dir(st);
+	if (err)
+		pawlink_errf(err_buf, err_len,
+			     "message store: cannot clean up: %s",
+			     strerror(-err));
+	return err;
+}
+
+int pawlink_msg_store_open(struct pawlink_msg_store **out, const char *dir,
+			   const struct pawlink_msg_store_limits *lim,
+			   char *err_buf, size_t err_len)
+{
+	struct pawlink_msg_store *st;
+	struct stat sb;
+	int err;
+
+	*out = NULL;
+	if (sodium_init() < 0) {
+		pawlink_errf(err_buf, err_len, "message store: libsodium init");
+		return -ENOMEM;
+	}
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+		err = -errno;
+		pawlink_errf(err_buf, err_len, "%s: cannot create: %s", dir,
+			     strerror(errno));
+		return err;
+	}
+	st = calloc(1, sizeof(*st));
+	if (!st) {
+		pawlink_errf(err_buf, err_len, "message store: out of memory");
+		return -ENOMEM;
+	}
+	st->crash_after = -1;
+	st->lim.max_bytes = lim ? lim->max_bytes :
+				  PAWLINK_MSG_STORE_BYTES_DEFAULT;
+	st->lim.max_count = lim ? lim->max_count :
+				  PAWLINK_MSG_STORE_COUNT_DEFAULT;
+	st->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (st->dirfd < 0) {
+		err = -errno;
+		pawlink_errf(err_buf, err_len, "%s: cannot open: %s", dir,
+			     strerror(errno));
+		goto out_free;
+	}
+	if (fstat(st->dirfd, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+		err = -ENOTDIR;
+		pawlink_errf(err_buf, err_len, "%s: not a directory", dir);
+		goto out_close;
+	}
+	err = scan(st, err_buf, err_len);
+	if (err)
+		goto out_close;
+	*out = st;
+	return 0;
+
+out_close:
+	close(st->dirfd);
+out_free:
+	free(st->index);
+	free(st);
+	return err;
+}
+
+void pawlink_msg_store_close(struct pawlink_msg_store *st)
+{
+	if (!st)
+		return;
+	if (st->upload) {
+		close(st->upload->fd);
+		st->upload->st = NULL;	/* its release() only frees it */
+	}
+	close(st->dirfd);
+	free(st->index);
+	free(st);
+}
+
+void pawlink_msg_store_usage(const struct pawlink_msg_store *st,
+			     uint32_t *count, uint64_t *bytes)
+{
+	*count = (uint32_t)st->count;
+	*bytes = st->bytes;
+}
+
+const struct pawlink_msg_store_stats *
+pawlink_msg_store_stats(const struct pawlink_msg_store *st)
+{
+	return &st->stats;
+}
+
+/* ---- queries ------------------------------------------------------------ */
+
+void pawlink_msg_store_list(const struct pawlink_msg_store *st,
+			    const uint8_t *after, struct pawlink_msg_info *out,
+			    size_t max, size_t *n, bool *more)
+{
+	size_t i = 0, k = 0;
+
+	if (after && !pawlink_is_zero(after, PAWLINK_MSG_ID_LEN)) {
+		i = index_lower_bound(st, after);
+		if (i < st->count &&
+		    memcmp(st->index[i].id, after, PAWLINK_MSG_ID_LEN) == 0)
+			i++;
+	}
+	while (i < st->count && k < max)
+		out[k++] = st->index[i++];
+	*n = k;
+	*more = i < st->count;
+}
+
+int pawlink_msg_store_find(const struct pawlink_msg_store *st,
+			   const uint8_t id[PAWLINK_MSG_ID_LEN],
+			   struct pawlink_msg_info *info)
+{
+	const struct pawlink_msg_info *e = index_find(st, id);
+
+	if (!e)
+		return PAWLINK_MSG_E_NOT_FOUND;
+	if (info)
+		*info = *e;
+	return PAWLINK_MSG_OK;
+}
+
+bool pawlink_msg_store_has_partial(const struct pawlink_msg_store *st,
+				   const uint8_t id[PAWLINK_MSG_ID_LEN])
+{
+	return st->partial &&
+	       memcmp(st->partial_info.id, id, PAWLINK_MSG_ID_LEN) == 0;
+}
+
+/* Forgets the partial upload: resume state first, then the data. */
+static int discard_partial(struct pawlink_msg_store *st)
+{
+	int err;
+
+	st->partial = false;
+	memset(&st->partial_info, 0, sizeof(st->partial_info));
+	memset(st->partial_have, 0, sizeof(st->partial_have));
+	err = st_unlink(st, RESUME_NAME);
+	if (!err)
+		err = st_unlink(st, PART_NAME);
+	if (!err)
+		err = st_sync_dir(st);
+	return err;
+}
+
+int pawlink_msg_store_delete(struct pawlink_msg_store *st,
+			     const uint8_t id[PAWLINK_MSG_ID_LEN])
+{
+	struct pawlink_msg_info *e = index_find(st, id);
+	char name[NAME_MAX_LEN];
+
+	if (e) {
+		msg_name(name, id);
+		if (st_unlink(st, name) || st_sync_dir(st))
+			return PAWLINK_MSG_E_IO;
+		index_remove(st, e);
+		return PAWLINK_MSG_OK;
+	}
+	if (!pawlink_msg_store_has_partial(st, id))
+		return PAWLINK_MSG_E_NOT_FOUND;
+	if (st->upload)
+		return PAWLINK_MSG_E_BUSY;
+	return discard_partial(st) ? PAWLINK_MSG_E_IO : PAWLINK_MSG_OK;
+}
+
+/* ---- reading ------------------------------------------------------------ */
+
+static int reader_read(void *ctx, uint32_t off, uint8_t *buf, size_t len)
+{
+	const struct store_reader *rd = ctx;
+
+	if (off > rd->size || len > rd->size - off)
+		return PAWLINK_MSG_E_IO;
+	if (read_full(rd->fd, buf, len, PAWLINK_MSG_STORE_HDR_LEN + (off_t)off))
+		return PAWLINK_MSG_E_IO;
+	return PAWLINK_MSG_OK;
+}
+
+static const struct pawlink_msg_source_ops reader_ops = {
+	.read = reader_read,
+};
+
+int pawlink_msg_store_reader_open(struct pawlink_msg_store *st,
+				  const uint8_t id[PAWLINK_MSG_ID_LEN],
+				  struct pawlink_msg_info *info,
+				  struct pawlink_msg_source *src)
+{
+	const struct pawlink_msg_info *e = index_find(st, id);
+	char name[NAME_MAX_LEN];
+	struct store_reader *rd;
+	off_t size;
+
+	if (!e)
+		return PAWLINK_MSG_E_NOT_FOUND;
+	rd = malloc(sizeof(*rd));
+	if (!rd)
+		return PAWLINK_MSG_E_NOMEM;
+	msg_name(name, id);
+	rd->fd = open_regular(st, name, &size);
+	if (rd->fd < 0 || size != PAWLINK_MSG_STORE_HDR_LEN + (off_t)e->size) {
+		if (rd->fd >= 0)
+			close(rd->fd);
+		free(rd);
+		return PAWLINK_MSG_E_IO;
+	}
+	rd->size = e->size;
+	*info = *e;
+	src->ops = &reader_ops;
+	src->ctx = rd;
+	return PAWLINK_MSG_OK;
+}
+
+void pawlink_msg_store_reader_close(struct pawlink_msg_source *src)
+{
+	struct store_reader *rd = src->ctx;
+
+	if (!rd)
+		return;
+	close(rd->fd);
+	free(rd);
+	src->ctx = NULL;
+}
+
+int pawlink_msg_store_read(struct pawlink_msg_store *st,
+			   const uint8_t id[PAWLINK_MSG_ID_LEN],
+			   uint8_t **data, size_t *len)
+{
+	struct pawlink_msg_source src;
+	struct pawlink_msg_info info;
+	uint8_t *buf;
+	int status;
+
+	*data = NULL;
+	*len = 0;
+	status = pawlink_msg_store_reader_open(st, id, &info, &src);
+	if (status != PAWLINK_MSG_OK)
+		return status;
+	buf = malloc(info.size);
+	if (!buf) {
+		status = PAWLINK_MSG_E_NOMEM;
+		goto out_close;
+	}
+	status = src.ops->read(src.ctx, 0, buf, info.size);
+	if (status == PAWLINK_MSG_OK)
+		status = pawlink_msg_info_verify(&info, buf, info.size);
+	if (status != PAWLINK_MSG_OK) {
+		free(buf);
+		goto out_close;
+	}
+	*data = buf;
+	*len = info.size;
+out_close:
+	pawlink_msg_store_reader_close(&src);
+	return status;
+}
+
+/* ---- receiving (the upload sink) ---------------------------------------- */
+
+static int upload_write(void *ctx, uint32_t index, const uint8_t *data,
+			size_t len)
+{
+	struct store_upload *up = ctx;
+	struct pawlink_msg_store *st = up->st;
+
+	if (!st || len != pawlink_msg_chunk_len(up->info.size, index))
+		return PAWLINK_MSG_E_IO;
+	pawlink_msg_bit_set(up->dirty, index);
+	if (st_pwrite(st, up->fd, data, len, PAWLINK_MSG_STORE_HDR_LEN +
+		      (off_t)index * PAWLINK_MSG_CHUNK_DATA))
+		return PAWLINK_MSG_E_IO;
+	return PAWLINK_MSG_OK;
+}
+
+static int upload_checkpoint(void *ctx, const uint8_t *have, uint32_t nchunks)
+{
+	uint8_t buf[PAWLINK_MSG_RESUME_MAX];
+	struct store_upload *up = ctx;
+	struct pawlink_msg_store *st = up->st;
+	int len;
+
+	if (!st || nchunks != pawlink_msg_nchunks(up->info.size))
+		return PAWLINK_MSG_E_IO;
+	/* The data first, so the resume state never claims a lost chunk. */
+	if (st_fsync(st, up->fd))
+		return PAWLINK_MSG_E_IO;
+	memset(up->dirty, 0, sizeof(up->dirty));
+	len = pawlink_msg_resume_encode(buf, sizeof(buf), &up->info, have);
+	if (len < 0 || write_atomic(st, RESUME_NAME, RESUME_TMP, buf,
+				    (size_t)len))
+		return PAWLINK_MSG_E_IO;
+	memcpy(st->partial_have, have, (nchunks + 7) / 8);
+	return PAWLINK_MSG_OK;
+}
+
+static int upload_commit(void *ctx)
+{
+	struct store_upload *up = ctx;
+	struct pawlink_msg_store *st = up->st;
+	char name[NAME_MAX_LEN];
+	int err;
+
+	if (!st)
+		return PAWLINK_MSG_E_IO;
+	if (st->count >= PAWLINK_MSG_STORE_COUNT_HARD)
+		return PAWLINK_MSG_E_QUOTA;
+	err = object_matches(up->fd, &up->info);
+	if (err == -EBADMSG) {
+		/* Never committed: drop it so a retry starts clean. */
+		discard_partial(st);
+		return PAWLINK_MSG_E_BAD_HASH;
+	}
+	if (err)
+		return PAWLINK_MSG_E_IO;
+	if (st_fsync(st, up->fd))
+		return PAWLINK_MSG_E_IO;
+	memset(up->dirty, 0, sizeof(up->dirty));
+	msg_name(name, up->info.id);
+	if (st_rename(st, PART_NAME, name))
+		return PAWLINK_MSG_E_IO;
+	/* Renamed: it is the committed message now, whatever follows. */
+	st->partial = false;
+	memset(&st->partial_info, 0, sizeof(st->partial_info));
+	if (index_add(st, &up->info))
+		return PAWLINK_MSG_E_IO;
+	if (st_sync_dir(st) || st_unlink(st, RESUME_NAME) || st_sync_dir(st))
+		return PAWLINK_MSG_E_IO;
+	return PAWLINK_MSG_OK;
+}
+
+static void upload_release(void *ctx)
+{
+	struct store_upload *up = ctx;
+
+	if (up->st) {
+		close(up->fd);
+		up->st->upload = NULL;
+	}
+	free(up);
+}
+
+static const struct pawlink_msg_sink_ops upload_ops = {
+	.write = upload_write,
+	.checkpoint = upload_checkpoint,
+	.commit = upload_commit,
+	.release = upload_release,
+};
+
+/* Creates upload.part and an empty resume state for @info. */
+static int create_partial(struct pawlink_msg_store *st,
+			  const struct pawlink_msg_info *info, int *fd_out)
+{
+	uint8_t hdr[PAWLINK_MSG_STORE_HDR_LEN], buf[PAWLINK_MSG_RESUME_MAX];
+	int fd, len, err;
+
+	memset(st->partial_have, 0, sizeof(st->partial_have));
+	fd = st_create(st, PART_NAME);
+	if (fd < 0)
+		return fd;
+	pawlink_msg_store_hdr_encode(hdr, info);
+	err = st_pwrite(st, fd, hdr, sizeof(hdr), 0);
+	if (!err)
+		err = st_truncate(st, fd, PAWLINK_MSG_STORE_HDR_LEN +
+				  (off_t)info->size);
+	if (!err)
+		err = st_fsync(st, fd);
+	len = pawlink_msg_resume_encode(buf, sizeof(buf), info,
+					st->partial_have);
+	if (!err && len < 0)
+		err = len;
+	/* The resume state's rename and dir fsync also publish the part. */
+	if (!err)
+		err = write_atomic(st, RESUME_NAME, RESUME_TMP, buf,
+				   (size_t)len);
+	if (err) {
+		close(fd);
+		return err;
+	}
+	st->partial = true;
+	st->partial_info = *info;
+	*fd_out = fd;
+	return 0;
+}
+
+int pawlink_msg_store_put_begin(struct pawlink_msg_store *st,
+				const struct pawlink_msg_info *info,
+				struct pawlink_msg_sink *sink, uint8_t *have)
+{
+	struct store_upload *up;
+	int status, fd;
+
+	memset(have, 0, PAWLINK_MSG_BITMAP_LEN);
+	status = pawlink_msg_info_check(info);
+	if (status != PAWLINK_MSG_OK)
+		return status;
+	if (st->upload)
+		return PAWLINK_MSG_E_BUSY;
+	if (index_find(st, info->id))
+		return PAWLINK_MSG_E_EXISTS;
+	if (st->count + 1 > st->lim.max_count ||
+	    st->bytes + info->size > st->lim.max_bytes)
+		return PAWLINK_MSG_E_QUOTA;
+	up = calloc(1, sizeof(*up));
+	if (!up)
+		return PAWLINK_MSG_E_NOMEM;
+
+	if (st->partial && pawlink_msg_info_equal(&st->partial_info, info)) {
+		fd = openat(st->dirfd, PART_NAME,
+			    O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+		if (fd < 0)
+			goto out_io;
+		memcpy(have, st->partial_have, PAWLINK_MSG_BITMAP_LEN);
+	} else {
+		if (st->partial && discard_partial(st))
+			goto out_io;
+		if (create_partial(st, info, &fd))
+			goto out_io;
+	}
+	up->st = st;
+	up->info = *info;
+	up->fd = fd;
+	st->upload = up;
+	sink->ops = &upload_ops;
+	sink->ctx = up;
+	return PAWLINK_MSG_OK;
+
+out_io:
+	free(up);
+	return PAWLINK_MSG_E_IO;
+}
+
+/* ---- crash simulation --------------------------------------------------- */
+
+void pawlink_msg_store_crash_after(struct pawlink_msg_store *st, long ops)
+{
+	st->crash_after = ops < 0 ? -1 : (long)st->ops + ops;
+}
+
+bool pawlink_msg_store_crashed(const struct pawlink_msg_store *st)
+{
+	return st->crashed;
+}
+
+unsigned long pawlink_msg_store_ops(const struct pawlink_msg_store *st)
+{
+	return st->ops;
+}

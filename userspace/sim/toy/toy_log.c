@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The toy's event log (Documentation/toy.rst, "Event log"): the last
+ * TOY_LOG_KEEP events, saved after every one, readable by a paired host
+ * in a session.  Blob of 24 + 64 * 32 bytes:
+ *
+ *   0  4  magic "PWLG"      12 4  next sequence number
+ *   4  1  version 1         16 4  remote microphone starts, ever
+ *   5  3  zero              20 4  zero
+ *   8  4  boot count        24    64 entries (toy_cmd.h's 32-byte form);
+ *                                 the entry with seq s in slot s % 64,
+ *                                 slots not held all zero
+ *
+ * Unauthenticated floods (refused pairing HELLOs, session INITs no host
+ * key opens) fold into one entry that counts them, so nobody off the air
+ * can push a microphone start out of the log.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "byteorder.h"
+#include "toy_priv.h"
+#include "bytes.h"
+
+#define LOG_MAGIC	"PWLG"
+#define LOG_VERSION	1
+#define LOG_HDR_LEN	24
+#define LOG_BLOB_LEN \
+	(LOG_HDR_LEN + TOY_LOG_KEEP * PAWLINK_TOY_LOG_ENTRY_LEN)
+
+_Static_assert(LOG_BLOB_LEN <= TOY_BLOB_MAX, "the log fits its blob");
+
+enum {
+	OFF_MAGIC = 0,
+	OFF_VERSION = 4,
+	OFF_RESERVED = 5,
+	OFF_BOOT = 8,
+	OFF_NEXT = 12,
+	OFF_MIC_STARTS = 16,
+	OFF_RESERVED2 = 20,
+};
+
+uint32_t toy_log_first(const struct toy *t)
+{
+	return t->log.next > TOY_LOG_KEEP ? t->log.next - TOY_LOG_KEEP : 0;
+}
+
+static bool held(const struct toy_log *log, uint32_t seq)
+{
+	uint32_t first = log->next > TOY_LOG_KEEP ?
+			 log->next - TOY_LOG_KEEP : 0;
+
+	return seq >= first && seq < log->next;
+}
+
+static void encode(uint8_t *out, const struct toy_log *log)
+{
+	uint32_t i;
+
+	memset(out, 0, LOG_BLOB_LEN);
+	memcpy(out + OFF_MAGIC, LOG_MAGIC, 4);
+	out[OFF_VERSION] = LOG_VERSION;
+	pawlink_store_le32(out + OFF_BOOT, log->boot);
+	pawlink_store_le32(out + OFF_NEXT, log->next);
+	pawlink_store_le32(out + OFF_MIC_STARTS, log->mic_starts);
+	for (i = 0; i < TOY_LOG_KEEP; i++)
+		if (held(log, log->ring[i].seq) &&
+		    log->ring[i].seq % TOY_LOG_KEEP == i)
+			pawlink_toy_event_encode(out + LOG_HDR_LEN +
+						 i * PAWLINK_TOY_LOG_ENTRY_LEN,
+						 &log->ring[i]);
+}
+
+static int decode(struct toy_log *log, const uint8_t *in, size_t len)
+{
+	static const uint8_t zero[PAWLINK_TOY_LOG_ENTRY_LEN];
+	const uint8_t *slot;
+	uint32_t i, seq;
+
+	memset(log, 0, sizeof(*log));
+	if (len != LOG_BLOB_LEN || memcmp(in + OFF_MAGIC, LOG_MAGIC, 4) ||
+	    in[OFF_VERSION] != LOG_VERSION ||
+	    memcmp(in + OFF_RESERVED, zero, 3) ||
+	    memcmp(in + OFF_RESERVED2, zero, 4))
+		return -EBADMSG;
+	log->boot = pawlink_load_le32(in + OFF_BOOT);
+	log->next = pawlink_load_le32(in + OFF_NEXT);
+	log->mic_starts = pawlink_load_le32(in + OFF_MIC_STARTS);
+	for (i = 0; i < TOY_LOG_KEEP; i++) {
+		slot = in + LOG_HDR_LEN + i * PAWLINK_TOY_LOG_ENTRY_LEN;
+		/* The sequence number this slot holds, if it holds one. */
+		seq = log->next - 1 - (log->next - 1 + TOY_LOG_KEEP - i) %
+					   TOY_LOG_KEEP;
+		if (log->next == 0 || !held(log, seq)) {
+			if (memcmp(slot, zero, sizeof(zero)))
+				return -EBADMSG;
+			continue;
+		}
+		if (pawlink_toy_event_decode(&log->ring[i], slot) ||
+		    log->ring[i].seq != seq)
+			return -EBADMSG;
+	}
+	return 0;
+}
+
+static int save(struct toy *t)
+{
+	uint8_t buf[LOG_BLOB_LEN];
+
+	encode(buf, &t->log);
+	return t->pf.blob_save(t->pf.ctx, TOY_BLOB_LOG, buf, sizeof(buf));
+}
+
+static bool folds(uint8_t event)
+{
+	return event == PAWLINK_TOY_EV_SESSION_REJECT ||
+	       event == PAWLINK_TOY_EV_PAIR_REFUSED;
+}
+
+int toy_log_event(struct toy *t, uint8_t event, uint8_t detail,
+		  const uint8_t host[PAWLINK_ID_LEN])
+{
+	struct toy_log *log = &t->log;
+	struct pawlink_toy_event *e, old;
+	uint32_t old_next = log->next, old_mic = log->mic_starts;
+	uint64_t now = toy_now(t);
+	int rc;
+
+	e = &log->ring[(log->next - 1) % TOY_LOG_KEEP];
+	if (folds(event) && log->next > 0 && e->event == event &&
+	    e->boot == log->boot) {
+		/* One more of the same flood: count it in the last entry. */
+		old = *e;
+		if (e->detail < UINT8_MAX)
+			e->detail++;
+	} else {
+		e = &log->ring[log->next % TOY_LOG_KEEP];
+		old = *e;
+		memset(e, 0, sizeof(*e));
+		e->seq = log->next++;
+		e->event = event;
+		e->detail = folds(event) ? 1 : detail;
+		e->boot = log->boot;
+		if (event == PAWLINK_TOY_EV_MIC_START)
+			log->mic_starts++;
+	}
+	e->time_ms = (now - t->boot_us) / 1000;
+	if (host)
+		memcpy(e->host_id, host, PAWLINK_ID_LEN);
+	else
+		memset(e->host_id, 0, PAWLINK_ID_LEN);
+	rc = save(t);
+	if (rc) {
+		/* Not durable: the log says only what it can keep saying. */
+		*e = old;
+		log->next = old_next;
+		log->mic_starts = old_mic;
+		return rc;
+	}
+	if (t->pf.event)
+		t->pf.event(t->pf.ctx, e);
+	return 0;
+}
+
+int toy_log_load(struct toy *t)
+{
+	uint8_t buf[LOG_BLOB_LEN + 1];
+	size_t len = 0;
+	int rc;
+
+	rc = t->pf.blob_load(t->pf.ctx, TOY_BLOB_LOG, buf, sizeof(buf), &len);
+	if (rc == -ENOENT) {
+		memset(&t->log, 0, sizeof(t->log));
+		rc = 0;
+	} else if (rc == 0) {
+		rc = decode(&t->log, buf, len);
+	}
+	if (rc)
+		return rc;
+	t->log.boot++;
+	return toy_log_event(t, PAWLINK_TOY_EV_BOOT, 0, NULL);
+}
+
+int toy_log_reset(struct toy *t)
+{
+	memset(&t->log, 0, sizeof(t->log));
+	t->log.boot = 1;
+	return toy_log_event(t, PAWLINK_TOY_EV_FACTORY_RESET, 0, NULL);
+}
+
+void toy_log_read(const struct toy *t, uint32_t from,
+		  struct pawlink_toy_frame *resp)
+{
+	uint32_t first = toy_log_first(t), seq;
+
+	resp->u.log.first = first;
+	resp->u.log.next = t->log.next;
+	resp->u.log.count = 0;
+	for (seq = from > first ? from : first;
+	     seq < t->log.next && resp->u.log.count < PAWLINK_TOY_LOG_MAX;
+	     seq++)
+		resp->u.log.entries[resp->u.log.count++] =
+			t->log.ring[seq % TOY_LOG_KEEP];
+}
