@@ -31,14 +31,14 @@ static int pawlink_open(struct inode *inode, struct file *file)
 	if (!dev)
 		return -ENODEV;
 
-	pawlink_get(dev);
+	pawlink_dev_get(dev);
 	file->private_data = dev;
 	return stream_open(inode, file);
 }
 
 static int pawlink_release(struct inode *inode, struct file *file)
 {
-	pawlink_put(file->private_data);
+	pawlink_dev_put(file->private_data);
 	return 0;
 }
 

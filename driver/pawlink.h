@@ -136,8 +136,8 @@ static inline void pawlink_count(struct pawlink_dev *dev, u64 *counter)
 }
 
 /* usb.c */
-void pawlink_get(struct pawlink_dev *dev);
-void pawlink_put(struct pawlink_dev *dev);
+void pawlink_dev_get(struct pawlink_dev *dev);
+void pawlink_dev_put(struct pawlink_dev *dev);
 int pawlink_ep0_in(struct pawlink_dev *dev, u8 request, void *buf, u16 len);
 int pawlink_ep0_out(struct pawlink_dev *dev, u8 request,
 		    const void *buf, u16 len);

@@ -75,7 +75,7 @@ static void pawlink_card_private_free(struct snd_card *card)
 	struct pawlink_dev *dev = card->private_data;
 
 	clear_bit(dev->card_slot, pawlink_slots_used);
-	pawlink_put(dev);
+	pawlink_dev_put(dev);
 }
 
 static int pawlink_pcm_new(struct pawlink_dev *dev)
@@ -121,7 +121,7 @@ int pawlink_card_create(struct pawlink_dev *dev)
 	}
 	dev->card = card;
 	dev->card_slot = slot;
-	pawlink_get(dev);
+	pawlink_dev_get(dev);
 	card->private_data = dev;
 	card->private_free = pawlink_card_private_free;
 

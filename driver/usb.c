@@ -46,13 +46,13 @@ static void pawlink_delete(struct kref *kref)
 	kfree(dev);
 }
 
-void pawlink_get(struct pawlink_dev *dev)
+void pawlink_dev_get(struct pawlink_dev *dev)
 {
 	kref_get(&dev->kref);
 }
 
 /* Drops one reference; @dev must not be touched afterwards. */
-void pawlink_put(struct pawlink_dev *dev)
+void pawlink_dev_put(struct pawlink_dev *dev)
 {
 	kref_put(&dev->kref, pawlink_delete);
 }
@@ -668,7 +668,7 @@ err_free_card:
 	pawlink_card_release(dev);
 err_put_dev:
 	usb_set_intfdata(intf, NULL);
-	pawlink_put(dev);
+	pawlink_dev_put(dev);
 	return err;
 }
 
@@ -701,7 +701,7 @@ static void pawlink_disconnect(struct usb_interface *intf)
 
 	dev_info(&intf->dev, "dongle %*phN unplugged\n",
 		 PAWLINK_ID_LEN, dev->dongle_id);
-	pawlink_put(dev);
+	pawlink_dev_put(dev);
 }
 
 struct usb_driver pawlink_driver = {
