@@ -44,11 +44,11 @@ SAN_CFLAGS := $(BASE_CFLAGS) -O1 -g -fno-omit-frame-pointer \
 # (Documentation/layout.rst): its include path is all it can reach.
 INC_PROTO := -Iinclude/uapi -Iinclude -Iuserspace/proto -Iuserspace/sim # TEMP: msg_toy -> msg_store
 INC_RADIO := $(INC_PROTO) -Iuserspace/radio
-INC_LIB := $(INC_RADIO) -Iuserspace/lib
+INC_LIB := $(INC_RADIO) -Iuserspace/lib/include -Iuserspace/lib
 INC_SIM := $(INC_RADIO) -Iuserspace/sim -Iuserspace/sim/toy -Iuserspace/lib # TEMP: toy -> audio_convert
-INC_PAWCTL := $(INC_LIB) -Iuserspace/pawctl
-INC_PAWSIM := $(INC_SIM) -Iuserspace/lib -Iuserspace/pawsim
-INC_TESTS := $(INC_SIM) -Iuserspace/lib -Iuserspace/pawsim -Itests/support \
+INC_PAWCTL := -Iinclude/uapi -Iinclude -Iuserspace/lib/include -Iuserspace/pawctl
+INC_PAWSIM := $(INC_SIM) -Iuserspace/lib/include -Iuserspace/lib -Iuserspace/pawsim
+INC_TESTS := $(INC_SIM) -Iuserspace/lib/include -Iuserspace/lib -Iuserspace/pawsim -Itests/support \
 	-Itests/native
 
 include userspace/proto/proto.mk
@@ -104,17 +104,100 @@ $(BUILD)/$(1)/pawsim: $$(PAWSIM_SRCS:%.c=$(BUILD)/$(1)/%.o) \
 		$(BUILD)/$(1)/libpawsim.a $(BUILD)/$(1)/libpawlink.a
 	$$(CC) $$($(2)) -o $$@ $$^ $$(PKG_LIBS) -lpthread
 
-$(BUILD)/$(1)/pawctl: $$(PAWCTL_SRCS:%.c=$(BUILD)/$(1)/%.o) $(BUILD)/$(1)/libpawlink.a
-	$$(CC) $$($(2)) -o $$@ $$^ $$(PKG_LIBS) -lpthread
+$(BUILD)/$(1)/pawctl: $$(PAWCTL_SRCS:%.c=$(BUILD)/$(1)/%.o) $$(PAWCTL_LIBPAWLINK_$(1))
+	$$(CC) $$($(2)) $$(PAWCTL_LDFLAGS_$(1)) -o $$@ $$^ $$(PKG_LIBS) -lpthread
 
 -include $$(shell find $(BUILD)/$(1) -name '*.d' 2>/dev/null)
 endef
 
+# pawctl links libpawlink as it is installed: shared in the release build
+# (found next to pawctl in the build tree, in ../lib once installed), and
+# statically in the sanitised build the tests run.  Every other program
+# links the static archives.
+PAWCTL_LIBPAWLINK_rel = $(BUILD)/rel/libpawlink.so
+PAWCTL_LDFLAGS_rel = -Wl,--as-needed -Wl,-rpath,'$$ORIGIN:$$ORIGIN/../lib'
+PAWCTL_LIBPAWLINK_san = $(BUILD)/san/libpawlink.a
+
 $(eval $(call flavour,rel,REL_CFLAGS))
 $(eval $(call flavour,san,SAN_CFLAGS))
 
+# ---- libpawlink.so (Documentation/libpawlink.rst) ---------------------------
+
+# The SONAME's number goes up whenever an exported function's signature or
+# a public struct changes; the rest of the version is for people.
+LIBPAWLINK_SOVERSION := 0
+LIBPAWLINK_VERSION := $(LIBPAWLINK_SOVERSION).1.0
+LIBPAWLINK_SO := $(BUILD)/rel/libpawlink.so.$(LIBPAWLINK_VERSION)
+# What the library's own code calls (ALSA is pawsim's, not the library's).
+LIBPAWLINK_PKGS := libsodium sndfile samplerate
+LIBPAWLINK_LIBS = $(shell pkg-config --libs $(LIBPAWLINK_PKGS))
+
+# A third object tree, position independent, in which only what libpawlink.h
+# marks PAWLINK_API is visible outside the library; of it only
+# build/pic/libpawlink.a is used.
+PIC_CFLAGS := $(REL_CFLAGS) -fPIC -fvisibility=hidden
+$(eval $(call flavour,pic,PIC_CFLAGS))
+
+# Every object of userspace/lib, and from radio/ and proto/ (the archive)
+# only what those need: proto/ also holds the toy's half of each protocol,
+# which the library never calls.  -z defs: the library names every library
+# it needs, so it links and loads on its own.
+$(LIBPAWLINK_SO): $(LIB_SRCS:%.c=$(BUILD)/pic/%.o) $(BUILD)/pic/libpawlink.a
+	@mkdir -p $(@D)
+	$(CC) $(PIC_CFLAGS) -shared -Wl,-soname,libpawlink.so.$(LIBPAWLINK_SOVERSION) \
+		-Wl,-z,defs -Wl,--as-needed -o $@ $^ $(LIBPAWLINK_LIBS)
+
+# The run-time name (the SONAME) and the link-time name, as installed.
+$(BUILD)/rel/libpawlink.so.$(LIBPAWLINK_SOVERSION): $(LIBPAWLINK_SO)
+	ln -sf $(notdir $<) $@
+$(BUILD)/rel/libpawlink.so: $(BUILD)/rel/libpawlink.so.$(LIBPAWLINK_SOVERSION)
+	ln -sf $(notdir $<) $@
+
+# libpawlink.pc from userspace/lib/libpawlink.pc.in: $(1) libdir, $(2)
+# includedir, $(3) Cflags.  The build tree's points into the repository
+# (three include directories), the installed one (written by `make install`,
+# as PREFIX may differ from the build's) at $(LIBDIR) and $(INCLUDEDIR).
+pc_subst = sed -e 's|@VERSION@|$(LIBPAWLINK_VERSION)|' \
+	-e 's|@REQUIRES_PRIVATE@|$(LIBPAWLINK_PKGS)|' \
+	-e 's|@LIBDIR@|$(strip $(1))|' -e 's|@INCLUDEDIR@|$(strip $(2))|' \
+	-e 's|@CFLAGS@|$(strip $(3))|' \
+	userspace/lib/libpawlink.pc.in
+LIBPAWLINK_PC := $(BUILD)/rel/pkgconfig/libpawlink.pc
+$(LIBPAWLINK_PC): userspace/lib/libpawlink.pc.in Makefile
+	@mkdir -p $(@D)
+	$(call pc_subst,$(abspath $(BUILD)/rel),$(CURDIR)/userspace/lib/include,\
+		$(addprefix -I$(CURDIR)/,userspace/lib/include include/uapi include)) > $@
+
 USERSPACE_BINS := $(BUILD)/rel/pawsim $(BUILD)/rel/pawctl
-userspace: $(USERSPACE_BINS)
+userspace: $(USERSPACE_BINS) $(LIBPAWLINK_PC)
+
+# ---- install --------------------------------------------------------------
+
+# make install [DESTDIR=/staging] [PREFIX=/usr] [LIBDIR=/usr/lib/x86_64-linux-gnu]
+# udev reads rules from /usr/lib/udev/rules.d and /etc/udev/rules.d only:
+# with the default PREFIX the installed rule is a copy to put there.
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+UDEVRULESDIR ?= $(PREFIX)/lib/udev/rules.d
+
+.PHONY: install
+install: $(USERSPACE_BINS) $(BUILD)/rel/libpawlink.so
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig \
+		$(DESTDIR)$(INCLUDEDIR)/linux $(DESTDIR)$(INCLUDEDIR)/pawlink \
+		$(DESTDIR)$(UDEVRULESDIR)
+	install -m 0755 $(USERSPACE_BINS) $(DESTDIR)$(BINDIR)/
+	install -m 0644 $(LIBPAWLINK_SO) $(DESTDIR)$(LIBDIR)/
+	ln -sf $(notdir $(LIBPAWLINK_SO)) \
+		$(DESTDIR)$(LIBDIR)/libpawlink.so.$(LIBPAWLINK_SOVERSION)
+	ln -sf libpawlink.so.$(LIBPAWLINK_SOVERSION) $(DESTDIR)$(LIBDIR)/libpawlink.so
+	install -m 0644 userspace/lib/include/libpawlink.h $(DESTDIR)$(INCLUDEDIR)/
+	install -m 0644 include/uapi/linux/pawlink.h $(DESTDIR)$(INCLUDEDIR)/linux/
+	install -m 0644 include/pawlink/*.h $(DESTDIR)$(INCLUDEDIR)/pawlink/
+	install -m 0644 udev/70-pawlink.rules $(DESTDIR)$(UDEVRULESDIR)/
+	$(call pc_subst,$(LIBDIR),$(INCLUDEDIR),-I$${includedir}) \
+		> $(DESTDIR)$(LIBDIR)/pkgconfig/libpawlink.pc
 
 # ---- tests ----------------------------------------------------------------
 
@@ -134,8 +217,12 @@ check:
 	$(MAKE) lint
 	$(MAKE) check-kernel
 
-check-native: $(NATIVE_BINS) $(USERSPACE_BINS:$(BUILD)/rel/%=$(BUILD)/san/%)
+# libpawlink-abi.sh: the shared library exports exactly libpawlink.h's
+# PAWLINK_API functions, and builds against it installed or in place.
+check-native: $(NATIVE_BINS) $(USERSPACE_BINS:$(BUILD)/rel/%=$(BUILD)/san/%) \
+		$(USERSPACE_BINS) $(LIBPAWLINK_PC)
 	@tests/native/run $(NATIVE_BINS)
+	@MAKE="$(MAKE)" BUILD="$(BUILD)" tests/native/libpawlink-abi.sh
 
 check-kernel: module userspace
 	tests/kernel/run

@@ -11,6 +11,9 @@
 #ifndef PAWLINK_WIRE_MSG_H
 #define PAWLINK_WIRE_MSG_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
 #include <linux/pawlink.h>
 
 /* ---- Voice messages (Documentation/messages.rst) ---- */
@@ -134,5 +137,19 @@ struct pawlink_msg_chunk {
  *   DELETE_RESP, PLAY_RESP, XFER_END, XFER_ABORT  none          8
  *   ACK          have                                           16 + map
  */
+
+/*
+ * One message's metadata in host byte order: struct pawlink_msg_meta
+ * decoded.  libpawlink hands these out (libpawlink.h).
+ */
+struct pawlink_msg_info {
+	uint8_t id[PAWLINK_MSG_ID_LEN];
+	uint8_t sender[PAWLINK_ID_LEN];
+	uint64_t time;			/* unix seconds */
+	uint32_t duration_ms;
+	uint32_t size;			/* bytes of the Ogg Opus object */
+	uint8_t codec;			/* PAWLINK_MSG_CODEC_* */
+	uint8_t sha256[PAWLINK_MSG_SHA256_LEN];
+};
 
 #endif /* PAWLINK_WIRE_MSG_H */

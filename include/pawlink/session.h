@@ -59,4 +59,7 @@ struct pawlink_sess_msg {
 #define PAWLINK_SESS_MSG_LEN		56
 #define PAWLINK_SESS_REJECT_LEN		PAWLINK_SESS_HDR_LEN
 
+/* The Noise handshake hash (SHA-256), public: shown to the user. */
+#define PAWLINK_SESSION_HASH_LEN	32
+
 #endif /* PAWLINK_WIRE_SESSION_H */

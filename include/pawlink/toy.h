@@ -11,6 +11,9 @@
 #ifndef PAWLINK_WIRE_TOY_H
 #define PAWLINK_WIRE_TOY_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
 #include <linux/pawlink.h>
 
 /* ---- Toy commands (Documentation/toy.rst) ---- */
@@ -160,5 +163,42 @@ struct pawlink_toy_log_entry {
 #define PAWLINK_TOY_LOG_ENTRY_LEN	32
 /* As many entries as fit one frame: 8 + 16 + 31 * 32 = 1016 bytes. */
 #define PAWLINK_TOY_LOG_MAX		31
+
+/*
+ * The toy's status (struct pawlink_toy_status) and one log entry (struct
+ * pawlink_toy_log_entry) in host byte order, as libpawlink hands them out.
+ */
+struct pawlink_toy_status_info {
+	uint32_t boot;
+	uint64_t uptime_ms;
+	bool led;
+	uint8_t volume;
+	bool mic;
+	bool playing;
+	uint8_t paired_hosts;
+	bool pairing_window;
+	bool locked;
+	uint32_t lifetime_failures;
+	uint32_t msg_count;
+	uint64_t msg_bytes;
+	uint32_t log_next;
+	uint32_t mic_starts;
+	uint64_t rx_dropped_plaintext;
+	uint64_t rx_dropped_auth;
+	uint64_t rx_dropped_replay;
+	uint64_t rx_dropped_malformed;
+	uint64_t refused_unauth;
+	uint64_t audio_frames_sent;
+	uint64_t speaker_samples;
+};
+
+struct pawlink_toy_event {
+	uint32_t seq;
+	uint8_t event;			/* PAWLINK_TOY_EV_* */
+	uint8_t detail;
+	uint32_t boot;
+	uint64_t time_ms;
+	uint8_t host_id[PAWLINK_ID_LEN];
+};
 
 #endif /* PAWLINK_WIRE_TOY_H */

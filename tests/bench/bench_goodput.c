@@ -24,6 +24,9 @@
 
 #include "air_helpers.h"
 #include "libpawlink.h"
+#include "msg_object.h"
+#include "toy_cmd.h"
+#include "transport.h"
 #include "radio.h"
 
 #define MSG_BYTES	240000		/* 60 s at 32 kbit/s */
@@ -114,7 +117,7 @@ static void scene_open(struct scene *s, const char *loss)
 	if (radio_open(s->d.sock, 0, &s->clock))
 		die("radio", "cannot join the air");
 	if (pawlink_transport_air_join(&s->t, s->d.sock) ||
-	    pawlink_open(&s->p, s->t, s->host_dir, err, sizeof(err)))
+	    pawlink_open_transport(&s->p, s->t, s->host_dir, err, sizeof(err)))
 		die("host", err);
 	while (n != 1)
 		if (pawlink_scan(s->p, 300, b, 2, &n))
@@ -159,11 +162,11 @@ static void transfer(struct scene *s, double *put_s, double *get_s)
 		die("malloc", "out of memory");
 	randombytes_buf(obj, MSG_BYTES);
 	t0 = air_now_ns(s);
-	if (pawlink_put(s->p, obj, MSG_BYTES, 60000, &info))
+	if (pawlink_upload(s->p, obj, MSG_BYTES, 60000, &info))
 		die("put", pawlink_error(s->p));
 	*put_s = (double)(air_now_ns(s) - t0) / 1e9;
 	t0 = air_now_ns(s);
-	if (pawlink_get(s->p, info.id, &back, &len, NULL))
+	if (pawlink_download(s->p, info.id, &back, &len, NULL))
 		die("get", pawlink_error(s->p));
 	*get_s = (double)(air_now_ns(s) - t0) / 1e9;
 	if (len != MSG_BYTES || memcmp(back, obj, len))

@@ -100,7 +100,7 @@ static void run_flow(uint32_t loss_ppm, uint64_t seed)
 	assert_non_null(mkdtemp(dir));
 	snprintf(wav, sizeof(wav), "%s/hello.wav", dir);
 	make_wav(wav, WAV_SECONDS);
-	rc = pawlink_put_audio_file(host.p, wav, &info);
+	rc = pawlink_upload_audio_file(host.p, wav, &info);
 	if (rc)
 		fail_msg("put: %s", pawlink_error(host.p));
 	assert_int_equal(info.duration_ms, WAV_SECONDS * 1000);
@@ -110,7 +110,7 @@ static void run_flow(uint32_t loss_ppm, uint64_t seed)
 	assert_true(pawlink_msg_info_equal(&list[0], &info));
 	free(list);
 
-	rc = pawlink_get(host.p, info.id, &obj, &len, &got_info);
+	rc = pawlink_download(host.p, info.id, &obj, &len, &got_info);
 	if (rc)
 		fail_msg("get: %s", pawlink_error(host.p));
 	assert_true(pawlink_msg_info_equal(&got_info, &info));
@@ -139,7 +139,7 @@ static void run_flow(uint32_t loss_ppm, uint64_t seed)
 	assert_int_equal(pawlink_list(host.p, &list, &n), 0);
 	assert_int_equal(n, 0);
 	free(list);
-	assert_int_equal(pawlink_get(host.p, info.id, &obj, &len, NULL),
+	assert_int_equal(pawlink_download(host.p, info.id, &obj, &len, NULL),
 			 -ENOENT);
 	rc = pawlink_delete(host.p, info.id);
 	if (rc != -ENOENT)
@@ -225,9 +225,9 @@ static void sixty_seconds(uint32_t loss_ppm, uint64_t seed, double *put_s,
 	assert_non_null(obj);
 	randombytes_buf(obj, 240000);
 	t0 = air_local_now(air);
-	assert_int_equal(pawlink_put(host.p, obj, 240000, 60000, &info), 0);
+	assert_int_equal(pawlink_upload(host.p, obj, 240000, 60000, &info), 0);
 	t1 = air_local_now(air);
-	assert_int_equal(pawlink_get(host.p, info.id, &back, &len, NULL), 0);
+	assert_int_equal(pawlink_download(host.p, info.id, &back, &len, NULL), 0);
 	t2 = air_local_now(air);
 	assert_int_equal(len, 240000);
 	assert_memory_equal(back, obj, len);

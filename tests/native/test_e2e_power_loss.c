@@ -31,6 +31,9 @@
 
 #include "air_helpers.h"
 #include "libpawlink.h"
+#include "msg_object.h"
+#include "toy_cmd.h"
+#include "transport.h"
 
 #define KILLS		100
 #define MSG_SIZE	(160 * 1024)	/* about 0.7 s of air each */
@@ -72,7 +75,7 @@ static void host_open(struct pawlink_transport **t, struct pawlink **p,
 	char err[512];
 
 	assert_int_equal(pawlink_transport_air_join(t, sock), 0);
-	assert_int_equal(pawlink_open(p, *t, dir, err, sizeof(err)), 0);
+	assert_int_equal(pawlink_open_transport(p, *t, dir, err, sizeof(err)), 0);
 }
 
 /* The host process: a session and the upload; its exit status. */
@@ -86,11 +89,11 @@ static int host_upload(const char *sock, const char *dir,
 	int rc;
 
 	if (pawlink_transport_air_join(&t, sock) ||
-	    pawlink_open(&p, t, dir, err, sizeof(err)))
+	    pawlink_open_transport(&p, t, dir, err, sizeof(err)))
 		return HOST_FAILED;
 	rc = pawlink_connect(p, toy_id, NULL);
 	if (rc == 0) {
-		rc = pawlink_put_resume(p, &up->info, up->obj, up->info.size);
+		rc = pawlink_upload_resume(p, &up->info, up->obj, up->info.size);
 		if (rc == -EEXIST)	/* committed before the last kill */
 			rc = 0;
 	}
@@ -234,13 +237,13 @@ static void test_kill_toy_during_uploads(void **state)
 	assert_int_equal(pawlink_connect(p, toy_id, &st), 0);
 	assert_int_equal(st.boot, KILLS + 1);
 	assert_int_equal(st.paired_hosts, 1);
-	rc = pawlink_put_resume(p, &up[done].info, up[done].obj, MSG_SIZE);
+	rc = pawlink_upload_resume(p, &up[done].info, up[done].obj, MSG_SIZE);
 	assert_true(rc == 0 || rc == -EEXIST);
 	done++;
 	assert_int_equal(pawlink_list(p, &list, &n), 0);
 	assert_int_equal(n, done);
 	for (i = 0; i < done; i++) {
-		assert_int_equal(pawlink_get(p, up[i].info.id, &obj, &len, NULL),
+		assert_int_equal(pawlink_download(p, up[i].info.id, &obj, &len, NULL),
 				 0);
 		assert_int_equal(len, MSG_SIZE);
 		assert_memory_equal(obj, up[i].obj, MSG_SIZE);

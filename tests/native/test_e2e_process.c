@@ -24,6 +24,9 @@
 
 #include "air_helpers.h"
 #include "libpawlink.h"
+#include "msg_object.h"
+#include "toy_cmd.h"
+#include "transport.h"
 
 static char out_buf[8192];
 /* The running test's processes, for the teardown after a failure. */
@@ -160,7 +163,7 @@ static void test_processes(void **state)
 	read_label(label, code, sizeof(code));
 
 	assert_int_equal(pawlink_transport_air_join(&t, d.sock), 0);
-	assert_int_equal(pawlink_open(&p, t, host_dir, err, sizeof(err)), 0);
+	assert_int_equal(pawlink_open_transport(&p, t, host_dir, err, sizeof(err)), 0);
 	scan_for(p, 0, toy_id);
 	/* Without the button, the code alone does not pair. */
 	assert_int_equal(pawlink_pair(p, toy_id, code, "bear"), -EACCES);
@@ -174,13 +177,13 @@ static void test_processes(void **state)
 	/* The try without the button was refused, not charged. */
 	assert_int_equal(st.lifetime_failures, 0);
 
-	if (pawlink_put_audio_file(p, wav, &info))
+	if (pawlink_upload_audio_file(p, wav, &info))
 		fail_msg("put: %s", pawlink_error(p));
 	assert_int_equal(pawlink_list(p, &list, &n), 0);
 	assert_int_equal(n, 1);
 	assert_true(pawlink_msg_info_equal(&list[0], &info));
 	free(list);
-	assert_int_equal(pawlink_get(p, info.id, &obj, &len, NULL), 0);
+	assert_int_equal(pawlink_download(p, info.id, &obj, &len, NULL), 0);
 	crypto_hash_sha256(sha, obj, len);
 	assert_memory_equal(sha, info.sha256, sizeof(sha));
 	free(obj);

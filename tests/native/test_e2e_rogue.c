@@ -36,6 +36,9 @@
 #include "air_helpers.h"
 #include "keystore.h"
 #include "libpawlink.h"
+#include "msg_object.h"
+#include "toy_cmd.h"
+#include "transport.h"
 #include "msg_wire.h"
 #include "record_layer.h"
 #include "bytes.h"
@@ -119,7 +122,7 @@ static void world_open(struct world *w)
 	fclose(f);
 	w->code[strcspn(w->code, "\n")] = '\0';
 	assert_int_equal(pawlink_transport_air_join(&w->t, w->d.sock), 0);
-	assert_int_equal(pawlink_open(&w->p, w->t, w->host_dir, err,
+	assert_int_equal(pawlink_open_transport(&w->p, w->t, w->host_dir, err,
 				      sizeof(err)), 0);
 	scan(w);
 }
@@ -349,8 +352,8 @@ static void test_sniffed_and_replayed(void **state)
 	pair_and_connect(&w);
 	for (i = 0; i < sizeof(obj); i++)
 		obj[i] = (uint8_t)MARKER[i % (sizeof(MARKER) - 1)];
-	assert_int_equal(pawlink_put(w.p, obj, sizeof(obj), 1000, &info), 0);
-	assert_int_equal(pawlink_get(w.p, info.id, &back, &len, NULL), 0);
+	assert_int_equal(pawlink_upload(w.p, obj, sizeof(obj), 1000, &info), 0);
+	assert_int_equal(pawlink_download(w.p, info.id, &back, &len, NULL), 0);
 	assert_memory_equal(back, obj, sizeof(obj));
 	free(back);
 	assert_int_equal(pawlink_mic_start(w.p), 0);

@@ -25,9 +25,11 @@
 
 #include <pawlink/pairing.h>
 
+#include "libpawlink.h"
+
 #define PAWLINK_KEYSTORE_HOST_FILE	"host.key"
 #define PAWLINK_KEYSTORE_TOY_PREFIX	"toy-"
-#define PAWLINK_KEYSTORE_NAME_MAX	64	/* bytes of a toy's name */
+#define PAWLINK_KEYSTORE_NAME_MAX	PAWLINK_TOY_NAME_MAX
 #define PAWLINK_KEYSTORE_FILE_MAX	512	/* longest file it reads */
 #define PAWLINK_KEYSTORE_ERR_LEN	(PATH_MAX + 160)
 

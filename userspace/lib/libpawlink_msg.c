@@ -15,10 +15,11 @@
 
 #include "audio_convert.h"
 #include "libpawlink_priv.h"
+#include "msg_sink_mem.h"
 #include "msg_wire.h"
 
 /* The longest a message operation waits without looking at its timers. */
-#define MSG_POLL_MAX_MS		1000
+#define MSG_POLL_MAX_US		1000000ULL
 
 static int msg_status_errno(struct pawlink *p, int status)
 {
@@ -60,10 +61,8 @@ static void take_waiting(struct pawlink *p)
 	uint8_t buf[PAWLINK_FRAME_MAX];
 	size_t len;
 
-	while (p->t->ops->recv(p->t, buf, sizeof(buf), &len, 0) == 0)
-		if (len && pawlink_msg_type_in_range(buf[0]))
-			pawlink_msg_host_input(p->msg, buf, len,
-					       p->t->ops->now_us(p->t));
+	while (pawlink_receive(p, 0, PAWLINK_RX_MSG, buf, &len) == 0)
+		;
 }
 
 /*
@@ -77,13 +76,12 @@ static int flush(struct pawlink *p)
 	uint8_t buf[PAWLINK_FRAME_MAX];
 	int n, rc;
 
-	while ((n = pawlink_msg_host_output(p->msg, p->t->ops->now_us(p->t),
-					    buf, sizeof(buf))) > 0) {
-		rc = p->t->ops->send(p->t, buf, (size_t)n);
+	while ((n = pawlink_msg_host_output(p->msg, pawlink_now_us(p), buf,
+					    sizeof(buf))) > 0) {
+		rc = pawlink_send(p, buf, (size_t)n);
 		if (rc) {
 			pawlink_msg_host_cancel(p->msg);
-			return pawlink_fail(p, rc, "sending to the toy failed: %s",
-					    strerror(-rc));
+			return rc;
 		}
 		take_waiting(p);
 	}
@@ -98,7 +96,7 @@ static int flush(struct pawlink *p)
 static int run(struct pawlink *p)
 {
 	uint8_t buf[PAWLINK_FRAME_MAX];
-	uint64_t now, deadline, wait_ms;
+	uint64_t deadline, longest;
 	size_t len;
 	int rc, status;
 
@@ -106,15 +104,13 @@ static int run(struct pawlink *p)
 		rc = flush(p);
 		if (rc)
 			return rc;
-		now = p->t->ops->now_us(p->t);
 		if (pawlink_msg_host_done(p->msg, &status))
 			return msg_status_errno(p, status);
+		/* The receive path hands message frames to the client. */
 		deadline = pawlink_msg_host_deadline(p->msg);
-		wait_ms = deadline > now ? (deadline - now + 999) / 1000 : 0;
-		if (wait_ms > MSG_POLL_MAX_MS)
-			wait_ms = MSG_POLL_MAX_MS;
-		rc = p->t->ops->recv(p->t, buf, sizeof(buf), &len,
-				     (int)wait_ms);
+		longest = pawlink_now_us(p) + MSG_POLL_MAX_US;
+		rc = pawlink_receive(p, deadline < longest ? deadline : longest,
+				     PAWLINK_RX_MSG, buf, &len);
 		if (rc == -ETIMEDOUT)
 			continue;
 		if (rc) {
@@ -122,10 +118,6 @@ static int run(struct pawlink *p)
 			return pawlink_fail(p, rc, "receiving from the toy failed: %s",
 					    strerror(-rc));
 		}
-		/* Toy-command answers that came late are of no use now. */
-		if (len && pawlink_msg_type_in_range(buf[0]))
-			pawlink_msg_host_input(p->msg, buf, len,
-					       p->t->ops->now_us(p->t));
 	}
 }
 
@@ -155,7 +147,7 @@ int pawlink_list(struct pawlink *p, struct pawlink_msg_info **out, size_t *n)
 		return rc;
 	do {
 		rc = started(p, pawlink_msg_host_list(p->msg, after,
-						      p->t->ops->now_us(p->t)));
+						      pawlink_now_us(p)));
 		if (rc)
 			goto err;
 		got = pawlink_msg_host_list_result(p->msg, &page, &more,
@@ -180,8 +172,9 @@ err:
 	return rc;
 }
 
-int pawlink_put_resume(struct pawlink *p, const struct pawlink_msg_info *info,
-		       const uint8_t *obj, size_t len)
+int pawlink_upload_resume(struct pawlink *p,
+			  const struct pawlink_msg_info *info,
+			  const uint8_t *obj, size_t len)
 {
 	struct pawlink_msg_mem_source mem;
 	struct pawlink_msg_source src;
@@ -195,15 +188,18 @@ int pawlink_put_resume(struct pawlink *p, const struct pawlink_msg_info *info,
 				    "the data does not match the message's size and SHA-256");
 	pawlink_msg_mem_source(&src, &mem, obj, len);
 	return started(p, pawlink_msg_host_put(p->msg, info, &src,
-					       p->t->ops->now_us(p->t)));
+					       pawlink_now_us(p)));
 }
 
-int pawlink_put(struct pawlink *p, const uint8_t *obj, size_t len,
-		uint32_t duration_ms, struct pawlink_msg_info *info)
+int pawlink_upload(struct pawlink *p, const uint8_t *obj, size_t len,
+		   uint32_t duration_ms, struct pawlink_msg_info *info)
 {
 	struct pawlink_msg_info made;
 	int status;
 
+	status = pawlink_need_session(p);
+	if (status)
+		return status;
 	status = pawlink_msg_info_create(&made, p->host.id,
 					 (uint64_t)time(NULL), duration_ms,
 					 obj, len);
@@ -211,115 +207,72 @@ int pawlink_put(struct pawlink *p, const uint8_t *obj, size_t len,
 		return msg_status_errno(p, status);
 	if (info)
 		*info = made;
-	return pawlink_put_resume(p, &made, obj, len);
+	return pawlink_upload_resume(p, &made, obj, len);
 }
 
-int pawlink_put_audio_file(struct pawlink *p, const char *path,
-			   struct pawlink_msg_info *info)
+int pawlink_audio_file_to_message(struct pawlink *p, const char *path,
+				  uint8_t **obj, size_t *len,
+				  uint32_t *duration_ms)
 {
 	const char *tmp = getenv("TMPDIR");
 	char dir[PATH_MAX], obj_path[PATH_MAX + 16];
+	int rc;
+
+	*obj = NULL;
+	*len = 0;
+	if (snprintf(dir, sizeof(dir), "%s/pawlink-put-XXXXXX",
+		     tmp && *tmp == '/' ? tmp : "/tmp") >= (int)sizeof(dir))
+		return pawlink_fail(p, -ENAMETOOLONG, "TMPDIR is too long");
+	if (!mkdtemp(dir))
+		return pawlink_fail(p, -EIO, "cannot make a temporary directory: %s",
+				    strerror(errno));
+	snprintf(obj_path, sizeof(obj_path), "%s/message.opus", dir);
+	rc = pawlink_audio_to_opus(path, obj_path, duration_ms, p->err,
+				   sizeof(p->err));
+	if (rc)
+		goto out;
+	rc = pawlink_msg_load_file(obj_path, obj, len);
+	if (rc)
+		rc = pawlink_fail(p, -EIO, "cannot read the converted message: %s",
+				  strerror(-rc));
+out:
+	unlink(obj_path);
+	rmdir(dir);
+	return rc;
+}
+
+int pawlink_upload_audio_file(struct pawlink *p, const char *path,
+			      struct pawlink_msg_info *info)
+{
 	uint32_t duration_ms;
-	uint8_t *obj = NULL;
+	uint8_t *obj;
 	size_t len;
 	int rc;
 
 	rc = pawlink_need_session(p);
 	if (rc)
 		return rc;
-	if (snprintf(dir, sizeof(dir), "%s/pawlink-put-XXXXXX",
-		     tmp && *tmp == '/' ? tmp : "/tmp") >= (int)sizeof(dir))
-		return pawlink_fail(p, -ENAMETOOLONG, "TMPDIR is too long");
-	if (!mkdtemp(dir))
-		return pawlink_fail(p, -errno, "cannot make a temporary directory: %s",
-				    strerror(errno));
-	snprintf(obj_path, sizeof(obj_path), "%s/message.opus", dir);
-	rc = pawlink_audio_to_opus(path, obj_path, &duration_ms, p->err,
-				   sizeof(p->err));
+	rc = pawlink_audio_file_to_message(p, path, &obj, &len, &duration_ms);
 	if (rc)
-		goto out;
-	rc = pawlink_msg_load_file(obj_path, &obj, &len);
-	if (rc) {
-		rc = pawlink_fail(p, rc, "cannot read the converted message: %s",
-				  strerror(-rc));
-		goto out;
-	}
-	rc = pawlink_put(p, obj, len, duration_ms, info);
-out:
+		return rc;
+	rc = pawlink_upload(p, obj, len, duration_ms, info);
 	free(obj);
-	unlink(obj_path);
-	rmdir(dir);
 	return rc;
+}
+
+int pawlink_message_decode(struct pawlink *p, const uint8_t *obj, size_t len,
+			   int16_t **pcm, size_t *frames)
+{
+	return pawlink_audio_decode(obj, len, pcm, frames, p->err,
+				    sizeof(p->err));
 }
 
 /* ---- download into memory ------------------------------------------------ */
 
-struct mem_sink {
-	struct pawlink_msg_info info;
-	uint8_t *buf;
-	bool committed;
-};
-
-static int mem_write(void *ctx, uint32_t index, const uint8_t *data,
-		     size_t len)
+int pawlink_download(struct pawlink *p, const uint8_t id[PAWLINK_MSG_ID_LEN],
+		     uint8_t **obj, size_t *len, struct pawlink_msg_info *info)
 {
-	struct mem_sink *m = ctx;
-
-	memcpy(m->buf + (size_t)index * PAWLINK_MSG_CHUNK_DATA, data, len);
-	return PAWLINK_MSG_OK;
-}
-
-static int mem_checkpoint(void *ctx, const uint8_t *have, uint32_t nchunks)
-{
-	/* Memory is lost with the process anyway: nothing to make durable. */
-	(void)ctx;
-	(void)have;
-	(void)nchunks;
-	return PAWLINK_MSG_OK;
-}
-
-static int mem_commit(void *ctx)
-{
-	struct mem_sink *m = ctx;
-	int status = pawlink_msg_info_verify(&m->info, m->buf, m->info.size);
-
-	m->committed = status == PAWLINK_MSG_OK;
-	return status;
-}
-
-static void mem_release(void *ctx)
-{
-	(void)ctx;
-}
-
-static const struct pawlink_msg_sink_ops mem_sink_ops = {
-	.write = mem_write,
-	.checkpoint = mem_checkpoint,
-	.commit = mem_commit,
-	.release = mem_release,
-};
-
-static int mem_begin(void *ctx, const struct pawlink_msg_info *info,
-		     struct pawlink_msg_sink *sink, uint8_t *have)
-{
-	struct mem_sink *m = ctx;
-
-	(void)have;	/* a fresh buffer holds nothing yet */
-	free(m->buf);
-	m->info = *info;
-	m->committed = false;
-	m->buf = calloc(1, info->size);
-	if (!m->buf)
-		return PAWLINK_MSG_E_NOMEM;
-	sink->ops = &mem_sink_ops;
-	sink->ctx = m;
-	return PAWLINK_MSG_OK;
-}
-
-int pawlink_get(struct pawlink *p, const uint8_t id[PAWLINK_MSG_ID_LEN],
-		uint8_t **obj, size_t *len, struct pawlink_msg_info *info)
-{
-	struct mem_sink m = { .buf = NULL };
+	struct pawlink_msg_mem_sink m = { .buf = NULL };
 	int rc;
 
 	*obj = NULL;
@@ -327,13 +280,14 @@ int pawlink_get(struct pawlink *p, const uint8_t id[PAWLINK_MSG_ID_LEN],
 	rc = pawlink_need_session(p);
 	if (rc)
 		return rc;
-	rc = started(p, pawlink_msg_host_get(p->msg, id, mem_begin, &m,
-					     p->t->ops->now_us(p->t)));
+	rc = started(p, pawlink_msg_host_get(p->msg, id,
+					     pawlink_msg_mem_sink_get_begin,
+					     &m, pawlink_now_us(p)));
 	if (rc == 0 && !m.committed)
 		rc = pawlink_fail(p, -EBADMSG,
 				  "the download did not match its SHA-256");
 	if (rc) {
-		free(m.buf);
+		pawlink_msg_mem_sink_free(&m);
 		return rc;
 	}
 	*obj = m.buf;
@@ -350,7 +304,7 @@ int pawlink_delete(struct pawlink *p, const uint8_t id[PAWLINK_MSG_ID_LEN])
 	if (rc)
 		return rc;
 	return started(p, pawlink_msg_host_delete(p->msg, id,
-						  p->t->ops->now_us(p->t)));
+						  pawlink_now_us(p)));
 }
 
 int pawlink_play(struct pawlink *p, const uint8_t id[PAWLINK_MSG_ID_LEN])
@@ -360,5 +314,5 @@ int pawlink_play(struct pawlink *p, const uint8_t id[PAWLINK_MSG_ID_LEN])
 	if (rc)
 		return rc;
 	return started(p, pawlink_msg_host_play(p->msg, id,
-						p->t->ops->now_us(p->t)));
+						pawlink_now_us(p)));
 }

@@ -9,52 +9,42 @@
 #include <string.h>
 
 #include "libpawlink_priv.h"
-#include "msg_wire.h"
 
 int pawlink_toy_request(struct pawlink *p, struct pawlink_toy_frame *req,
 			struct pawlink_toy_frame *resp, unsigned int tries)
 {
+	uint64_t timeout = PAWLINK_REQ_TIMEOUT_US, deadline;
 	uint8_t out[PAWLINK_FRAME_MAX], in[PAWLINK_FRAME_MAX];
-	unsigned int timeout = PAWLINK_REQ_TIMEOUT_MS, i;
-	uint64_t deadline, now;
+	unsigned int i;
 	size_t in_len;
-	int len, rc, wait_ms;
+	int len, rc;
 
 	req->tag = p->next_tag++;
 	len = pawlink_toy_encode(out, sizeof(out), req);
 	if (len < 0)
 		return pawlink_fail(p, -EINVAL, "invalid toy command");
 	for (i = 0; i < tries; i++) {
-		rc = p->t->ops->send(p->t, out, (size_t)len);
+		rc = pawlink_send(p, out, (size_t)len);
 		if (rc)
-			return pawlink_fail(p, rc, "sending to the toy failed: %s",
-					    strerror(-rc));
-		deadline = p->t->ops->now_us(p->t) + timeout * 1000ULL;
+			return rc;
+		deadline = pawlink_now_us(p) + timeout;
 		for (;;) {
-			now = p->t->ops->now_us(p->t);
-			wait_ms = deadline > now ?
-				  (int)((deadline - now + 999) / 1000) : 0;
-			rc = p->t->ops->recv(p->t, in, sizeof(in), &in_len,
-					     wait_ms);
+			rc = pawlink_receive(p, deadline, PAWLINK_RX_TOY, in,
+					     &in_len);
 			if (rc == -ETIMEDOUT)
 				break;
 			if (rc)
 				return pawlink_fail(p, rc,
 						    "receiving from the toy failed: %s",
 						    strerror(-rc));
-			/* Late message-protocol frames: the client's. */
-			if (in_len && pawlink_msg_type_in_range(in[0]) &&
-			    p->msg) {
-				pawlink_msg_host_input(p->msg, in, in_len, now);
-				continue;
-			}
+			/* An answer to an earlier request is skipped. */
 			if (pawlink_toy_decode(resp, in, in_len) == 0 &&
 			    resp->type == req->type + 1 &&
 			    resp->tag == req->tag)
 				return 0;
 		}
-		timeout = timeout * 2 > PAWLINK_REQ_TIMEOUT_MAX_MS ?
-			  PAWLINK_REQ_TIMEOUT_MAX_MS : timeout * 2;
+		timeout = timeout * 2 > PAWLINK_REQ_TIMEOUT_MAX_US ?
+			  PAWLINK_REQ_TIMEOUT_MAX_US : timeout * 2;
 	}
 	return pawlink_fail(p, -ETIMEDOUT, "the toy did not answer");
 }

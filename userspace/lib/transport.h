@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * How libpawlink's façade (pawlink.h) reaches a toy: one interface, one
+ * How libpawlink's façade (libpawlink.h) reaches a toy: one interface, one
  * backend per path, side by side.
  *
  *  - transport_air.c: the userspace air path (tests, pawsim demos).  A
@@ -92,6 +92,18 @@ int pawlink_transport_air_new(struct pawlink_transport **out, struct radio *r);
 /* The same, joining the `pawsim air` listening at @socket_path. */
 int pawlink_transport_air_join(struct pawlink_transport **out,
 			       const char *socket_path);
+
+/*
+ * Attaches @t to @p; @t stays the caller's (close it after
+ * pawlink_close()).  For tests and tools that build their own transport,
+ * such as one on an in-process air; not exported by libpawlink.so.
+ * -EISCONN if one is attached already.
+ */
+struct pawlink;
+int pawlink_attach_transport(struct pawlink *p, struct pawlink_transport *t);
+/* pawlink_open(), then pawlink_attach_transport(). */
+int pawlink_open_transport(struct pawlink **out, struct pawlink_transport *t,
+			   const char *store_dir, char *err, size_t err_len);
 
 static inline void pawlink_transport_close(struct pawlink_transport *t)
 {

@@ -15,7 +15,6 @@
 #include <string.h>
 
 #include "pawctl.h"
-#include "bytes.h"
 
 enum {
 	OPT_AIR = 0x100,
@@ -348,7 +347,7 @@ int pawctl_parse_global(struct pawctl *c, int argc, char *argv[])
 	return optind;
 }
 
-int pawctl_parse_uint(const char *s, unsigned long lo, unsigned long hi,
+int pawlink_parse_uint(const char *s, unsigned long lo, unsigned long hi,
 		      unsigned long *out)
 {
 	unsigned long v = 0;
@@ -498,7 +497,7 @@ void pawctl_json_hex(struct pawctl_json *j, const char *key,
 
 	if (!j->f || len > PAWLINK_MSG_SHA256_LEN)
 		return;
-	pawlink_hex_encode(hex, bin, len);
+	pawlink_to_hex(hex, bin, len);
 	pawctl_json_str(j, key, hex);
 }
 

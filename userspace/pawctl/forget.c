@@ -11,10 +11,7 @@
 
 static int forget_run(struct pawctl *c, int argc, char *argv[])
 {
-	char why[PAWLINK_KEYSTORE_ERR_LEN];
-	struct pawlink_toy_record rec = { .name = "" };
-	struct pawlink_keystore ks;
-	bool exists;
+	struct pawlink_toy toy = { .name = "" };
 	int rc;
 
 	if (!pawctl_parse(c, argc, argv, NULL, 1, 1))
@@ -23,23 +20,21 @@ static int forget_run(struct pawctl *c, int argc, char *argv[])
 	 * An id is erased without reading its record, so that a record
 	 * that no longer loads can still be forgotten.
 	 */
-	if (pawctl_parse_toy_id(c->operand[0], rec.id) == 0)
-		pawctl_set_toy(c, &rec);
+	if (pawlink_toy_id_parse(toy.id, c->operand[0]) == 0)
+		pawctl_set_toy(c, &toy);
 	else if ((rc = pawctl_lookup_toy(c, c->operand[0])) != 0)
 		return rc;
-	rc = pawctl_store_open(c, &ks, &exists);
+	rc = pawctl_open_lib(c);
 	if (rc)
 		return rc;
-	rc = exists ? pawlink_keystore_toy_erase(&ks, c->toy.id, why,
-						 sizeof(why)) : -ENOENT;
-	if (exists)
-		pawlink_keystore_close(&ks);
+	rc = pawlink_forget(c->p, c->toy.id);
 	if (rc == -ENOENT)
 		return pawctl_fail(c, PAWCTL_EXIT_NOT_FOUND,
 				   "this host holds nothing about toy %s",
 				   c->toy_label);
 	if (rc)
-		return pawctl_fail(c, PAWCTL_EXIT_IO, "key store: %s", why);
+		return pawctl_fail(c, PAWCTL_EXIT_IO, "key store: %s",
+				   pawlink_error(c->p));
 	pawctl_info(c, "forgot %s: its key and name are erased from this host",
 		    c->toy_label);
 	return 0;

@@ -9,7 +9,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "audio_convert.h"
 #include "pawctl.h"
 
 /* 1 for .wav, 0 for .opus or .ogg, -1 for anything else. */
@@ -28,17 +27,17 @@ static int wants_wav(const char *path)
 static int save(struct pawctl *c, struct pawctl_outfile *of, bool wav,
 		const uint8_t *obj, size_t len)
 {
-	char why[256];
 	int16_t *pcm;
 	size_t frames;
 	int rc;
 
 	if (!wav)
 		return pawctl_outfile_write(c, of, obj, len);
-	rc = pawlink_audio_decode(obj, len, &pcm, &frames, why, sizeof(why));
+	rc = pawlink_message_decode(c->p, obj, len, &pcm, &frames);
 	if (rc)
 		return pawctl_fail(c, PAWCTL_EXIT_IO,
-				   "the message does not decode: %s", why);
+				   "the message does not decode: %s",
+				   pawlink_error(c->p));
 	rc = pawctl_outfile_write_wav(c, of, pcm, frames);
 	free(pcm);
 	return rc;
@@ -80,7 +79,7 @@ static int get_run(struct pawctl *c, int argc, char *argv[])
 		rc = pawctl_lookup_msg(c, c->operand[1], id);
 	if (rc)
 		goto out;
-	pawlink_msg_id_hex(hex, id);
+	pawlink_message_id_hex(hex, id);
 	if (!out) {
 		snprintf(path, sizeof(path), "%s.opus", hex);
 		rc = pawctl_outfile_open(c, &of, path);
@@ -88,7 +87,7 @@ static int get_run(struct pawctl *c, int argc, char *argv[])
 			goto out;
 	}
 	pawctl_info(c, "downloading message %s", hex);
-	rc = pawlink_get(c->p, id, &obj, &len, &info);
+	rc = pawlink_download(c->p, id, &obj, &len, &info);
 	if (rc) {
 		rc = pawctl_msg_fail(c, rc, id);
 		goto out;

@@ -11,17 +11,28 @@
 
 #include "pawctl.h"
 
-int pawctl_open_link(struct pawctl *c)
+int pawctl_open_lib(struct pawctl *c)
 {
 	char why[PAWLINK_ERR_MAX];
-	const char *air = c->air;
-	int rc;
 
 	if (c->p)
 		return 0;
+	if (pawlink_open(&c->p, c->store, why, sizeof(why)))
+		return pawctl_fail(c, PAWCTL_EXIT_IO, "key store: %s", why);
+	return 0;
+}
+
+int pawctl_open_link(struct pawctl *c)
+{
+	const char *air = c->air;
+	int rc;
+
 	/* A signal that came between two waits still stops the command. */
 	if (pawctl_interrupted())
 		return pawctl_fail(c, PAWCTL_EXIT_INTERRUPTED, "interrupted");
+	rc = pawctl_open_lib(c);
+	if (rc || pawlink_attached(c->p))
+		return rc;
 	if (c->air && c->device)
 		return pawctl_fail(c, PAWCTL_EXIT_USAGE,
 				   "give --air or --device, not both");
@@ -32,26 +43,19 @@ int pawctl_open_link(struct pawctl *c)
 	}
 	if (!air)
 		/*
-		 * libpawlink has no /dev/pawlinkN transport yet
-		 * (transport.h); pretending otherwise would be worse.
+		 * libpawlink has no /dev/pawlinkN transport yet;
+		 * pretending otherwise would be worse.
 		 */
 		return pawctl_fail(c, PAWCTL_EXIT_UNSUPPORTED,
 				   "%s the dongle (%s), and this version of libpawlink cannot reach a toy through a dongle yet; reach a simulated toy with --air SOCKET (or $PAWLINK_AIR) and pawsim air",
 				   c->device ? "--device names" :
 				   "no air is given (--air, $PAWLINK_AIR), so pawctl would use",
 				   c->device ? c->device : PAWCTL_DEFAULT_DEVICE);
-	rc = pawlink_transport_air_join(&c->t, air);
+	rc = pawlink_attach_air(c->p, air);
 	if (rc)
 		return pawctl_fail(c, rc == -EINTR ? PAWCTL_EXIT_INTERRUPTED :
-				   PAWCTL_EXIT_UNREACHABLE,
-				   "cannot join the air at '%s': %s (is pawsim air running there?)",
-				   air, strerror(-rc));
-	rc = pawlink_open(&c->p, c->t, c->store, why, sizeof(why));
-	if (rc) {
-		pawlink_transport_close(c->t);
-		c->t = NULL;
-		return pawctl_fail(c, PAWCTL_EXIT_IO, "key store: %s", why);
-	}
+				   PAWCTL_EXIT_UNREACHABLE, "%s",
+				   pawlink_error(c->p));
 	return 0;
 }
 
@@ -102,7 +106,7 @@ bool pawctl_msg_command(struct pawctl *c, int argc, char *argv[],
 		c->exit = rc;
 		return false;
 	}
-	pawlink_msg_id_hex(hex, id);
+	pawlink_message_id_hex(hex, id);
 	pawctl_json_open(&c->j, "message", '{');
 	pawctl_json_str(&c->j, "id", hex);
 	pawctl_json_close(&c->j, '}');
@@ -111,9 +115,7 @@ bool pawctl_msg_command(struct pawctl *c, int argc, char *argv[],
 
 void pawctl_close_link(struct pawctl *c)
 {
-	/* pawlink_close() ends the session (BYE) and wipes the host key. */
+	/* Ends the session (BYE), closes the link, wipes the host key. */
 	pawlink_close(c->p);
 	c->p = NULL;
-	pawlink_transport_close(c->t);
-	c->t = NULL;
 }

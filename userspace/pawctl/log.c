@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "pawctl.h"
-#include "bytes.h"
 
 /* More than the toy keeps (64), so one call reads it all. */
 #define LOG_MAX		256
@@ -29,19 +28,19 @@ static const char *detail_text(const struct pawlink_toy_event *e,
 	buf[0] = '\0';
 	switch (e->event) {
 	case PAWLINK_TOY_EV_BUTTON:
-		if (e->detail < PAWLINK_ARRAY_SIZE(button))
+		if (e->detail < ARRAY_SIZE(button))
 			return button[e->detail];
 		break;
 	case PAWLINK_TOY_EV_PAIR_FAIL:
-		if (e->detail < PAWLINK_ARRAY_SIZE(pair_fail))
+		if (e->detail < ARRAY_SIZE(pair_fail))
 			return pair_fail[e->detail];
 		break;
 	case PAWLINK_TOY_EV_SESSION_END:
-		if (e->detail < PAWLINK_ARRAY_SIZE(end))
+		if (e->detail < ARRAY_SIZE(end))
 			return end[e->detail];
 		break;
 	case PAWLINK_TOY_EV_MIC_STOP:
-		if (e->detail < PAWLINK_ARRAY_SIZE(mic_stop))
+		if (e->detail < ARRAY_SIZE(mic_stop))
 			return mic_stop[e->detail];
 		break;
 	case PAWLINK_TOY_EV_PAIR_REFUSED:
@@ -61,17 +60,18 @@ static void show(struct pawctl *c, const struct pawlink_toy_event *e,
 {
 	char hex[PAWCTL_TOY_HEX_LEN + 1], buf[16];
 	const char *text = detail_text(e, buf, sizeof(buf));
-	bool none = pawlink_is_zero(e->host_id, PAWLINK_ID_LEN);
+	static const uint8_t no_host[PAWLINK_ID_LEN];
+	bool none = !memcmp(e->host_id, no_host, PAWLINK_ID_LEN);
 	bool us = !memcmp(e->host_id, host, PAWLINK_ID_LEN);
 
-	pawlink_hex_encode(hex, e->host_id, PAWLINK_ID_LEN);
+	pawlink_to_hex(hex, e->host_id, PAWLINK_ID_LEN);
 	pawctl_out(c, "%5u  %4u  %11.3f s  %-14s  %-23s  %s\n", e->seq,
 		   e->boot, (double)e->time_ms / 1000,
-		   pawlink_toy_event_name(e->event), text,
+		   pawlink_event_name(e->event), text,
 		   none ? "-" : us ? "this host" : hex);
 	pawctl_json_open(&c->j, NULL, '{');
 	pawctl_json_u64(&c->j, "seq", e->seq);
-	pawctl_json_str(&c->j, "event", pawlink_toy_event_name(e->event));
+	pawctl_json_str(&c->j, "event", pawlink_event_name(e->event));
 	pawctl_json_u64(&c->j, "event_id", e->event);
 	pawctl_json_u64(&c->j, "detail", e->detail);
 	pawctl_json_str(&c->j, "detail_text", text);
@@ -98,7 +98,7 @@ static int log_run(struct pawctl *c, int argc, char *argv[])
 
 	if (!pawctl_parse(c, argc, argv, opts, 1, 1))
 		return c->exit;
-	if (from_arg && pawctl_parse_uint(from_arg, 0, 999999999, &from))
+	if (from_arg && pawlink_parse_uint(from_arg, 0, 999999999, &from))
 		return pawctl_fail(c, PAWCTL_EXIT_USAGE,
 				   "--from takes a log sequence number");
 	rc = pawctl_connect(c, c->operand[0], NULL);

@@ -11,51 +11,16 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "pawctl.h"
-#include "bytes.h"
 
-int pawctl_parse_toy_id(const char *s, uint8_t id[PAWLINK_ID_LEN])
-{
-	if (strlen(s) != PAWCTL_TOY_HEX_LEN)
-		return -EINVAL;
-	return pawlink_hex_decode(id, PAWLINK_ID_LEN, s, PAWCTL_TOY_HEX_LEN);
-}
-
-int pawctl_store_open(struct pawctl *c, struct pawlink_keystore *ks,
-		      bool *exists)
-{
-	char dir[PATH_MAX], why[PAWLINK_KEYSTORE_ERR_LEN];
-	struct stat st;
-	int rc;
-
-	*exists = false;
-	if (c->store) {
-		if (snprintf(dir, sizeof(dir), "%s", c->store) >= (int)sizeof(dir))
-			return pawctl_fail(c, PAWCTL_EXIT_USAGE,
-					   "the key store path is too long");
-	} else if (pawlink_keystore_default_dir(dir, sizeof(dir), why,
-					       sizeof(why))) {
-		return pawctl_fail(c, PAWCTL_EXIT_IO, "%s", why);
-	}
-	/* Looking must not create: no store yet means nothing is paired. */
-	if (lstat(dir, &st) != 0 && errno == ENOENT)
-		return 0;
-	rc = pawlink_keystore_open(ks, dir, why, sizeof(why));
-	if (rc)
-		return pawctl_fail(c, PAWCTL_EXIT_IO, "key store: %s", why);
-	*exists = true;
-	return 0;
-}
-
-void pawctl_set_toy(struct pawctl *c, const struct pawlink_toy_record *toy)
+void pawctl_set_toy(struct pawctl *c, const struct pawlink_toy *toy)
 {
 	char hex[PAWCTL_TOY_HEX_LEN + 1];
 
 	c->toy = *toy;
 	c->have_toy = true;
-	pawlink_hex_encode(hex, toy->id, PAWLINK_ID_LEN);
+	pawlink_toy_id_hex(hex, toy->id);
 	if (toy->name[0])
 		snprintf(c->toy_label, sizeof(c->toy_label), "%s (%s)",
 			 toy->name, hex);
@@ -63,91 +28,37 @@ void pawctl_set_toy(struct pawctl *c, const struct pawlink_toy_record *toy)
 		snprintf(c->toy_label, sizeof(c->toy_label), "%s", hex);
 }
 
-struct name_match {
-	const char *name;
-	struct pawlink_toy_record found;
-	unsigned int n;
-};
-
-static int match_name(const struct pawlink_toy_record *toy, void *ctx)
-{
-	struct name_match *m = ctx;
-
-	if (strcmp(toy->name, m->name) == 0) {
-		m->found = *toy;
-		m->n++;
-	}
-	return 0;
-}
-
-static int lookup_id(struct pawctl *c, struct pawlink_keystore *ks,
-		     bool exists, const uint8_t id[PAWLINK_ID_LEN],
-		     const char *hex)
-{
-	struct pawlink_toy_record toy;
-	char why[PAWLINK_KEYSTORE_ERR_LEN];
-	int rc = exists ? pawlink_keystore_toy_load(ks, id, &toy, why,
-						    sizeof(why)) : -ENOENT;
-
-	if (rc == -ENOENT)
-		return pawctl_fail(c, PAWCTL_EXIT_NOT_FOUND,
-				   "toy %s is not paired with this host (pawctl toys lists the paired ones; pawctl pair pairs)",
-				   hex);
-	if (rc)
-		return pawctl_fail(c, PAWCTL_EXIT_IO, "key store: %s", why);
-	pawctl_set_toy(c, &toy);
-	return 0;
-}
-
-static int lookup_name(struct pawctl *c, struct pawlink_keystore *ks,
-		       bool exists, const char *name)
-{
-	struct name_match m = { .name = name };
-	char why[PAWLINK_KEYSTORE_ERR_LEN];
-	int rc;
-
-	if (exists) {
-		rc = pawlink_keystore_toy_list(ks, match_name, &m, why,
-					       sizeof(why));
-		if (rc)
-			return pawctl_fail(c, PAWCTL_EXIT_IO, "key store: %s",
-					   why);
-	}
-	if (m.n == 0)
-		return pawctl_fail(c, PAWCTL_EXIT_NOT_FOUND,
-				   "no paired toy is called '%.64s' (pawctl toys lists them; a toy id is 16 hex digits)",
-				   name);
-	if (m.n > 1)
-		return pawctl_fail(c, PAWCTL_EXIT_USAGE,
-				   "%u paired toys are called '%.64s': name the one you mean by its id",
-				   m.n, name);
-	pawctl_set_toy(c, &m.found);
-	return 0;
-}
-
 int pawctl_lookup_toy(struct pawctl *c, const char *arg)
 {
-	struct pawlink_keystore ks;
+	struct pawlink_toy toy;
 	uint8_t id[PAWLINK_ID_LEN];
-	bool exists;
 	int rc;
 
 	if (!arg[0])
 		return pawctl_fail(c, PAWCTL_EXIT_USAGE,
 				   "an empty TOY names no toy");
-	rc = pawctl_store_open(c, &ks, &exists);
+	rc = pawctl_open_lib(c);
 	if (rc)
 		return rc;
-	if (pawctl_parse_toy_id(arg, id) == 0)
-		rc = lookup_id(c, &ks, exists, id, arg);
-	else
-		rc = lookup_name(c, &ks, exists, arg);
-	if (exists)
-		pawlink_keystore_close(&ks);
-	return rc;
+	rc = pawlink_toy_find(c->p, arg, &toy);
+	if (rc == -ENOENT && pawlink_toy_id_parse(id, arg) == 0)
+		return pawctl_fail(c, PAWCTL_EXIT_NOT_FOUND,
+				   "toy %s is not paired with this host (pawctl toys lists the paired ones; pawctl pair pairs)",
+				   arg);
+	if (rc == -ENOENT)
+		return pawctl_fail(c, PAWCTL_EXIT_NOT_FOUND,
+				   "no paired toy is called '%.64s' (pawctl toys lists them; a toy id is 16 hex digits)",
+				   arg);
+	if (rc == -ENOTUNIQ)
+		return pawctl_fail(c, PAWCTL_EXIT_USAGE,
+				   "%s: name the one you mean by its id",
+				   pawlink_error(c->p));
+	if (rc)
+		return pawctl_fail(c, PAWCTL_EXIT_IO, "key store: %s",
+				   pawlink_error(c->p));
+	pawctl_set_toy(c, &toy);
+	return 0;
 }
-
-/* ---- messages ----------------------------------------------------------- */
 
 static bool all_hex(const char *s)
 {
@@ -181,7 +92,7 @@ int pawctl_lookup_msg(struct pawctl *c, const char *arg,
 	if (rc)
 		return rc;
 	if (len == PAWCTL_MSG_HEX_LEN) {
-		if (pawlink_msg_id_parse(id, arg))
+		if (pawlink_message_id_parse(id, arg))
 			return pawctl_fail(c, PAWCTL_EXIT_USAGE,
 					   "message id 0 names no message");
 		return 0;
@@ -192,7 +103,7 @@ int pawctl_lookup_msg(struct pawctl *c, const char *arg,
 	if (rc)
 		return pawctl_lib_fail(c, rc);
 	for (i = 0; i < n; i++) {
-		pawlink_msg_id_hex(hex, list[i].id);
+		pawlink_message_id_hex(hex, list[i].id);
 		if (strncmp(hex, want, len) == 0) {
 			memcpy(id, list[i].id, PAWLINK_MSG_ID_LEN);
 			matches++;
@@ -217,7 +128,7 @@ int pawctl_msg_fail(struct pawctl *c, int rc,
 
 	if (rc != -ENOENT)
 		return pawctl_lib_fail(c, rc);
-	pawlink_msg_id_hex(hex, id);
+	pawlink_message_id_hex(hex, id);
 	return pawctl_fail(c, PAWCTL_EXIT_NOT_FOUND, "%s has no message %s",
 			   c->toy_label, hex);
 }

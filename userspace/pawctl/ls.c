@@ -5,7 +5,6 @@
 #include <time.h>
 
 #include "pawctl.h"
-#include "bytes.h"
 
 static void print_row(struct pawctl *c, const struct pawlink_msg_info *m,
 		      const uint8_t host[PAWLINK_ID_LEN])
@@ -15,8 +14,8 @@ static void print_row(struct pawctl *c, const struct pawlink_msg_info *m,
 	time_t t = (time_t)m->time;
 	struct tm tm;
 
-	pawlink_msg_id_hex(id, m->id);
-	pawlink_hex_encode(from, m->sender, PAWLINK_ID_LEN);
+	pawlink_message_id_hex(id, m->id);
+	pawlink_to_hex(from, m->sender, PAWLINK_ID_LEN);
 	pawctl_format_bytes(size, sizeof(size), m->size);
 	if (!localtime_r(&t, &tm) ||
 	    !strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm))

@@ -4,72 +4,32 @@
  * button was pressed), using the setup code on its label, and pins it in
  * the key store under an optional name.
  */
+#include <errno.h>
 #include <string.h>
 
-#include <sodium.h>
-
 #include "pawctl.h"
-#include "setup_code.h"
-#include "bytes.h"
-
-struct same_name {
-	const char *name;
-	const uint8_t *id;
-	struct pawlink_toy_record other;
-	bool found;
-};
-
-static int find_other(const struct pawlink_toy_record *toy, void *ctx)
-{
-	struct same_name *s = ctx;
-
-	if (strcmp(toy->name, s->name) == 0 &&
-	    memcmp(toy->id, s->id, PAWLINK_ID_LEN) != 0) {
-		s->other = *toy;
-		s->found = true;
-	}
-	return 0;
-}
 
 /* A name must name one toy, and must not read as a toy id. */
 static int check_name(struct pawctl *c, const char *name, const uint8_t *id)
 {
-	struct same_name s = { .name = name, .id = id };
-	char why[PAWLINK_KEYSTORE_ERR_LEN], hex[PAWCTL_TOY_HEX_LEN + 1];
-	uint8_t as_id[PAWLINK_ID_LEN];
-	struct pawlink_keystore ks;
-	bool exists;
 	int rc;
 
-	if (!name[0])
-		return 0;
-	if (!pawlink_keystore_name_ok(name))
-		return pawctl_fail(c, PAWCTL_EXIT_USAGE,
-				   "a toy's name is 1 to %d printable characters",
-				   PAWLINK_KEYSTORE_NAME_MAX);
-	if (pawctl_parse_toy_id(name, as_id) == 0)
-		return pawctl_fail(c, PAWCTL_EXIT_USAGE,
-				   "the name '%s' would read as a toy id; choose one that is not 16 hex digits",
-				   name);
-	rc = pawctl_store_open(c, &ks, &exists);
-	if (rc || !exists)
-		return rc;
-	rc = pawlink_keystore_toy_list(&ks, find_other, &s, why, sizeof(why));
-	pawlink_keystore_close(&ks);
+	rc = pawctl_open_lib(c);
 	if (rc)
-		return pawctl_fail(c, PAWCTL_EXIT_IO, "key store: %s", why);
-	if (s.found) {
-		pawlink_hex_encode(hex, s.other.id, PAWLINK_ID_LEN);
-		return pawctl_fail(c, PAWCTL_EXIT_USAGE,
-				   "toy %s is already called '%s'; choose another name",
-				   hex, name);
-	}
+		return rc;
+	rc = pawlink_toy_name_check(c->p, name, id);
+	if (rc == -EINVAL || rc == -EEXIST)
+		return pawctl_fail(c, PAWCTL_EXIT_USAGE, "%s",
+				   pawlink_error(c->p));
+	if (rc)
+		return pawctl_fail(c, PAWCTL_EXIT_IO, "key store: %s",
+				   pawlink_error(c->p));
 	return 0;
 }
 
 static int pair_run(struct pawctl *c, int argc, char *argv[])
 {
-	const char *name = NULL, *code_file = NULL, *why;
+	const char *name = NULL, *code_file = NULL;
 	const struct pawctl_opt opts[] = {
 		{ .name = "name", .arg = &name },
 		{ .name = "code-file", .arg = &code_file },
@@ -77,14 +37,13 @@ static int pair_run(struct pawctl *c, int argc, char *argv[])
 		{ .name = NULL },
 	};
 	char code[PAWCTL_CODE_INPUT_MAX] = "";
-	struct pawlink_setup_code parsed;
-	struct pawlink_toy_record rec;
+	struct pawlink_toy rec;
 	int rc;
 
 	if (!pawctl_parse(c, argc, argv, opts, 1, 1))
 		return c->exit;
 	memset(&rec, 0, sizeof(rec));
-	if (pawctl_parse_toy_id(c->operand[0], rec.id))
+	if (pawlink_toy_id_parse(rec.id, c->operand[0]))
 		return pawctl_fail(c, PAWCTL_EXIT_USAGE,
 				   "'%.40s' is not a toy id: 16 hex digits, as pawctl scan shows them",
 				   c->operand[0]);
@@ -98,11 +57,11 @@ static int pair_run(struct pawctl *c, int argc, char *argv[])
 	if (rc)
 		goto out;
 	/* A mistyped code is caught here, before the toy charges a try. */
-	if (pawlink_setup_code_parse(&parsed, code, &why)) {
-		rc = pawctl_fail(c, PAWCTL_EXIT_USAGE, "setup code: %s", why);
+	if (pawlink_setup_code_check(c->p, code)) {
+		rc = pawctl_fail(c, PAWCTL_EXIT_USAGE, "%s",
+				 pawlink_error(c->p));
 		goto out;
 	}
-	pawlink_setup_code_wipe(&parsed);
 	rc = pawctl_open_link(c);
 	if (rc)
 		goto out;
@@ -115,7 +74,7 @@ static int pair_run(struct pawctl *c, int argc, char *argv[])
 	}
 	pawctl_info(c, "paired with %s", c->toy_label);
 out:
-	sodium_memzero(code, sizeof(code));
+	explicit_bzero(code, sizeof(code));
 	return rc;
 }
 

@@ -6,7 +6,7 @@
  *
  *   cli.c         options, messages, exit codes and the --json document
  *   lookup.c      what names a toy (id or name) or a message (id, prefix)
- *   link.c        the transport, libpawlink and a session with a toy
+ *   link.c        libpawlink, the way to the toys and a session
  *   outfile.c     files pawctl writes: temporary, then renamed
  *   code_input.c  the setup code, from the terminal without echo or a file
  *
@@ -25,6 +25,7 @@
 #include "libpawlink.h"
 
 #define PAWCTL_VERSION		"0.1"
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 /* The --json document's "schema": bumped when a field changes meaning. */
 #define PAWCTL_JSON_SCHEMA	1
 /* With no --air, --device or $PAWLINK_AIR: the first dongle. */
@@ -46,8 +47,8 @@ enum pawctl_exit {
 #define PAWCTL_ERR_MAX		(PAWLINK_ERR_MAX + 256)
 #define PAWCTL_OPERANDS_MAX	4
 #define PAWCTL_JSON_DEPTH	8
-#define PAWCTL_TOY_HEX_LEN	(2 * PAWLINK_ID_LEN)
-#define PAWCTL_MSG_HEX_LEN	(2 * PAWLINK_MSG_ID_LEN)
+#define PAWCTL_TOY_HEX_LEN	PAWLINK_TOY_HEX_LEN
+#define PAWCTL_MSG_HEX_LEN	PAWLINK_MSG_HEX_LEN
 /* A message id may be shortened to a unique prefix this long or longer. */
 #define PAWCTL_MSG_PREFIX_MIN	4
 
@@ -99,11 +100,10 @@ struct pawctl {
 
 	/* The toy the command is about, once looked up. */
 	bool have_toy;
-	struct pawlink_toy_record toy;
-	char toy_label[PAWLINK_KEYSTORE_NAME_MAX + PAWCTL_TOY_HEX_LEN + 8];
+	struct pawlink_toy toy;
+	char toy_label[PAWLINK_TOY_NAME_MAX + PAWCTL_TOY_HEX_LEN + 8];
 
-	/* The link, once opened (link.c). */
-	struct pawlink_transport *t;
+	/* libpawlink, once opened (link.c); a toy reachable once attached. */
 	struct pawlink *p;
 
 	/* The command's result fields for --json, into a memory stream. */
@@ -152,9 +152,6 @@ void pawctl_out(struct pawctl *c, const char *fmt, ...)
 void pawctl_catch_signals(void);
 bool pawctl_interrupted(void);
 
-/* Decimal in [@lo, @hi], nothing else: 0 or -EINVAL. */
-int pawctl_parse_uint(const char *s, unsigned long lo, unsigned long hi,
-		      unsigned long *out);
 /* "4.1 kB" style, for humans. */
 void pawctl_format_bytes(char *out, size_t len, uint64_t bytes);
 
@@ -174,21 +171,13 @@ void pawctl_json_msg(struct pawctl *c, const char *key,
 
 /* ---- lookup.c: naming toys and messages -------------------------------- */
 
-/* Exactly 16 hex digits (either case): 0, or -EINVAL. */
-int pawctl_parse_toy_id(const char *s, uint8_t id[PAWLINK_ID_LEN]);
-/*
- * Opens the key store without creating it: 0 (*@exists false when there
- * is none yet, and @ks is then not open) or an exit code.
- */
-int pawctl_store_open(struct pawctl *c, struct pawlink_keystore *ks,
-		      bool *exists);
 /*
  * Looks TOY up in the key store, as a toy id or as the name given at
  * pairing, and makes it the command's toy (c->toy).  0 or an exit code.
  */
 int pawctl_lookup_toy(struct pawctl *c, const char *arg);
-/* Sets c->toy (and its label) from a record. */
-void pawctl_set_toy(struct pawctl *c, const struct pawlink_toy_record *toy);
+/* Sets c->toy (and its label). */
+void pawctl_set_toy(struct pawctl *c, const struct pawlink_toy *toy);
 /*
  * Checks MSG-ID's spelling before anything is done: 32 hex digits, or a
  * prefix of at least PAWCTL_MSG_PREFIX_MIN.  0 or an exit code.
@@ -204,7 +193,12 @@ int pawctl_msg_fail(struct pawctl *c, int rc,
 
 /* ---- link.c: reaching the toy ------------------------------------------ */
 
-/* Joins the transport and opens libpawlink over it.  0 or an exit code. */
+/*
+ * Opens libpawlink on the key store (no toy needed: the key store and
+ * audio conversion work offline).  0 or an exit code.
+ */
+int pawctl_open_lib(struct pawctl *c);
+/* pawctl_open_lib(), then attaches the way to the toys.  0 or an exit code. */
 int pawctl_open_link(struct pawctl *c);
 /*
  * Looks TOY up (unless the command already did), opens the link and a
@@ -224,7 +218,7 @@ bool pawctl_msg_command(struct pawctl *c, int argc, char *argv[],
 			int (*act)(struct pawlink *p,
 				   const uint8_t id[PAWLINK_MSG_ID_LEN]),
 			char hex[PAWCTL_MSG_HEX_LEN + 1]);
-/* Ends any session (BYE) and closes the link. */
+/* Ends any session (BYE), closes the link and libpawlink. */
 void pawctl_close_link(struct pawctl *c);
 
 /* ---- outfile.c: files pawctl writes ------------------------------------ */

@@ -50,7 +50,7 @@ static int record_run(struct pawctl *c, int argc, char *argv[])
 		return pawctl_fail(c, PAWCTL_EXIT_USAGE,
 				   "record needs -o FILE.wav: where to put the recording");
 	if (seconds_arg &&
-	    pawctl_parse_uint(seconds_arg, 1, RECORD_MAX_S, &seconds))
+	    pawlink_parse_uint(seconds_arg, 1, RECORD_MAX_S, &seconds))
 		return pawctl_fail(c, PAWCTL_EXIT_USAGE,
 				   "--seconds takes a whole number from 1 to %d",
 				   RECORD_MAX_S);

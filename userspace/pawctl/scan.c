@@ -1,19 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /* pawctl scan: the toys beaconing in range, and which are paired here. */
 #include "pawctl.h"
-#include "bytes.h"
 
 /* As many radios as one air holds. */
 #define SCAN_MAX	64
 
 /* The name toy @id has in the key store, or NULL if it is not paired. */
-static const char *paired_name(struct pawlink_keystore *ks, bool exists,
-			       const uint8_t *id,
-			       struct pawlink_toy_record *rec)
+static const char *paired_name(struct pawctl *c, const uint8_t *id,
+			       struct pawlink_toy *toy)
 {
-	if (!exists || pawlink_keystore_toy_load(ks, id, rec, NULL, 0))
+	char hex[PAWCTL_TOY_HEX_LEN + 1];
+
+	pawlink_toy_id_hex(hex, id);
+	if (pawlink_toy_find(c->p, hex, toy))
 		return NULL;
-	return rec->name;
+	return toy->name;
 }
 
 static int scan_run(struct pawctl *c, int argc, char *argv[])
@@ -24,18 +25,16 @@ static int scan_run(struct pawctl *c, int argc, char *argv[])
 		{ .name = NULL },
 	};
 	struct pawlink_beacon b[SCAN_MAX];
-	struct pawlink_toy_record rec;
-	struct pawlink_keystore ks;
+	struct pawlink_toy toy;
 	char hex[PAWCTL_TOY_HEX_LEN + 1];
 	unsigned long seconds = 1;
 	const char *name;
-	bool exists;
 	size_t n, i;
 	int rc;
 
 	if (!pawctl_parse(c, argc, argv, opts, 0, 0))
 		return c->exit;
-	if (seconds_arg && pawctl_parse_uint(seconds_arg, 1, 60, &seconds))
+	if (seconds_arg && pawlink_parse_uint(seconds_arg, 1, 60, &seconds))
 		return pawctl_fail(c, PAWCTL_EXIT_USAGE,
 				   "--seconds takes a whole number from 1 to 60");
 	rc = pawctl_open_link(c);
@@ -45,9 +44,6 @@ static int scan_run(struct pawctl *c, int argc, char *argv[])
 	rc = pawlink_scan(c->p, (unsigned int)seconds * 1000, b, SCAN_MAX, &n);
 	if (rc)
 		return pawctl_lib_fail(c, rc);
-	rc = pawctl_store_open(c, &ks, &exists);
-	if (rc)
-		return rc;
 	if (n)
 		pawctl_out(c, "%-16s  %-7s  %s\n", "TOY", "PAIRING", "PAIRED AS");
 	else
@@ -56,8 +52,8 @@ static int scan_run(struct pawctl *c, int argc, char *argv[])
 	for (i = 0; i < n; i++) {
 		bool pairing = b[i].flags & PAWLINK_BEACON_PAIRING;
 
-		name = paired_name(&ks, exists, b[i].toy_id, &rec);
-		pawlink_hex_encode(hex, b[i].toy_id, PAWLINK_ID_LEN);
+		name = paired_name(c, b[i].toy_id, &toy);
+		pawlink_toy_id_hex(hex, b[i].toy_id);
 		pawctl_out(c, "%-16s  %-7s  %s\n", hex,
 			   pairing ? "open" : "closed",
 			   !name ? "-" : name[0] ? name : "(no name)");
@@ -69,8 +65,6 @@ static int scan_run(struct pawctl *c, int argc, char *argv[])
 		pawctl_json_close(&c->j, '}');
 	}
 	pawctl_json_close(&c->j, ']');
-	if (exists)
-		pawlink_keystore_close(&ks);
 	return 0;
 }
 

@@ -6,47 +6,27 @@
  * not do is refused without a session.
  */
 #include <errno.h>
-#include <limits.h>
 #include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
-#include "audio_convert.h"
 #include "pawctl.h"
 
 /* Converts @path into a message object in memory.  0 or an exit code. */
 static int convert(struct pawctl *c, const char *path, uint8_t **obj,
 		   size_t *len, uint32_t *duration_ms)
 {
-	char dir[PATH_MAX], out[PATH_MAX + 16], why[PATH_MAX + 160];
-	const char *tmp = getenv("TMPDIR");
 	int rc;
 
-	if (snprintf(dir, sizeof(dir), "%s/pawctl-XXXXXX",
-		     tmp && tmp[0] == '/' ? tmp : "/tmp") >= (int)sizeof(dir))
-		return pawctl_fail(c, PAWCTL_EXIT_IO, "TMPDIR is too long");
-	if (!mkdtemp(dir))
-		return pawctl_fail(c, PAWCTL_EXIT_IO,
-				   "cannot make a temporary directory: %s",
-				   strerror(errno));
-	snprintf(out, sizeof(out), "%s/message.opus", dir);
-	rc = pawlink_audio_to_opus(path, out, duration_ms, why, sizeof(why));
-	if (rc) {
-		/* Only a failure to read, resample or write is ours. */
-		rc = pawctl_fail(c, rc == -EIO || rc == -ENOMEM ?
-				 PAWCTL_EXIT_IO : PAWCTL_EXIT_BAD_FILE,
-				 "%s", why);
-		goto out;
-	}
-	rc = pawlink_msg_load_file(out, obj, len);
+	rc = pawctl_open_lib(c);
 	if (rc)
-		rc = pawctl_fail(c, PAWCTL_EXIT_IO,
-				 "cannot read the converted message: %s",
-				 strerror(-rc));
-out:
-	unlink(out);
-	rmdir(dir);
-	return rc;
+		return rc;
+	rc = pawlink_audio_file_to_message(c->p, path, obj, len, duration_ms);
+	/* Only a failure to read, resample or write is ours. */
+	if (rc)
+		return pawctl_fail(c, rc == -EIO || rc == -ENOMEM ||
+				   rc == -ENAMETOOLONG ? PAWCTL_EXIT_IO :
+				   PAWCTL_EXIT_BAD_FILE, "%s",
+				   pawlink_error(c->p));
+	return 0;
 }
 
 static int send_run(struct pawctl *c, int argc, char *argv[])
@@ -73,12 +53,12 @@ static int send_run(struct pawctl *c, int argc, char *argv[])
 	if (rc)
 		goto out;
 	pawctl_info(c, "sending to %s", c->toy_label);
-	rc = pawlink_put(c->p, obj, len, duration_ms, &info);
+	rc = pawlink_upload(c->p, obj, len, duration_ms, &info);
 	if (rc) {
 		rc = pawctl_lib_fail(c, rc);
 		goto out;
 	}
-	pawlink_msg_id_hex(id, info.id);
+	pawlink_message_id_hex(id, info.id);
 	pawctl_info(c, "sent message %s", id);
 	pawctl_out(c, "%s\n", id);
 	pawctl_json_msg(c, "message", &info);

@@ -9,7 +9,7 @@ static int volume_run(struct pawctl *c, int argc, char *argv[])
 
 	if (!pawctl_parse(c, argc, argv, NULL, 2, 2))
 		return c->exit;
-	if (pawctl_parse_uint(c->operand[1], 0, PAWLINK_TOY_VOLUME_MAX, &v))
+	if (pawlink_parse_uint(c->operand[1], 0, PAWLINK_TOY_VOLUME_MAX, &v))
 		return pawctl_fail(c, PAWCTL_EXIT_USAGE,
 				   "the volume is a whole number from 0 to %d, not '%.16s'",
 				   PAWLINK_TOY_VOLUME_MAX, c->operand[1]);

@@ -25,15 +25,6 @@
 #define PAWLINK_MSG_E_NOMEM		0x82	/* out of memory */
 
 /* One message's metadata, host byte order. */
-struct pawlink_msg_info {
-	uint8_t id[PAWLINK_MSG_ID_LEN];
-	uint8_t sender[PAWLINK_ID_LEN];
-	uint64_t time;			/* unix seconds */
-	uint32_t duration_ms;
-	uint32_t size;			/* bytes of the Ogg Opus object */
-	uint8_t codec;			/* PAWLINK_MSG_CODEC_* */
-	uint8_t sha256[PAWLINK_MSG_SHA256_LEN];
-};
 
 /* Chunks an object of @size bytes is cut into (0 for size 0). */
 static inline uint32_t pawlink_msg_nchunks(uint32_t size)

@@ -47,7 +47,7 @@
 #include "noise.h"
 
 #define PAWLINK_SESSION_KEY_LEN		NOISE_DH_LEN	/* X25519 keys */
-#define PAWLINK_SESSION_HASH_LEN	NOISE_HASH_LEN
+_Static_assert(PAWLINK_SESSION_HASH_LEN == NOISE_HASH_LEN, "handshake hash");
 
 /* What a completed handshake gives each side. */
 struct pawlink_session_result {

@@ -21,39 +21,7 @@
 #include <pawlink/toy.h>
 
 /* struct pawlink_toy_status in host order; flags as bools. */
-struct pawlink_toy_status_info {
-	uint32_t boot;
-	uint64_t uptime_ms;
-	bool led;
-	uint8_t volume;
-	bool mic;
-	bool playing;
-	uint8_t paired_hosts;
-	bool pairing_window;
-	bool locked;
-	uint32_t lifetime_failures;
-	uint32_t msg_count;
-	uint64_t msg_bytes;
-	uint32_t log_next;
-	uint32_t mic_starts;
-	uint64_t rx_dropped_plaintext;
-	uint64_t rx_dropped_auth;
-	uint64_t rx_dropped_replay;
-	uint64_t rx_dropped_malformed;
-	uint64_t refused_unauth;
-	uint64_t audio_frames_sent;
-	uint64_t speaker_samples;
-};
 
-/* struct pawlink_toy_log_entry in host order. */
-struct pawlink_toy_event {
-	uint32_t seq;
-	uint8_t event;			/* PAWLINK_TOY_EV_* */
-	uint8_t detail;
-	uint32_t boot;
-	uint64_t time_ms;
-	uint8_t host_id[PAWLINK_ID_LEN];
-};
 
 /* One decoded frame.  Which member of @u is set depends on @type. */
 struct pawlink_toy_frame {

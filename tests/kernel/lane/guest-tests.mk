@@ -20,7 +20,8 @@ LIBPAWLINK := $(wildcard build/rel/libpawlink.a)
 
 CFLAGS := -std=gnu11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror \
 	-Itests/kernel/lane/include -isystem $(KSELFTEST) -Iinclude/uapi -Iinclude \
-	-Iuserspace/proto -Iuserspace/radio -Iuserspace/lib -pthread
+	-Iuserspace/proto -Iuserspace/radio -Iuserspace/lib/include -Iuserspace/lib \
+	-pthread
 LDLIBS := $(LIBPAWLINK) -Wl,--as-needed \
 	$(shell pkg-config --libs libsodium alsa 2>/dev/null) -lpthread -lm
 

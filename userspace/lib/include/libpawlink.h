@@ -1,28 +1,31 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * libpawlink's façade: what pawctl (and any other program) calls to pair
- * with a toy, open a session and use the toy's functions.  Below it are
- * the protocol state machines (pairing.h, session.h, msg_host.h,
- * toy_cmd.h), the host key store (keystore.h) and one transport
- * (transport.h: the air path now, the kernel character device later).
- * (It is not called pawlink.h: that is the uapi header's name, and
- * include/uapi comes first on the include path.)
+ * libpawlink: the one door to pawlink toys for programs (pawctl, and any
+ * other).  It pairs with a toy, opens an end-to-end encrypted session,
+ * moves voice messages and uses the toy's functions; it also keeps the
+ * host's key store and converts audio, which need no toy at all.
  *
- *	struct pawlink_transport *t;
  *	struct pawlink *p;
  *
- *	pawlink_transport_air_join(&t, "/run/pawsim/air.sock");
- *	pawlink_open(&p, t, NULL);               default key store
- *	pawlink_pair(p, toy_id, "1234-5678", "bear");   once, button pressed
- *	pawlink_connect(p, toy_id, &status);     a session
- *	pawlink_put_audio_file(p, "hello.flac", &info);
- *	pawlink_close(p);                        ends the session (BYE)
- *	pawlink_transport_close(t);
+ *	pawlink_open(&p, NULL, err, sizeof(err));      default key store
+ *	pawlink_toy_find(p, "bear", &toy);             works offline
+ *	pawlink_attach_air(p, "/run/pawsim/air.sock"); now a toy can be reached
+ *	pawlink_connect(p, toy.id, &status);           a session
+ *	pawlink_upload_audio_file(p, "hello.flac", &info);
+ *	pawlink_close(p);                              BYE, wipe, free
  *
- * Every call blocks until it is done, retransmitting over a lossy air,
+ * pawlink_open() needs no transport and creates nothing: the key store
+ * and this host's identity are made the first time something needs them
+ * (pairing, a session).  A command that must reach a toy first attaches
+ * a transport.
+ *
+ * Every call blocks until it is done, retransmitting over a lossy link,
  * and returns 0 or a negative errno; pawlink_error() then holds one
  * sentence for the user, which never contains a secret (no code, no key).
  * One session at a time; a struct pawlink is used by one thread.
+ *
+ * Durations in this API are milliseconds.  Only the functions declared
+ * here are exported by libpawlink.so.0 (Documentation/libpawlink.rst).
  */
 #ifndef LIBPAWLINK_H
 #define LIBPAWLINK_H
@@ -31,52 +34,148 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <linux/pawlink.h>
 #include <pawlink/msg.h>
+#include <pawlink/session.h>
 #include <pawlink/toy.h>
 
-#include "keystore.h"
-#include "msg_object.h"
-#include "session.h"
-#include "toy_cmd.h"
-#include "transport.h"
+#define PAWLINK_API		__attribute__((visibility("default")))
 
-#define PAWLINK_ERR_MAX		(PAWLINK_KEYSTORE_ERR_LEN + 64)
+/* Longest sentence pawlink_error() returns, NUL included. */
+#define PAWLINK_ERR_MAX		4352
+/* Bytes of a toy's name (printable ASCII, no NUL). */
+#define PAWLINK_TOY_NAME_MAX	64
+/* Ids as text: hex digits, plus the NUL. */
+#define PAWLINK_TOY_HEX_LEN	(2 * PAWLINK_ID_LEN)
+#define PAWLINK_MSG_HEX_LEN	(2 * PAWLINK_MSG_ID_LEN)
 
 struct pawlink;
 
+/* A toy this host is paired with, as its key store holds it. */
+struct pawlink_toy {
+	uint8_t id[PAWLINK_ID_LEN];
+	char name[PAWLINK_TOY_NAME_MAX + 1];	/* may be empty */
+};
+
+/* ---- the context -------------------------------------------------------- */
+
 /*
- * Opens the key store in @keystore_dir (NULL: $XDG_DATA_HOME/pawlink) and
- * loads this host's identity, creating it on first use.  @t stays the
- * caller's: close it after pawlink_close().  On failure *@out is NULL and
- * the reason goes to @err (may be NULL).
+ * Opens libpawlink on the key store in @store_dir (NULL:
+ * $XDG_DATA_HOME/pawlink).  Nothing is created or read yet.  On failure
+ * *@out is NULL and the reason goes to @err (may be NULL).
  */
-int pawlink_open(struct pawlink **out, struct pawlink_transport *t,
-		 const char *keystore_dir, char *err, size_t err_len);
-/* Ends a session (BYE), wipes the host's secrets, frees.  NULL is fine. */
-void pawlink_close(struct pawlink *p);
-
+PAWLINK_API int pawlink_open(struct pawlink **out, const char *store_dir,
+			     char *err, size_t err_len);
+/* Ends a session (BYE), closes the transport, wipes secrets, frees. */
+PAWLINK_API void pawlink_close(struct pawlink *p);
 /* The last error's sentence ("" if none). */
-const char *pawlink_error(const struct pawlink *p);
-/* This host's id (public; the toy pins it at pairing). */
-void pawlink_host_id(const struct pawlink *p, uint8_t id[PAWLINK_ID_LEN]);
+PAWLINK_API const char *pawlink_error(const struct pawlink *p);
 
-/* ---- before a session --------------------------------------------------- */
+/*
+ * Joins the simulated air of the `pawsim air` listening at @socket_path:
+ * from now on toys are reached there.  -EISCONN if a transport is
+ * already attached; -ENOENT/-ECONNREFUSED when no air listens there.
+ */
+PAWLINK_API int pawlink_attach_air(struct pawlink *p, const char *socket_path);
+PAWLINK_API bool pawlink_attached(const struct pawlink *p);
+
+/* This host's id (public; toys pin it), made on first use. */
+PAWLINK_API int pawlink_host_id(struct pawlink *p, uint8_t id[PAWLINK_ID_LEN]);
+
+/* ---- the key store: no toy needed --------------------------------------- */
+
+/* Every paired toy, in no particular order: *@out is new (free() it). */
+PAWLINK_API int pawlink_toys(struct pawlink *p, struct pawlink_toy **out,
+			     size_t *n);
+/*
+ * The paired toy @text names: its id (16 hex digits) or the name given at
+ * pairing.  -ENOENT none (not paired, or no toy of that name), -ENOTUNIQ
+ * several toys have that name, -EINVAL an empty @text.
+ */
+PAWLINK_API int pawlink_toy_find(struct pawlink *p, const char *text,
+				 struct pawlink_toy *out);
+/*
+ * Whether @name may name toy @toy_id here: "" always may; else 1 to
+ * PAWLINK_TOY_NAME_MAX printable characters that do not read as a toy id
+ * and no other toy's name.  0, -EINVAL or -EEXIST, with the sentence.
+ */
+PAWLINK_API int pawlink_toy_name_check(struct pawlink *p, const char *name,
+				       const uint8_t toy_id[PAWLINK_ID_LEN]);
+/*
+ * Erases everything the key store holds about toy @toy_id (its pin and
+ * name), first asking the toy to forget this host if a session with it is
+ * open.  -ENOENT if the store holds nothing about it.
+ */
+PAWLINK_API int pawlink_forget(struct pawlink *p,
+			       const uint8_t toy_id[PAWLINK_ID_LEN]);
+
+/* ---- text forms --------------------------------------------------------- */
+
+/* Exactly 16 hex digits, either case: 0 or -EINVAL. */
+PAWLINK_API int pawlink_toy_id_parse(uint8_t id[PAWLINK_ID_LEN],
+					 const char *text);
+PAWLINK_API void pawlink_toy_id_hex(char out[PAWLINK_TOY_HEX_LEN + 1],
+				    const uint8_t id[PAWLINK_ID_LEN]);
+/* Exactly 32 hex digits, not all zero: 0 or -EINVAL. */
+PAWLINK_API int pawlink_message_id_parse(uint8_t id[PAWLINK_MSG_ID_LEN],
+					 const char *text);
+PAWLINK_API void pawlink_message_id_hex(char out[PAWLINK_MSG_HEX_LEN + 1],
+				       const uint8_t id[PAWLINK_MSG_ID_LEN]);
+/*
+ * Whether @text is a setup code as printed on a toy (1234-5678, with or
+ * without the dash or spaces): 0, or -EINVAL with the sentence saying why.
+ * The code itself never appears in the sentence.
+ */
+PAWLINK_API int pawlink_setup_code_check(struct pawlink *p, const char *text);
+/* Lower-case hex of @len bytes into @out (2 * @len + 1 bytes). */
+PAWLINK_API void pawlink_to_hex(char *out, const uint8_t *bin, size_t len);
+/* "mic-start", "pair-ok", ... for PAWLINK_TOY_EV_*. */
+PAWLINK_API const char *pawlink_event_name(uint8_t event);
+/*
+ * A decimal number in [@lo, @hi] and nothing else (no sign, no spaces, no
+ * base prefix): 0 or -EINVAL.  For command lines.
+ */
+PAWLINK_API int pawlink_parse_uint(const char *text, unsigned long lo,
+				   unsigned long hi, unsigned long *out);
+
+/* ---- audio: no toy needed ----------------------------------------------- */
+
+/*
+ * Converts any audio file libsndfile reads (WAV, FLAC, Ogg, Opus, MP3...)
+ * into a voice message object: 16 kHz mono Ogg Opus, at most 5 minutes.
+ * *@obj is new (free() it).  -EMEDIUMTYPE not audio it can read, -EFBIG
+ * too long, -EIO/-ENOMEM ours, or the errno of opening @path.
+ */
+PAWLINK_API int pawlink_audio_file_to_message(struct pawlink *p,
+					      const char *path, uint8_t **obj,
+					      size_t *len,
+					      uint32_t *duration_ms);
+/*
+ * Decodes a message object to S16 16 kHz mono PCM: *@pcm is new (free()
+ * it), *@frames samples.  -EMEDIUMTYPE when it is not a message.
+ */
+PAWLINK_API int pawlink_message_decode(struct pawlink *p, const uint8_t *obj,
+				       size_t len, int16_t **pcm,
+				       size_t *frames);
+
+/* ---- before a session (a transport is needed) --------------------------- */
 
 /* Toys beaconing during @listen_ms, at most @max; *@n found. */
-int pawlink_scan(struct pawlink *p, unsigned int listen_ms,
-		 struct pawlink_beacon *out, size_t max, size_t *n);
+PAWLINK_API int pawlink_scan(struct pawlink *p, unsigned int listen_ms,
+			     struct pawlink_beacon *out, size_t max, size_t *n);
 
 /*
- * Pairs with toy @toy_id using the setup code as typed (@code_text: any
- * spelling setup_code.h accepts) after the toy's button was pressed, and
- * pins it in the key store under @name (may be "").  Two round trips;
- * lost messages are retried.  -EINVAL bad code (the sentence says why),
- * -EACCES wrong code or window closed (the toy says nothing more),
- * -EBUSY another host is pairing, -ETIMEDOUT the toy did not answer (or
- * its last message was lost: press the button and pair again).
+ * Pairs with toy @toy_id using the setup code as typed (@code_text, as
+ * pawlink_setup_code_check() accepts it) after the toy's button was
+ * pressed, and pins it in the key store under @name (may be "").  Two
+ * round trips; lost messages are retried.  -EINVAL bad code or name (the
+ * sentence says why), -EACCES wrong code or window closed (the toy says
+ * nothing more), -EBUSY another host is pairing, -ETIMEDOUT the toy did
+ * not answer (or its last message was lost: press the button, pair again).
  */
-int pawlink_pair(struct pawlink *p, const uint8_t toy_id[PAWLINK_ID_LEN],
-		 const char *code_text, const char *name);
+PAWLINK_API int pawlink_pair(struct pawlink *p,
+			     const uint8_t toy_id[PAWLINK_ID_LEN],
+			     const char *code_text, const char *name);
 
 /*
  * Opens a session with a paired toy (Noise KK, one round trip), installs
@@ -86,14 +185,15 @@ int pawlink_pair(struct pawlink *p, const uint8_t toy_id[PAWLINK_ID_LEN],
  * -ETIMEDOUT no answer (out of range, or in a session with another host),
  * -EISCONN a session is already open.
  */
-int pawlink_connect(struct pawlink *p, const uint8_t toy_id[PAWLINK_ID_LEN],
-		    struct pawlink_toy_status_info *status);
+PAWLINK_API int pawlink_connect(struct pawlink *p,
+				const uint8_t toy_id[PAWLINK_ID_LEN],
+				struct pawlink_toy_status_info *status);
 /* Ends the session: BYE (best effort), keys wiped.  0 if none was open. */
-int pawlink_disconnect(struct pawlink *p);
-bool pawlink_connected(const struct pawlink *p);
+PAWLINK_API int pawlink_disconnect(struct pawlink *p);
+PAWLINK_API bool pawlink_connected(const struct pawlink *p);
 /* The session's Noise handshake hash (public), for display. */
-int pawlink_session_hash(const struct pawlink *p,
-			 uint8_t hash[PAWLINK_SESSION_HASH_LEN]);
+PAWLINK_API int pawlink_session_hash(const struct pawlink *p,
+				     uint8_t hash[PAWLINK_SESSION_HASH_LEN]);
 
 /* ---- voice messages (a session is needed) ----------------------------- */
 
@@ -101,75 +201,77 @@ int pawlink_session_hash(const struct pawlink *p,
  * Every message on the toy, in id order: *@out is a new array (free()
  * it) of *@n entries.
  */
-int pawlink_list(struct pawlink *p, struct pawlink_msg_info **out, size_t *n);
+PAWLINK_API int pawlink_list(struct pawlink *p, struct pawlink_msg_info **out,
+			     size_t *n);
 /*
- * Uploads an Ogg Opus message object (audio_convert.h makes one) of
+ * Uploads a message object (pawlink_audio_file_to_message() makes one) of
  * @duration_ms with a new random id; *@info (may be NULL) describes it.
  */
-int pawlink_put(struct pawlink *p, const uint8_t *obj, size_t len,
-		uint32_t duration_ms, struct pawlink_msg_info *info);
+PAWLINK_API int pawlink_upload(struct pawlink *p, const uint8_t *obj,
+			       size_t len, uint32_t duration_ms,
+			       struct pawlink_msg_info *info);
 /*
  * Uploads @obj as the message @info describes (a retry after a failure
  * resumes: only the chunks the toy lacks are sent).
  */
-int pawlink_put_resume(struct pawlink *p, const struct pawlink_msg_info *info,
-		       const uint8_t *obj, size_t len);
-/* Converts any audio file libsndfile reads, then uploads it. */
-int pawlink_put_audio_file(struct pawlink *p, const char *path,
-			   struct pawlink_msg_info *info);
+PAWLINK_API int pawlink_upload_resume(struct pawlink *p,
+				      const struct pawlink_msg_info *info,
+				      const uint8_t *obj, size_t len);
+/* pawlink_audio_file_to_message(), then pawlink_upload(). */
+PAWLINK_API int pawlink_upload_audio_file(struct pawlink *p,
+					  const char *path,
+					  struct pawlink_msg_info *info);
 /*
  * Downloads message @id: *@obj is a new buffer (free() it) of *@len
  * bytes whose SHA-256 matched; *@info (may be NULL) its metadata.
  */
-int pawlink_get(struct pawlink *p, const uint8_t id[PAWLINK_MSG_ID_LEN],
-		uint8_t **obj, size_t *len, struct pawlink_msg_info *info);
-int pawlink_delete(struct pawlink *p, const uint8_t id[PAWLINK_MSG_ID_LEN]);
+PAWLINK_API int pawlink_download(struct pawlink *p,
+				 const uint8_t id[PAWLINK_MSG_ID_LEN],
+				 uint8_t **obj, size_t *len,
+				 struct pawlink_msg_info *info);
+PAWLINK_API int pawlink_delete(struct pawlink *p,
+			       const uint8_t id[PAWLINK_MSG_ID_LEN]);
 /* Plays message @id on the toy's speaker.  -EBUSY while one plays. */
-int pawlink_play(struct pawlink *p, const uint8_t id[PAWLINK_MSG_ID_LEN]);
+PAWLINK_API int pawlink_play(struct pawlink *p,
+			     const uint8_t id[PAWLINK_MSG_ID_LEN]);
 
 /* ---- the toy's functions (a session is needed) ------------------------ */
 
-int pawlink_status(struct pawlink *p, struct pawlink_toy_status_info *st);
-int pawlink_led(struct pawlink *p, bool on);
+PAWLINK_API int pawlink_status(struct pawlink *p,
+			       struct pawlink_toy_status_info *st);
+PAWLINK_API int pawlink_led(struct pawlink *p, bool on);
 /* 0..PAWLINK_TOY_VOLUME_MAX. */
-int pawlink_volume(struct pawlink *p, unsigned int volume);
+PAWLINK_API int pawlink_volume(struct pawlink *p, unsigned int volume);
 /*
  * Starts the toy's microphone: the toy lights its LED and logs the start
  * (visible in pawlink_log()), then streams 10 ms audio records.
  */
-int pawlink_mic_start(struct pawlink *p);
-int pawlink_mic_stop(struct pawlink *p);
+PAWLINK_API int pawlink_mic_start(struct pawlink *p);
+PAWLINK_API int pawlink_mic_stop(struct pawlink *p);
 /*
  * The next PAWLINK_AUDIO_PERIOD_FRAMES samples of microphone audio, on
  * transports that carry audio (the kernel path uses ALSA instead:
  * -EOPNOTSUPP).  -ETIMEDOUT when none came within @timeout_ms.
  */
-int pawlink_mic_read(struct pawlink *p, int16_t *pcm, int timeout_ms);
+PAWLINK_API int pawlink_mic_read(struct pawlink *p, int16_t *pcm,
+				 int timeout_ms);
 /*
  * Entries of the toy's event log from sequence number @from on, at most
  * @max; *@next is the sequence number after the last one returned (pass
  * it as @from to continue; equal to the toy's next when complete).
  */
-int pawlink_log(struct pawlink *p, uint32_t from,
-		struct pawlink_toy_event *out, size_t max, size_t *n,
-		uint32_t *next);
-
-/* ---- forgetting --------------------------------------------------------- */
+PAWLINK_API int pawlink_log(struct pawlink *p, uint32_t from,
+			    struct pawlink_toy_event *out, size_t max,
+			    size_t *n, uint32_t *next);
 
 /*
  * Asks the toy to forget this host (it ends the session), then erases the
  * host's pin of it.  After this neither side can open a session again
  * without pairing.
  */
-int pawlink_unpair(struct pawlink *p);
-/*
- * Erases everything the key store holds about toy @toy_id (its pin and
- * name), first asking the toy to forget this host if a session with it is
- * open.  -ENOENT if the store holds nothing about it.
- */
-int pawlink_forget(struct pawlink *p, const uint8_t toy_id[PAWLINK_ID_LEN]);
+PAWLINK_API int pawlink_unpair(struct pawlink *p);
 
 /* The transport's counters (drops by reason). */
-int pawlink_link_stats(struct pawlink *p, struct pawlink_stats *st);
+PAWLINK_API int pawlink_link_stats(struct pawlink *p, struct pawlink_stats *st);
 
 #endif /* LIBPAWLINK_H */

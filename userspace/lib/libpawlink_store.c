@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The key store through the façade (libpawlink.h): the toys this host is
+ * paired with, their names, forgetting one, and this host's identity.
+ * None of it needs a toy.  The store is opened when first needed, and
+ * only pairing or a session creates it: looking at a store that does not
+ * exist yet finds nothing.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <sodium.h>
+
+#include "libpawlink_priv.h"
+#include "setup_code.h"
+
+int pawlink_need_store(struct pawlink *p, bool create)
+{
+	char dir[PATH_MAX];
+	struct stat st;
+	int rc;
+
+	if (p->store_open)
+		return 0;
+	if (p->store_dir[0])
+		snprintf(dir, sizeof(dir), "%s", p->store_dir);
+	else if (pawlink_keystore_default_dir(dir, sizeof(dir), p->err,
+					      sizeof(p->err)))
+		return -EIO;
+	if (!create && lstat(dir, &st) != 0 && errno == ENOENT)
+		return -ENOENT;
+	rc = pawlink_keystore_open(&p->ks, dir, p->err, sizeof(p->err));
+	if (rc)
+		return rc;
+	p->store_open = true;
+	return 0;
+}
+
+int pawlink_need_host(struct pawlink *p)
+{
+	int rc;
+
+	if (p->have_host)
+		return 0;
+	rc = pawlink_need_store(p, true);
+	if (rc)
+		return rc;
+	rc = pawlink_keystore_host_load(&p->ks, &p->host, p->err,
+					sizeof(p->err));
+	if (rc == -ENOENT)
+		rc = pawlink_keystore_host_create(&p->ks, &p->host, p->err,
+						  sizeof(p->err));
+	if (rc)
+		return rc;
+	p->have_host = true;
+	return 0;
+}
+
+int pawlink_host_id(struct pawlink *p, uint8_t id[PAWLINK_ID_LEN])
+{
+	int rc = pawlink_need_host(p);
+
+	if (rc)
+		return rc;
+	memcpy(id, p->host.id, PAWLINK_ID_LEN);
+	return 0;
+}
+
+static void toy_from_record(struct pawlink_toy *toy,
+			    const struct pawlink_toy_record *rec)
+{
+	memcpy(toy->id, rec->id, PAWLINK_ID_LEN);
+	snprintf(toy->name, sizeof(toy->name), "%s", rec->name);
+}
+
+struct toy_list {
+	struct pawlink_toy *toys;
+	size_t n;
+};
+
+static int collect(const struct pawlink_toy_record *rec, void *ctx)
+{
+	struct toy_list *l = ctx;
+	struct pawlink_toy *grown;
+
+	grown = realloc(l->toys, (l->n + 1) * sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	l->toys = grown;
+	toy_from_record(&l->toys[l->n++], rec);
+	return 0;
+}
+
+int pawlink_toys(struct pawlink *p, struct pawlink_toy **out, size_t *n)
+{
+	struct toy_list l = { .toys = NULL };
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	rc = pawlink_need_store(p, false);
+	if (rc == -ENOENT)
+		return 0;
+	if (rc)
+		return rc;
+	rc = pawlink_keystore_toy_list(&p->ks, collect, &l, p->err,
+				       sizeof(p->err));
+	if (rc) {
+		free(l.toys);
+		if (rc == -ENOMEM)
+			return pawlink_fail(p, rc, "out of memory");
+		return rc;
+	}
+	*out = l.toys;
+	*n = l.n;
+	return 0;
+}
+
+/* The paired toy @id, -ENOENT (with the sentence) if there is none. */
+static int find_id(struct pawlink *p, const uint8_t id[PAWLINK_ID_LEN],
+		   struct pawlink_toy *out)
+{
+	struct pawlink_toy_record rec;
+	char hex[PAWLINK_TOY_HEX_LEN + 1];
+	int rc;
+
+	rc = pawlink_need_store(p, false);
+	if (rc == 0)
+		rc = pawlink_keystore_toy_load(&p->ks, id, &rec, p->err,
+					       sizeof(p->err));
+	if (rc == -ENOENT) {
+		pawlink_toy_id_hex(hex, id);
+		return pawlink_fail(p, rc,
+				    "toy %s is not paired with this host", hex);
+	}
+	if (rc)
+		return rc;
+	toy_from_record(out, &rec);
+	sodium_memzero(&rec, sizeof(rec));
+	return 0;
+}
+
+struct name_match {
+	const char *name;
+	const uint8_t *skip;		/* a toy not to count, or NULL */
+	struct pawlink_toy found;
+	unsigned int n;
+};
+
+static int match_name(const struct pawlink_toy_record *rec, void *ctx)
+{
+	struct name_match *m = ctx;
+
+	if (strcmp(rec->name, m->name) != 0)
+		return 0;
+	if (m->skip && !memcmp(rec->id, m->skip, PAWLINK_ID_LEN))
+		return 0;
+	toy_from_record(&m->found, rec);
+	m->n++;
+	return 0;
+}
+
+/* Counts the paired toys called @m->name (none if there is no store). */
+static int match_names(struct pawlink *p, struct name_match *m)
+{
+	int rc = pawlink_need_store(p, false);
+
+	if (rc == -ENOENT)
+		return 0;
+	if (rc)
+		return rc;
+	return pawlink_keystore_toy_list(&p->ks, match_name, m, p->err,
+					 sizeof(p->err));
+}
+
+int pawlink_toy_find(struct pawlink *p, const char *text,
+		     struct pawlink_toy *out)
+{
+	struct name_match m = { .name = text };
+	uint8_t id[PAWLINK_ID_LEN];
+	int rc;
+
+	if (!text[0])
+		return pawlink_fail(p, -EINVAL, "an empty name names no toy");
+	if (pawlink_toy_id_parse(id, text) == 0)
+		return find_id(p, id, out);
+	rc = match_names(p, &m);
+	if (rc)
+		return rc;
+	if (m.n == 0)
+		return pawlink_fail(p, -ENOENT,
+				    "no paired toy is called '%.64s'", text);
+	if (m.n > 1)
+		return pawlink_fail(p, -ENOTUNIQ,
+				    "%u paired toys are called '%.64s'", m.n,
+				    text);
+	*out = m.found;
+	return 0;
+}
+
+int pawlink_toy_name_check(struct pawlink *p, const char *name,
+			   const uint8_t toy_id[PAWLINK_ID_LEN])
+{
+	struct name_match m = { .name = name, .skip = toy_id };
+	char hex[PAWLINK_TOY_HEX_LEN + 1];
+	uint8_t as_id[PAWLINK_ID_LEN];
+	int rc;
+
+	if (!name[0])
+		return 0;
+	if (!pawlink_keystore_name_ok(name))
+		return pawlink_fail(p, -EINVAL,
+				    "a toy's name is 1 to %d printable characters",
+				    PAWLINK_TOY_NAME_MAX);
+	if (pawlink_toy_id_parse(as_id, name) == 0)
+		return pawlink_fail(p, -EINVAL,
+				    "the name '%s' would read as a toy id; choose one that is not 16 hex digits",
+				    name);
+	rc = match_names(p, &m);
+	if (rc)
+		return rc;
+	if (m.n) {
+		pawlink_toy_id_hex(hex, m.found.id);
+		return pawlink_fail(p, -EEXIST,
+				    "toy %s is already called '%s'; choose another name",
+				    hex, name);
+	}
+	return 0;
+}
+
+int pawlink_forget(struct pawlink *p, const uint8_t toy_id[PAWLINK_ID_LEN])
+{
+	char saved[PAWLINK_ERR_MAX], hex[PAWLINK_TOY_HEX_LEN + 1];
+	int toy_rc = 0, rc;
+
+	if (p->session && !memcmp(p->toy_id, toy_id, PAWLINK_ID_LEN)) {
+		toy_rc = pawlink_unpair(p);
+		/* Unpairing erased the pin; nothing more to do here. */
+		if (toy_rc == 0)
+			return 0;
+		snprintf(saved, sizeof(saved), "%s", p->err);
+	}
+	rc = pawlink_need_store(p, false);
+	if (rc == 0)
+		rc = pawlink_keystore_toy_erase(&p->ks, toy_id, p->err,
+						sizeof(p->err));
+	if (rc == -ENOENT) {
+		pawlink_toy_id_hex(hex, toy_id);
+		return pawlink_fail(p, rc,
+				    "this host holds nothing about toy %s", hex);
+	}
+	if (rc)
+		return rc;
+	if (toy_rc)
+		return pawlink_fail(p, toy_rc,
+				    "erased on this host, but %s", saved);
+	return 0;
+}
+
+int pawlink_setup_code_check(struct pawlink *p, const char *text)
+{
+	struct pawlink_setup_code code;
+	const char *why = NULL;
+
+	if (pawlink_setup_code_parse(&code, text, &why))
+		return pawlink_fail(p, -EINVAL, "setup code: %s", why);
+	pawlink_setup_code_wipe(&code);
+	return 0;
+}
