@@ -104,6 +104,11 @@ readelf -d "$rel/pawctl" | grep -q 'Shared library: \[libpawlink\.so\.0\]' ||
 env -u LD_LIBRARY_PATH ldd "$rel/pawctl" |
 	grep -q "libpawlink\.so\.0 => $rel/libpawlink\.so\.0 " ||
 	fail "$rel/pawctl does not find $rel/libpawlink.so.0 by itself"
+# A program's own definition of an exported name would silently replace
+# the library's, for the library's own calls too.
+nm --defined-only "$rel/pawctl" | awk '{ print $NF }' | sort -u >"$tmp/pawctl"
+dup=$(comm -12 "$tmp/api" "$tmp/pawctl" | tr '\n' ' ')
+[ -z "$dup" ] || fail "$rel/pawctl defines libpawlink's own: $dup"
 
 # ---- c. installed, a program builds against the .pc alone ----------------
 
