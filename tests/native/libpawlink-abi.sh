@@ -166,6 +166,7 @@ EOF
 
 dest=$tmp/root
 # Only DESTDIR and PREFIX: the other directories follow from PREFIX.
+# shellcheck disable=SC2086 # $MAKE may carry options (make -o FILE)
 if ! env -u LIBDIR -u BINDIR -u INCLUDEDIR -u UDEVRULESDIR \
 		$MAKE -s install DESTDIR="$dest" PREFIX=/usr BUILD="$BUILD" \
 		>"$tmp/install.log" 2>&1; then
