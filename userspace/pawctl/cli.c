@@ -347,25 +347,6 @@ int pawctl_parse_global(struct pawctl *c, int argc, char *argv[])
 	return optind;
 }
 
-int pawlink_parse_uint(const char *s, unsigned long lo, unsigned long hi,
-		      unsigned long *out)
-{
-	unsigned long v = 0;
-	size_t i;
-
-	if (!s[0] || strlen(s) > 9)
-		return -EINVAL;
-	for (i = 0; s[i]; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -EINVAL;
-		v = v * 10 + (unsigned long)(s[i] - '0');
-	}
-	if (v < lo || v > hi)
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
-
 void pawctl_format_bytes(char *out, size_t len, uint64_t bytes)
 {
 	if (bytes < 1000)

@@ -14,7 +14,6 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include <sodium.h>
 
 #include "pawctl.h"
 
@@ -36,7 +35,7 @@ static int read_line(int fd, char *buf, size_t cap)
 		if (n == 0 || ch == '\n')
 			break;
 		if (len + 1 >= cap) {
-			sodium_memzero(buf, cap);
+			explicit_bzero(buf, cap);
 			return -EMSGSIZE;
 		}
 		buf[len++] = ch;
