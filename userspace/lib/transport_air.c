@@ -163,20 +163,15 @@ static void take_record(struct air_transport *a, const uint8_t *rec,
 }
 
 /*
- * Waits for one frame until @deadline_us and handles it.  0 when a frame
- * came (whatever it was), -ETIMEDOUT, or the radio's error.
+ * Waits for one frame until air time @deadline_ns and handles it.  0 when
+ * a frame came (whatever it was), -ETIMEDOUT, or the radio's error.
  */
-static int pump(struct air_transport *a, uint64_t deadline_us)
+static int pump(struct air_transport *a, uint64_t deadline_ns)
 {
 	struct radio_rx rx;
-	uint64_t now = radio_now(a->r) / 1000;
-	uint64_t wait_ms;
 	int rc;
 
-	wait_ms = deadline_us > now ? (deadline_us - now + 999) / 1000 : 0;
-	if (wait_ms > INT32_MAX)
-		wait_ms = INT32_MAX;
-	rc = radio_recv(a->r, &rx, (int)wait_ms);
+	rc = radio_recv_until(a->r, &rx, deadline_ns);
 	if (rc)
 		return rc;
 	if (rx.f.type == PAWLINK_AIR_BEACON)
@@ -188,24 +183,25 @@ static int pump(struct air_transport *a, uint64_t deadline_us)
 	return 0;
 }
 
+/* Inside, this transport keeps the air's time: ns. */
 static uint64_t deadline_after(struct air_transport *a, int timeout_ms)
 {
-	return radio_now(a->r) / 1000 +
-	       (timeout_ms > 0 ? (uint64_t)timeout_ms * 1000 : 0);
+	return radio_now(a->r) +
+	       (timeout_ms > 0 ? (uint64_t)timeout_ms * RADIO_NS_PER_MS : 0);
 }
 
 static int air_scan(struct pawlink_transport *t, unsigned int listen_ms,
 		    struct pawlink_beacon *out, size_t max, size_t *n)
 {
 	struct air_transport *a = to_air(t);
-	uint64_t deadline = radio_now(a->r) / 1000 +
-			    (uint64_t)listen_ms * 1000;
+	uint64_t deadline = radio_now(a->r) +
+			    (uint64_t)listen_ms * RADIO_NS_PER_MS;
 	int rc = 0;
 
 	a->scan = out;
 	a->scan_max = max;
 	a->scan_n = 0;
-	while (radio_now(a->r) / 1000 < deadline) {
+	while (radio_now(a->r) < deadline) {
 		rc = pump(a, deadline);
 		if (rc && rc != -ETIMEDOUT)
 			break;
@@ -279,7 +275,7 @@ static int send_channel(struct air_transport *a, uint8_t channel,
 		return rc;
 	/* Wait for room, listening meanwhile, as a dongle's queue would. */
 	while (radio_now(a->r) < air_pace_ready(&a->pace)) {
-		rc = pump(a, (air_pace_ready(&a->pace) + 999) / 1000);
+		rc = pump(a, air_pace_ready(&a->pace));
 		if (rc && rc != -ETIMEDOUT)
 			return rc;
 	}

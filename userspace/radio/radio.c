@@ -11,7 +11,6 @@
 #include "radio_backend.h"
 #include "radio.h"
 
-#define NSEC_PER_MSEC	1000000ULL
 
 int radio_open(const char *path, unsigned int flags, struct radio **out)
 {
@@ -129,10 +128,18 @@ static bool wanted(const struct radio *r, const struct air_frame *f)
 int radio_recv(struct radio *r, struct radio_rx *rx, int timeout_ms)
 {
 	uint64_t deadline = UINT64_MAX;
-	int rc;
 
 	if (timeout_ms >= 0)
-		deadline = r->ops->now(r) + (uint64_t)timeout_ms * NSEC_PER_MSEC;
+		deadline = r->ops->now(r) + (uint64_t)timeout_ms * RADIO_NS_PER_MS;
+	return radio_recv_until(r, rx, deadline);
+}
+
+int radio_recv_until(struct radio *r, struct radio_rx *rx,
+		     uint64_t deadline_ns)
+{
+	uint64_t deadline = deadline_ns;
+	int rc;
+
 	for (;;) {
 		rc = r->ops->recv(r, rx, deadline);
 		if (rc)

@@ -35,6 +35,9 @@
 
 struct radio;
 
+/* Air time is in ns; the waits a radio takes are in ms. */
+#define RADIO_NS_PER_MS	1000000ULL
+
 /* radio_open*() flags. */
 #define RADIO_PROMISC	0x1	/* keep every frame, whatever its dst */
 /*
@@ -113,6 +116,9 @@ int radio_send_unchecked(struct radio *r, const void *bytes, size_t len);
  * in-process when every actor waits forever.
  */
 int radio_recv(struct radio *r, struct radio_rx *rx, int timeout_ms);
+/* The same, until air time @deadline_ns (UINT64_MAX: forever). */
+int radio_recv_until(struct radio *r, struct radio_rx *rx,
+		     uint64_t deadline_ns);
 
 void radio_get_stats(const struct radio *r, struct radio_stats *st);
 /* The air's own counters (all radios, and bytes on the air). */
