@@ -42,10 +42,10 @@ SAN_CFLAGS := $(BASE_CFLAGS) -O1 -g -fno-omit-frame-pointer \
 
 # Each folder of userspace/ is one role and sees only the folders below it
 # (Documentation/layout.rst): its include path is all it can reach.
-INC_PROTO := -Iinclude/uapi -Iinclude -Iuserspace/proto -Iuserspace/sim # TEMP: msg_toy -> msg_store
+INC_PROTO := -Iinclude/uapi -Iinclude -Iuserspace/proto
 INC_RADIO := $(INC_PROTO) -Iuserspace/radio
 INC_LIB := $(INC_RADIO) -Iuserspace/lib/include -Iuserspace/lib
-INC_SIM := $(INC_RADIO) -Iuserspace/sim -Iuserspace/sim/toy -Iuserspace/lib # TEMP: toy -> audio_convert
+INC_SIM := $(INC_RADIO) -Iuserspace/sim -Iuserspace/sim/toy
 INC_PAWCTL := -Iinclude/uapi -Iinclude -Iuserspace/lib/include -Iuserspace/pawctl
 INC_PAWSIM := $(INC_SIM) -Iuserspace/lib/include -Iuserspace/lib -Iuserspace/pawsim
 INC_TESTS := $(INC_SIM) -Iuserspace/lib/include -Iuserspace/lib -Iuserspace/pawsim -Itests/support \

@@ -511,7 +511,7 @@ static void test_reader_source(void **state)
 			 PAWLINK_MSG_OK);
 	assert_int_equal(src.ops->read(src.ctx, 0, buf, 100), PAWLINK_MSG_OK);
 	assert_memory_equal(buf, data, 100);
-	pawlink_msg_store_reader_close(&src);
+	pawlink_msg_store_reader_close(fx->st, &src);
 	free(data);
 }
 

@@ -577,7 +577,7 @@ static void test_factory_reset_erases_everything(void **state)
 	scene_open(&s);
 	pair_and_connect(&s, &s.a);
 	randombytes_buf(obj, sizeof(obj));
-	assert_int_equal(pawlink_put(s.a.p, obj, sizeof(obj), 1000, &info), 0);
+	assert_int_equal(pawlink_upload(s.a.p, obj, sizeof(obj), 1000, &info), 0);
 	assert_int_equal(pawlink_mic_start(s.a.p), 0);
 	assert_true(files_in(s.toy.dir) > 0);
 	memcpy(label, s.toy.label, sizeof(label));
@@ -605,7 +605,11 @@ static void test_factory_reset_erases_everything(void **state)
 	assert_int_equal(pawlink_status(s.a.p, &st), -ETIMEDOUT);
 	assert_int_equal(pawlink_disconnect(s.a.p), 0);
 	assert_int_equal(pawlink_connect(s.a.p, s.toy_id, NULL), -ETIMEDOUT);
-	/* The owner pairs again with the same label. */
+	/*
+	 * The owner forgets the toy it knew (its name is taken until then)
+	 * and pairs again with the same label.
+	 */
+	assert_int_equal(pawlink_forget(s.a.p, s.toy_id), 0);
 	memcpy(s.toy_id, new_id, PAWLINK_ID_LEN);
 	pair_and_connect(&s, &s.a);
 	assert_int_equal(pawlink_list(s.a.p, &list, &n), 0);
@@ -758,7 +762,7 @@ static void test_new_request_ends_a_transfer_the_host_left(void **state)
 	scene_open(&s);
 	pair_and_connect(&s, &s.a);
 	randombytes_buf(obj, sizeof(obj));
-	assert_int_equal(pawlink_put(s.a.p, obj, sizeof(obj), 1000, &info), 0);
+	assert_int_equal(pawlink_upload(s.a.p, obj, sizeof(obj), 1000, &info), 0);
 	/* A download whose XFER_END never comes: the host went quiet. */
 	raw_request(&s.a, PAWLINK_MSG_GET_REQ, 0x1234, info.id);
 	raw_answer(&s.a, PAWLINK_MSG_GET_RESP, 0x1234, &f);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * An in-process toy for the toy and end-to-end tests: the toy firmware
- * core (userspace/pawsim/toy/) on a second platform, in memory, run by
+ * core (userspace/sim/toy/) on a second platform, in memory, run by
  * its own thread on an actor radio of the in-process air (sim/air_local.h),
  * and hosts made of libpawlink's façade over the air transport.
  *
@@ -36,10 +36,13 @@
 
 #include "air_local.h"
 #include "air_pace.h"
+#include "audio_convert.h"
 #include "libpawlink.h"
+#include "msg_store.h"
 #include "radio.h"
 #include "setup_code.h"
 #include "toy.h"
+#include "transport.h"
 
 #define SIM_OUTBOX_MAX		1024
 #define SIM_EVENTS_MAX		512
@@ -202,6 +205,34 @@ static void sim_mic(void *ctx, int16_t *pcm, size_t frames)
 		pcm[i] = s->mic_next++;
 }
 
+static int sim_decoder_open(void *ctx, const uint8_t *obj, size_t len,
+			    void **dec)
+{
+	struct pawlink_audio_decoder *d;
+	char err[128];
+	int rc;
+
+	(void)ctx;
+	rc = pawlink_audio_decoder_open(&d, obj, len, err, sizeof(err));
+	if (rc)
+		return rc;
+	*dec = d;
+	return 0;
+}
+
+static long sim_decoder_read(void *ctx, void *dec, int16_t *pcm,
+			     size_t frames)
+{
+	(void)ctx;
+	return pawlink_audio_decoder_read(dec, pcm, frames);
+}
+
+static void sim_decoder_close(void *ctx, void *dec)
+{
+	(void)ctx;
+	pawlink_audio_decoder_close(dec);
+}
+
 static void sim_led(void *ctx, bool on)
 {
 	struct toy_sim *s = ctx;
@@ -268,6 +299,9 @@ static const struct toy_platform sim_platform_ops = {
 	.radio_ready_us = sim_radio_ready_us,
 	.speaker = sim_speaker,
 	.mic = sim_mic,
+	.decoder_open = sim_decoder_open,
+	.decoder_read = sim_decoder_read,
+	.decoder_close = sim_decoder_close,
 	.led = sim_led,
 	.event = sim_event,
 	.messages = sim_messages,
@@ -538,7 +572,7 @@ static inline int test_host_open(struct test_host *h, struct air_local *air)
 		radio_close(r);
 		return rc;
 	}
-	rc = pawlink_open(&h->p, h->t, h->dir, err, sizeof(err));
+	rc = pawlink_open_transport(&h->p, h->t, h->dir, err, sizeof(err));
 	if (rc)
 		fprintf(stderr, "host: %s\n", err);
 	return rc;

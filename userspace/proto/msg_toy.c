@@ -58,7 +58,7 @@ static void close_xfer(struct pawlink_msg_toy *toy, bool suspend)
 		toy->sink_open = false;
 	}
 	if (toy->src_open) {
-		pawlink_msg_store_reader_close(&toy->src);
+		pawlink_msg_store_reader_close(toy->st, &toy->src);
 		toy->src_open = false;
 	}
 }

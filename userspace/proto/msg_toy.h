@@ -2,8 +2,9 @@
 /*
  * The toy's side of the message protocol (Documentation/messages.rst): it
  * answers LIST, PUT, GET, DELETE and PLAY requests from the host of the
- * current session out of a message store, and runs the one transfer
- * (upload into the store, or download out of it) those requests start.
+ * current session out of a message store (msg_store_ops.h), and runs the
+ * one transfer (upload into the store, or download out of it) those
+ * requests start.
  *
  * Like the transfers it is a state machine with an injected clock: feed
  * every received control frame of types 0x40-0x5f to input(), call
@@ -24,7 +25,7 @@
 
 #include <pawlink/msg.h>
 
-#include "msg_store.h"
+#include "msg_store_ops.h"
 #include "msg_xfer.h"
 
 struct pawlink_msg_toy_ops {
@@ -49,9 +50,10 @@ struct pawlink_msg_toy_stats {
 struct pawlink_msg_toy;
 
 /*
- * A service for the session with host @peer_id over store @st (which must
- * outlive it).  Uploads must name @peer_id as their sender.  0, -EINVAL
- * (no play callback) or -ENOMEM.
+ * A service for the session with host @peer_id over store @st (any
+ * msg_store_ops.h implementation; it must outlive the service).  Uploads
+ * must name @peer_id as their sender.  0, -EINVAL (no play callback) or
+ * -ENOMEM.
  */
 int pawlink_msg_toy_new(struct pawlink_msg_toy **out,
 			struct pawlink_msg_store *st,

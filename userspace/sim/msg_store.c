@@ -37,7 +37,9 @@ _Static_assert(sizeof(PAWLINK_MSG_STORE_MAGIC) - 1 == MAGIC_LEN &&
 	       sizeof(PAWLINK_MSG_RESUME_MAGIC) - 1 == MAGIC_LEN,
 	       "magics are 8 bytes");
 
-struct pawlink_msg_store {
+/* The store on a directory; users hold its @base (msg_store_ops.h). */
+struct dir_store {
+	struct pawlink_msg_store base;
 	int dirfd;
 	struct pawlink_msg_store_limits lim;
 	struct pawlink_msg_info *index;		/* committed, by id */
@@ -57,7 +59,7 @@ struct pawlink_msg_store {
 };
 
 struct store_upload {
-	struct pawlink_msg_store *st;
+	struct dir_store *st;
 	struct pawlink_msg_info info;
 	int fd;
 	/* Chunks written since the last fsync: lost in a simulated crash. */
@@ -68,6 +70,20 @@ struct store_reader {
 	int fd;
 	uint32_t size;
 };
+
+static const struct pawlink_msg_store_ops dir_store_ops;
+
+static struct dir_store *to_dir(struct pawlink_msg_store *st)
+{
+	return (struct dir_store *)((char *)st -
+				    offsetof(struct dir_store, base));
+}
+
+static const struct dir_store *to_dir_const(const struct pawlink_msg_store *st)
+{
+	return (const struct dir_store *)((const char *)st -
+					  offsetof(struct dir_store, base));
+}
 
 /* ---- on-disk codecs ----------------------------------------------------- */
 
@@ -169,7 +185,7 @@ static void msg_name(char out[NAME_MAX_LEN], const uint8_t *id)
 }
 
 /* Overwrites unsynced chunk data, as a power loss would lose it. */
-static void scramble_unsynced(struct pawlink_msg_store *st)
+static void scramble_unsynced(struct dir_store *st)
 {
 	uint8_t junk[PAWLINK_MSG_CHUNK_DATA];
 	struct store_upload *up = st->upload;
@@ -195,7 +211,7 @@ static void scramble_unsynced(struct pawlink_msg_store *st)
  * Accounts one mutating operation.  0: go ahead.  1: this is the one the
  * simulated power loss interrupts.  -EIO: the power is already out.
  */
-static int op_begin(struct pawlink_msg_store *st)
+static int op_begin(struct dir_store *st)
 {
 	if (st->crashed)
 		return -EIO;
@@ -207,13 +223,13 @@ static int op_begin(struct pawlink_msg_store *st)
 	return 0;
 }
 
-static int op_end_crash(struct pawlink_msg_store *st)
+static int op_end_crash(struct dir_store *st)
 {
 	scramble_unsynced(st);
 	return -EIO;
 }
 
-static int st_create(struct pawlink_msg_store *st, const char *name)
+static int st_create(struct dir_store *st, const char *name)
 {
 	int r = op_begin(st), fd;
 
@@ -224,7 +240,7 @@ static int st_create(struct pawlink_msg_store *st, const char *name)
 	return fd < 0 ? -errno : fd;
 }
 
-static int st_pwrite(struct pawlink_msg_store *st, int fd, const void *buf,
+static int st_pwrite(struct dir_store *st, int fd, const void *buf,
 		     size_t len, off_t off)
 {
 	const uint8_t *p = buf;
@@ -248,7 +264,7 @@ static int st_pwrite(struct pawlink_msg_store *st, int fd, const void *buf,
 	return r > 0 ? op_end_crash(st) : 0;
 }
 
-static int st_fsync(struct pawlink_msg_store *st, int fd)
+static int st_fsync(struct dir_store *st, int fd)
 {
 	int r = op_begin(st);
 
@@ -257,7 +273,7 @@ static int st_fsync(struct pawlink_msg_store *st, int fd)
 	return fsync(fd) ? -errno : 0;
 }
 
-static int st_truncate(struct pawlink_msg_store *st, int fd, off_t len)
+static int st_truncate(struct dir_store *st, int fd, off_t len)
 {
 	int r = op_begin(st);
 
@@ -266,7 +282,7 @@ static int st_truncate(struct pawlink_msg_store *st, int fd, off_t len)
 	return ftruncate(fd, len) ? -errno : 0;
 }
 
-static int st_rename(struct pawlink_msg_store *st, const char *from,
+static int st_rename(struct dir_store *st, const char *from,
 		     const char *to)
 {
 	int r = op_begin(st);
@@ -277,7 +293,7 @@ static int st_rename(struct pawlink_msg_store *st, const char *from,
 }
 
 /* A name that is already gone is fine. */
-static int st_unlink(struct pawlink_msg_store *st, const char *name)
+static int st_unlink(struct dir_store *st, const char *name)
 {
 	int r = op_begin(st);
 
@@ -288,7 +304,7 @@ static int st_unlink(struct pawlink_msg_store *st, const char *name)
 	return 0;
 }
 
-static int st_sync_dir(struct pawlink_msg_store *st)
+static int st_sync_dir(struct dir_store *st)
 {
 	return st_fsync(st, st->dirfd);
 }
@@ -313,7 +329,7 @@ static int read_full(int fd, void *buf, size_t len, off_t off)
 }
 
 /* Writes @name whole and durably: temp file, fsync, rename, fsync dir. */
-static int write_atomic(struct pawlink_msg_store *st, const char *name,
+static int write_atomic(struct dir_store *st, const char *name,
 			const char *tmp, const uint8_t *data, size_t len)
 {
 	int fd, err;
@@ -371,7 +387,7 @@ static int object_matches(int fd, const struct pawlink_msg_info *info)
 
 /* ---- the index of committed messages ------------------------------------ */
 
-static size_t index_lower_bound(const struct pawlink_msg_store *st,
+static size_t index_lower_bound(const struct dir_store *st,
 				const uint8_t *id)
 {
 	size_t lo = 0, hi = st->count, mid;
@@ -386,7 +402,7 @@ static size_t index_lower_bound(const struct pawlink_msg_store *st,
 	return lo;
 }
 
-static struct pawlink_msg_info *index_find(const struct pawlink_msg_store *st,
+static struct pawlink_msg_info *index_find(const struct dir_store *st,
 					   const uint8_t *id)
 {
 	size_t i = index_lower_bound(st, id);
@@ -397,7 +413,7 @@ static struct pawlink_msg_info *index_find(const struct pawlink_msg_store *st,
 	return NULL;
 }
 
-static int index_add(struct pawlink_msg_store *st,
+static int index_add(struct dir_store *st,
 		     const struct pawlink_msg_info *info)
 {
 	struct pawlink_msg_info *grown;
@@ -422,7 +438,7 @@ static int index_add(struct pawlink_msg_store *st,
 	return 0;
 }
 
-static void index_remove(struct pawlink_msg_store *st,
+static void index_remove(struct dir_store *st,
 			 struct pawlink_msg_info *entry)
 {
 	size_t i = (size_t)(entry - st->index);
@@ -457,7 +473,7 @@ static bool has_suffix(const char *name, const char *suffix)
 }
 
 /* Opens a regular file of the store for reading; never follows a link. */
-static int open_regular(struct pawlink_msg_store *st, const char *name,
+static int open_regular(struct dir_store *st, const char *name,
 			off_t *size)
 {
 	struct stat sb;
@@ -475,7 +491,7 @@ static int open_regular(struct pawlink_msg_store *st, const char *name,
 }
 
 /* Checks one committed message completely, hash included. */
-static int load_message(struct pawlink_msg_store *st, const char *name,
+static int load_message(struct dir_store *st, const char *name,
 			struct pawlink_msg_info *info)
 {
 	uint8_t hdr[PAWLINK_MSG_STORE_HDR_LEN];
@@ -502,7 +518,7 @@ static int load_message(struct pawlink_msg_store *st, const char *name,
 }
 
 /* Keeps the partial upload only if its resume state and file agree. */
-static int load_partial(struct pawlink_msg_store *st, bool have_part,
+static int load_partial(struct dir_store *st, bool have_part,
 			bool have_resume)
 {
 	uint8_t buf[PAWLINK_MSG_RESUME_MAX], hdr[PAWLINK_MSG_STORE_HDR_LEN];
@@ -553,7 +569,7 @@ static int load_partial(struct pawlink_msg_store *st, bool have_part,
 	return err;
 }
 
-static int scan(struct pawlink_msg_store *st, char *err_buf, size_t err_len)
+static int scan(struct dir_store *st, char *err_buf, size_t err_len)
 {
 	struct pawlink_msg_info info;
 	bool part = false, resume = false, removed = false;
@@ -611,7 +627,7 @@ int pawlink_msg_store_open(struct pawlink_msg_store **out, const char *dir,
 			   const struct pawlink_msg_store_limits *lim,
 			   char *err_buf, size_t err_len)
 {
-	struct pawlink_msg_store *st;
+	struct dir_store *st;
 	struct stat sb;
 	int err;
 
@@ -631,6 +647,7 @@ int pawlink_msg_store_open(struct pawlink_msg_store **out, const char *dir,
 		pawlink_errf(err_buf, err_len, "message store: out of memory");
 		return -ENOMEM;
 	}
+	st->base.ops = &dir_store_ops;
 	st->crash_after = -1;
 	st->lim.max_bytes = lim ? lim->max_bytes :
 				  PAWLINK_MSG_STORE_BYTES_DEFAULT;
@@ -651,7 +668,7 @@ int pawlink_msg_store_open(struct pawlink_msg_store **out, const char *dir,
 	err = scan(st, err_buf, err_len);
 	if (err)
 		goto out_close;
-	*out = st;
+	*out = &st->base;
 	return 0;
 
 out_close:
@@ -662,10 +679,13 @@ out_free:
 	return err;
 }
 
-void pawlink_msg_store_close(struct pawlink_msg_store *st)
+void pawlink_msg_store_close(struct pawlink_msg_store *base)
 {
-	if (!st)
+	struct dir_store *st;
+
+	if (!base)
 		return;
+	st = to_dir(base);
 	if (st->upload) {
 		close(st->upload->fd);
 		st->upload->st = NULL;	/* its release() only frees it */
@@ -675,9 +695,11 @@ void pawlink_msg_store_close(struct pawlink_msg_store *st)
 	free(st);
 }
 
-void pawlink_msg_store_usage(const struct pawlink_msg_store *st,
-			     uint32_t *count, uint64_t *bytes)
+static void dir_usage(const struct pawlink_msg_store *base, uint32_t *count,
+		      uint64_t *bytes)
 {
+	const struct dir_store *st = to_dir_const(base);
+
 	*count = (uint32_t)st->count;
 	*bytes = st->bytes;
 }
@@ -685,15 +707,16 @@ void pawlink_msg_store_usage(const struct pawlink_msg_store *st,
 const struct pawlink_msg_store_stats *
 pawlink_msg_store_stats(const struct pawlink_msg_store *st)
 {
-	return &st->stats;
+	return &to_dir_const(st)->stats;
 }
 
 /* ---- queries ------------------------------------------------------------ */
 
-void pawlink_msg_store_list(const struct pawlink_msg_store *st,
-			    const uint8_t *after, struct pawlink_msg_info *out,
-			    size_t max, size_t *n, bool *more)
+static void dir_list(const struct pawlink_msg_store *base,
+		     const uint8_t *after, struct pawlink_msg_info *out,
+		     size_t max, size_t *n, bool *more)
 {
+	const struct dir_store *st = to_dir_const(base);
 	size_t i = 0, k = 0;
 
 	if (after && !pawlink_is_zero(after, PAWLINK_MSG_ID_LEN)) {
@@ -708,11 +731,11 @@ void pawlink_msg_store_list(const struct pawlink_msg_store *st,
 	*more = i < st->count;
 }
 
-int pawlink_msg_store_find(const struct pawlink_msg_store *st,
-			   const uint8_t id[PAWLINK_MSG_ID_LEN],
-			   struct pawlink_msg_info *info)
+static int dir_find(const struct pawlink_msg_store *base,
+		    const uint8_t id[PAWLINK_MSG_ID_LEN],
+		    struct pawlink_msg_info *info)
 {
-	const struct pawlink_msg_info *e = index_find(st, id);
+	const struct pawlink_msg_info *e = index_find(to_dir_const(base), id);
 
 	if (!e)
 		return PAWLINK_MSG_E_NOT_FOUND;
@@ -721,15 +744,21 @@ int pawlink_msg_store_find(const struct pawlink_msg_store *st,
 	return PAWLINK_MSG_OK;
 }
 
-bool pawlink_msg_store_has_partial(const struct pawlink_msg_store *st,
-				   const uint8_t id[PAWLINK_MSG_ID_LEN])
+static bool has_partial(const struct dir_store *st,
+			const uint8_t id[PAWLINK_MSG_ID_LEN])
 {
 	return st->partial &&
 	       memcmp(st->partial_info.id, id, PAWLINK_MSG_ID_LEN) == 0;
 }
 
+static bool dir_has_partial(const struct pawlink_msg_store *base,
+			    const uint8_t id[PAWLINK_MSG_ID_LEN])
+{
+	return has_partial(to_dir_const(base), id);
+}
+
 /* Forgets the partial upload: resume state first, then the data. */
-static int discard_partial(struct pawlink_msg_store *st)
+static int discard_partial(struct dir_store *st)
 {
 	int err;
 
@@ -744,9 +773,10 @@ static int discard_partial(struct pawlink_msg_store *st)
 	return err;
 }
 
-int pawlink_msg_store_delete(struct pawlink_msg_store *st,
-			     const uint8_t id[PAWLINK_MSG_ID_LEN])
+static int dir_delete(struct pawlink_msg_store *base,
+		      const uint8_t id[PAWLINK_MSG_ID_LEN])
 {
+	struct dir_store *st = to_dir(base);
 	struct pawlink_msg_info *e = index_find(st, id);
 	char name[NAME_MAX_LEN];
 
@@ -757,7 +787,7 @@ int pawlink_msg_store_delete(struct pawlink_msg_store *st,
 		index_remove(st, e);
 		return PAWLINK_MSG_OK;
 	}
-	if (!pawlink_msg_store_has_partial(st, id))
+	if (!has_partial(st, id))
 		return PAWLINK_MSG_E_NOT_FOUND;
 	if (st->upload)
 		return PAWLINK_MSG_E_BUSY;
@@ -781,11 +811,12 @@ static const struct pawlink_msg_source_ops reader_ops = {
 	.read = reader_read,
 };
 
-int pawlink_msg_store_reader_open(struct pawlink_msg_store *st,
-				  const uint8_t id[PAWLINK_MSG_ID_LEN],
-				  struct pawlink_msg_info *info,
-				  struct pawlink_msg_source *src)
+static int dir_reader_open(struct pawlink_msg_store *base,
+			   const uint8_t id[PAWLINK_MSG_ID_LEN],
+			   struct pawlink_msg_info *info,
+			   struct pawlink_msg_source *src)
 {
+	struct dir_store *st = to_dir(base);
 	const struct pawlink_msg_info *e = index_find(st, id);
 	char name[NAME_MAX_LEN];
 	struct store_reader *rd;
@@ -811,10 +842,12 @@ int pawlink_msg_store_reader_open(struct pawlink_msg_store *st,
 	return PAWLINK_MSG_OK;
 }
 
-void pawlink_msg_store_reader_close(struct pawlink_msg_source *src)
+static void dir_reader_close(struct pawlink_msg_store *base,
+			     struct pawlink_msg_source *src)
 {
 	struct store_reader *rd = src->ctx;
 
+	(void)base;	/* a reader holds its own file */
 	if (!rd)
 		return;
 	close(rd->fd);
@@ -822,9 +855,9 @@ void pawlink_msg_store_reader_close(struct pawlink_msg_source *src)
 	src->ctx = NULL;
 }
 
-int pawlink_msg_store_read(struct pawlink_msg_store *st,
-			   const uint8_t id[PAWLINK_MSG_ID_LEN],
-			   uint8_t **data, size_t *len)
+static int dir_read(struct pawlink_msg_store *base,
+		    const uint8_t id[PAWLINK_MSG_ID_LEN], uint8_t **data,
+		    size_t *len)
 {
 	struct pawlink_msg_source src;
 	struct pawlink_msg_info info;
@@ -833,7 +866,7 @@ int pawlink_msg_store_read(struct pawlink_msg_store *st,
 
 	*data = NULL;
 	*len = 0;
-	status = pawlink_msg_store_reader_open(st, id, &info, &src);
+	status = dir_reader_open(base, id, &info, &src);
 	if (status != PAWLINK_MSG_OK)
 		return status;
 	buf = malloc(info.size);
@@ -851,7 +884,7 @@ int pawlink_msg_store_read(struct pawlink_msg_store *st,
 	*data = buf;
 	*len = info.size;
 out_close:
-	pawlink_msg_store_reader_close(&src);
+	dir_reader_close(base, &src);
 	return status;
 }
 
@@ -861,7 +894,7 @@ static int upload_write(void *ctx, uint32_t index, const uint8_t *data,
 			size_t len)
 {
 	struct store_upload *up = ctx;
-	struct pawlink_msg_store *st = up->st;
+	struct dir_store *st = up->st;
 
 	if (!st || len != pawlink_msg_chunk_len(up->info.size, index))
 		return PAWLINK_MSG_E_IO;
@@ -876,7 +909,7 @@ static int upload_checkpoint(void *ctx, const uint8_t *have, uint32_t nchunks)
 {
 	uint8_t buf[PAWLINK_MSG_RESUME_MAX];
 	struct store_upload *up = ctx;
-	struct pawlink_msg_store *st = up->st;
+	struct dir_store *st = up->st;
 	int len;
 
 	if (!st || nchunks != pawlink_msg_nchunks(up->info.size))
@@ -896,7 +929,7 @@ static int upload_checkpoint(void *ctx, const uint8_t *have, uint32_t nchunks)
 static int upload_commit(void *ctx)
 {
 	struct store_upload *up = ctx;
-	struct pawlink_msg_store *st = up->st;
+	struct dir_store *st = up->st;
 	char name[NAME_MAX_LEN];
 	int err;
 
@@ -947,7 +980,7 @@ static const struct pawlink_msg_sink_ops upload_ops = {
 };
 
 /* Creates upload.part and an empty resume state for @info. */
-static int create_partial(struct pawlink_msg_store *st,
+static int create_partial(struct dir_store *st,
 			  const struct pawlink_msg_info *info, int *fd_out)
 {
 	uint8_t hdr[PAWLINK_MSG_STORE_HDR_LEN], buf[PAWLINK_MSG_RESUME_MAX];
@@ -982,10 +1015,11 @@ static int create_partial(struct pawlink_msg_store *st,
 	return 0;
 }
 
-int pawlink_msg_store_put_begin(struct pawlink_msg_store *st,
-				const struct pawlink_msg_info *info,
-				struct pawlink_msg_sink *sink, uint8_t *have)
+static int dir_put_begin(struct pawlink_msg_store *base,
+			 const struct pawlink_msg_info *info,
+			 struct pawlink_msg_sink *sink, uint8_t *have)
 {
+	struct dir_store *st = to_dir(base);
 	struct store_upload *up;
 	int status, fd;
 
@@ -1029,19 +1063,33 @@ out_io:
 	return PAWLINK_MSG_E_IO;
 }
 
+static const struct pawlink_msg_store_ops dir_store_ops = {
+	.usage = dir_usage,
+	.list = dir_list,
+	.find = dir_find,
+	.delete = dir_delete,
+	.reader_open = dir_reader_open,
+	.reader_close = dir_reader_close,
+	.read = dir_read,
+	.put_begin = dir_put_begin,
+	.has_partial = dir_has_partial,
+};
+
 /* ---- crash simulation --------------------------------------------------- */
 
-void pawlink_msg_store_crash_after(struct pawlink_msg_store *st, long ops)
+void pawlink_msg_store_crash_after(struct pawlink_msg_store *base, long ops)
 {
+	struct dir_store *st = to_dir(base);
+
 	st->crash_after = ops < 0 ? -1 : (long)st->ops + ops;
 }
 
 bool pawlink_msg_store_crashed(const struct pawlink_msg_store *st)
 {
-	return st->crashed;
+	return to_dir_const(st)->crashed;
 }
 
 unsigned long pawlink_msg_store_ops(const struct pawlink_msg_store *st)
 {
-	return st->ops;
+	return to_dir_const(st)->ops;
 }

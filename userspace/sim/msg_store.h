@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * A message store on a directory (Documentation/messages.rst, "Store"):
- * the toy keeps its voice messages in one, and the host can keep the
- * messages it downloads in another.
+ * The message store on a POSIX directory (Documentation/messages.rst,
+ * "Store"): an implementation of msg_store_ops.h.  The toy keeps its voice
+ * messages in one, and the host can keep the messages it downloads in
+ * another.  Open one here, then use it through msg_store_ops.h.
  *
  * Writes are atomic: an upload goes to a partial file, which is fsynced,
  * hash-checked and renamed into place only when complete, and the
@@ -13,9 +14,7 @@
  * After a crash at any point, opening the store lists only complete,
  * hash-verified messages and keeps the partial upload to resume.
  *
- * Functions returning "a status" return PAWLINK_MSG_OK or a
- * PAWLINK_MSG_E_* code (msg_object.h); the others say what they return.
- * A store is used from one thread at a time.
+ * The functions below that take a store take only one this file opened.
  */
 #ifndef PAWLINK_MSG_STORE_H
 #define PAWLINK_MSG_STORE_H
@@ -25,7 +24,7 @@
 #include <stdint.h>
 
 #include "msg_object.h"
-#include "msg_xfer.h"
+#include "msg_store_ops.h"
 
 #define PAWLINK_MSG_STORE_BYTES_DEFAULT	(32ULL << 20)
 #define PAWLINK_MSG_STORE_COUNT_DEFAULT	64
@@ -52,8 +51,6 @@ struct pawlink_msg_store_stats {
 	uint32_t dropped_tmp;		/* temp files of interrupted writes */
 };
 
-struct pawlink_msg_store;
-
 /*
  * Opens (creating it 0700 if missing) the store in @dir with @lim (NULL:
  * the defaults).  0, or a negative errno with a reason in @err.
@@ -64,64 +61,8 @@ int pawlink_msg_store_open(struct pawlink_msg_store **out, const char *dir,
 /* Closes file descriptors and frees; writes nothing.  NULL is a no-op. */
 void pawlink_msg_store_close(struct pawlink_msg_store *st);
 
-void pawlink_msg_store_usage(const struct pawlink_msg_store *st,
-			     uint32_t *count, uint64_t *bytes);
 const struct pawlink_msg_store_stats *
 pawlink_msg_store_stats(const struct pawlink_msg_store *st);
-
-/*
- * Up to @max committed messages with an id above @after (NULL or all-zero:
- * from the first), in id order.  *more says whether others follow.
- */
-void pawlink_msg_store_list(const struct pawlink_msg_store *st,
-			    const uint8_t *after, struct pawlink_msg_info *out,
-			    size_t max, size_t *n, bool *more);
-/* Status: OK (and *info) or NOT_FOUND. */
-int pawlink_msg_store_find(const struct pawlink_msg_store *st,
-			   const uint8_t id[PAWLINK_MSG_ID_LEN],
-			   struct pawlink_msg_info *info);
-/*
- * Deletes message @id, or the partial upload of @id.  Status: OK,
- * NOT_FOUND, BUSY (that upload is being received) or IO.
- */
-int pawlink_msg_store_delete(struct pawlink_msg_store *st,
-			     const uint8_t id[PAWLINK_MSG_ID_LEN]);
-
-/*
- * Opens message @id for reading as a transfer source.  Status: OK (then
- * *info and *src are set; src->ctx is the reader, which
- * pawlink_msg_store_reader_close() frees), NOT_FOUND, IO or NOMEM.
- */
-int pawlink_msg_store_reader_open(struct pawlink_msg_store *st,
-				  const uint8_t id[PAWLINK_MSG_ID_LEN],
-				  struct pawlink_msg_info *info,
-				  struct pawlink_msg_source *src);
-void pawlink_msg_store_reader_close(struct pawlink_msg_source *src);
-
-/*
- * The whole object of message @id in a new buffer (free() it), checked
- * against its SHA-256.  Status: OK, NOT_FOUND, BAD_HASH, IO or NOMEM.
- */
-int pawlink_msg_store_read(struct pawlink_msg_store *st,
-			   const uint8_t id[PAWLINK_MSG_ID_LEN],
-			   uint8_t **data, size_t *len);
-
-/*
- * Starts (or resumes) receiving the message @info into the store.  On OK,
- * *sink is live until its release(), and @have (PAWLINK_MSG_BITMAP_LEN
- * bytes) holds the chunks already stored durably by an earlier, unfinished
- * upload of the same message (all zero for a new one).  Starting a
- * different message drops the previous partial upload.  Status: OK,
- * BAD_REQUEST or TOO_LONG (pawlink_msg_info_check()), EXISTS, QUOTA, BUSY
- * (an upload is already open), IO or NOMEM.
- */
-int pawlink_msg_store_put_begin(struct pawlink_msg_store *st,
-				const struct pawlink_msg_info *info,
-				struct pawlink_msg_sink *sink, uint8_t *have);
-
-/* Whether a partial upload of @id is kept (for tests and status). */
-bool pawlink_msg_store_has_partial(const struct pawlink_msg_store *st,
-				   const uint8_t id[PAWLINK_MSG_ID_LEN]);
 
 /*
  * Test hook simulating a power loss: after @ops more mutating file

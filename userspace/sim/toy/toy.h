@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The toy firmware core (Documentation/toy.rst): everything a pawlink toy
- * does, with no operating system underneath.  It sits beside libpawlink's
- * protocol code and uses it (pairing.h, pairing_policy.h, session.h,
- * record_layer.h, msg_toy.h, toy_cmd.h); the world reaches it only through the
- * platform operations below, so it ports to a microcontroller by writing
- * those (and a message store) for the board.  `pawsim toy` (toy_linux.c)
- * is the Linux port; the native tests have another, in memory.
+ * does, with no operating system underneath.  It uses the protocol code
+ * in userspace/proto/ (pairing.h, pairing_policy.h, session.h,
+ * record_layer.h, msg_toy.h, toy_cmd.h), libsodium and the C library, and
+ * nothing else: the world reaches it only through the platform operations
+ * below, so it ports to a microcontroller by writing those (a message
+ * store, msg_store_ops.h, and a message decoder among them) for the
+ * board.  `pawsim toy` (toy_linux.c) is the Linux port; the native tests
+ * have another, in memory.
  *
  * It is event driven and single threaded:
  *
@@ -30,7 +32,7 @@
 
 #include <linux/pawlink.h>
 
-#include "msg_store.h"
+#include "msg_store_ops.h"
 #include "toy_cmd.h"
 
 /* The toy's persistent blobs (its flash, on a real toy). */
@@ -87,11 +89,27 @@ struct toy_platform {
 	/* Audio out and in, 16 kHz mono S16, PAWLINK_AUDIO_PERIOD_FRAMES. */
 	void (*speaker)(void *ctx, const int16_t *pcm, size_t frames);
 	void (*mic)(void *ctx, int16_t *pcm, size_t frames);
+	/*
+	 * The voice message decoder (Ogg Opus, Documentation/messages.rst):
+	 * the core reads a message's object out of the store, checked
+	 * against its hash, and plays what this decodes at its own pace.
+	 * open: a decoder over @obj (@len bytes, which outlive it) in *@dec;
+	 * 0, or -errno for an object it cannot decode.  read: up to @frames
+	 * samples, 16 kHz mono S16; how many, 0 at the end, or -errno.
+	 */
+	int (*decoder_open)(void *ctx, const uint8_t *obj, size_t len,
+			    void **dec);
+	long (*decoder_read)(void *ctx, void *dec, int16_t *pcm,
+			     size_t frames);
+	void (*decoder_close)(void *ctx, void *dec);
 	void (*led)(void *ctx, bool on);
 	/* Optional: every event as the log records it (a debug UART). */
 	void (*event)(void *ctx, const struct pawlink_toy_event *ev);
 
-	/* The voice message store, open; the same until erase_messages. */
+	/*
+	 * The voice message store, open (msg_store_ops.h: on Linux the
+	 * directory store of msg_store.h); the same until erase_messages.
+	 */
 	struct pawlink_msg_store *(*messages)(void *ctx);
 	/* Factory reset: every message and partial upload gone, for good. */
 	int (*erase_messages)(void *ctx);

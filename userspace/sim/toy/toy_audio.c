@@ -11,7 +11,8 @@
  *
  * The speaker plays the host's audio records as they come, and voice
  * messages from the store at the toy's own pace, one period per 10 ms, at
- * the current volume.
+ * the current volume.  The core reads and hash-checks a message; the
+ * platform's decoder turns it into samples.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -125,7 +126,7 @@ static void mic_send_period(struct toy *t)
 		buf[2 * i] = (uint8_t)pcm[i];
 		buf[2 * i + 1] = (uint8_t)((uint16_t)pcm[i] >> 8);
 	}
-	if (toy_session_send(t, PAWLINK_CH_AUDIO, buf, sizeof(buf)) == 0)
+	if (toy_send(t, PAWLINK_CH_AUDIO, buf, sizeof(buf)) == 0)
 		t->c.audio_frames_sent++;
 }
 
@@ -161,7 +162,7 @@ void toy_player_stop(struct toy *t)
 	struct toy_player *pl = &t->player;
 
 	if (pl->dec)
-		pawlink_audio_decoder_close(pl->dec);
+		t->pf.decoder_close(t->pf.ctx, pl->dec);
 	free(pl->obj);
 	memset(pl, 0, sizeof(*pl));
 }
@@ -171,7 +172,7 @@ int toy_play_message(void *ctx, struct pawlink_msg_store *st,
 {
 	struct toy *t = ctx;
 	struct toy_player *pl = &t->player;
-	char err[128];
+	void *dec;
 	int status;
 
 	if (pl->playing)
@@ -180,11 +181,11 @@ int toy_play_message(void *ctx, struct pawlink_msg_store *st,
 	if (status != PAWLINK_MSG_OK)
 		return status == PAWLINK_MSG_E_NOMEM ? PAWLINK_MSG_E_IO :
 						       status;
-	if (pawlink_audio_decoder_open(&pl->dec, pl->obj, pl->len, err,
-				       sizeof(err))) {
+	if (t->pf.decoder_open(t->pf.ctx, pl->obj, pl->len, &dec)) {
 		toy_player_stop(t);
 		return PAWLINK_MSG_E_IO;
 	}
+	pl->dec = dec;
 	pl->playing = true;
 	pl->next_us = toy_now(t);
 	return PAWLINK_MSG_OK;
@@ -195,8 +196,8 @@ static void player_period(struct toy *t)
 	int16_t pcm[PAWLINK_AUDIO_PERIOD_FRAMES];
 	long n;
 
-	n = pawlink_audio_decoder_read(t->player.dec, pcm,
-				       PAWLINK_AUDIO_PERIOD_FRAMES);
+	n = t->pf.decoder_read(t->pf.ctx, t->player.dec, pcm,
+			       PAWLINK_AUDIO_PERIOD_FRAMES);
 	if (n <= 0) {
 		toy_player_stop(t);
 		return;

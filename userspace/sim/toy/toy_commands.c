@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The toy's commands (toy_cmd.h, Documentation/toy.rst "Commands"), which
- * only the session gate (toy_session.c) calls: an authenticated frame from
- * the session's host.  Each request gets one answer; the last answer is
- * kept so that a repeated request (same type and tag: the host resending
- * after a loss) is answered again without being done twice.
+ * only the dispatcher (toy_core.c) calls: an authenticated frame from the
+ * session's host.  Each request gets one answer; the last answer is kept
+ * so that a repeated request (same type and tag: the host resending after
+ * a loss) is answered again without being done twice.  A command that
+ * ends the session (BYE, UNPAIR) answers first and leaves the ending to
+ * the dispatcher.
  */
 #include <errno.h>
 #include <string.h>
@@ -40,7 +42,7 @@ static void answer(struct toy *t, uint8_t req_type,
 	t->resp_type = req_type;
 	t->resp_tag = resp->tag;
 	t->resp_len = (size_t)len;
-	toy_session_send(t, PAWLINK_CH_CTRL, t->resp, t->resp_len);
+	toy_send(t, PAWLINK_CH_CTRL, t->resp, t->resp_len);
 }
 
 static void answer_status(struct toy *t, const struct pawlink_toy_frame *req,
@@ -82,8 +84,8 @@ static void cmd_log(struct toy *t, const struct pawlink_toy_frame *req)
 	answer(t, req->type, &resp);
 }
 
-/* Forgets the session's host for good, then ends the session. */
-static void cmd_unpair(struct toy *t, const struct pawlink_toy_frame *req)
+/* Forgets the session's host for good; then the session must end. */
+static uint8_t cmd_unpair(struct toy *t, const struct pawlink_toy_frame *req)
 {
 	struct pawlink_pair_policy before = t->policy;
 
@@ -91,14 +93,14 @@ static void cmd_unpair(struct toy *t, const struct pawlink_toy_frame *req)
 	    toy_policy_persist(&t->policy, t)) {
 		t->policy = before;
 		answer_status(t, req, PAWLINK_TOY_E_IO);
-		return;
+		return 0;
 	}
 	answer_status(t, req, PAWLINK_TOY_OK);
 	toy_log_event(t, PAWLINK_TOY_EV_UNPAIR, 0, t->host);
-	toy_session_end(t, PAWLINK_TOY_END_UNPAIRED);
+	return PAWLINK_TOY_END_UNPAIRED;
 }
 
-void toy_command(struct toy *t, const uint8_t *frame, size_t len)
+uint8_t toy_command(struct toy *t, const uint8_t *frame, size_t len)
 {
 	struct pawlink_toy_frame req;
 
@@ -111,12 +113,12 @@ void toy_command(struct toy *t, const uint8_t *frame, size_t len)
 			req.tag = (uint16_t)(frame[2] | frame[3] << 8);
 			answer_status(t, &req, PAWLINK_TOY_E_BAD_REQUEST);
 		}
-		return;
+		return 0;
 	}
 	if (t->resp_valid && req.type == t->resp_type &&
 	    req.tag == t->resp_tag) {
-		toy_session_send(t, PAWLINK_CH_CTRL, t->resp, t->resp_len);
-		return;
+		toy_send(t, PAWLINK_CH_CTRL, t->resp, t->resp_len);
+		return 0;
 	}
 	switch (req.type) {
 	case PAWLINK_TOY_STATUS_REQ:
@@ -141,11 +143,10 @@ void toy_command(struct toy *t, const uint8_t *frame, size_t len)
 		cmd_log(t, &req);
 		break;
 	case PAWLINK_TOY_UNPAIR_REQ:
-		cmd_unpair(t, &req);
-		break;
+		return cmd_unpair(t, &req);
 	case PAWLINK_TOY_BYE_REQ:
 		answer_status(t, &req, PAWLINK_TOY_OK);
-		toy_session_end(t, PAWLINK_TOY_END_BYE);
-		break;
+		return PAWLINK_TOY_END_BYE;
 	}
+	return 0;
 }

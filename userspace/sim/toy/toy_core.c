@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The toy firmware core's entry points (toy.h): boot, the event loop's
- * timers, beacons, the physical controls and the status it reports.
+ * The toy firmware core's entry points (toy.h), and its dispatcher: a
+ * record comes in here, the session opens it, and this file hands the
+ * plaintext on by channel and type (pairing, a session handshake, the
+ * message service, the commands, the speaker).  It also runs the timers,
+ * ends sessions (whoever asks, it stops everything a session started),
+ * sends beacons and takes the physical controls.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -9,14 +13,17 @@
 
 #include <sodium.h>
 
+#include <pawlink/session.h>
+
 #include "toy_priv.h"
 
 static bool platform_complete(const struct toy_platform *pf)
 {
 	return pf->now_us && pf->random && pf->blob_load && pf->blob_save &&
 	       pf->print_label && pf->radio_set_id && pf->radio_send &&
-	       pf->radio_beacon && pf->speaker && pf->mic && pf->led &&
-	       pf->messages && pf->erase_messages;
+	       pf->radio_beacon && pf->speaker && pf->mic &&
+	       pf->decoder_open && pf->decoder_read && pf->decoder_close &&
+	       pf->led && pf->messages && pf->erase_messages;
 }
 
 static int policy_load(struct toy *t)
@@ -98,8 +105,7 @@ void toy_free(struct toy *t)
 		return;
 	/* No goodbye on the air: the host finds out when it next asks. */
 	toy_mic_stop(t, PAWLINK_TOY_MIC_SESSION_END);
-	pawlink_msg_toy_free(t->msg);
-	t->msg = NULL;
+	toy_messages_close(t);
 	release(t);
 }
 
@@ -107,63 +113,73 @@ void toy_drop(struct toy *t)
 {
 	if (!t)
 		return;
-	pawlink_msg_toy_drop(t->msg);
-	t->msg = NULL;
+	toy_messages_drop(t);
 	release(t);
 }
 
-void toy_get_id(const struct toy *t, uint8_t id[PAWLINK_ID_LEN])
+/* Ends the session, and everything it started, whoever asks. */
+static void end_session(struct toy *t, uint8_t reason)
 {
-	memcpy(id, t->id.id, PAWLINK_ID_LEN);
+	if (!t->session)
+		return;
+	toy_mic_stop(t, PAWLINK_TOY_MIC_SESSION_END);
+	toy_messages_close(t);
+	toy_commands_reset(t);
+	toy_session_close(t, reason);
 }
 
-bool toy_in_session(const struct toy *t)
+/* A record that came in the clear: only beacons' world may use it. */
+static void plaintext(struct toy *t, const uint8_t src[PAWLINK_ID_LEN],
+		      const uint8_t *body, size_t len)
 {
-	return t->session;
+	uint8_t type = len ? body[0] : 0;
+
+	if (type >= PAWLINK_PAIR_MSG_HELLO && type <= PAWLINK_PAIR_MSG_BUSY)
+		toy_pairing_input(t, src, body, len);
+	else if (type == PAWLINK_SESS_INIT)
+		toy_session_init(t, src, body, len);
+	else
+		t->c.refused_unauth++;	/* a command without a session */
 }
 
-const struct toy_counters *toy_get_counters(const struct toy *t)
+/* An authenticated control frame of the session. */
+static void control(struct toy *t, const uint8_t *pt, size_t len)
 {
-	return &t->c;
+	uint8_t type = pt[0], end;
+
+	if (type == PAWLINK_SESS_INIT) {
+		toy_session_init(t, t->peer, pt, len);
+	} else if (type >= PAWLINK_MSG_TYPE_FIRST &&
+		   type <= PAWLINK_MSG_TYPE_LAST) {
+		toy_messages_input(t, pt, len);
+	} else if (type >= PAWLINK_TOY_TYPE_FIRST &&
+		   type <= PAWLINK_TOY_TYPE_LAST) {
+		end = toy_command(t, pt, len);
+		if (end)
+			end_session(t, end);
+	}
 }
 
-void toy_get_status(struct toy *t, struct pawlink_toy_status_info *st)
+void toy_receive(struct toy *t, const uint8_t src[PAWLINK_ID_LEN],
+		 const uint8_t *rec, size_t len)
 {
-	uint64_t now = toy_now(t);
-	uint32_t count = 0;
-	uint64_t bytes = 0;
+	struct toy_record r;
 
-	memset(st, 0, sizeof(*st));
-	pawlink_msg_store_usage(t->pf.messages(t->pf.ctx), &count, &bytes);
-	st->boot = t->log.boot;
-	st->uptime_ms = (now - t->boot_us) / 1000;
-	st->led = t->led;
-	st->volume = t->volume;
-	st->mic = t->mic;
-	st->playing = t->player.playing;
-	st->paired_hosts = (uint8_t)t->policy.n_hosts;
-	st->pairing_window = pawlink_policy_window_is_open(&t->policy,
-							   now / 1000);
-	st->locked = pawlink_policy_is_locked(&t->policy);
-	st->lifetime_failures = t->policy.lifetime_failures;
-	st->msg_count = count;
-	st->msg_bytes = bytes;
-	st->log_next = t->log.next;
-	st->mic_starts = t->log.mic_starts;
-	/* Ended sessions' counts, and the link's own so far. */
-	st->rx_dropped_plaintext = t->c.dropped_plaintext +
-				   t->link.dropped_plaintext;
-	st->rx_dropped_auth = t->c.dropped_auth + t->link.rx_ctrl.stats.forged +
-			      t->link.rx_audio.stats.forged;
-	st->rx_dropped_replay = t->c.dropped_replay +
-				t->link.rx_ctrl.stats.replayed +
-				t->link.rx_audio.stats.replayed;
-	st->rx_dropped_malformed = t->c.dropped_malformed +
-				   t->link.rx_ctrl.stats.malformed +
-				   t->link.rx_audio.stats.malformed;
-	st->refused_unauth = t->c.refused_unauth;
-	st->audio_frames_sent = t->c.audio_frames_sent;
-	st->speaker_samples = t->c.speaker_samples;
+	if (toy_session_open(t, rec, len, &r))
+		return;		/* dropped, and counted by the link */
+	if (r.channel == PAWLINK_CH_PLAIN) {
+		plaintext(t, src, r.pt, r.len);
+		return;
+	}
+	if (r.started) {
+		toy_commands_reset(t);
+		toy_messages_open(t);
+	}
+	if (r.channel == PAWLINK_CH_AUDIO)
+		toy_audio_from_host(t, r.pt, r.len);
+	else if (r.len > 0)
+		control(t, r.pt, r.len);
+	sodium_memzero(r.pt, r.len);
 }
 
 static void beacon(struct toy *t, uint64_t now)
@@ -180,34 +196,13 @@ static void beacon(struct toy *t, uint64_t now)
 	t->beacon_next_us = now + TOY_BEACON_US;
 }
 
-static bool radio_ready(struct toy *t)
-{
-	return !t->pf.radio_ready_us ||
-	       t->pf.radio_ready_us(t->pf.ctx) <= toy_now(t);
-}
-
 void toy_run(struct toy *t)
 {
-	uint8_t buf[PAWLINK_FRAME_MAX];
-	int n;
-
 	toy_pairing_tick(t);
-	toy_session_tick(t);
+	if (toy_session_idle(t))
+		end_session(t, PAWLINK_TOY_END_IDLE);
 	toy_audio_tick(t);
-	/* Message frames leave as the radio has room: the time they are
-	 * stamped with is the time they go. */
-	t->paced = false;
-	while (t->session && t->msg) {
-		if (!radio_ready(t)) {
-			t->paced = true;
-			break;
-		}
-		n = pawlink_msg_toy_output(t->msg, toy_now(t), buf,
-					   sizeof(buf));
-		if (n <= 0)
-			break;
-		toy_session_send(t, PAWLINK_CH_CTRL, buf, (size_t)n);
-	}
+	toy_messages_run(t);
 	beacon(t, toy_now(t));
 }
 
@@ -223,10 +218,7 @@ uint64_t toy_deadline(const struct toy *t)
 	d = min64(d, toy_pairing_deadline(t));
 	d = min64(d, toy_session_deadline(t));
 	d = min64(d, toy_audio_deadline(t));
-	if (t->session && t->msg)
-		d = min64(d, pawlink_msg_toy_deadline(t->msg));
-	if (t->paced)
-		d = min64(d, t->pf.radio_ready_us(t->pf.ctx));
+	d = min64(d, toy_messages_deadline(t));
 	return d;
 }
 
@@ -254,7 +246,7 @@ int toy_factory_reset(struct toy *t)
 {
 	int rc;
 
-	toy_session_end(t, PAWLINK_TOY_END_RESET);
+	end_session(t, PAWLINK_TOY_END_RESET);
 	/* Keys a host had staged die with the hosts. */
 	pawlink_record_link_wipe(&t->link);
 	t->staged = false;

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Pairing on the toy: libpawlink's toy state machine (pairing.h) under
+ * Pairing on the toy: the protocol's toy state machine (pairing.h) under
  * its policy (pairing_policy.h), fed the plaintext pairing messages the
- * session gate lets through, with every outcome in the event log.  The
+ * dispatcher hands on, with every outcome in the event log.  The
  * policy is saved through the platform before any answer that depends on
  * it goes out (pairing.rst, "The run").
  */
@@ -42,17 +42,6 @@ static uint64_t now_ms(const struct toy *t)
 	return toy_now(t) / 1000;
 }
 
-static void send_plain(struct toy *t, const uint8_t dst[PAWLINK_ID_LEN],
-		       const uint8_t *body, size_t len)
-{
-	uint8_t rec[PAWLINK_REC_HDR_LEN + PAWLINK_PAIR_MSG_MAX];
-	size_t rec_len;
-
-	if (pawlink_record_write_plain(PAWLINK_CH_PLAIN, body, len, rec,
-				       sizeof(rec), &rec_len) == 0)
-		t->pf.radio_send(t->pf.ctx, dst, rec, rec_len);
-}
-
 /* Whether the state machine has an attempt in progress. */
 static bool attempt_open(const struct toy *t)
 {
@@ -79,7 +68,7 @@ void toy_pairing_input(struct toy *t, const uint8_t src[PAWLINK_ID_LEN],
 	r = pawlink_pair_toy_receive(&t->pair, now_ms(t), msg, len, out,
 				     &out_len, &host);
 	if (out_len)
-		send_plain(t, src, out, out_len);
+		toy_send_plain(t, src, out, out_len);
 
 	switch (r) {
 	case PAWLINK_PAIR_SEND:

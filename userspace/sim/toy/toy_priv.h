@@ -2,22 +2,29 @@
 /*
  * Inside the toy firmware core: its state, and what its files share.
  *
- *   toy_core.c      boot, the event loop's entry points, beacons, the
- *                   physical controls, status
+ *   toy_core.c      the dispatcher: boot, a record in (opened by the
+ *                   session, then handed on by channel and type), the
+ *                   timers, a session's end, beacons, the physical
+ *                   controls
+ *   toy_commands.c  the toy's commands (toy_cmd.h) inside a session
+ *   toy_messages.c  the message service (msg_toy.h) inside a session
+ *   toy_session.c   sessions (session.h, record_layer.h): opens every
+ *                   record, answers INITs, the session's keys and life
+ *   toy_pairing.c   pairing (pairing.h and its policy) on the air
+ *   toy_audio.c     LED, microphone, speaker, message playback, volume
+ *   toy_status.c    what the toy reports: id, status, counters
+ *   toy_send.c      the one way out: records to the radio
  *   toy_identity.c  the identity blob: toy id, static key, setup code
  *   toy_log.c       the event log and its blob
- *   toy_pairing.c   pairing (pairing.h and its policy) on the air
- *   toy_session.c   sessions (session.h, record.h): the one gate every
- *                   frame passes, and the session's life
- *   toy_commands.c  the toy's commands (toy_cmd.h) inside a session
- *   toy_audio.c     LED, microphone, speaker and message playback
  *
- * Single threaded: one caller drives the core (toy.h).
+ * A file calls only files below it in this list, so no path leads back
+ * up: what a lower file cannot do itself (end the session after BYE, say)
+ * it returns to the dispatcher.  Single threaded: one caller drives the
+ * core (toy.h).
  */
 #ifndef PAWSIM_TOY_PRIV_H
 #define PAWSIM_TOY_PRIV_H
 
-#include "audio_convert.h"
 #include "msg_toy.h"
 #include "pairing.h"
 #include "record_layer.h"
@@ -44,7 +51,7 @@ struct toy_player {
 	bool playing;
 	uint8_t *obj;			/* the message object, verified */
 	size_t len;
-	struct pawlink_audio_decoder *dec;
+	void *dec;			/* the platform's decoder */
 	uint64_t next_us;		/* next period is due */
 };
 
@@ -97,6 +104,14 @@ static inline uint64_t toy_now(const struct toy *t)
 	return t->pf.now_us(t->pf.ctx);
 }
 
+/* A record as the session opened it. */
+struct toy_record {
+	uint8_t channel;		/* PAWLINK_CH_* */
+	bool started;			/* it began a session */
+	size_t len;
+	uint8_t pt[PAWLINK_FRAME_MAX];	/* the plaintext */
+};
+
 /* toy_identity.c */
 int toy_identity_load(struct toy *t);
 int toy_identity_renew(struct toy *t);
@@ -113,6 +128,27 @@ void toy_log_read(const struct toy *t, uint32_t from,
 		  struct pawlink_toy_frame *resp);
 uint32_t toy_log_first(const struct toy *t);
 
+/* toy_send.c */
+/* Seals @pt for the session's host; 0 or -errno (nothing sent). */
+int toy_send(struct toy *t, uint8_t channel, const uint8_t *pt, size_t len);
+/* Sends @body in the clear to radio @dst: pairing and session handshakes. */
+int toy_send_plain(struct toy *t, const uint8_t dst[PAWLINK_ID_LEN],
+		   const uint8_t *body, size_t len);
+
+/* toy_audio.c */
+int toy_settings_load(struct toy *t);
+int toy_settings_save(struct toy *t);
+void toy_led_set(struct toy *t, bool on);
+int toy_mic_start(struct toy *t);
+void toy_mic_stop(struct toy *t, uint8_t reason);
+void toy_audio_from_host(struct toy *t, const uint8_t *pt, size_t len);
+/* msg_toy.h's play operation, with the toy as @ctx. */
+int toy_play_message(void *ctx, struct pawlink_msg_store *st,
+		     const struct pawlink_msg_info *info);
+void toy_player_stop(struct toy *t);
+void toy_audio_tick(struct toy *t);
+uint64_t toy_audio_deadline(const struct toy *t);
+
 /* toy_pairing.c */
 int toy_pairing_init(struct toy *t);
 void toy_pairing_input(struct toy *t, const uint8_t src[PAWLINK_ID_LEN],
@@ -122,28 +158,37 @@ uint64_t toy_pairing_deadline(const struct toy *t);
 int toy_policy_persist(const struct pawlink_pair_policy *policy, void *ctx);
 
 /* toy_session.c */
-void toy_session_end(struct toy *t, uint8_t reason);
-void toy_session_tick(struct toy *t);
+/*
+ * Opens @rec into @r: 0, or -errno when the record layer dropped it (and
+ * counted why).  The first record under staged keys starts the session.
+ */
+int toy_session_open(struct toy *t, const uint8_t *rec, size_t len,
+		     struct toy_record *r);
+/* A session INIT from radio @src: in the clear, or sealed (a rekey). */
+void toy_session_init(struct toy *t, const uint8_t src[PAWLINK_ID_LEN],
+		      const uint8_t *msg, size_t len);
+/* Wipes the session's keys, keeps its drop counts, logs the end. */
+void toy_session_close(struct toy *t, uint8_t reason);
+/* Whether the host has been silent for TOY_SESSION_IDLE_US. */
+bool toy_session_idle(const struct toy *t);
 uint64_t toy_session_deadline(const struct toy *t);
-/* Seals a frame to the session's host; 0 or -errno (nothing sent). */
-int toy_session_send(struct toy *t, uint8_t channel, const uint8_t *pt,
-		     size_t len);
+
+/* toy_messages.c */
+void toy_messages_open(struct toy *t);
+/* Checkpoints an unfinished upload; toy_messages_drop() does not. */
+void toy_messages_close(struct toy *t);
+void toy_messages_drop(struct toy *t);
+void toy_messages_input(struct toy *t, const uint8_t *frame, size_t len);
+/* Sends what the service has, as the radio takes it. */
+void toy_messages_run(struct toy *t);
+uint64_t toy_messages_deadline(const struct toy *t);
 
 /* toy_commands.c */
-void toy_command(struct toy *t, const uint8_t *frame, size_t len);
+/*
+ * Does and answers one command.  0, or PAWLINK_TOY_END_* when the
+ * session must end now (BYE, UNPAIR: the answer has gone out).
+ */
+uint8_t toy_command(struct toy *t, const uint8_t *frame, size_t len);
 void toy_commands_reset(struct toy *t);
-
-/* toy_audio.c */
-void toy_led_set(struct toy *t, bool on);
-int toy_mic_start(struct toy *t);
-void toy_mic_stop(struct toy *t, uint8_t reason);
-void toy_audio_tick(struct toy *t);
-uint64_t toy_audio_deadline(const struct toy *t);
-void toy_audio_from_host(struct toy *t, const uint8_t *pt, size_t len);
-int toy_play_message(void *ctx, struct pawlink_msg_store *st,
-		     const struct pawlink_msg_info *info);
-void toy_player_stop(struct toy *t);
-int toy_settings_load(struct toy *t);
-int toy_settings_save(struct toy *t);
 
 #endif /* PAWSIM_TOY_PRIV_H */

@@ -1,65 +1,31 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The gate every received record passes, and the session's life
- * (Documentation/toy.rst, "Sessions").
+ * Sessions (Documentation/toy.rst, "The gate" and "Sessions"): the record
+ * layer (record_layer.h) opens every record here first, and what fails is
+ * dropped and counted there; the Noise KK responder (session.h) answers
+ * INITs; and the session's keys live and die here.
  *
- * The record layer (record_layer.h) opens each record first; what fails is
- * dropped and counted there.  Then:
- *
- *  - plaintext (only while no session is keyed): pairing messages go to
- *    pairing, a session INIT to the Noise KK responder (session.h), and
- *    anything else (a command sent in the clear) is refused and counted;
- *  - sealed and authenticated (a session): the first record under staged
- *    keys starts the session; after that control frames go to the
- *    message service and the toy's commands, audio to the speaker.
- *
- * So nothing reaches the toy's functions without a session with a pinned
- * host.  A session ends on BYE, UNPAIR, a factory reset, or after
- * TOY_SESSION_IDLE_US without an authenticated record from the host.
+ * Plaintext passes only while no session is keyed (the record layer drops
+ * it in one); the first record that authenticates under staged keys
+ * starts the session with the host that staged them.  Where an opened
+ * record goes next is the dispatcher's (toy_core.c) business, and so is
+ * what else a session's end stops.
  */
 #include <errno.h>
 #include <string.h>
 
 #include <sodium.h>
 
-#include "msg_wire.h"
 #include "session.h"
 #include "toy_priv.h"
-
-static void send_plain(struct toy *t, const uint8_t dst[PAWLINK_ID_LEN],
-		       const uint8_t *body, size_t len)
-{
-	uint8_t rec[PAWLINK_REC_HDR_LEN + PAWLINK_SESS_MSG_LEN];
-	size_t rec_len;
-
-	if (pawlink_record_write_plain(PAWLINK_CH_PLAIN, body, len, rec,
-				       sizeof(rec), &rec_len) == 0)
-		t->pf.radio_send(t->pf.ctx, dst, rec, rec_len);
-}
-
-int toy_session_send(struct toy *t, uint8_t channel, const uint8_t *pt,
-		     size_t len)
-{
-	uint8_t rec[PAWLINK_RECORD_MAX];
-	size_t rec_len;
-	int rc;
-
-	if (!t->session)
-		return -ENOTCONN;
-	rc = pawlink_record_link_seal(&t->link, channel, pt, len, rec,
-				      sizeof(rec), &rec_len);
-	if (rc)
-		return rc;
-	return t->pf.radio_send(t->pf.ctx, t->peer, rec, rec_len);
-}
 
 /*
  * Answers an INIT with the pinned hosts' keys.  Unkeyed, it came in the
  * clear and its RESP goes back the same way; in a session it came sealed
  * (a rekey) and its RESP is sealed too.
  */
-static void session_init(struct toy *t, const uint8_t src[PAWLINK_ID_LEN],
-			 const uint8_t *msg, size_t len)
+void toy_session_init(struct toy *t, const uint8_t src[PAWLINK_ID_LEN],
+		      const uint8_t *msg, size_t len)
 {
 	uint8_t pubs[PAWLINK_POLICY_MAX_HOSTS][PAWLINK_SESSION_KEY_LEN];
 	uint8_t out[PAWLINK_SESS_MSG_LEN];
@@ -96,78 +62,47 @@ static void session_init(struct toy *t, const uint8_t src[PAWLINK_ID_LEN],
 	if (!out_len || (rc && t->session))
 		return;
 	if (t->session)
-		toy_session_send(t, PAWLINK_CH_CTRL, out, out_len);
+		toy_send(t, PAWLINK_CH_CTRL, out, out_len);
 	else
-		send_plain(t, src, out, out_len);
-}
-
-/* A message service for the session's host; without memory, none. */
-static void messages_open(struct toy *t)
-{
-	static const struct pawlink_msg_toy_ops msg_ops = {
-		.play = toy_play_message,
-	};
-
-	if (pawlink_msg_toy_new(&t->msg, t->pf.messages(t->pf.ctx), t->host,
-				&msg_ops, t))
-		t->msg = NULL;
-	t->xfer_req_valid = false;
-}
-
-/*
- * A message-protocol frame of the session.  The host's client runs one
- * operation at a time, so a request that is not a repeat of the one that
- * started the transfer still running means the host is done with that
- * transfer (its XFER_END may have been lost): the service starts afresh
- * (an unfinished upload is checkpointed) rather than hold the message
- * busy until its own timeout.
- */
-static void messages_input(struct toy *t, const uint8_t *frame, size_t len)
-{
-	struct pawlink_msg_frame f;
-
-	if (pawlink_msg_decode(&f, frame, len) == 0 &&
-	    pawlink_msg_is_request(f.type)) {
-		if (pawlink_msg_toy_busy(t->msg) &&
-		    !(t->xfer_req_valid && f.type == t->xfer_req_type &&
-		      f.tag == t->xfer_req_tag)) {
-			pawlink_msg_toy_free(t->msg);
-			messages_open(t);
-			if (!t->msg)
-				return;
-		}
-		if (f.type == PAWLINK_MSG_PUT_REQ ||
-		    f.type == PAWLINK_MSG_GET_REQ) {
-			t->xfer_req_valid = true;
-			t->xfer_req_type = f.type;
-			t->xfer_req_tag = f.tag;
-		}
-	}
-	pawlink_msg_toy_input(t->msg, frame, len, toy_now(t));
+		toy_send_plain(t, src, out, out_len);
 }
 
 /* The staged keys just took over: a new session, or a rekey of this one. */
-static void session_started(struct toy *t, bool was_keyed)
+static bool session_started(struct toy *t, bool was_keyed)
 {
 	t->staged = false;
 	if (was_keyed)
-		return;
+		return false;
 	memcpy(t->peer, t->staged_peer, PAWLINK_ID_LEN);
 	memcpy(t->host, t->staged_host, PAWLINK_ID_LEN);
-	toy_commands_reset(t);
-	messages_open(t);
 	t->session = true;
 	t->c.sessions++;
 	toy_log_event(t, PAWLINK_TOY_EV_SESSION_START, 0, t->host);
+	return true;
 }
 
-void toy_session_end(struct toy *t, uint8_t reason)
+int toy_session_open(struct toy *t, const uint8_t *rec, size_t len,
+		     struct toy_record *r)
 {
-	if (!t->session)
-		return;
-	toy_mic_stop(t, PAWLINK_TOY_MIC_SESSION_END);
-	pawlink_msg_toy_free(t->msg);
-	t->msg = NULL;
+	bool was_keyed = t->link.keyed;
+	uint32_t was_epoch = t->link.tx_ctrl.epoch;
+	int rc;
+
+	r->started = false;
+	rc = pawlink_record_link_open(&t->link, rec, len, &r->channel, r->pt,
+				      sizeof(r->pt), &r->len);
+	if (rc)
+		return rc;
+	if (r->channel == PAWLINK_CH_PLAIN)
+		return 0;
+	if (!was_keyed || t->link.tx_ctrl.epoch != was_epoch)
+		r->started = session_started(t, was_keyed);
+	t->heard_us = toy_now(t);
+	return 0;
+}
+
+void toy_session_close(struct toy *t, uint8_t reason)
+{
 	/* The drop counts outlive the link they were counted on. */
 	t->c.dropped_plaintext += t->link.dropped_plaintext;
 	t->c.dropped_auth += t->link.rx_ctrl.stats.forged +
@@ -179,71 +114,14 @@ void toy_session_end(struct toy *t, uint8_t reason)
 	pawlink_record_link_wipe(&t->link);
 	t->staged = false;
 	t->session = false;
-	toy_commands_reset(t);
 	toy_log_event(t, PAWLINK_TOY_EV_SESSION_END, reason, t->host);
 	memset(t->peer, 0, sizeof(t->peer));
 	memset(t->host, 0, sizeof(t->host));
 }
 
-/* A record that came in the clear: only beacons' world may use it. */
-static void plaintext(struct toy *t, const uint8_t src[PAWLINK_ID_LEN],
-		      const uint8_t *body, size_t len)
+bool toy_session_idle(const struct toy *t)
 {
-	uint8_t type = len ? body[0] : 0;
-
-	if (type >= PAWLINK_PAIR_MSG_HELLO && type <= PAWLINK_PAIR_MSG_BUSY)
-		toy_pairing_input(t, src, body, len);
-	else if (type == PAWLINK_SESS_INIT)
-		session_init(t, src, body, len);
-	else
-		t->c.refused_unauth++;	/* a command without a session */
-}
-
-/* An authenticated control frame of the session. */
-static void control(struct toy *t, const uint8_t *pt, size_t len)
-{
-	uint8_t type = pt[0];
-
-	if (type == PAWLINK_SESS_INIT)
-		session_init(t, t->peer, pt, len);
-	else if (type >= PAWLINK_MSG_TYPE_FIRST &&
-		 type <= PAWLINK_MSG_TYPE_LAST && t->msg)
-		messages_input(t, pt, len);
-	else if (type >= PAWLINK_TOY_TYPE_FIRST &&
-		 type <= PAWLINK_TOY_TYPE_LAST)
-		toy_command(t, pt, len);
-}
-
-void toy_receive(struct toy *t, const uint8_t src[PAWLINK_ID_LEN],
-		 const uint8_t *rec, size_t len)
-{
-	uint8_t pt[PAWLINK_FRAME_MAX];
-	bool was_keyed = t->link.keyed;
-	uint32_t was_epoch = t->link.tx_ctrl.epoch;
-	uint8_t channel;
-	size_t n;
-
-	if (pawlink_record_link_open(&t->link, rec, len, &channel, pt,
-				     sizeof(pt), &n))
-		return;		/* dropped, and counted by the link */
-	if (channel == PAWLINK_CH_PLAIN) {
-		plaintext(t, src, pt, n);
-		return;
-	}
-	if (!was_keyed || t->link.tx_ctrl.epoch != was_epoch)
-		session_started(t, was_keyed);
-	t->heard_us = toy_now(t);
-	if (channel == PAWLINK_CH_AUDIO)
-		toy_audio_from_host(t, pt, n);
-	else if (n > 0)
-		control(t, pt, n);
-	sodium_memzero(pt, n);
-}
-
-void toy_session_tick(struct toy *t)
-{
-	if (t->session && toy_now(t) - t->heard_us >= TOY_SESSION_IDLE_US)
-		toy_session_end(t, PAWLINK_TOY_END_IDLE);
+	return t->session && toy_now(t) - t->heard_us >= TOY_SESSION_IDLE_US;
 }
 
 uint64_t toy_session_deadline(const struct toy *t)
