@@ -123,9 +123,11 @@ int pawlink_pair(struct pawlink *p, const uint8_t toy_id[PAWLINK_ID_LEN],
 				    "a session is open: disconnect before pairing");
 	if (!name)
 		name = "";
-	rc = pawlink_toy_name_check(p, name, toy_id);
-	if (rc)
-		return rc;
+	/* Whether another toy has the name is the caller's to ask first. */
+	if (!pawlink_keystore_name_ok(name))
+		return pawlink_fail(p, -EINVAL,
+				    "a toy's name is at most %d printable characters",
+				    PAWLINK_TOY_NAME_MAX);
 	rc = pawlink_need_host(p);
 	if (rc)
 		return rc;

@@ -167,8 +167,9 @@ PAWLINK_API int pawlink_scan(struct pawlink *p, unsigned int listen_ms,
 /*
  * Pairs with toy @toy_id using the setup code as typed (@code_text, as
  * pawlink_setup_code_check() accepts it) after the toy's button was
- * pressed, and pins it in the key store under @name (may be "").  Two
- * round trips; lost messages are retried.  -EINVAL bad code or name (the
+ * pressed, and pins it in the key store under @name (may be "";
+ * pawlink_toy_name_check() says whether another toy has it).  Two round
+ * trips; lost messages are retried.  -EINVAL bad code or name (the
  * sentence says why), -EACCES wrong code or window closed (the toy says
  * nothing more), -EBUSY another host is pairing, -ETIMEDOUT the toy did
  * not answer (or its last message was lost: press the button, pair again).
