@@ -205,34 +205,6 @@ static void sim_mic(void *ctx, int16_t *pcm, size_t frames)
 		pcm[i] = s->mic_next++;
 }
 
-static int sim_decoder_open(void *ctx, const uint8_t *obj, size_t len,
-			    void **dec)
-{
-	struct pawlink_audio_decoder *d;
-	char err[128];
-	int rc;
-
-	(void)ctx;
-	rc = pawlink_audio_decoder_open(&d, obj, len, err, sizeof(err));
-	if (rc)
-		return rc;
-	*dec = d;
-	return 0;
-}
-
-static long sim_decoder_read(void *ctx, void *dec, int16_t *pcm,
-			     size_t frames)
-{
-	(void)ctx;
-	return pawlink_audio_decoder_read(dec, pcm, frames);
-}
-
-static void sim_decoder_close(void *ctx, void *dec)
-{
-	(void)ctx;
-	pawlink_audio_decoder_close(dec);
-}
-
 static void sim_led(void *ctx, bool on)
 {
 	struct toy_sim *s = ctx;
@@ -299,9 +271,9 @@ static const struct toy_platform sim_platform_ops = {
 	.radio_ready_us = sim_radio_ready_us,
 	.speaker = sim_speaker,
 	.mic = sim_mic,
-	.decoder_open = sim_decoder_open,
-	.decoder_read = sim_decoder_read,
-	.decoder_close = sim_decoder_close,
+	.decoder_open = pawlink_audio_message_open,
+	.decoder_read = pawlink_audio_message_read,
+	.decoder_close = pawlink_audio_message_close,
 	.led = sim_led,
 	.event = sim_event,
 	.messages = sim_messages,

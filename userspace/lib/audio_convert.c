@@ -559,3 +559,27 @@ out_close:
 	pawlink_audio_decoder_close(dec);
 	return e;
 }
+
+int pawlink_audio_message_open(const uint8_t *obj, size_t len, void **dec)
+{
+	struct pawlink_audio_decoder *d;
+	char err[128];
+	int rc;
+
+	/* The platform has no one to tell why: the toy counts the failure. */
+	rc = pawlink_audio_decoder_open(&d, obj, len, err, sizeof(err));
+	if (rc)
+		return rc;
+	*dec = d;
+	return 0;
+}
+
+long pawlink_audio_message_read(void *dec, int16_t *pcm, size_t frames)
+{
+	return pawlink_audio_decoder_read(dec, pcm, frames);
+}
+
+void pawlink_audio_message_close(void *dec)
+{
+	pawlink_audio_decoder_close(dec);
+}

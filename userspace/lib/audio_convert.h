@@ -62,6 +62,14 @@ long pawlink_audio_decoder_read(struct pawlink_audio_decoder *dec,
 /* Length in samples, as the stream's header states it. */
 uint64_t pawlink_audio_decoder_frames(const struct pawlink_audio_decoder *dec);
 void pawlink_audio_decoder_close(struct pawlink_audio_decoder *dec);
+/*
+ * The same decoder behind an untyped handle, in the shape of a toy
+ * platform's decoder operations (sim/toy/toy.h): pawsim toy and the tests'
+ * toy platform plug these in as they are.
+ */
+int pawlink_audio_message_open(const uint8_t *obj, size_t len, void **dec);
+long pawlink_audio_message_read(void *dec, int16_t *pcm, size_t frames);
+void pawlink_audio_message_close(void *dec);
 
 /* Decodes a whole message into a new buffer (free() it). */
 int pawlink_audio_decode(const uint8_t *data, size_t len, int16_t **pcm,

@@ -291,35 +291,6 @@ static void lx_mic(void *ctx, int16_t *pcm, size_t frames)
 		memset(pcm, 0, frames * sizeof(*pcm));
 }
 
-/* Messages decode with libsndfile, as the host encoded them. */
-static int lx_decoder_open(void *ctx, const uint8_t *obj, size_t len,
-			   void **dec)
-{
-	struct pawlink_audio_decoder *d;
-	char err[128];
-	int rc;
-
-	(void)ctx;
-	rc = pawlink_audio_decoder_open(&d, obj, len, err, sizeof(err));
-	if (rc)
-		return rc;
-	*dec = d;
-	return 0;
-}
-
-static long lx_decoder_read(void *ctx, void *dec, int16_t *pcm,
-			    size_t frames)
-{
-	(void)ctx;
-	return pawlink_audio_decoder_read(dec, pcm, frames);
-}
-
-static void lx_decoder_close(void *ctx, void *dec)
-{
-	(void)ctx;
-	pawlink_audio_decoder_close(dec);
-}
-
 static void lx_led(void *ctx, bool on)
 {
 	struct linux_toy *lt = ctx;
@@ -354,9 +325,9 @@ static void platform_init(struct toy_platform *pf, struct linux_toy *lt)
 		.radio_ready_us = lx_radio_ready_us,
 		.speaker = lx_speaker,
 		.mic = lx_mic,
-		.decoder_open = lx_decoder_open,
-		.decoder_read = lx_decoder_read,
-		.decoder_close = lx_decoder_close,
+		.decoder_open = pawlink_audio_message_open,
+		.decoder_read = pawlink_audio_message_read,
+		.decoder_close = pawlink_audio_message_close,
 		.led = lx_led,
 		.event = lx_event,
 		.messages = lx_messages,

@@ -96,12 +96,13 @@ struct toy_platform {
 	 * open: a decoder over @obj (@len bytes, which outlive it) in *@dec;
 	 * 0, or -errno for an object it cannot decode.  read: up to @frames
 	 * samples, 16 kHz mono S16; how many, 0 at the end, or -errno.
+	 * A decoder keeps its state in *@dec, so these take no @ctx: one
+	 * decoder serves every platform that has it (libpawlink's
+	 * pawlink_audio_message_*() on Linux).
 	 */
-	int (*decoder_open)(void *ctx, const uint8_t *obj, size_t len,
-			    void **dec);
-	long (*decoder_read)(void *ctx, void *dec, int16_t *pcm,
-			     size_t frames);
-	void (*decoder_close)(void *ctx, void *dec);
+	int (*decoder_open)(const uint8_t *obj, size_t len, void **dec);
+	long (*decoder_read)(void *dec, int16_t *pcm, size_t frames);
+	void (*decoder_close)(void *dec);
 	void (*led)(void *ctx, bool on);
 	/* Optional: every event as the log records it (a debug UART). */
 	void (*event)(void *ctx, const struct pawlink_toy_event *ev);

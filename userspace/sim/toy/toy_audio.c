@@ -162,7 +162,7 @@ void toy_player_stop(struct toy *t)
 	struct toy_player *pl = &t->player;
 
 	if (pl->dec)
-		t->pf.decoder_close(t->pf.ctx, pl->dec);
+		t->pf.decoder_close(pl->dec);
 	free(pl->obj);
 	memset(pl, 0, sizeof(*pl));
 }
@@ -181,7 +181,7 @@ int toy_play_message(void *ctx, struct pawlink_msg_store *st,
 	if (status != PAWLINK_MSG_OK)
 		return status == PAWLINK_MSG_E_NOMEM ? PAWLINK_MSG_E_IO :
 						       status;
-	if (t->pf.decoder_open(t->pf.ctx, pl->obj, pl->len, &dec)) {
+	if (t->pf.decoder_open(pl->obj, pl->len, &dec)) {
 		toy_player_stop(t);
 		return PAWLINK_MSG_E_IO;
 	}
@@ -196,7 +196,7 @@ static void player_period(struct toy *t)
 	int16_t pcm[PAWLINK_AUDIO_PERIOD_FRAMES];
 	long n;
 
-	n = t->pf.decoder_read(t->pf.ctx, t->player.dec, pcm,
+	n = t->pf.decoder_read(t->player.dec, pcm,
 			       PAWLINK_AUDIO_PERIOD_FRAMES);
 	if (n <= 0) {
 		toy_player_stop(t);
