@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Strict command-line values for `pawsim air` and `pawsim rogue`: every
- * parser takes the whole string or fails with -EINVAL (-ERANGE when the
- * value is well formed but too large), never a prefix.
+ * Strict command-line values for every pawsim subcommand (air, toy,
+ * dongle, rogue), so that each number is parsed one way: every parser
+ * takes the whole string or fails with -EINVAL (-ERANGE when the value is
+ * well formed but too large), never a prefix, a sign or a space.
  */
 #ifndef PAWSIM_AIR_ARGS_H
 #define PAWSIM_AIR_ARGS_H

@@ -3,14 +3,15 @@
  * pawsim dongle: the command line.  Checks every option strictly and says
  * what is wrong; nothing here touches the system.
  */
-#include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
 
+#include "air_args.h"
 #include "dongle_gadget.h"
 #include "dongle_opts.h"
 #include "pawsim.h"
@@ -53,19 +54,6 @@ static void usage(FILE *out)
 
 /* ---- options ---------------------------------------------------------------- */
 
-static int parse_ulong(const char *s, unsigned long *out)
-{
-	char *end;
-
-	if (!s[0] || s[0] < '0' || s[0] > '9')
-		return -EINVAL;
-	errno = 0;
-	*out = strtoul(s, &end, 10);
-	if (errno || *end)
-		return -EINVAL;
-	return 0;
-}
-
 /* All zeros and all 0xff are reserved on the air (no radio, broadcast). */
 static bool id_reserved(const uint8_t id[PAWLINK_ID_LEN])
 {
@@ -94,6 +82,7 @@ int dongle_opts_parse(int argc, char *argv[], struct dongle_opts *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	uint64_t count;
 	int c;
 
 	memset(o, 0, sizeof(*o));
@@ -140,12 +129,13 @@ int dongle_opts_parse(int argc, char *argv[], struct dongle_opts *o)
 			}
 			break;
 		case OPT_VANISH_AFTER:
-			if (parse_ulong(optarg, &o->vanish_after) ||
-			    !o->vanish_after) {
+			if (air_arg_u64(optarg, &count) || !count ||
+			    count > ULONG_MAX) {
 				pawsim_msg("--vanish-after wants a count of "
 					   "at least 1, not '%s'", optarg);
 				return PAWSIM_EXIT_USAGE;
 			}
+			o->vanish_after = (unsigned long)count;
 			o->vanish_after_given = true;
 			break;
 		case 'b':
