@@ -14,20 +14,19 @@
  * airtime.  Not a test: nothing passes or fails on a time.
  */
 #include <errno.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <sodium.h>
 
-#include "air_helpers.h"
 #include "libpawlink.h"
 #include "msg_object.h"
+#include "pawsim_procs.h"
 #include "toy_cmd.h"
 #include "transport.h"
 #include "radio.h"
+#include "tmpdir.h"
 
 #define MSG_BYTES	240000		/* 60 s at 32 kbit/s */
 #define ROUNDS		3		/* median of */
@@ -42,20 +41,8 @@ static void die(const char *what, const char *why)
 
 	fprintf(stderr, "bench_goodput: %s: %s\n", what, why);
 	for (i = 0; i < 2; i++)
-		if (live[i] && live[i]->pid > 0) {
-			kill(live[i]->pid, SIGKILL);
-			waitpid(live[i]->pid, NULL, 0);
-		}
+		child_kill(live[i]);
 	exit(1);
-}
-
-static int rm_one(const char *path, const struct stat *sb, int type,
-		  struct FTW *ftw)
-{
-	(void)sb;
-	(void)type;
-	(void)ftw;
-	return remove(path);
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -88,48 +75,33 @@ static uint64_t air_now_ns(struct scene *s)
 
 static void scene_open(struct scene *s, const char *loss)
 {
-	const char *air_argv[] = { "air", "--socket", NULL, "--loss", loss,
-				   "--seed", "1", "--ready-fd", "3", NULL };
-	const char *toy_argv[] = { "toy", "--air", NULL, "--dir", NULL,
-				   "--ready-fd", "3", NULL };
-	const char *press[] = { "toy", "--dir", NULL, "press", NULL };
-	struct pawlink_beacon b[2];
-	char path[200], code[16], err[512];
-	struct child c;
-	size_t n = 0;
-	FILE *f;
+	const char *const air_args[] = { "--loss", loss, "--seed", "1", NULL };
+	char code[16], err[512];
+	int rc;
 
 	memset(s, 0, sizeof(*s));
-	if (test_dir_init(&s->d))
-		die("mkdtemp", strerror(errno));
+	rc = test_dir_init(&s->d);
+	if (rc)
+		die("mkdtemp", strerror(-rc));
 	test_dir_file(&s->d, "toy", s->toy_dir, sizeof(s->toy_dir));
 	test_dir_file(&s->d, "host", s->host_dir, sizeof(s->host_dir));
-	air_argv[2] = s->d.sock;
-	toy_argv[2] = s->d.sock;
-	toy_argv[4] = s->toy_dir;
-	press[2] = s->toy_dir;
 	live[0] = &s->air;
 	live[1] = &s->toy;
-	if (child_start(&s->air, air_argv) || child_wait_ready(&s->air))
+	if (pawsim_air_start(&s->air, s->d.sock, air_args))
 		die("pawsim air", "did not start");
-	if (child_start(&s->toy, toy_argv) || child_wait_ready(&s->toy))
+	if (pawsim_toy_start(&s->toy, s->d.sock, s->toy_dir, NULL))
 		die("pawsim toy", "did not start");
 	if (radio_open(s->d.sock, 0, &s->clock))
 		die("radio", "cannot join the air");
 	if (pawlink_transport_air_join(&s->t, s->d.sock) ||
 	    pawlink_open_transport(&s->p, s->t, s->host_dir, err, sizeof(err)))
 		die("host", err);
-	while (n != 1)
-		if (pawlink_scan(s->p, 300, b, 2, &n))
-			die("scan", pawlink_error(s->p));
-	memcpy(s->toy_id, b[0].toy_id, PAWLINK_ID_LEN);
-	snprintf(path, sizeof(path), "%s/label", s->toy_dir);
-	f = fopen(path, "r");
-	if (!f || !fgets(code, sizeof(code), f))
+	rc = host_scan_toy(s->p, -1, s->toy_id);
+	if (rc)
+		die("scan", rc == -EAGAIN ? "no toy" : pawlink_error(s->p));
+	if (pawsim_toy_label(s->toy_dir, code, sizeof(code)))
 		die("label", "unreadable");
-	fclose(f);
-	if (child_start(&c, press) || child_finish(&c, out_buf,
-						   sizeof(out_buf)))
+	if (pawsim_toy_command(s->toy_dir, "press", out_buf, sizeof(out_buf)))
 		die("press", out_buf);
 	if (pawlink_pair(s->p, s->toy_id, code, "") ||
 	    pawlink_connect(s->p, s->toy_id, NULL))
@@ -144,9 +116,7 @@ static void scene_close(struct scene *s)
 	child_stop(&s->toy, out_buf, sizeof(out_buf));
 	child_stop(&s->air, out_buf, sizeof(out_buf));
 	live[0] = live[1] = NULL;
-	nftw(s->toy_dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
-	nftw(s->host_dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
-	test_dir_done(&s->d, NULL);
+	test_dir_remove(&s->d);
 }
 
 /* Air seconds one put (or get) of a new random message took. */

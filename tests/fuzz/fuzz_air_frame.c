@@ -262,16 +262,7 @@ static void write_seeds(void)
 	seed("medium-2", MODE_MEDIUM, buf, at);
 }
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	if (fuzz_seed_dir()) {
-		write_seeds();
-		exit(0);
-	}
-	return 0;
-}
+FUZZ_INITIALIZE(fuzz_no_setup, write_seeds)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -9,6 +9,8 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "audio_convert.h"
@@ -28,34 +30,22 @@ static void write_seeds(void)
 	for (i = 0; i < 3200; i++)
 		pcm[i] = (int16_t)((i * 977) % 20000 - 10000);
 	fd = mkstemp(path);
-	MSG_FUZZ_CHECK(fd >= 0);
+	FUZZ_CHECK(fd >= 0);
 	close(fd);
-	MSG_FUZZ_CHECK(pawlink_audio_pcm_to_opus(pcm, 3200, path, &ms, err,
-						 sizeof(err)) == 0);
+	FUZZ_CHECK(pawlink_audio_pcm_to_opus(pcm, 3200, path, &ms, err,
+					     sizeof(err)) == 0);
 	f = fopen(path, "rb");
-	MSG_FUZZ_CHECK(f);
+	FUZZ_CHECK(f);
 	data = malloc(65536);
-	MSG_FUZZ_CHECK(data);
+	FUZZ_CHECK(data);
 	len = fread(data, 1, 65536, f);
 	fclose(f);
 	unlink(path);
-	msg_fuzz_write_seed("message-200ms", data, len);
+	fuzz_write_seed("message-200ms", data, len);
 	free(data);
 }
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	if (msg_fuzz_seeding()) {
-		write_seeds();
-		exit(0);
-	}
-	return 0;
-}
+FUZZ_INITIALIZE(fuzz_no_setup, write_seeds)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -68,19 +58,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	e = pawlink_audio_decode(data, size, &pcm, &frames, err, sizeof(err));
 	if (e) {
-		MSG_FUZZ_CHECK(e < 0 && pcm == NULL && frames == 0);
+		FUZZ_CHECK(e < 0 && pcm == NULL && frames == 0);
 		return 0;
 	}
-	MSG_FUZZ_CHECK(frames > 0 &&
-		       frames <= PAWLINK_AUDIO_MSG_MAX_FRAMES +
-				 PAWLINK_AUDIO_PERIOD_FRAMES + 4096);
+	FUZZ_CHECK(frames > 0 &&
+		   frames <= PAWLINK_AUDIO_MSG_MAX_FRAMES +
+			     PAWLINK_AUDIO_PERIOD_FRAMES + 4096);
 	free(pcm);
-	MSG_FUZZ_CHECK(pawlink_audio_decoder_open(&dec, data, size, err,
-						  sizeof(err)) == 0);
+	FUZZ_CHECK(pawlink_audio_decoder_open(&dec, data, size, err,
+					      sizeof(err)) == 0);
 	while ((n = pawlink_audio_decoder_read(dec, period,
 					       PAWLINK_AUDIO_PERIOD_FRAMES)) > 0)
 		streamed += (size_t)n;
 	pawlink_audio_decoder_close(dec);
-	MSG_FUZZ_CHECK(n == 0 && streamed == frames);
+	FUZZ_CHECK(n == 0 && streamed == frames);
 	return 0;
 }

@@ -1,9 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What the message-protocol fuzz targets share: an invariant check that
- * crashes, seed writing for "tests/fuzz/run --write-seeds" (which sets
- * PAWLINK_FUZZ_WRITE_SEEDS to the target's corpus directory), and a reader
- * that cuts the fuzz input into bytes and length-prefixed frames.
+ * What the message-protocol fuzz targets share besides fuzz_support.h: a
+ * reader that cuts the fuzz input into bytes and length-prefixed frames.
  */
 #ifndef PAWLINK_FUZZ_MSG_H
 #define PAWLINK_FUZZ_MSG_H
@@ -11,41 +9,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <linux/pawlink.h>
 
-#define MSG_FUZZ_CHECK(cond)						\
-	do {								\
-		if (!(cond)) {						\
-			fprintf(stderr, "invariant broken: %s (%s:%d)\n", \
-				#cond, __FILE__, __LINE__);		\
-			abort();					\
-		}							\
-	} while (0)
-
-static inline bool msg_fuzz_seeding(void)
-{
-	return getenv("PAWLINK_FUZZ_WRITE_SEEDS") != NULL;
-}
-
-static inline void msg_fuzz_write_seed(const char *name, const void *buf,
-				       size_t len)
-{
-	const char *dir = getenv("PAWLINK_FUZZ_WRITE_SEEDS");
-	char path[4096];
-	FILE *f;
-
-	if (!dir)
-		return;
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "wb");
-	if (!f || fwrite(buf, 1, len, f) != len)
-		abort();
-	fclose(f);
-}
+#include "fuzz_support.h"
 
 /* The fuzz input, consumed front to back. */
 struct msg_fuzz_input {

@@ -13,19 +13,17 @@
  * host's messages, byte for byte (forged frames never get a message
  * committed that the host did not send).
  */
-#include <dirent.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <sodium.h>
+#include <stdlib.h>
 
 #include "fuzz_msg.h"
 #include "msg_host.h"
+#include "msg_sink_mem.h"
 #include "msg_store.h"
 #include "msg_toy.h"
 #include "msg_wire.h"
+#include "tmpdir.h"
 
 #define NMSG		2
 
@@ -33,40 +31,6 @@ static const uint8_t host_id[PAWLINK_ID_LEN] = { 0x68, 0x6f, 0x73, 0x74 };
 static char dir[64];
 static uint8_t object[NMSG][6 * PAWLINK_MSG_CHUNK_DATA];
 static struct pawlink_msg_info infos[NMSG];
-static uint8_t got[sizeof(object[0])];
-
-/* ---- deterministic randombytes, so one input is one path --------------- */
-
-static uint64_t rng_state;
-
-static uint32_t rng_random(void)
-{
-	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return (uint32_t)((z ^ (z >> 31)) >> 32);
-}
-
-static void rng_buf(void *const buf, const size_t size)
-{
-	uint8_t *p = buf;
-	size_t i;
-
-	for (i = 0; i < size; i++)
-		p[i] = (uint8_t)rng_random();
-}
-
-static const char *rng_name(void)
-{
-	return "pawlink-fuzz-deterministic";
-}
-
-static struct randombytes_implementation rng = {
-	.implementation_name = rng_name,
-	.random = rng_random,
-	.buf = rng_buf,
-};
 
 /* ---- the two ends ------------------------------------------------------- */
 
@@ -77,7 +41,7 @@ struct world {
 	struct pawlink_msg_host *host;
 	struct pawlink_msg_mem_source mem;
 	struct pawlink_msg_source src;
-	struct pawlink_msg_info get_info;
+	struct pawlink_msg_mem_sink got;	/* the host's downloads */
 };
 
 static int play(void *ctx, struct pawlink_msg_store *st,
@@ -90,54 +54,18 @@ static int play(void *ctx, struct pawlink_msg_store *st,
 
 static const struct pawlink_msg_toy_ops toy_ops = { play };
 
-/* The host downloads into memory, checking the hash at commit. */
-static int get_write(void *ctx, uint32_t index, const uint8_t *data,
-		     size_t len)
-{
-	struct world *w = ctx;
-
-	MSG_FUZZ_CHECK((uint64_t)index * PAWLINK_MSG_CHUNK_DATA + len <=
-		       w->get_info.size);
-	memcpy(got + (size_t)index * PAWLINK_MSG_CHUNK_DATA, data, len);
-	return PAWLINK_MSG_OK;
-}
-
-static int get_checkpoint(void *ctx, const uint8_t *have, uint32_t n)
-{
-	(void)ctx;
-	(void)have;
-	(void)n;
-	return PAWLINK_MSG_OK;
-}
-
-static int get_commit(void *ctx)
-{
-	struct world *w = ctx;
-
-	return pawlink_msg_info_verify(&w->get_info, got, w->get_info.size);
-}
-
-static void get_release(void *ctx)
-{
-	(void)ctx;
-}
-
-static const struct pawlink_msg_sink_ops get_ops = {
-	get_write, get_checkpoint, get_commit, get_release,
-};
-
+/*
+ * The host downloads into memory, checking the hash at commit; no object
+ * here is larger than the ones the host sends.
+ */
 static int get_begin(void *ctx, const struct pawlink_msg_info *info,
 		     struct pawlink_msg_sink *sink, uint8_t *have)
 {
 	struct world *w = ctx;
 
-	(void)have;
-	if (info->size > sizeof(got))
+	if (info->size > sizeof(object[0]))
 		return PAWLINK_MSG_E_TOO_LONG;
-	w->get_info = *info;
-	sink->ops = &get_ops;
-	sink->ctx = w;
-	return PAWLINK_MSG_OK;
+	return pawlink_msg_mem_sink_get_begin(&w->got, info, sink, have);
 }
 
 static void check_store(struct world *w)
@@ -148,14 +76,14 @@ static void check_store(struct world *w)
 	bool more, known;
 
 	pawlink_msg_store_list(w->st, NULL, list, NMSG + 1, &n, &more);
-	MSG_FUZZ_CHECK(n <= NMSG && !more);
+	FUZZ_CHECK(n <= NMSG && !more);
 	for (i = 0; i < n; i++) {
 		known = false;
 		for (k = 0; k < NMSG; k++)
 			known |= pawlink_msg_info_equal(&list[i], &infos[k]);
-		MSG_FUZZ_CHECK(known);
-		MSG_FUZZ_CHECK(pawlink_msg_store_read(w->st, list[i].id, &data,
-						      &len) == PAWLINK_MSG_OK);
+		FUZZ_CHECK(known);
+		FUZZ_CHECK(pawlink_msg_store_read(w->st, list[i].id, &data,
+						  &len) == PAWLINK_MSG_OK);
 		free(data);
 	}
 }
@@ -169,16 +97,16 @@ static bool emit(struct world *w, bool from_toy, uint8_t *buf, size_t *len)
 					      PAWLINK_FRAME_MAX) :
 		       pawlink_msg_host_output(w->host, w->now, buf,
 					       PAWLINK_FRAME_MAX);
-	MSG_FUZZ_CHECK(n >= 0);
+	FUZZ_CHECK(n >= 0);
 	if (n == 0) {
-		MSG_FUZZ_CHECK((from_toy ? pawlink_msg_toy_deadline(w->toy) :
-			       pawlink_msg_host_deadline(w->host)) > w->now);
+		FUZZ_CHECK((from_toy ? pawlink_msg_toy_deadline(w->toy) :
+			   pawlink_msg_host_deadline(w->host)) > w->now);
 		return false;
 	}
-	MSG_FUZZ_CHECK(pawlink_msg_decode(&f, buf, (size_t)n) == 0);
+	FUZZ_CHECK(pawlink_msg_decode(&f, buf, (size_t)n) == 0);
 	/* Only the host asks; only the toy answers. */
-	MSG_FUZZ_CHECK(from_toy ? !pawlink_msg_is_request(f.type) :
-				  !pawlink_msg_is_response(f.type));
+	FUZZ_CHECK(from_toy ? !pawlink_msg_is_request(f.type) :
+			      !pawlink_msg_is_response(f.type));
 	*len = (size_t)n;
 	return true;
 }
@@ -240,7 +168,7 @@ static void start_op(struct world *w, uint8_t which)
 	default:
 		/* The host restarts: a new client, same id. */
 		pawlink_msg_host_free(w->host);
-		MSG_FUZZ_CHECK(pawlink_msg_host_new(&w->host, host_id) == 0);
+		FUZZ_CHECK(pawlink_msg_host_new(&w->host, host_id) == 0);
 		break;
 	}
 }
@@ -282,26 +210,10 @@ static void step(struct world *w, uint8_t op, struct msg_fuzz_input *in)
 	default:
 		/* The toy restarts (cleanly) over the same store. */
 		pawlink_msg_toy_free(w->toy);
-		MSG_FUZZ_CHECK(pawlink_msg_toy_new(&w->toy, w->st, host_id,
-						   &toy_ops, NULL) == 0);
+		FUZZ_CHECK(pawlink_msg_toy_new(&w->toy, w->st, host_id,
+					       &toy_ops, NULL) == 0);
 		break;
 	}
-}
-
-static void empty_dir(void)
-{
-	char path[128];
-	struct dirent *de;
-	DIR *d = opendir(dir);
-
-	while (d && (de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		unlink(path);
-	}
-	if (d)
-		closedir(d);
 }
 
 static void write_seeds(void)
@@ -316,7 +228,7 @@ static void write_seeds(void)
 
 	memcpy(seed, script, sizeof(script));
 	n = sizeof(script);
-	msg_fuzz_write_seed("put-list-get-play-delete", seed, n);
+	fuzz_write_seed("put-list-get-play-delete", seed, n);
 	/* put 1 over a lossy exchange, with the host restarting midway */
 	n = 0;
 	seed[n++] = 2;
@@ -331,21 +243,18 @@ static void write_seeds(void)
 	seed[n++] = 6;
 	seed[n++] = 200;
 	seed[n++] = 3;
-	msg_fuzz_write_seed("lossy-put-restart", seed, n);
+	fuzz_write_seed("lossy-put-restart", seed, n);
 }
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
+/*
+ * A deterministic randombytes, so one input is one path; and the host's
+ * messages, the same on every run.
+ */
+static void setup(void)
 {
 	size_t k, i;
 
-	(void)argc;
-	(void)argv;
-	rng_state = 1;
-	if (randombytes_set_implementation(&rng) != 0 || sodium_init() < 0)
-		abort();
+	fuzz_sodium_init(1);
 	for (k = 0; k < NMSG; k++) {
 		for (i = 0; i < sizeof(object[k]); i++)
 			object[k][i] = (uint8_t)(i * (k + 3) + k);
@@ -355,12 +264,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		    PAWLINK_MSG_OK)
 			abort();
 	}
-	if (msg_fuzz_seeding()) {
-		write_seeds();
-		exit(0);
-	}
-	return 0;
 }
+
+FUZZ_INITIALIZE(setup, write_seeds)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -372,24 +278,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char err[256];
 	uint8_t op;
 
-	rng_state = 2;
+	fuzz_rng_seed(2);
 	/* A fresh store per input, removed again at the end. */
-	snprintf(dir, sizeof(dir), "%s/pawlink-fuzz-XXXXXX",
-		 access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
-	MSG_FUZZ_CHECK(mkdtemp(dir) != NULL);
-	MSG_FUZZ_CHECK(pawlink_msg_store_open(&w.st, dir, &lim, err,
-					      sizeof(err)) == 0);
-	MSG_FUZZ_CHECK(pawlink_msg_toy_new(&w.toy, w.st, host_id, &toy_ops,
-					   NULL) == 0);
-	MSG_FUZZ_CHECK(pawlink_msg_host_new(&w.host, host_id) == 0);
+	FUZZ_CHECK(test_tmpdir(dir, sizeof(dir), "fuzz", TEST_TMP_FAST) == 0);
+	FUZZ_CHECK(pawlink_msg_store_open(&w.st, dir, &lim, err,
+					  sizeof(err)) == 0);
+	FUZZ_CHECK(pawlink_msg_toy_new(&w.toy, w.st, host_id, &toy_ops,
+				       NULL) == 0);
+	FUZZ_CHECK(pawlink_msg_host_new(&w.host, host_id) == 0);
 	while (msg_fuzz_byte(&in, &op)) {
 		step(&w, op, &in);
 		check_store(&w);
+		/* The host's download kept within its object. */
+		FUZZ_CHECK(w.got.refused == 0);
 	}
 	pawlink_msg_host_free(w.host);
 	pawlink_msg_toy_free(w.toy);
 	pawlink_msg_store_close(w.st);
-	empty_dir();
-	rmdir(dir);
+	pawlink_msg_mem_sink_free(&w.got);
+	test_rm_tree(dir);
 	return 0;
 }

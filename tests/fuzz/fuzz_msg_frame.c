@@ -16,8 +16,8 @@ static void seed_frame(const char *name, const struct pawlink_msg_frame *f)
 	uint8_t buf[PAWLINK_FRAME_MAX];
 	int n = pawlink_msg_encode(buf, sizeof(buf), f);
 
-	MSG_FUZZ_CHECK(n > 0);
-	msg_fuzz_write_seed(name, buf, (size_t)n);
+	FUZZ_CHECK(n > 0);
+	fuzz_write_seed(name, buf, (size_t)n);
 }
 
 static void write_seeds(void)
@@ -76,19 +76,7 @@ static void write_seeds(void)
 	seed_frame("abort", &f);
 }
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	if (msg_fuzz_seeding()) {
-		write_seeds();
-		exit(0);
-	}
-	return 0;
-}
+FUZZ_INITIALIZE(fuzz_no_setup, write_seeds)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -98,20 +86,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (pawlink_msg_decode(&f, data, size) != 0)
 		return 0;
-	MSG_FUZZ_CHECK(size >= PAWLINK_MSG_HDR_LEN &&
-		       size <= PAWLINK_FRAME_MAX);
-	MSG_FUZZ_CHECK(pawlink_msg_type_in_range(f.type));
+	FUZZ_CHECK(size >= PAWLINK_MSG_HDR_LEN &&
+		   size <= PAWLINK_FRAME_MAX);
+	FUZZ_CHECK(pawlink_msg_type_in_range(f.type));
 	n = pawlink_msg_encode(again, sizeof(again), &f);
-	MSG_FUZZ_CHECK(n == (int)size);
-	MSG_FUZZ_CHECK(memcmp(again, data, size) == 0);
+	FUZZ_CHECK(n == (int)size);
+	FUZZ_CHECK(memcmp(again, data, size) == 0);
 	if (f.type == PAWLINK_MSG_CHUNK)
-		MSG_FUZZ_CHECK(f.u.chunk.len >= 1 &&
-			       f.u.chunk.len <= PAWLINK_MSG_CHUNK_DATA &&
-			       f.u.chunk.index < PAWLINK_MSG_CHUNKS_MAX);
+		FUZZ_CHECK(f.u.chunk.len >= 1 &&
+			   f.u.chunk.len <= PAWLINK_MSG_CHUNK_DATA &&
+			   f.u.chunk.index < PAWLINK_MSG_CHUNKS_MAX);
 	if ((f.type == PAWLINK_MSG_ACK || f.type == PAWLINK_MSG_PUT_RESP) &&
 	    f.status == PAWLINK_MSG_OK)
-		MSG_FUZZ_CHECK(f.u.have.window >= 1 &&
-			       f.u.have.window <= PAWLINK_MSG_WINDOW_MAX &&
-			       f.u.have.map_len <= PAWLINK_MSG_MAP_MAX);
+		FUZZ_CHECK(f.u.have.window >= 1 &&
+			   f.u.have.window <= PAWLINK_MSG_WINDOW_MAX &&
+			   f.u.have.map_len <= PAWLINK_MSG_MAP_MAX);
 	return 0;
 }

@@ -28,27 +28,15 @@ static void write_seeds(void)
 
 	buf[0] = 0;
 	pawlink_msg_store_hdr_encode(buf + 1, &seed_info);
-	msg_fuzz_write_seed("header", buf, 1 + PAWLINK_MSG_STORE_HDR_LEN);
+	fuzz_write_seed("header", buf, 1 + PAWLINK_MSG_STORE_HDR_LEN);
 	buf[0] = 1;
 	n = pawlink_msg_resume_encode(buf + 1, sizeof(buf) - 1, &seed_info,
 				      have);
-	MSG_FUZZ_CHECK(n > 0);
-	msg_fuzz_write_seed("resume", buf, 1 + (size_t)n);
+	FUZZ_CHECK(n > 0);
+	fuzz_write_seed("resume", buf, 1 + (size_t)n);
 }
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	if (msg_fuzz_seeding()) {
-		write_seeds();
-		exit(0);
-	}
-	return 0;
-}
+FUZZ_INITIALIZE(fuzz_no_setup, write_seeds)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -62,21 +50,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (data[0] % 2 == 0) {
 		if (pawlink_msg_store_hdr_decode(&info, data + 1, size - 1))
 			return 0;
-		MSG_FUZZ_CHECK(pawlink_msg_info_check(&info) == PAWLINK_MSG_OK);
+		FUZZ_CHECK(pawlink_msg_info_check(&info) == PAWLINK_MSG_OK);
 		pawlink_msg_store_hdr_encode(again, &info);
-		MSG_FUZZ_CHECK(size - 1 == PAWLINK_MSG_STORE_HDR_LEN &&
-			       memcmp(again, data + 1, size - 1) == 0);
+		FUZZ_CHECK(size - 1 == PAWLINK_MSG_STORE_HDR_LEN &&
+			   memcmp(again, data + 1, size - 1) == 0);
 		return 0;
 	}
 	if (pawlink_msg_resume_decode(&info, have, data + 1, size - 1))
 		return 0;
-	MSG_FUZZ_CHECK(pawlink_msg_info_check(&info) == PAWLINK_MSG_OK);
+	FUZZ_CHECK(pawlink_msg_info_check(&info) == PAWLINK_MSG_OK);
 	/* No chunk past the object is claimed. */
 	n = pawlink_msg_nchunks(info.size);
 	for (i = n; i < PAWLINK_MSG_BITMAP_LEN * 8; i++)
-		MSG_FUZZ_CHECK(!pawlink_msg_bit(have, i));
+		FUZZ_CHECK(!pawlink_msg_bit(have, i));
 	len = pawlink_msg_resume_encode(again, sizeof(again), &info, have);
-	MSG_FUZZ_CHECK(len == (int)(size - 1) &&
-		       memcmp(again, data + 1, size - 1) == 0);
+	FUZZ_CHECK(len == (int)(size - 1) &&
+		   memcmp(again, data + 1, size - 1) == 0);
 	return 0;
 }

@@ -18,6 +18,7 @@
 
 #include "fuzz_msg.h"
 #include "msg_object.h"
+#include "msg_sink_mem.h"
 #include "msg_wire.h"
 #include "msg_xfer.h"
 
@@ -25,50 +26,6 @@
 #define TAG		0x1234
 
 static uint8_t object[MAX_SIZE];
-static uint8_t received[MAX_SIZE];
-
-struct mem_sink {
-	struct pawlink_msg_info info;
-	bool committed;
-};
-
-static int sink_write(void *ctx, uint32_t index, const uint8_t *data,
-		      size_t len)
-{
-	struct mem_sink *m = ctx;
-
-	MSG_FUZZ_CHECK((uint64_t)index * PAWLINK_MSG_CHUNK_DATA + len <=
-		       m->info.size);
-	memcpy(received + (size_t)index * PAWLINK_MSG_CHUNK_DATA, data, len);
-	return PAWLINK_MSG_OK;
-}
-
-static int sink_checkpoint(void *ctx, const uint8_t *have, uint32_t nchunks)
-{
-	struct mem_sink *m = ctx;
-
-	(void)have;
-	MSG_FUZZ_CHECK(nchunks == pawlink_msg_nchunks(m->info.size));
-	return PAWLINK_MSG_OK;
-}
-
-static int sink_commit(void *ctx)
-{
-	struct mem_sink *m = ctx;
-	int st = pawlink_msg_info_verify(&m->info, received, m->info.size);
-
-	m->committed = st == PAWLINK_MSG_OK;
-	return st;
-}
-
-static void sink_release(void *ctx)
-{
-	(void)ctx;
-}
-
-static const struct pawlink_msg_sink_ops sink_ops = {
-	sink_write, sink_checkpoint, sink_commit, sink_release,
-};
 
 struct world {
 	uint64_t now;
@@ -77,7 +34,7 @@ struct world {
 	struct pawlink_msg_source src;
 	struct pawlink_msg_rtt rtt;
 	struct pawlink_msg_tx tx;
-	struct mem_sink ms;
+	struct pawlink_msg_mem_sink ms;
 	struct pawlink_msg_sink sink;
 	struct pawlink_msg_rx rx;
 };
@@ -87,17 +44,19 @@ static void check_state(const struct world *w)
 	const struct pawlink_msg_tx *tx = &w->tx;
 	const struct pawlink_msg_rx *rx = &w->rx;
 
-	MSG_FUZZ_CHECK(tx->base <= tx->nchunks);
-	MSG_FUZZ_CHECK(tx->next_new >= tx->base &&
-		       tx->next_new <= tx->nchunks);
-	MSG_FUZZ_CHECK(tx->next_new - tx->base <= PAWLINK_MSG_WINDOW_MAX);
-	MSG_FUZZ_CHECK(tx->lost <= tx->next_new - tx->base);
-	MSG_FUZZ_CHECK(tx->window >= 1 &&
-		       tx->window <= PAWLINK_MSG_WINDOW_MAX);
-	MSG_FUZZ_CHECK(rx->next <= rx->held && rx->held <= rx->nchunks);
+	FUZZ_CHECK(tx->base <= tx->nchunks);
+	FUZZ_CHECK(tx->next_new >= tx->base &&
+		   tx->next_new <= tx->nchunks);
+	FUZZ_CHECK(tx->next_new - tx->base <= PAWLINK_MSG_WINDOW_MAX);
+	FUZZ_CHECK(tx->lost <= tx->next_new - tx->base);
+	FUZZ_CHECK(tx->window >= 1 &&
+		   tx->window <= PAWLINK_MSG_WINDOW_MAX);
+	FUZZ_CHECK(rx->next <= rx->held && rx->held <= rx->nchunks);
+	/* No write outside the object, no checkpoint of another size. */
+	FUZZ_CHECK(w->ms.refused == 0);
 	/* Committed means exactly the sender's bytes. */
 	if (w->ms.committed)
-		MSG_FUZZ_CHECK(memcmp(received, object, w->info.size) == 0);
+		FUZZ_CHECK(memcmp(w->ms.buf, object, w->info.size) == 0);
 }
 
 /* One frame out of the sender: a chunk of the object, or an abort. */
@@ -106,24 +65,24 @@ static bool tx_emit(struct world *w, uint8_t *buf, size_t *len)
 	struct pawlink_msg_frame f;
 	int n = pawlink_msg_tx_output(&w->tx, w->now, buf, PAWLINK_FRAME_MAX);
 
-	MSG_FUZZ_CHECK(n >= 0);
+	FUZZ_CHECK(n >= 0);
 	if (n == 0) {
-		MSG_FUZZ_CHECK(pawlink_msg_tx_deadline(&w->tx) > w->now);
+		FUZZ_CHECK(pawlink_msg_tx_deadline(&w->tx) > w->now);
 		return false;
 	}
-	MSG_FUZZ_CHECK(pawlink_msg_decode(&f, buf, (size_t)n) == 0);
-	MSG_FUZZ_CHECK(f.tag == TAG);
+	FUZZ_CHECK(pawlink_msg_decode(&f, buf, (size_t)n) == 0);
+	FUZZ_CHECK(f.tag == TAG);
 	if (f.type == PAWLINK_MSG_CHUNK) {
-		MSG_FUZZ_CHECK(f.u.chunk.index < w->tx.nchunks);
-		MSG_FUZZ_CHECK(f.u.chunk.len ==
-			       pawlink_msg_chunk_len(w->info.size,
-						     f.u.chunk.index));
-		MSG_FUZZ_CHECK(memcmp(f.u.chunk.data,
-				      object + (size_t)f.u.chunk.index *
-				      PAWLINK_MSG_CHUNK_DATA,
-				      f.u.chunk.len) == 0);
+		FUZZ_CHECK(f.u.chunk.index < w->tx.nchunks);
+		FUZZ_CHECK(f.u.chunk.len ==
+			   pawlink_msg_chunk_len(w->info.size,
+						 f.u.chunk.index));
+		FUZZ_CHECK(memcmp(f.u.chunk.data,
+				  object + (size_t)f.u.chunk.index *
+				  PAWLINK_MSG_CHUNK_DATA,
+				  f.u.chunk.len) == 0);
 	} else {
-		MSG_FUZZ_CHECK(f.type == PAWLINK_MSG_XFER_ABORT);
+		FUZZ_CHECK(f.type == PAWLINK_MSG_XFER_ABORT);
 	}
 	*len = (size_t)n;
 	return true;
@@ -134,17 +93,17 @@ static bool rx_emit(struct world *w, uint8_t *buf, size_t *len)
 	struct pawlink_msg_frame f;
 	int n = pawlink_msg_rx_output(&w->rx, w->now, buf, PAWLINK_FRAME_MAX);
 
-	MSG_FUZZ_CHECK(n >= 0);
+	FUZZ_CHECK(n >= 0);
 	if (n == 0) {
-		MSG_FUZZ_CHECK(pawlink_msg_rx_deadline(&w->rx) > w->now);
+		FUZZ_CHECK(pawlink_msg_rx_deadline(&w->rx) > w->now);
 		return false;
 	}
-	MSG_FUZZ_CHECK(pawlink_msg_decode(&f, buf, (size_t)n) == 0);
-	MSG_FUZZ_CHECK(f.tag == TAG);
-	MSG_FUZZ_CHECK(f.type == PAWLINK_MSG_ACK ||
-		       f.type == PAWLINK_MSG_XFER_END);
+	FUZZ_CHECK(pawlink_msg_decode(&f, buf, (size_t)n) == 0);
+	FUZZ_CHECK(f.tag == TAG);
+	FUZZ_CHECK(f.type == PAWLINK_MSG_ACK ||
+		   f.type == PAWLINK_MSG_XFER_END);
 	if (f.type == PAWLINK_MSG_ACK)
-		MSG_FUZZ_CHECK(f.u.have.next <= w->rx.nchunks);
+		FUZZ_CHECK(f.u.have.next <= w->rx.nchunks);
 	*len = (size_t)n;
 	return true;
 }
@@ -223,40 +182,40 @@ static void step(struct world *w, uint8_t op, struct msg_fuzz_input *in)
 	}
 }
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+/* The object every input sends: the same bytes each time. */
+static void fill_object(void)
+{
+	size_t i;
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
+	for (i = 0; i < sizeof(object); i++)
+		object[i] = (uint8_t)(i * 31 + i / 1016);
+}
+
+/* A clean run, a lossy one, one with clock jumps. */
+static void write_seeds(void)
 {
 	uint8_t seed[64];
 	size_t i;
 
-	(void)argc;
-	(void)argv;
-	for (i = 0; i < sizeof(object); i++)
-		object[i] = (uint8_t)(i * 31 + i / 1016);
-	if (msg_fuzz_seeding()) {
-		/* A clean run, a lossy one, one with clock jumps. */
-		seed[0] = 200;
-		seed[1] = 0;
-		memset(seed + 2, 4, 8);
-		msg_fuzz_write_seed("clean", seed, 10);
-		seed[1] = 1;
-		for (i = 2; i + 1 < 20; i += 2) {
-			seed[i] = 5;
-			seed[i + 1] = (uint8_t)(0x11 << (i % 4));
-		}
-		msg_fuzz_write_seed("lossy-download", seed, 20);
-		for (i = 2; i + 1 < 30; i += 3) {
-			seed[i] = 3;
-			seed[i + 1] = 40;
-			seed[i + 2] = 4;
-		}
-		msg_fuzz_write_seed("timeouts", seed, 30);
-		exit(0);
+	seed[0] = 200;
+	seed[1] = 0;
+	memset(seed + 2, 4, 8);
+	fuzz_write_seed("clean", seed, 10);
+	seed[1] = 1;
+	for (i = 2; i + 1 < 20; i += 2) {
+		seed[i] = 5;
+		seed[i + 1] = (uint8_t)(0x11 << (i % 4));
 	}
-	return 0;
+	fuzz_write_seed("lossy-download", seed, 20);
+	for (i = 2; i + 1 < 30; i += 3) {
+		seed[i] = 3;
+		seed[i + 1] = 40;
+		seed[i + 2] = 4;
+	}
+	fuzz_write_seed("timeouts", seed, 30);
 }
+
+FUZZ_INITIALIZE(fill_object, write_seeds)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -269,28 +228,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	msg_fuzz_byte(&in, &b0);
 	msg_fuzz_byte(&in, &b1);
 	memset(&w, 0, sizeof(w));
-	memset(received, 0, sizeof(received));
 	w.now = 1000000;
 	/* Zero to 24 chunks and a ragged tail: 1..MAX_SIZE bytes. */
 	w.info.size = 1 + (uint32_t)b0 * (MAX_SIZE - 1) / 255;
 	if (pawlink_msg_info_create(&w.info, host, 1, 1000, object,
 				    w.info.size) != PAWLINK_MSG_OK)
 		abort();
-	w.ms.info = w.info;
-	w.sink.ops = &sink_ops;
-	w.sink.ctx = &w.ms;
+	FUZZ_CHECK(pawlink_msg_mem_sink_start(&w.ms, &w.info, &w.sink) ==
+		   PAWLINK_MSG_OK);
 	pawlink_msg_mem_source(&w.src, &w.mem, object, w.info.size);
 	pawlink_msg_rtt_init(&w.rtt);
-	MSG_FUZZ_CHECK(pawlink_msg_rx_init(&w.rx, TAG, w.info.size, &w.sink,
-					   NULL, w.now) == 0);
+	FUZZ_CHECK(pawlink_msg_rx_init(&w.rx, TAG, w.info.size, &w.sink,
+				       NULL, w.now) == 0);
 	pawlink_msg_rx_have(&w.rx, &have);
-	MSG_FUZZ_CHECK(pawlink_msg_tx_init(&w.tx, TAG, w.info.size, &w.src,
-					   &w.rtt, b1 & 1 ? NULL : &have,
-					   w.now) == 0);
+	FUZZ_CHECK(pawlink_msg_tx_init(&w.tx, TAG, w.info.size, &w.src,
+				       &w.rtt, b1 & 1 ? NULL : &have,
+				       w.now) == 0);
 	check_state(&w);
 	while (msg_fuzz_byte(&in, &op)) {
 		step(&w, op, &in);
 		check_state(&w);
 	}
+	pawlink_msg_mem_sink_free(&w.ms);
 	return 0;
 }

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What the pairing fuzz targets share: a deterministic randombytes (a
- * ChaCha20 keystream from a fixed key, rewound before every input) so one
- * input always takes one path and an honest run can be replayed to any
- * step; a host and a toy with fixed ids, keys and code; the seed writer
- * used by "tests/fuzz/run --write-seeds"; and a check that aborts.
+ * What the pairing fuzz targets share besides fuzz_support.h: a
+ * deterministic randombytes (a ChaCha20 keystream from a fixed key,
+ * rewound before every input) so one input always takes one path and an
+ * honest run can be replayed to any step; and a host and a toy with fixed
+ * ids, keys and code.
  */
 #ifndef PAWLINK_FUZZ_PAIRING_H
 #define PAWLINK_FUZZ_PAIRING_H
@@ -17,16 +17,8 @@
 
 #include <sodium.h>
 
+#include "fuzz_support.h"
 #include "pairing.h"
-
-#define FUZZ_PAIR_CHECK(cond)						\
-	do {								\
-		if (!(cond)) {						\
-			fprintf(stderr, "pairing invariant broken: %s "	\
-				"(%s:%d)\n", #cond, __FILE__, __LINE__);\
-			abort();					\
-		}							\
-	} while (0)
 
 #define FUZZ_PAIR_NOW	123456789u
 
@@ -123,7 +115,7 @@ static inline void fuzz_pair_rig_init(struct fuzz_pair_rig *r)
 	memset(&hp, 0, sizeof(hp));
 	memset(&tp, 0, sizeof(tp));
 	pawlink_policy_init(&r->policy);
-	FUZZ_PAIR_CHECK(pawlink_policy_press_button(&r->policy,
+	FUZZ_CHECK(pawlink_policy_press_button(&r->policy,
 						    FUZZ_PAIR_NOW) == 0);
 	memset(tp.toy_id, 0x70, PAWLINK_ID_LEN);
 	memset(hp.host_id, 0x68, PAWLINK_ID_LEN);
@@ -136,8 +128,8 @@ static inline void fuzz_pair_rig_init(struct fuzz_pair_rig *r)
 	memcpy(hp.code.digits, "40187263", PAWLINK_SETUP_CODE_SIZE);
 	tp.policy = &r->policy;
 	tp.persist = fuzz_pair_persist;
-	FUZZ_PAIR_CHECK(pawlink_pair_toy_init(&r->toy, &tp) == 0);
-	FUZZ_PAIR_CHECK(pawlink_pair_host_start(&r->host, &hp, r->msg,
+	FUZZ_CHECK(pawlink_pair_toy_init(&r->toy, &tp) == 0);
+	FUZZ_CHECK(pawlink_pair_host_start(&r->host, &hp, r->msg,
 						&r->msg_len) ==
 			PAWLINK_PAIR_SEND);
 }
@@ -150,7 +142,7 @@ static inline void fuzz_pair_to_toy(struct fuzz_pair_rig *r,
 	size_t len = r->msg_len;
 
 	memcpy(in, r->msg, len);
-	FUZZ_PAIR_CHECK(pawlink_pair_toy_receive(&r->toy, FUZZ_PAIR_NOW, in,
+	FUZZ_CHECK(pawlink_pair_toy_receive(&r->toy, FUZZ_PAIR_NOW, in,
 						 len, r->msg, &r->msg_len,
 						 NULL) == want);
 }
@@ -162,7 +154,7 @@ static inline void fuzz_pair_to_host(struct fuzz_pair_rig *r,
 	size_t len = r->msg_len;
 
 	memcpy(in, r->msg, len);
-	FUZZ_PAIR_CHECK(pawlink_pair_host_receive(&r->host, in, len, r->msg,
+	FUZZ_CHECK(pawlink_pair_host_receive(&r->host, in, len, r->msg,
 						  &r->msg_len) == want);
 }
 
@@ -170,51 +162,20 @@ static inline void fuzz_pair_to_host(struct fuzz_pair_rig *r,
 static inline void fuzz_pair_check_refusal(const uint8_t *out,
 					   size_t out_len)
 {
-	FUZZ_PAIR_CHECK(out_len == 0 || out_len == PAWLINK_PAIR_STATUS_LEN);
+	FUZZ_CHECK(out_len == 0 || out_len == PAWLINK_PAIR_STATUS_LEN);
 	if (out_len)
-		FUZZ_PAIR_CHECK(pawlink_pair_parse_status(out, out_len) ==
+		FUZZ_CHECK(pawlink_pair_parse_status(out, out_len) ==
 					PAWLINK_PAIR_MSG_FAIL ||
 				pawlink_pair_parse_status(out, out_len) ==
 					PAWLINK_PAIR_MSG_BUSY);
 }
 
-/* ---- seed corpus ---- */
-
-static inline const char *fuzz_pair_seed_dir(void)
-{
-	return getenv("PAWLINK_FUZZ_WRITE_SEEDS");
-}
-
 /*
  * Defines LLVMFuzzerInitialize() for a target with its own seeds: the
- * deterministic libsodium, then, with $PAWLINK_FUZZ_WRITE_SEEDS set,
- * @write_seeds() and exit.
+ * deterministic libsodium, then, under --write-seeds, @write_seeds() and
+ * exit.
  */
 #define FUZZ_PAIR_INITIALIZE(write_seeds)				\
-	int LLVMFuzzerInitialize(int *argc, char ***argv)		\
-	{								\
-		(void)argc;						\
-		(void)argv;						\
-		fuzz_pair_sodium_init();				\
-		if (fuzz_pair_seed_dir()) {				\
-			write_seeds();					\
-			exit(0);					\
-		}							\
-		return 0;						\
-	}
-
-static inline void fuzz_pair_write_seed(const char *name,
-					const void *data, size_t len)
-{
-	char path[4096];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", fuzz_pair_seed_dir(), name);
-	f = fopen(path, "wb");
-	if (!f || fwrite(data, 1, len, f) != len || fclose(f) != 0) {
-		fprintf(stderr, "cannot write seed %s\n", path);
-		exit(1);
-	}
-}
+	FUZZ_INITIALIZE(fuzz_pair_sodium_init, write_seeds)
 
 #endif /* PAWLINK_FUZZ_PAIRING_H */

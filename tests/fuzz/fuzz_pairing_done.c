@@ -20,11 +20,11 @@ static void write_seeds(void)
 	fuzz_pair_to_toy(&r, PAWLINK_PAIR_SEND);
 	fuzz_pair_to_host(&r, PAWLINK_PAIR_SEND);
 	fuzz_pair_to_toy(&r, PAWLINK_PAIR_COMPLETE);
-	fuzz_pair_write_seed("done", r.msg, r.msg_len);
+	fuzz_write_seed("done", r.msg, r.msg_len);
 	/* The target replays the same run: the seed takes the good path. */
-	FUZZ_PAIR_CHECK(check_input(r.msg, r.msg_len) == PAWLINK_PAIR_COMPLETE);
+	FUZZ_CHECK(check_input(r.msg, r.msg_len) == PAWLINK_PAIR_COMPLETE);
 	r.msg[PAWLINK_PAIR_HDR_LEN] ^= 0x80;
-	fuzz_pair_write_seed("done-bad-mac", r.msg, r.msg_len);
+	fuzz_write_seed("done-bad-mac", r.msg, r.msg_len);
 }
 
 FUZZ_PAIR_INITIALIZE(write_seeds)
@@ -43,20 +43,20 @@ static enum pawlink_pair_result check_input(const uint8_t *data, size_t size)
 	fuzz_pair_to_toy(&r, PAWLINK_PAIR_SEND);
 	fuzz_pair_to_host(&r, PAWLINK_PAIR_SEND);
 	parsed = pawlink_pair_parse_done(&done, data, size);
-	FUZZ_PAIR_CHECK(parsed == 0 || parsed == -EBADMSG ||
-			parsed == -EPROTONOSUPPORT);
+	FUZZ_CHECK(parsed == 0 || parsed == -EBADMSG ||
+		   parsed == -EPROTONOSUPPORT);
 
 	res = pawlink_pair_host_receive(&r.host, data, size, out, &out_len);
 	if (res == PAWLINK_PAIR_COMPLETE) {
-		FUZZ_PAIR_CHECK(parsed == 0);
-		FUZZ_PAIR_CHECK(out_len == 0);
-		FUZZ_PAIR_CHECK(pawlink_pair_host_peer(&r.host, &toy) == 0);
-		FUZZ_PAIR_CHECK(memcmp(toy.static_key, r.toy.p.toy_static,
-				       32) == 0);
+		FUZZ_CHECK(parsed == 0);
+		FUZZ_CHECK(out_len == 0);
+		FUZZ_CHECK(pawlink_pair_host_peer(&r.host, &toy) == 0);
+		FUZZ_CHECK(memcmp(toy.static_key, r.toy.p.toy_static,
+				  32) == 0);
 	} else {
-		FUZZ_PAIR_CHECK(res != PAWLINK_PAIR_SEND);
+		FUZZ_CHECK(res != PAWLINK_PAIR_SEND);
 		fuzz_pair_check_refusal(out, out_len);
-		FUZZ_PAIR_CHECK(pawlink_pair_host_peer(&r.host, &toy) != 0);
+		FUZZ_CHECK(pawlink_pair_host_peer(&r.host, &toy) != 0);
 	}
 	pawlink_pair_toy_wipe(&r.toy);
 	pawlink_pair_host_wipe(&r.host);

@@ -10,7 +10,7 @@
 #include "fuzz_pairing.h"
 #include "keystore.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
+static void write_seeds(void)
 {
 	static const char host[] =
 		"pawlink-host 1\nid 0102030405060708\nsecret "
@@ -20,16 +20,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		"00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\n"
 		"name Bunny\n";
 
-	(void)argc;
-	(void)argv;
-	fuzz_pair_sodium_init();
-	if (fuzz_pair_seed_dir()) {
-		fuzz_pair_write_seed("host", host, sizeof(host) - 1);
-		fuzz_pair_write_seed("toy", toy, sizeof(toy) - 1);
-		exit(0);
-	}
-	return 0;
+	fuzz_write_seed("host", host, sizeof(host) - 1);
+	fuzz_write_seed("toy", toy, sizeof(toy) - 1);
 }
+
+FUZZ_PAIR_INITIALIZE(write_seeds)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -40,20 +35,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (pawlink_keystore_parse_host(text, size, &host) == 0) {
 		uint8_t pk[32];
 
-		FUZZ_PAIR_CHECK(!sodium_is_zero(host.id, sizeof(host.id)));
+		FUZZ_CHECK(!sodium_is_zero(host.id, sizeof(host.id)));
 		crypto_scalarmult_base(pk, host.secret_key);
-		FUZZ_PAIR_CHECK(memcmp(pk, host.public_key, 32) == 0);
+		FUZZ_CHECK(memcmp(pk, host.public_key, 32) == 0);
 		pawlink_host_identity_wipe(&host);
 	} else {
-		FUZZ_PAIR_CHECK(sodium_is_zero((const uint8_t *)&host,
-					       sizeof(host)));
+		FUZZ_CHECK(sodium_is_zero((const uint8_t *)&host,
+					  sizeof(host)));
 	}
 	if (pawlink_keystore_parse_toy(text, size, &toy) == 0) {
-		FUZZ_PAIR_CHECK(pawlink_keystore_name_ok(toy.name));
-		FUZZ_PAIR_CHECK(strlen(toy.name) <= PAWLINK_KEYSTORE_NAME_MAX);
+		FUZZ_CHECK(pawlink_keystore_name_ok(toy.name));
+		FUZZ_CHECK(strlen(toy.name) <= PAWLINK_KEYSTORE_NAME_MAX);
 	} else {
-		FUZZ_PAIR_CHECK(sodium_is_zero((const uint8_t *)&toy,
-					       sizeof(toy)));
+		FUZZ_CHECK(sodium_is_zero((const uint8_t *)&toy,
+					  sizeof(toy)));
 	}
 	return 0;
 }

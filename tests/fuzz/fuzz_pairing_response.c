@@ -18,14 +18,14 @@ static void write_seeds(void)
 
 	fuzz_pair_rig_init(&r);
 	fuzz_pair_to_toy(&r, PAWLINK_PAIR_SEND);
-	fuzz_pair_write_seed("response", r.msg, r.msg_len);
+	fuzz_write_seed("response", r.msg, r.msg_len);
 	/* The target replays the same run: the seed takes the good path. */
-	FUZZ_PAIR_CHECK(check_input(r.msg, r.msg_len) == PAWLINK_PAIR_SEND);
+	FUZZ_CHECK(check_input(r.msg, r.msg_len) == PAWLINK_PAIR_SEND);
 	r.msg[PAWLINK_PAIR_HDR_LEN] ^= 1;
-	fuzz_pair_write_seed("response-bad-share", r.msg, r.msg_len);
-	fuzz_pair_write_seed("busy", (const uint8_t[]){
+	fuzz_write_seed("response-bad-share", r.msg, r.msg_len);
+	fuzz_write_seed("busy", (const uint8_t[]){
 		PAWLINK_PAIR_MSG_BUSY, PAWLINK_PAIR_VERSION, 0, 0 }, 4);
-	fuzz_pair_write_seed("fail", (const uint8_t[]){
+	fuzz_write_seed("fail", (const uint8_t[]){
 		PAWLINK_PAIR_MSG_FAIL, PAWLINK_PAIR_VERSION, 0, 0 }, 4);
 }
 
@@ -43,24 +43,24 @@ static enum pawlink_pair_result check_input(const uint8_t *data, size_t size)
 
 	fuzz_pair_rig_init(&r);
 	parsed = pawlink_pair_parse_response(&resp, data, size);
-	FUZZ_PAIR_CHECK(parsed == 0 || parsed == -EBADMSG ||
-			parsed == -EPROTONOSUPPORT);
+	FUZZ_CHECK(parsed == 0 || parsed == -EBADMSG ||
+		   parsed == -EPROTONOSUPPORT);
 	if (parsed == 0)
-		FUZZ_PAIR_CHECK(size == PAWLINK_PAIR_RESPONSE_LEN);
+		FUZZ_CHECK(size == PAWLINK_PAIR_RESPONSE_LEN);
 
 	res = pawlink_pair_host_receive(&r.host, data, size, out, &out_len);
-	FUZZ_PAIR_CHECK(res != PAWLINK_PAIR_COMPLETE);
+	FUZZ_CHECK(res != PAWLINK_PAIR_COMPLETE);
 	if (res == PAWLINK_PAIR_SEND) {
-		FUZZ_PAIR_CHECK(parsed == 0);
-		FUZZ_PAIR_CHECK(out_len == PAWLINK_PAIR_CONFIRM_LEN);
-		FUZZ_PAIR_CHECK(out[0] == PAWLINK_PAIR_MSG_CONFIRM);
+		FUZZ_CHECK(parsed == 0);
+		FUZZ_CHECK(out_len == PAWLINK_PAIR_CONFIRM_LEN);
+		FUZZ_CHECK(out[0] == PAWLINK_PAIR_MSG_CONFIRM);
 	} else {
 		fuzz_pair_check_refusal(out, out_len);
-		FUZZ_PAIR_CHECK(pawlink_pair_host_peer(&r.host, &toy) != 0);
+		FUZZ_CHECK(pawlink_pair_host_peer(&r.host, &toy) != 0);
 		/* The run is over: nothing more is accepted. */
-		FUZZ_PAIR_CHECK(pawlink_pair_host_receive(&r.host, data, size,
-							  out, &out_len) ==
-				PAWLINK_PAIR_ERROR);
+		FUZZ_CHECK(pawlink_pair_host_receive(&r.host, data, size,
+						     out, &out_len) ==
+			   PAWLINK_PAIR_ERROR);
 	}
 	pawlink_pair_toy_wipe(&r.toy);
 	pawlink_pair_host_wipe(&r.host);

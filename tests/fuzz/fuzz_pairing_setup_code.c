@@ -9,7 +9,7 @@
 
 #include "fuzz_pairing.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
+static void write_seeds(void)
 {
 	static const char *const seeds[] = {
 		"4018-7263", " 4018 7263\n", "40187263", "1234-5678",
@@ -18,18 +18,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	char name[16];
 	size_t i;
 
-	(void)argc;
-	(void)argv;
-	fuzz_pair_sodium_init();
-	if (fuzz_pair_seed_dir()) {
-		for (i = 0; i < sizeof(seeds) / sizeof(seeds[0]); i++) {
-			snprintf(name, sizeof(name), "code-%zu", i);
-			fuzz_pair_write_seed(name, seeds[i], strlen(seeds[i]));
-		}
-		exit(0);
+	for (i = 0; i < sizeof(seeds) / sizeof(seeds[0]); i++) {
+		snprintf(name, sizeof(name), "code-%zu", i);
+		fuzz_write_seed(name, seeds[i], strlen(seeds[i]));
 	}
-	return 0;
 }
+
+FUZZ_PAIR_INITIALIZE(write_seeds)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -43,14 +38,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(text, data, size);
 	text[size] = '\0';
 	if (pawlink_setup_code_parse(&code, text, &err) == 0) {
-		FUZZ_PAIR_CHECK(err == NULL);
-		FUZZ_PAIR_CHECK(pawlink_setup_code_is_valid(&code));
-		FUZZ_PAIR_CHECK(pawlink_setup_code_format(&code, display) == 0);
+		FUZZ_CHECK(err == NULL);
+		FUZZ_CHECK(pawlink_setup_code_is_valid(&code));
+		FUZZ_CHECK(pawlink_setup_code_format(&code, display) == 0);
 	} else {
-		FUZZ_PAIR_CHECK(err != NULL);
-		FUZZ_PAIR_CHECK(strpbrk(err, "0123456789") == NULL);
-		FUZZ_PAIR_CHECK(sodium_is_zero((const uint8_t *)&code,
-					       sizeof(code)));
+		FUZZ_CHECK(err != NULL);
+		FUZZ_CHECK(strpbrk(err, "0123456789") == NULL);
+		FUZZ_CHECK(sodium_is_zero((const uint8_t *)&code,
+					  sizeof(code)));
 	}
 	pawlink_setup_code_wipe(&code);
 	return 0;

@@ -8,20 +8,15 @@
 
 #include "fuzz_pairing.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
+static void write_seeds(void)
 {
-	(void)argc;
-	(void)argv;
-	fuzz_pair_sodium_init();
-	if (fuzz_pair_seed_dir()) {
-		fuzz_pair_write_seed("fail", (const uint8_t[]){
-			PAWLINK_PAIR_MSG_FAIL, PAWLINK_PAIR_VERSION, 0, 0 }, 4);
-		fuzz_pair_write_seed("busy", (const uint8_t[]){
-			PAWLINK_PAIR_MSG_BUSY, PAWLINK_PAIR_VERSION, 0, 0 }, 4);
-		exit(0);
-	}
-	return 0;
+	fuzz_write_seed("fail", (const uint8_t[]){
+		PAWLINK_PAIR_MSG_FAIL, PAWLINK_PAIR_VERSION, 0, 0 }, 4);
+	fuzz_write_seed("busy", (const uint8_t[]){
+		PAWLINK_PAIR_MSG_BUSY, PAWLINK_PAIR_VERSION, 0, 0 }, 4);
 }
+
+FUZZ_PAIR_INITIALIZE(write_seeds)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -29,16 +24,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int ret = pawlink_pair_parse_status(data, size);
 	uint8_t canon[PAWLINK_PAIR_STATUS_LEN];
 
-	FUZZ_PAIR_CHECK(size ? type == data[0] : type == -EBADMSG);
+	FUZZ_CHECK(size ? type == data[0] : type == -EBADMSG);
 	if (ret >= 0) {
-		FUZZ_PAIR_CHECK(ret == PAWLINK_PAIR_MSG_FAIL ||
-				ret == PAWLINK_PAIR_MSG_BUSY);
-		FUZZ_PAIR_CHECK(size == PAWLINK_PAIR_STATUS_LEN);
+		FUZZ_CHECK(ret == PAWLINK_PAIR_MSG_FAIL ||
+			   ret == PAWLINK_PAIR_MSG_BUSY);
+		FUZZ_CHECK(size == PAWLINK_PAIR_STATUS_LEN);
 		/* Accepted means byte-identical to what we would send. */
 		pawlink_pair_encode_status(canon, (uint8_t)ret);
-		FUZZ_PAIR_CHECK(memcmp(canon, data, size) == 0);
+		FUZZ_CHECK(memcmp(canon, data, size) == 0);
 	} else {
-		FUZZ_PAIR_CHECK(ret == -EBADMSG || ret == -EPROTONOSUPPORT);
+		FUZZ_CHECK(ret == -EBADMSG || ret == -EPROTONOSUPPORT);
 	}
 	return 0;
 }

@@ -21,8 +21,8 @@ static void seed(const char *name, const struct pawlink_toy_frame *f)
 	uint8_t buf[PAWLINK_FRAME_MAX];
 	int n = pawlink_toy_encode(buf, sizeof(buf), f);
 
-	MSG_FUZZ_CHECK(n > 0);
-	msg_fuzz_write_seed(name, buf, (size_t)n);
+	FUZZ_CHECK(n > 0);
+	fuzz_write_seed(name, buf, (size_t)n);
 }
 
 static void write_seeds(void)
@@ -76,19 +76,7 @@ static void write_seeds(void)
 	seed("bye-resp", &f);
 }
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	if (msg_fuzz_seeding()) {
-		write_seeds();
-		exit(0);
-	}
-	return 0;
-}
+FUZZ_INITIALIZE(fuzz_no_setup, write_seeds)
 
 static void check_frame(const uint8_t *data, size_t size)
 {
@@ -99,26 +87,26 @@ static void check_frame(const uint8_t *data, size_t size)
 
 	if (pawlink_toy_decode(&f, data, size) != 0)
 		return;
-	MSG_FUZZ_CHECK(size >= PAWLINK_TOY_HDR_LEN && size <= PAWLINK_FRAME_MAX);
-	MSG_FUZZ_CHECK(pawlink_toy_is_request(f.type) ||
-		       pawlink_toy_is_response(f.type));
-	MSG_FUZZ_CHECK(f.status <= PAWLINK_TOY_STATUS_LAST);
+	FUZZ_CHECK(size >= PAWLINK_TOY_HDR_LEN && size <= PAWLINK_FRAME_MAX);
+	FUZZ_CHECK(pawlink_toy_is_request(f.type) ||
+		   pawlink_toy_is_response(f.type));
+	FUZZ_CHECK(f.status <= PAWLINK_TOY_STATUS_LAST);
 	if (pawlink_toy_is_request(f.type))
-		MSG_FUZZ_CHECK(f.status == PAWLINK_TOY_OK);
+		FUZZ_CHECK(f.status == PAWLINK_TOY_OK);
 	n = pawlink_toy_encode(again, sizeof(again), &f);
-	MSG_FUZZ_CHECK(n == (int)size);
-	MSG_FUZZ_CHECK(memcmp(again, data, size) == 0);
+	FUZZ_CHECK(n == (int)size);
+	FUZZ_CHECK(memcmp(again, data, size) == 0);
 	if (f.type == PAWLINK_TOY_STATUS_RESP && f.status == PAWLINK_TOY_OK) {
-		MSG_FUZZ_CHECK(!f.u.status.mic || f.u.status.led);
-		MSG_FUZZ_CHECK(f.u.status.volume <= PAWLINK_TOY_VOLUME_MAX);
+		FUZZ_CHECK(!f.u.status.mic || f.u.status.led);
+		FUZZ_CHECK(f.u.status.volume <= PAWLINK_TOY_VOLUME_MAX);
 	}
 	if (f.type == PAWLINK_TOY_LOG_RESP && f.status == PAWLINK_TOY_OK) {
-		MSG_FUZZ_CHECK(f.u.log.count <= PAWLINK_TOY_LOG_MAX);
+		FUZZ_CHECK(f.u.log.count <= PAWLINK_TOY_LOG_MAX);
 		for (i = 0; i < f.u.log.count; i++) {
-			MSG_FUZZ_CHECK(f.u.log.entries[i].seq >= f.u.log.first &&
-				       f.u.log.entries[i].seq < f.u.log.next);
-			MSG_FUZZ_CHECK(i == 0 || f.u.log.entries[i].seq ==
-				       f.u.log.entries[i - 1].seq + 1);
+			FUZZ_CHECK(f.u.log.entries[i].seq >= f.u.log.first &&
+				   f.u.log.entries[i].seq < f.u.log.next);
+			FUZZ_CHECK(i == 0 || f.u.log.entries[i].seq ==
+				   f.u.log.entries[i - 1].seq + 1);
 		}
 	}
 }
@@ -131,10 +119,10 @@ static void check_entry(const uint8_t *data, size_t size)
 	if (size < PAWLINK_TOY_LOG_ENTRY_LEN ||
 	    pawlink_toy_event_decode(&e, data) != 0)
 		return;
-	MSG_FUZZ_CHECK(e.event >= PAWLINK_TOY_EV_BOOT &&
-		       e.event <= PAWLINK_TOY_EV_LAST);
+	FUZZ_CHECK(e.event >= PAWLINK_TOY_EV_BOOT &&
+		   e.event <= PAWLINK_TOY_EV_LAST);
 	pawlink_toy_event_encode(again, &e);
-	MSG_FUZZ_CHECK(memcmp(again, data, sizeof(again)) == 0);
+	FUZZ_CHECK(memcmp(again, data, sizeof(again)) == 0);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -9,10 +9,14 @@
 #include <poll.h>
 #include <pthread.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -20,7 +24,9 @@
 #include "air_medium.h"
 #include "air_sock.h"
 #include "air_helpers.h"
+#include "pawsim_procs.h"
 #include "radio.h"
+#include "tmpdir.h"
 #include "byteorder.h"
 
 /* ---- frame codec -------------------------------------------------------- */
@@ -851,14 +857,11 @@ struct air_proc {
 static void air_proc_start(struct air_proc *p, const char *loss,
 			   const char *seed)
 {
-	const char *argv[] = { "air", "--socket", NULL, "--json",
-			       "--ready-fd", "3", "--loss", loss, "--seed",
-			       seed, NULL };
+	const char *const extra[] = { "--json", "--loss", loss, "--seed",
+				      seed, NULL };
 
 	assert_int_equal(test_dir_init(&p->dir), 0);
-	argv[2] = p->dir.sock;
-	assert_int_equal(child_start(&p->air, argv), 0);
-	assert_int_equal(child_wait_ready(&p->air), 0);
+	assert_int_equal(pawsim_air_start(&p->air, p->dir.sock, extra), 0);
 }
 
 /* Stops the air; returns its exit status with its JSON in @json. */
@@ -869,7 +872,7 @@ static int air_proc_stop(struct air_proc *p, char *json, size_t cap)
 
 	/* It removed its socket on the way out. */
 	assert_int_equal(stat(p->dir.sock, &st), -1);
-	test_dir_done(&p->dir, NULL);
+	test_dir_remove(&p->dir);
 	return rc;
 }
 
@@ -1050,20 +1053,14 @@ static void test_process_usage(void **state)
 	const char *no_air[] = { "air", "--socket",
 				 "/tmp/pawlink-no-such-air.sock", "--stats",
 				 NULL };
-	struct child c;
 
 	(void)state;
-	assert_int_equal(child_start(&c, no_socket), 0);
-	assert_int_equal(child_finish(&c, out, sizeof(out)), 1);
-	assert_int_equal(child_start(&c, bad_loss), 0);
-	assert_int_equal(child_finish(&c, out, sizeof(out)), 1);
-	assert_int_equal(child_start(&c, bad_rate), 0);
-	assert_int_equal(child_finish(&c, out, sizeof(out)), 1);
-	assert_int_equal(child_start(&c, help), 0);
-	assert_int_equal(child_finish(&c, out, sizeof(out)), 0);
+	assert_int_equal(pawsim_run(no_socket, out, sizeof(out)), 1);
+	assert_int_equal(pawsim_run(bad_loss, out, sizeof(out)), 1);
+	assert_int_equal(pawsim_run(bad_rate, out, sizeof(out)), 1);
+	assert_int_equal(pawsim_run(help, out, sizeof(out)), 0);
 	assert_non_null(strstr(out, "--latency"));
-	assert_int_equal(child_start(&c, no_air), 0);
-	assert_int_equal(child_finish(&c, out, sizeof(out)), 2);
+	assert_int_equal(pawsim_run(no_air, out, sizeof(out)), 2);
 }
 
 /* tests/native/air-smoke.sh: the same from the shell, as a user would. */

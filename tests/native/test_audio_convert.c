@@ -6,7 +6,6 @@
  * checked to be Ogg Opus, 16 kHz, mono, of the right duration, and to
  * still carry the tone it was given (pitch measured after decoding).
  */
-#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <setjmp.h>
@@ -24,6 +23,7 @@
 
 #include "audio_convert.h"
 #include "msg_object.h"
+#include "tmpdir.h"
 
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
@@ -68,19 +68,6 @@ static void make_input(const char *path, int format, int rate, int channels,
 	}
 	free(buf);
 	assert_int_equal(sf_close(sf), 0);
-}
-
-static size_t count_files(const char *dir)
-{
-	struct dirent *de;
-	size_t n = 0;
-	DIR *d = opendir(dir);
-
-	assert_non_null(d);
-	while ((de = readdir(d)) != NULL)
-		n += de->d_name[0] != '.';
-	closedir(d);
-	return n;
 }
 
 static uint8_t *load(const char *path, size_t *len)
@@ -148,8 +135,7 @@ static int setup(void **state)
 
 	if (!fx)
 		return -1;
-	strcpy(fx->dir, "/tmp/pawlink-audio-XXXXXX");
-	if (!mkdtemp(fx->dir))
+	if (test_tmpdir(fx->dir, sizeof(fx->dir), "audio", TEST_TMP_DISK))
 		return -1;
 	snprintf(fx->out, sizeof(fx->out), "%s/out.opus", fx->dir);
 	*state = fx;
@@ -159,19 +145,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *fx = *state;
-	char path[512];
-	struct dirent *de;
-	DIR *d = opendir(fx->dir);
 
-	while (d && (de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", fx->dir, de->d_name);
-		unlink(path);
-	}
-	if (d)
-		closedir(d);
-	rmdir(fx->dir);
+	test_rm_tree(fx->dir);
 	free(fx);
 	return 0;
 }
@@ -274,7 +249,7 @@ static void test_five_minute_limit(void **state)
 	assert_int_equal(ms, 0);
 	/* Nothing is left behind, not even a temporary file. */
 	assert_int_equal(stat(fx->out, &sb), -1);
-	assert_int_equal(count_files(fx->dir), 1);
+	assert_int_equal(test_count_entries(fx->dir, false), 1);
 
 	/* Exactly five minutes is allowed, and stays under the size limit. */
 	make_input(fx->in, SF_FORMAT_WAV | SF_FORMAT_PCM_16, 8000, 1, 300.0,
@@ -321,7 +296,7 @@ static void test_bad_inputs(void **state)
 		   false);
 	assert_int_equal(pawlink_audio_to_opus(fx->in, fx->out, &ms, fx->err,
 					       sizeof(fx->err)), -ENODATA);
-	assert_int_equal(count_files(fx->dir), 1);
+	assert_int_equal(test_count_entries(fx->dir, false), 1);
 	/* Missing, a directory, an output nobody can create. */
 	snprintf(fx->in, sizeof(fx->in), "%s/missing.wav", fx->dir);
 	assert_int_equal(pawlink_audio_to_opus(fx->in, fx->out, &ms, fx->err,

@@ -21,6 +21,7 @@
 #include <sodium.h>
 
 #include "audio_convert.h"
+#include "tmpdir.h"
 #include "toy_sim.h"
 
 #define WAV_SECONDS	6
@@ -49,11 +50,38 @@ static void make_wav(const char *path, int seconds)
 	assert_int_equal(sf_close(f), 0);
 }
 
+/* The in-process air, a host on it, and the toy booted on it. */
+static void flow_open(struct air_local **air, struct test_host *host,
+		      struct toy_sim *toy, uint8_t toy_id[PAWLINK_ID_LEN],
+		      uint32_t loss_ppm, uint64_t seed)
+{
+	struct air_config cfg;
+
+	air_config_init(&cfg);
+	cfg.loss_ppm = loss_ppm;
+	cfg.seed = seed;
+	assert_int_equal(air_local_new(&cfg, air), 0);
+	assert_int_equal(test_host_open(host, *air), 0);
+	assert_int_equal(toy_sim_init(toy, *air), 0);
+	assert_int_equal(toy_sim_start(toy), 0);
+	toy_sim_id(toy, toy_id);
+}
+
+/* Ends the host's session, then stops and frees all flow_open() made. */
+static void flow_close(struct air_local *air, struct test_host *host,
+		       struct toy_sim *toy)
+{
+	assert_int_equal(pawlink_disconnect(host->p), 0);
+	toy_sim_stop(toy, host->t, false);
+	test_host_close(host);
+	toy_sim_done(toy);
+	assert_int_equal(air_local_free(air), 0);
+}
+
 static void run_flow(uint32_t loss_ppm, uint64_t seed)
 {
 	struct pawlink_toy_status_info st;
 	struct pawlink_msg_info info, got_info, *list;
-	struct air_config cfg;
 	struct air_local *air;
 	struct test_host host;
 	struct toy_sim toy;
@@ -64,14 +92,7 @@ static void run_flow(uint32_t loss_ppm, uint64_t seed)
 	size_t len, n, frames;
 	int i, rc, pair_tries;
 
-	air_config_init(&cfg);
-	cfg.loss_ppm = loss_ppm;
-	cfg.seed = seed;
-	assert_int_equal(air_local_new(&cfg, &air), 0);
-	assert_int_equal(test_host_open(&host, air), 0);
-	assert_int_equal(toy_sim_init(&toy, air), 0);
-	assert_int_equal(toy_sim_start(&toy), 0);
-	toy_sim_id(&toy, toy_id);
+	flow_open(&air, &host, &toy, toy_id, loss_ppm, seed);
 
 	/* The toy beacons its id; with the button pressed, the window flag. */
 	assert_int_equal(toy_sim_press(&toy), 0);
@@ -96,8 +117,8 @@ static void run_flow(uint32_t loss_ppm, uint64_t seed)
 	assert_false(st.mic);
 
 	/* Any audio file in, a message out: WAV, converted on the host. */
-	snprintf(dir, sizeof(dir), "/tmp/pawlink-e2e-XXXXXX");
-	assert_non_null(mkdtemp(dir));
+	assert_int_equal(test_tmpdir(dir, sizeof(dir), "e2e", TEST_TMP_DISK),
+			 0);
 	snprintf(wav, sizeof(wav), "%s/hello.wav", dir);
 	make_wav(wav, WAV_SECONDS);
 	rc = pawlink_upload_audio_file(host.p, wav, &info);
@@ -169,13 +190,8 @@ static void run_flow(uint32_t loss_ppm, uint64_t seed)
 		       (unsigned long long)as.lost, pair_tries,
 		       (double)as.now_ns / 1e9);
 	}
-	assert_int_equal(pawlink_disconnect(host.p), 0);
-	toy_sim_stop(&toy, host.t, false);
-	test_host_close(&host);
-	toy_sim_done(&toy);
-	assert_int_equal(air_local_free(air), 0);
-	unlink(wav);
-	rmdir(dir);
+	flow_close(air, &host, &toy);
+	test_rm_tree(dir);
 }
 
 static void test_flow_no_loss(void **state)
@@ -200,7 +216,6 @@ static void test_flow_five_percent_loss(void **state)
 static void sixty_seconds(uint32_t loss_ppm, uint64_t seed, double *put_s,
 			  double *get_s)
 {
-	struct air_config cfg;
 	struct air_local *air;
 	struct test_host host;
 	struct toy_sim toy;
@@ -210,14 +225,7 @@ static void sixty_seconds(uint32_t loss_ppm, uint64_t seed, double *put_s,
 	size_t len;
 	int i;
 
-	air_config_init(&cfg);
-	cfg.loss_ppm = loss_ppm;
-	cfg.seed = seed;
-	assert_int_equal(air_local_new(&cfg, &air), 0);
-	assert_int_equal(test_host_open(&host, air), 0);
-	assert_int_equal(toy_sim_init(&toy, air), 0);
-	assert_int_equal(toy_sim_start(&toy), 0);
-	toy_sim_id(&toy, toy_id);
+	flow_open(&air, &host, &toy, toy_id, loss_ppm, seed);
 	for (i = 0; i < PAIR_TRIES && test_host_pair(&host, &toy); i++)
 		;
 	assert_int_equal(pawlink_connect(host.p, toy_id, NULL), 0);
@@ -237,11 +245,7 @@ static void sixty_seconds(uint32_t loss_ppm, uint64_t seed, double *put_s,
 	*get_s = (double)(t2 - t1) / 1e9;
 	free(obj);
 	free(back);
-	assert_int_equal(pawlink_disconnect(host.p), 0);
-	toy_sim_stop(&toy, host.t, false);
-	test_host_close(&host);
-	toy_sim_done(&toy);
-	assert_int_equal(air_local_free(air), 0);
+	flow_close(air, &host, &toy);
 }
 
 static void test_goodput_figures(void **state)

@@ -13,15 +13,14 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <ftw.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -29,9 +28,10 @@
 #include <cmocka.h>
 #include <sodium.h>
 
-#include "air_helpers.h"
 #include "libpawlink.h"
 #include "msg_object.h"
+#include "pawsim_procs.h"
+#include "tmpdir.h"
 #include "toy_cmd.h"
 #include "transport.h"
 
@@ -43,7 +43,9 @@
 #define HOST_FAILED	1
 
 static char out_buf[16384];
-static struct child *live_air, *live_toy;
+/* The running test's processes and files, also for its teardown. */
+static struct test_dir d;
+static struct child air, toy;
 static pid_t live_host;
 
 struct upload {
@@ -51,22 +53,11 @@ struct upload {
 	uint8_t *obj;
 };
 
-static int rm_one(const char *path, const struct stat *sb, int type,
-		  struct FTW *ftw)
+static void toy_start(const char *dir)
 {
-	(void)sb;
-	(void)type;
-	(void)ftw;
-	return remove(path);
-}
+	static const char *const json[] = { "--json", NULL };
 
-static void toy_start(struct child *toy, const char *sock, const char *dir)
-{
-	const char *argv[] = { "toy", "--air", sock, "--dir", dir, "--json",
-			       "--ready-fd", "3", NULL };
-
-	assert_int_equal(child_start(toy, argv), 0);
-	assert_int_equal(child_wait_ready(toy), 0);
+	assert_int_equal(pawsim_toy_start(&toy, d.sock, dir, json), 0);
 }
 
 static void host_open(struct pawlink_transport **t, struct pawlink **p,
@@ -124,11 +115,11 @@ static void sleep_ms(unsigned int ms)
 static void check_store_files(const char *dir, size_t *msgs, size_t *partial)
 {
 	struct dirent *de;
-	DIR *d = opendir(dir);
+	DIR *store = opendir(dir);
 
-	assert_non_null(d);
+	assert_non_null(store);
 	*msgs = *partial = 0;
-	while ((de = readdir(d))) {
+	while ((de = readdir(store))) {
 		size_t n = strlen(de->d_name);
 
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
@@ -142,7 +133,7 @@ static void check_store_files(const char *dir, size_t *msgs, size_t *partial)
 		else
 			assert_true(de->d_name[0] == '.');
 	}
-	closedir(d);
+	closedir(store);
 	assert_true(*partial <= 2);
 }
 
@@ -153,47 +144,27 @@ static void test_kill_toy_during_uploads(void **state)
 	struct pawlink_toy_status_info st;
 	struct pawlink_transport *t;
 	struct pawlink *p;
-	struct pawlink_beacon b[2];
-	struct test_dir d;
-	struct child air, toy;
-	char toy_dir[160], host_dir[160], store_dir[200], code[16], path[200];
-	const char *air_argv[] = { "air", "--socket", NULL, "--ready-fd", "3",
-				   NULL };
-	const char *press[] = { "toy", "--dir", toy_dir, "press", NULL };
+	char toy_dir[160], host_dir[160], store_dir[200], code[16];
 	uint8_t toy_id[PAWLINK_ID_LEN], host_id[PAWLINK_ID_LEN], *obj;
 	size_t n, len, i, done = 0, msgs, partial;
 	unsigned int kills = 0, finished_early = 0, delay;
-	struct child c;
 	pid_t host;
 	int status, rc;
-	FILE *f;
 
 	(void)state;
 	assert_int_equal(test_dir_init(&d), 0);
 	test_dir_file(&d, "toy", toy_dir, sizeof(toy_dir));
 	test_dir_file(&d, "host", host_dir, sizeof(host_dir));
 	snprintf(store_dir, sizeof(store_dir), "%s/messages", toy_dir);
-	air_argv[2] = d.sock;
-	air.pid = toy.pid = 0;
-	live_air = &air;
-	live_toy = &toy;
-	assert_int_equal(child_start(&air, air_argv), 0);
-	assert_int_equal(child_wait_ready(&air), 0);
-	toy_start(&toy, d.sock, toy_dir);
+	assert_int_equal(pawsim_air_start(&air, d.sock, NULL), 0);
+	toy_start(toy_dir);
 
 	/* Pair once. */
-	snprintf(path, sizeof(path), "%s/label", toy_dir);
-	f = fopen(path, "r");
-	assert_non_null(f);
-	assert_non_null(fgets(code, sizeof(code), f));
-	fclose(f);
+	assert_int_equal(pawsim_toy_label(toy_dir, code, sizeof(code)), 0);
 	host_open(&t, &p, d.sock, host_dir);
-	do
-		assert_int_equal(pawlink_scan(p, 300, b, 2, &n), 0);
-	while (n != 1);
-	memcpy(toy_id, b[0].toy_id, PAWLINK_ID_LEN);
-	assert_int_equal(child_start(&c, press), 0);
-	assert_int_equal(child_finish(&c, out_buf, sizeof(out_buf)), 0);
+	assert_int_equal(host_scan_toy(p, -1, toy_id), 0);
+	assert_int_equal(pawsim_toy_command(toy_dir, "press", out_buf,
+					    sizeof(out_buf)), 0);
 	assert_int_equal(pawlink_pair(p, toy_id, code, ""), 0);
 	pawlink_host_id(p, host_id);
 	pawlink_close(p);
@@ -221,15 +192,13 @@ static void test_kill_toy_during_uploads(void **state)
 			}
 			continue;
 		}
-		kill(toy.pid, SIGKILL);
 		kill(host, SIGKILL);
-		waitpid(toy.pid, NULL, 0);
+		child_kill(&toy);
 		waitpid(host, NULL, 0);
-		close(toy.out_fd);
 		live_host = 0;
 		kills++;
 		/* Power back: it must boot from what it wrote. */
-		toy_start(&toy, d.sock, toy_dir);
+		toy_start(toy_dir);
 	}
 
 	/* Whatever the last kill interrupted finishes now. */
@@ -258,37 +227,28 @@ static void test_kill_toy_during_uploads(void **state)
 	       "stored whole (%u finished between kills)\n", kills, done,
 	       MSG_SIZE / 1024, finished_early);
 
-	live_toy = NULL;
 	assert_int_equal(child_stop(&toy, out_buf, sizeof(out_buf)), 0);
 	assert_int_equal(json_number(out_buf, "msg_count"), (long long)done);
 	check_store_files(store_dir, &msgs, &partial);
 	assert_int_equal(msgs, done);
 	assert_int_equal(partial, 0);
-	live_air = NULL;
 	assert_int_equal(child_stop(&air, out_buf, sizeof(out_buf)), 0);
-	assert_int_equal(nftw(toy_dir, rm_one, 8, FTW_DEPTH | FTW_PHYS), 0);
-	assert_int_equal(nftw(host_dir, rm_one, 8, FTW_DEPTH | FTW_PHYS), 0);
-	test_dir_done(&d, NULL);
+	/* The toy's and the host's state directories, and the rest. */
+	assert_int_equal(test_dir_remove(&d), 0);
 }
 
-/* After a failed assertion: no process outlives its test. */
+/* After a failed assertion: no process and no file outlives its test. */
 static int kill_children(void **state)
 {
-	struct child *c[] = { live_toy, live_air };
-	size_t i;
-
 	(void)state;
 	if (live_host > 0) {
 		kill(live_host, SIGKILL);
 		waitpid(live_host, NULL, 0);
 	}
-	for (i = 0; i < 2; i++)
-		if (c[i] && c[i]->pid > 0) {
-			kill(c[i]->pid, SIGKILL);
-			waitpid(c[i]->pid, NULL, 0);
-		}
 	live_host = 0;
-	live_toy = live_air = NULL;
+	child_kill(&toy);
+	child_kill(&air);
+	test_dir_remove(&d);
 	return 0;
 }
 

@@ -16,10 +16,9 @@
  *    lock-out, which only a factory reset lifts;
  *  - beacons carry only the toy's id and the pairing flag.
  *
- * Real time; every wait is for an event, bounded (air_helpers.h).
+ * Real time; every wait is for an event, bounded (child.h).
  */
 #include <errno.h>
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -27,20 +26,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <cmocka.h>
 #include <sodium.h>
 
+#include "air_frame.h"
 #include "capture.h"
-#include "air_helpers.h"
 #include "keystore.h"
 #include "libpawlink.h"
 #include "msg_object.h"
 #include "toy_cmd.h"
 #include "transport.h"
 #include "msg_wire.h"
+#include "pawsim_procs.h"
 #include "record_layer.h"
+#include "tmpdir.h"
 #include "bytes.h"
 
 #define MARKER		"PAWLINK-PRIVATE-VOICE-0123456789"
@@ -58,69 +58,36 @@ struct world {
 	struct pawlink *p;
 };
 
-/* The world of the running test, for the teardown after a failure. */
-static struct world *live;
-
-static int rm_one(const char *path, const struct stat *sb, int type,
-		  struct FTW *ftw)
-{
-	(void)sb;
-	(void)type;
-	(void)ftw;
-	return remove(path);
-}
+/* The world of the running test, also for its teardown. */
+static struct world world;
 
 /* `pawsim toy --dir DIR CMD`: its exit status, its answer in out_buf. */
 static int toy_control(struct world *w, const char *cmd)
 {
-	const char *argv[] = { "toy", "--dir", w->toy_dir, cmd, NULL };
-	struct child c;
-
-	assert_int_equal(child_start(&c, argv), 0);
-	return child_finish(&c, out_buf, sizeof(out_buf));
+	return pawsim_toy_command(w->toy_dir, cmd, out_buf, sizeof(out_buf));
 }
 
 /* The one toy's id from its beacons. */
 static void scan(struct world *w)
 {
-	struct pawlink_beacon b[4];
-	size_t n = 0;
-	int tries;
-
-	for (tries = 0; tries < 10 && n != 1; tries++)
-		assert_int_equal(pawlink_scan(w->p, 300, b, 4, &n), 0);
-	assert_int_equal(n, 1);
-	memcpy(w->toy_id, b[0].toy_id, PAWLINK_ID_LEN);
+	assert_int_equal(host_scan_toy(w->p, -1, w->toy_id), 0);
 }
 
 static void world_open(struct world *w)
 {
-	const char *air_argv[] = { "air", "--socket", NULL, "--ready-fd", "3",
-				   NULL };
-	const char *toy_argv[] = { "toy", "--air", NULL, "--dir", NULL,
-				   "--mic", "tone:300", "--json",
-				   "--ready-fd", "3", NULL };
-	char label[200], err[512];
-	FILE *f;
+	static const char *const toy_args[] = { "--mic", "tone:300", "--json",
+						NULL };
+	char err[512];
 
 	memset(w, 0, sizeof(*w));
-	live = w;
 	assert_int_equal(test_dir_init(&w->d), 0);
 	test_dir_file(&w->d, "toy", w->toy_dir, sizeof(w->toy_dir));
 	test_dir_file(&w->d, "host", w->host_dir, sizeof(w->host_dir));
-	air_argv[2] = w->d.sock;
-	toy_argv[2] = w->d.sock;
-	toy_argv[4] = w->toy_dir;
-	assert_int_equal(child_start(&w->air, air_argv), 0);
-	assert_int_equal(child_wait_ready(&w->air), 0);
-	assert_int_equal(child_start(&w->toy, toy_argv), 0);
-	assert_int_equal(child_wait_ready(&w->toy), 0);
-	snprintf(label, sizeof(label), "%s/label", w->toy_dir);
-	f = fopen(label, "r");
-	assert_non_null(f);
-	assert_non_null(fgets(w->code, sizeof(w->code), f));
-	fclose(f);
-	w->code[strcspn(w->code, "\n")] = '\0';
+	assert_int_equal(pawsim_air_start(&w->air, w->d.sock, NULL), 0);
+	assert_int_equal(pawsim_toy_start(&w->toy, w->d.sock, w->toy_dir,
+					  toy_args), 0);
+	assert_int_equal(pawsim_toy_label(w->toy_dir, w->code,
+					  sizeof(w->code)), 0);
 	assert_int_equal(pawlink_transport_air_join(&w->t, w->d.sock), 0);
 	assert_int_equal(pawlink_open_transport(&w->p, w->t, w->host_dir, err,
 				      sizeof(err)), 0);
@@ -137,25 +104,24 @@ static void pair_and_connect(struct world *w)
 }
 
 /* Stops everything; the toy's last counters stay in out_buf. */
-static void world_close(struct world *w, const char *capture)
+static void world_close(struct world *w)
 {
-	const char *files[] = { capture, NULL };
 	char air_out[2048];
 
-	live = NULL;
 	pawlink_close(w->p);
 	pawlink_transport_close(w->t);
+	w->p = NULL;
+	w->t = NULL;
 	assert_int_equal(child_stop(&w->toy, out_buf, sizeof(out_buf)), 0);
 	assert_int_equal(child_stop(&w->air, air_out, sizeof(air_out)), 0);
-	assert_int_equal(nftw(w->toy_dir, rm_one, 8, FTW_DEPTH | FTW_PHYS), 0);
-	assert_int_equal(nftw(w->host_dir, rm_one, 8, FTW_DEPTH | FTW_PHYS), 0);
-	test_dir_done(&w->d, files);
+	/* The toy's and the host's state directories, and the rest. */
+	assert_int_equal(test_dir_remove(&w->d), 0);
 }
 
 /* Runs `pawsim rogue ARGS --socket S --json` to its end: its status. */
 static int rogue(struct world *w, const char *const args[])
 {
-	return rogue_finish(w->d.sock, args, out_buf, sizeof(out_buf));
+	return pawsim_rogue_run(w->d.sock, args, out_buf, sizeof(out_buf));
 }
 
 /*
@@ -328,7 +294,7 @@ static void test_sniffed_and_replayed(void **state)
 	struct pawlink_toy_record pin;
 	struct pawlink_keystore ks;
 	struct pawlink_msg_info info;
-	struct world w;
+	struct world *w = &world;
 	struct child sniffer;
 	struct tally t;
 	char capture[160], digits[9];
@@ -341,31 +307,32 @@ static void test_sniffed_and_replayed(void **state)
 	size_t len, cap_len, i;
 
 	(void)state;
-	world_open(&w);
-	test_dir_file(&w.d, "capture.pcap", capture, sizeof(capture));
-	sniff_argv[3] = w.d.sock;
+	world_open(w);
+	test_dir_file(&w->d, "capture.pcap", capture, sizeof(capture));
+	sniff_argv[3] = w->d.sock;
 	sniff_argv[5] = capture;
 	replay_argv[2] = capture;
-	assert_int_equal(child_start(&sniffer, sniff_argv), 0);
+	assert_int_equal(pawsim_start(&sniffer, sniff_argv), 0);
 	assert_int_equal(child_wait_ready(&sniffer), 0);
 
-	pair_and_connect(&w);
+	pair_and_connect(w);
 	for (i = 0; i < sizeof(obj); i++)
 		obj[i] = (uint8_t)MARKER[i % (sizeof(MARKER) - 1)];
-	assert_int_equal(pawlink_upload(w.p, obj, sizeof(obj), 1000, &info), 0);
-	assert_int_equal(pawlink_download(w.p, info.id, &back, &len, NULL), 0);
+	assert_int_equal(pawlink_upload(w->p, obj, sizeof(obj), 1000, &info),
+			 0);
+	assert_int_equal(pawlink_download(w->p, info.id, &back, &len, NULL), 0);
 	assert_memory_equal(back, obj, sizeof(obj));
 	free(back);
-	assert_int_equal(pawlink_mic_start(w.p), 0);
+	assert_int_equal(pawlink_mic_start(w->p), 0);
 	for (i = 0; i < 10; i++)
-		assert_int_equal(pawlink_mic_read(w.p, pcm, 2000), 0);
-	assert_int_equal(pawlink_led(w.p, false), 0);
-	assert_int_equal(pawlink_status(w.p, &before), 0);
+		assert_int_equal(pawlink_mic_read(w->p, pcm, 2000), 0);
+	assert_int_equal(pawlink_led(w->p, false), 0);
+	assert_int_equal(pawlink_status(w->p, &before), 0);
 	assert_int_equal(child_stop(&sniffer, out_buf, sizeof(out_buf)), 0);
 
 	/* What the air heard: handshakes in the clear, the rest sealed. */
 	cap = slurp(capture, &cap_len);
-	check_capture(&w, cap, cap_len, &t);
+	check_capture(w, cap, cap_len, &t);
 	assert_true(t.beacons > 0);
 	assert_int_equal(t.plain_to_toy, 3);	/* HELLO, CONFIRM, INIT */
 	assert_int_equal(t.plain_to_host, 3);	/* RESPONSE, DONE, RESP */
@@ -374,14 +341,14 @@ static void test_sniffed_and_replayed(void **state)
 	/* Not a message byte, not the code, not a static key. */
 	assert_false(contains(cap, cap_len, MARKER, 8));
 	assert_false(contains(cap, cap_len, MARKER + 16, 8));
-	memcpy(digits, w.code, 4);
-	memcpy(digits + 4, w.code + 5, 4);
+	memcpy(digits, w->code, 4);
+	memcpy(digits + 4, w->code + 5, 4);
 	digits[8] = '\0';
 	assert_false(contains(cap, cap_len, digits, 8));
-	assert_false(contains(cap, cap_len, w.code, 9));
-	assert_int_equal(pawlink_keystore_open(&ks, w.host_dir, NULL, 0), 0);
+	assert_false(contains(cap, cap_len, w->code, 9));
+	assert_int_equal(pawlink_keystore_open(&ks, w->host_dir, NULL, 0), 0);
 	assert_int_equal(pawlink_keystore_host_load(&ks, &host, NULL, 0), 0);
-	assert_int_equal(pawlink_keystore_toy_load(&ks, w.toy_id, &pin, NULL,
+	assert_int_equal(pawlink_keystore_toy_load(&ks, w->toy_id, &pin, NULL,
 						   0), 0);
 	pawlink_keystore_close(&ks);
 	assert_false(contains(cap, cap_len, host.public_key, 32));
@@ -391,13 +358,13 @@ static void test_sniffed_and_replayed(void **state)
 	free(cap);
 
 	/* Everything again, during the session: all dropped, all counted. */
-	assert_int_equal(pawlink_link_stats(w.p, &hb), 0);
-	assert_int_equal(rogue(&w, replay_argv), 0);
+	assert_int_equal(pawlink_link_stats(w->p, &hb), 0);
+	assert_int_equal(rogue(w, replay_argv), 0);
 	want = drops_of(&before);
 	want.replay += t.sealed_to_toy;
 	want.plaintext += t.plain_to_toy;
-	status_until(&w, &st, drops_reached, &want);
-	link_until(&w, &ha, hb.rx_dropped_replay + t.sealed_to_host +
+	status_until(w, &st, drops_reached, &want);
+	link_until(w, &ha, hb.rx_dropped_replay + t.sealed_to_host +
 		   t.audio_to_host, hb.rx_dropped_plaintext + t.plain_to_host);
 	assert_int_equal(st.rx_dropped_replay - before.rx_dropped_replay,
 			 t.sealed_to_toy);
@@ -408,7 +375,7 @@ static void test_sniffed_and_replayed(void **state)
 	assert_false(st.mic);
 	assert_int_equal(st.msg_count, 1);
 	assert_int_equal(st.lifetime_failures, 0);
-	assert_int_equal(pawlink_link_stats(w.p, &ha), 0);
+	assert_int_equal(pawlink_link_stats(w->p, &ha), 0);
 	assert_int_equal(ha.rx_dropped_replay - hb.rx_dropped_replay,
 			 t.sealed_to_host + t.audio_to_host);
 	assert_int_equal(ha.rx_dropped_plaintext - hb.rx_dropped_plaintext,
@@ -420,16 +387,16 @@ static void test_sniffed_and_replayed(void **state)
 	 * that reaches the toy after ours replaces the keys it staged for us:
 	 * the façade notices and runs the handshake again, session.rst.)
 	 */
-	assert_int_equal(pawlink_disconnect(w.p), 0);
-	assert_int_equal(rogue(&w, replay_argv), 0);
-	assert_int_equal(pawlink_connect(w.p, w.toy_id, &st), 0);
+	assert_int_equal(pawlink_disconnect(w->p), 0);
+	assert_int_equal(rogue(w, replay_argv), 0);
+	assert_int_equal(pawlink_connect(w->p, w->toy_id, &st), 0);
 	assert_int_equal(st.mic_starts, 1);
 	assert_false(st.mic);
 	assert_int_equal(st.msg_count, 1);
 	assert_int_equal(st.paired_hosts, 1);
 	assert_int_equal(st.lifetime_failures, 0);
 	assert_int_equal(st.refused_unauth, 0);
-	world_close(&w, "capture.pcap");
+	world_close(w);
 	assert_int_equal(json_number(out_buf, "mic_starts"), 1);
 	assert_int_equal(json_number(out_buf, "sessions"), 2);
 }
@@ -487,29 +454,29 @@ static void test_injected_frames_dropped_counted(void **state)
 	struct pawlink_toy_status_info before, st;
 	uint8_t buf[PAWLINK_FRAME_MAX], junk[64];
 	struct drops want;
-	struct world w;
+	struct world *w = &world;
 	size_t n;
 
 	(void)state;
-	world_open(&w);
+	world_open(w);
 
 	/* A radio that never paired: list, put, play, microphone, LED. */
 	n = msg_cmd(PAWLINK_MSG_LIST_REQ, buf);
-	assert_int_equal(inject(&w, PAWLINK_CH_PLAIN, 0, 0, buf, n), 0);
+	assert_int_equal(inject(w, PAWLINK_CH_PLAIN, 0, 0, buf, n), 0);
 	n = msg_cmd(PAWLINK_MSG_PUT_REQ, buf);
-	assert_int_equal(inject(&w, PAWLINK_CH_PLAIN, 0, 0, buf, n), 0);
+	assert_int_equal(inject(w, PAWLINK_CH_PLAIN, 0, 0, buf, n), 0);
 	n = msg_cmd(PAWLINK_MSG_PLAY_REQ, buf);
-	assert_int_equal(inject(&w, PAWLINK_CH_PLAIN, 0, 0, buf, n), 0);
+	assert_int_equal(inject(w, PAWLINK_CH_PLAIN, 0, 0, buf, n), 0);
 	n = toy_cmd(PAWLINK_TOY_MIC_START_REQ, buf);
-	assert_int_equal(inject(&w, PAWLINK_CH_PLAIN, 0, 0, buf, n), 0);
+	assert_int_equal(inject(w, PAWLINK_CH_PLAIN, 0, 0, buf, n), 0);
 	/* Sealed-looking, with no session: nothing can open it. */
 	randombytes_buf(junk, sizeof(junk));
-	assert_int_equal(inject(&w, PAWLINK_CH_CTRL, 1, 0, junk, sizeof(junk)),
+	assert_int_equal(inject(w, PAWLINK_CH_CTRL, 1, 0, junk, sizeof(junk)),
 			 0);
 
-	pair_and_connect(&w);
+	pair_and_connect(w);
 	want = (struct drops){ .refused = 4, .malformed = 1 };
-	status_until(&w, &before, drops_reached, &want);
+	status_until(w, &before, drops_reached, &want);
 	assert_int_equal(before.refused_unauth, 4);
 	assert_int_equal(before.rx_dropped_malformed, 1);
 	assert_int_equal(before.mic_starts, 0);
@@ -518,19 +485,19 @@ static void test_injected_frames_dropped_counted(void **state)
 
 	/* In the session: a command in the clear, forged records. */
 	n = toy_cmd(PAWLINK_TOY_MIC_START_REQ, buf);
-	assert_int_equal(inject(&w, PAWLINK_CH_PLAIN, 0, 0, buf, n), 0);
-	assert_int_equal(inject(&w, PAWLINK_CH_CTRL, 1, 1000000, junk,
+	assert_int_equal(inject(w, PAWLINK_CH_PLAIN, 0, 0, buf, n), 0);
+	assert_int_equal(inject(w, PAWLINK_CH_CTRL, 1, 1000000, junk,
 				sizeof(junk)), 0);
-	assert_int_equal(inject(&w, PAWLINK_CH_AUDIO, 1, 1000000, junk,
+	assert_int_equal(inject(w, PAWLINK_CH_AUDIO, 1, 1000000, junk,
 				sizeof(junk)), 0);
-	assert_int_equal(inject(&w, PAWLINK_CH_CTRL, 2, 0, junk, sizeof(junk)),
+	assert_int_equal(inject(w, PAWLINK_CH_CTRL, 2, 0, junk, sizeof(junk)),
 			 0);
 	/* The next genuine frame still opens: a forgery moves nothing. */
 	want = drops_of(&before);
 	want.plaintext++;
 	want.auth += 2;
 	want.malformed++;
-	status_until(&w, &st, drops_reached, &want);
+	status_until(w, &st, drops_reached, &want);
 	assert_int_equal(st.rx_dropped_plaintext,
 			 before.rx_dropped_plaintext + 1);
 	assert_int_equal(st.rx_dropped_auth, before.rx_dropped_auth + 2);
@@ -539,7 +506,7 @@ static void test_injected_frames_dropped_counted(void **state)
 	assert_int_equal(st.mic_starts, 0);
 	assert_false(st.mic);
 	assert_false(st.led);
-	world_close(&w, NULL);
+	world_close(w);
 	assert_int_equal(json_number(out_buf, "refused_unauth"), 4);
 	assert_int_equal(json_number(out_buf, "mic_starts"), 0);
 	assert_int_equal(json_number(out_buf, "audio_frames_sent"), 0);
@@ -552,59 +519,48 @@ static void test_brute_force_locks_until_reset(void **state)
 	const char *args[] = { "brute-force", "--toy-id", id_hex, "--codes",
 			       "20", "--start", start, NULL };
 	unsigned long code;
-	struct world w;
+	struct world *w = &world;
 	int window;
 
 	(void)state;
-	world_open(&w);
-	pawlink_hex_encode(id_hex, w.toy_id, PAWLINK_ID_LEN);
-	code = strtoul(w.code, NULL, 10) * 10000 +
-	       strtoul(w.code + 5, NULL, 10);
+	world_open(w);
+	pawlink_hex_encode(id_hex, w->toy_id, PAWLINK_ID_LEN);
+	code = strtoul(w->code, NULL, 10) * 10000 +
+	       strtoul(w->code + 5, NULL, 10);
 	for (window = 0; window < 5; window++) {
 		/* 20 codes the toy's is not among. */
 		snprintf(start, sizeof(start), "%08lu",
 			 (code + 1000 + 20UL * (unsigned long)window) %
 			 100000000);
-		assert_int_equal(toy_control(&w, "press"), 0);
-		assert_int_equal(rogue(&w, args), 0);
+		assert_int_equal(toy_control(w, "press"), 0);
+		assert_int_equal(rogue(w, args), 0);
 		assert_int_equal(json_number(out_buf, "wrong"), 20);
 		assert_int_equal(json_number(out_buf, "paired"), 0);
 	}
 	/* 100 failures: the button no longer opens, even for the owner. */
-	assert_int_equal(toy_control(&w, "press"), 2);
+	assert_int_equal(toy_control(w, "press"), 2);
 	assert_non_null(strstr(out_buf, "locked out"));
-	assert_int_equal(pawlink_pair(w.p, w.toy_id, w.code, ""), -EACCES);
+	assert_int_equal(pawlink_pair(w->p, w->toy_id, w->code, ""), -EACCES);
 
 	/* Only a factory reset lifts it; the label's code still works. */
-	assert_int_equal(toy_control(&w, "reset"), 0);
-	scan(&w);
-	pair_and_connect(&w);
-	assert_int_equal(pawlink_status(w.p, &st), 0);
+	assert_int_equal(toy_control(w, "reset"), 0);
+	scan(w);
+	pair_and_connect(w);
+	assert_int_equal(pawlink_status(w->p, &st), 0);
 	assert_int_equal(st.lifetime_failures, 0);
 	assert_false(st.locked);
 	assert_int_equal(st.paired_hosts, 1);
-	world_close(&w, NULL);
+	world_close(w);
 	assert_int_equal(json_number(out_buf, "locked"), 0);
 }
 
-/* After a failed assertion: no process outlives its test. */
+/* After a failed assertion: no process and no file outlives its test. */
 static int world_kill(void **state)
 {
 	(void)state;
-	if (!live)
-		return 0;
-	if (live->toy.pid > 0) {
-		kill(live->toy.pid, SIGKILL);
-		waitpid(live->toy.pid, NULL, 0);
-	}
-	if (live->air.pid > 0) {
-		kill(live->air.pid, SIGKILL);
-		waitpid(live->air.pid, NULL, 0);
-	}
-	nftw(live->toy_dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
-	nftw(live->host_dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
-	nftw(live->d.dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
-	live = NULL;
+	child_kill(&world.toy);
+	child_kill(&world.air);
+	test_dir_remove(&world.d);
 	return 0;
 }
 

@@ -4,7 +4,6 @@
  * permissions, the strict file formats, erase, and that a failed write
  * leaves neither a partial file nor a temporary behind.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -22,6 +21,7 @@
 #include <sodium.h>
 
 #include "keystore.h"
+#include "tmpdir.h"
 #include "bytes.h"
 
 struct fixture {
@@ -36,44 +36,19 @@ static int setup(void **state)
 
 	if (!f)
 		return -1;
-	strcpy(f->root, "/tmp/pawlink-ks-XXXXXX");
-	if (!mkdtemp(f->root))
+	if (test_tmpdir(f->root, sizeof(f->root), "ks", TEST_TMP_DISK))
 		return -1;
 	snprintf(f->dir, sizeof(f->dir), "%s/store", f->root);
 	*state = f;
 	return 0;
 }
 
-static void remove_tree(const char *path)
-{
-	struct dirent *de;
-	struct stat st;
-	char child[512];
-	DIR *d;
-
-	/* Symlinks (some tests make them) are removed, never followed. */
-	if (lstat(path, &st) != 0)
-		return;
-	d = S_ISDIR(st.st_mode) ? opendir(path) : NULL;
-	if (d) {
-		while ((de = readdir(d)) != NULL) {
-			if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-				continue;
-			snprintf(child, sizeof(child), "%s/%s", path, de->d_name);
-			remove_tree(child);
-		}
-		closedir(d);
-		rmdir(path);
-	} else {
-		unlink(path);
-	}
-}
-
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
 
-	remove_tree(f->root);
+	/* Symlinks (some tests make them) are removed, never followed. */
+	test_rm_tree(f->root);
 	free(f);
 	return 0;
 }
@@ -100,20 +75,6 @@ static void write_text(const char *path, const char *text, mode_t mode)
 	fputs(text, fp);
 	fclose(fp);
 	assert_int_equal(chmod(path, mode), 0);
-}
-
-static int count_entries(const char *dir)
-{
-	struct dirent *de;
-	DIR *d = opendir(dir);
-	int n = 0;
-
-	assert_non_null(d);
-	while ((de = readdir(d)) != NULL)
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-			n++;
-	closedir(d);
-	return n;
 }
 
 static struct pawlink_toy_record sample_toy(uint8_t tag, const char *name)
@@ -406,7 +367,7 @@ static void test_toys_save_load_list_erase(void **state)
 	assert_int_equal(seen[1], 0);
 	assert_int_equal(seen[2], 1);
 	/* Nothing else about the erased toy is left in the directory. */
-	assert_int_equal(count_entries(f->dir), 1);
+	assert_int_equal(test_count_entries(f->dir, true), 1);
 	pawlink_keystore_close(&ks);
 }
 
@@ -445,7 +406,7 @@ static void test_failed_write_leaves_old_file_and_no_temporary(void **state)
 					       sizeof(f->err)), 0);
 	assert_int_equal(pawlink_keystore_toy_save(&ks, &a, f->err,
 						   sizeof(f->err)), 0);
-	assert_int_equal(count_entries(f->dir), 1);
+	assert_int_equal(test_count_entries(f->dir, true), 1);
 
 	/*
 	 * A real write failure, not a mock: a file-size limit of 16 bytes
@@ -469,7 +430,7 @@ static void test_failed_write_leaves_old_file_and_no_temporary(void **state)
 	assert_int_equal(pawlink_keystore_toy_load(&ks, a.id, &got, f->err,
 						   sizeof(f->err)), 0);
 	assert_memory_equal(&got, &a, sizeof(a));
-	assert_int_equal(count_entries(f->dir), 1);
+	assert_int_equal(test_count_entries(f->dir, true), 1);
 
 	/* Same for the host identity: no host.key at all, no temporary. */
 	old_handler = signal(SIGXFSZ, SIG_IGN);
@@ -479,7 +440,7 @@ static void test_failed_write_leaves_old_file_and_no_temporary(void **state)
 	signal(SIGXFSZ, old_handler);
 	assert_int_equal(ret, -EFBIG);
 	assert_true(pawlink_is_zero((const uint8_t *)&h, sizeof(h)));
-	assert_int_equal(count_entries(f->dir), 1);
+	assert_int_equal(test_count_entries(f->dir, true), 1);
 	pawlink_keystore_close(&ks);
 }
 
@@ -494,10 +455,10 @@ static void test_crash_leftovers_removed_on_open(void **state)
 	pawlink_keystore_close(&ks);
 	file_path(path, sizeof(path), f, ".host.key.0011223344556677.tmp");
 	write_text(path, "pawlink-host 1\nid 00", 0600);
-	assert_int_equal(count_entries(f->dir), 1);
+	assert_int_equal(test_count_entries(f->dir, true), 1);
 	assert_int_equal(pawlink_keystore_open(&ks, f->dir, f->err,
 					       sizeof(f->err)), 0);
-	assert_int_equal(count_entries(f->dir), 0);
+	assert_int_equal(test_count_entries(f->dir, true), 0);
 	pawlink_keystore_close(&ks);
 }
 

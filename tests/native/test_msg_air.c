@@ -25,6 +25,7 @@
 #include "air_local.h"
 #include "msg_host.h"
 #include "msg_object.h"
+#include "msg_sink_mem.h"
 #include "msg_xfer.h"
 #include "radio.h"
 #include "record_layer.h"
@@ -36,9 +37,7 @@ static const uint8_t toy_id[PAWLINK_ID_LEN] = { 0x54, 1, 2, 3, 4, 5, 6, 7 };
 
 /* The toy, stripped down: an in-memory sink, no store. */
 struct toy_side {
-	struct pawlink_msg_info info;
-	uint8_t *buf;
-	bool committed;
+	struct pawlink_msg_mem_sink mem;
 	struct pawlink_msg_rx rx;
 	struct pawlink_msg_sink sink;
 	bool started;
@@ -65,41 +64,6 @@ struct link {
 
 /* ---- the toy's side: PUT only, straight into memory ---------------------- */
 
-static int sink_write(void *ctx, uint32_t index, const uint8_t *data,
-		      size_t len)
-{
-	struct toy_side *t = ctx;
-
-	memcpy(t->buf + (size_t)index * PAWLINK_MSG_CHUNK_DATA, data, len);
-	return PAWLINK_MSG_OK;
-}
-
-static int sink_checkpoint(void *ctx, const uint8_t *have, uint32_t n)
-{
-	(void)ctx;
-	(void)have;
-	(void)n;
-	return PAWLINK_MSG_OK;
-}
-
-static int sink_commit(void *ctx)
-{
-	struct toy_side *t = ctx;
-	int st = pawlink_msg_info_verify(&t->info, t->buf, t->info.size);
-
-	t->committed = st == PAWLINK_MSG_OK;
-	return st;
-}
-
-static void sink_release(void *ctx)
-{
-	(void)ctx;
-}
-
-static const struct pawlink_msg_sink_ops sink_ops = {
-	sink_write, sink_checkpoint, sink_commit, sink_release,
-};
-
 static void toy_input(struct toy_side *t, const uint8_t *buf, size_t len,
 		      uint64_t now)
 {
@@ -109,11 +73,10 @@ static void toy_input(struct toy_side *t, const uint8_t *buf, size_t len,
 		return;
 	if (f.type == PAWLINK_MSG_PUT_REQ) {
 		if (!t->started) {
-			t->info = f.u.info;
-			t->buf = calloc(1, f.u.info.size);
-			assert_non_null(t->buf);
-			t->sink.ops = &sink_ops;
-			t->sink.ctx = t;
+			assert_int_equal(pawlink_msg_mem_sink_start(&t->mem,
+								    &f.u.info,
+								    &t->sink),
+					 PAWLINK_MSG_OK);
 			assert_int_equal(pawlink_msg_rx_init(&t->rx, f.tag,
 							     f.u.info.size,
 							     &t->sink, NULL,
@@ -190,7 +153,7 @@ static void link_close(struct link *l)
 	radio_close(l->host.radio);
 	radio_close(l->toy.radio);
 	assert_int_equal(air_local_free(l->air), 0);
-	free(l->ts.buf);
+	pawlink_msg_mem_sink_free(&l->ts.mem);
 }
 
 static uint64_t frame_airtime(const struct link *l, size_t pt_len)
@@ -310,8 +273,8 @@ static double put_once(uint32_t size, uint32_t loss_ppm, uint64_t seed,
 	assert_int_equal(run(&l), PAWLINK_MSG_OK);
 	took = air_local_now(l.air) - start;
 	/* Exactly the bytes the host had, checked against SHA-256. */
-	assert_true(l.ts.committed);
-	assert_memory_equal(l.ts.buf, data, size);
+	assert_true(l.ts.mem.committed);
+	assert_memory_equal(l.ts.mem.buf, data, size);
 	/* Nothing forged or replayed arrived; the record layer saw only loss. */
 	assert_int_equal(l.host.rx_dropped, 0);
 	assert_int_equal(l.toy.rx_dropped, 0);

@@ -7,7 +7,6 @@
  * file operation, and for downloads; and the time a 60 s message takes on
  * the default air (printed, not asserted).
  */
-#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <setjmp.h>
@@ -28,6 +27,7 @@
 #include "msg_store.h"
 #include "msg_toy.h"
 #include "msg_wire.h"
+#include "tmpdir.h"
 
 #define AIR_RATE	2000000
 #define AIR_LATENCY	1000
@@ -106,29 +106,6 @@ static uint64_t toy_deadline(void *ctx)
 	return pawlink_msg_toy_deadline(((struct proto *)ctx)->toy);
 }
 
-static const char *tmp_base(void)
-{
-	return access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
-}
-
-static void remove_tree(const char *dir)
-{
-	char path[512];
-	struct dirent *de;
-	DIR *d = opendir(dir);
-
-	if (!d)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		unlink(path);
-	}
-	closedir(d);
-	rmdir(dir);
-}
-
 static void open_toy(struct proto *p)
 {
 	char err[256];
@@ -153,11 +130,9 @@ static int setup(void **state)
 
 	if (!p)
 		return -1;
-	snprintf(p->toy_dir, sizeof(p->toy_dir), "%s/pawlink-toy-XXXXXX",
-		 tmp_base());
-	snprintf(p->host_dir, sizeof(p->host_dir), "%s/pawlink-host-XXXXXX",
-		 tmp_base());
-	if (!mkdtemp(p->toy_dir) || !mkdtemp(p->host_dir))
+	if (test_tmpdir(p->toy_dir, sizeof(p->toy_dir), "toy", TEST_TMP_FAST) ||
+	    test_tmpdir(p->host_dir, sizeof(p->host_dir), "host",
+			TEST_TMP_FAST))
 		return -1;
 	p->toy_lim.max_bytes = PAWLINK_MSG_STORE_BYTES_DEFAULT;
 	p->toy_lim.max_count = PAWLINK_MSG_STORE_COUNT_DEFAULT;
@@ -186,8 +161,8 @@ static int teardown(void **state)
 	pawlink_msg_store_close(p->toy_st);
 	pawlink_msg_store_close(p->host_st);
 	sim_fini(&p->air);
-	remove_tree(p->toy_dir);
-	remove_tree(p->host_dir);
+	test_rm_tree(p->toy_dir);
+	test_rm_tree(p->host_dir);
 	free(p);
 	return 0;
 }

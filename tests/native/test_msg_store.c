@@ -7,7 +7,6 @@
  * corrupt message is ever listed, and the resumed upload completes with
  * the right hash.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
@@ -26,6 +25,7 @@
 #include "msg_object.h"
 #include "msg_store.h"
 #include "msg_xfer.h"
+#include "tmpdir.h"
 
 static const uint8_t host_id[PAWLINK_ID_LEN] = { 9, 8, 7, 6, 5, 4, 3, 2 };
 
@@ -33,24 +33,6 @@ struct fixture {
 	char dir[64];	/* a fresh temporary directory */
 	struct pawlink_msg_store *st;
 };
-
-static void remove_tree(const char *dir)
-{
-	char path[512];
-	struct dirent *de;
-	DIR *d = opendir(dir);
-
-	if (!d)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		unlink(path);
-	}
-	closedir(d);
-	rmdir(dir);
-}
 
 static void open_store(struct fixture *fx,
 		       const struct pawlink_msg_store_limits *lim)
@@ -71,9 +53,7 @@ static int setup(void **state)
 	 * tmpfs when there is one: the crash hook, not the disk, is what
 	 * these tests exercise, and thousands of real fsyncs take seconds.
 	 */
-	strcpy(fx->dir, access("/dev/shm", W_OK) == 0 ?
-	       "/dev/shm/pawlink-store-XXXXXX" : "/tmp/pawlink-store-XXXXXX");
-	if (!mkdtemp(fx->dir))
+	if (test_tmpdir(fx->dir, sizeof(fx->dir), "store", TEST_TMP_FAST))
 		return -1;
 	open_store(fx, NULL);
 	*state = fx;
@@ -85,7 +65,7 @@ static int teardown(void **state)
 	struct fixture *fx = *state;
 
 	pawlink_msg_store_close(fx->st);
-	remove_tree(fx->dir);
+	test_rm_tree(fx->dir);
 	free(fx);
 	return 0;
 }
@@ -178,19 +158,6 @@ static void assert_stored(struct pawlink_msg_store *st,
 	free(got);
 }
 
-static size_t count_files(const char *dir)
-{
-	struct dirent *de;
-	size_t n = 0;
-	DIR *d = opendir(dir);
-
-	assert_non_null(d);
-	while ((de = readdir(d)) != NULL)
-		n += de->d_name[0] != '.';
-	closedir(d);
-	return n;
-}
-
 /* ---- tests -------------------------------------------------------------- */
 
 static void test_put_list_read_delete(void **state)
@@ -226,7 +193,7 @@ static void test_put_list_read_delete(void **state)
 	assert_int_equal(n, 1);
 	assert_false(more);
 	/* Nothing partial or temporary is left: three files. */
-	assert_int_equal(count_files(fx->dir), 3);
+	assert_int_equal(test_count_entries(fx->dir, false), 3);
 	assert_int_equal(stat(fx->dir, &sb), 0);
 	assert_int_equal(sb.st_mode & 0777, 0700);
 
@@ -300,7 +267,7 @@ static void test_limits_and_quota(void **state)
 	assert_int_equal(pawlink_msg_store_delete(fx->st, c.id),
 			 PAWLINK_MSG_OK);
 	assert_false(pawlink_msg_store_has_partial(fx->st, c.id));
-	assert_int_equal(count_files(fx->dir), 2);
+	assert_int_equal(test_count_entries(fx->dir, false), 2);
 	free(da);
 	free(db);
 	free(dc);
@@ -328,7 +295,7 @@ static void test_bad_hash_never_committed(void **state)
 	assert_int_equal(n, 0);
 	/* Rejected whole: not even a partial to resume. */
 	assert_false(pawlink_msg_store_has_partial(fx->st, info.id));
-	assert_int_equal(count_files(fx->dir), 0);
+	assert_int_equal(test_count_entries(fx->dir, false), 0);
 	reopen(fx, NULL);
 	pawlink_msg_store_list(fx->st, NULL, out, 1, &n, &more);
 	assert_int_equal(n, 0);
@@ -377,7 +344,7 @@ static void test_resume_after_restart(void **state)
 	assert_int_equal(sink.ops->commit(sink.ctx), PAWLINK_MSG_OK);
 	sink.ops->release(sink.ctx);
 	assert_stored(fx->st, &info, data);
-	assert_int_equal(count_files(fx->dir), 1);
+	assert_int_equal(test_count_entries(fx->dir, false), 1);
 
 	/* A different message replaces an unfinished one. */
 	odata = random_object(30000, &other);
@@ -478,7 +445,7 @@ static void test_corrupt_files_dropped(void **state)
 	assert_int_equal(pawlink_msg_store_stats(fx->st)->dropped_corrupt, 3);
 	assert_int_equal(pawlink_msg_store_stats(fx->st)->dropped_tmp, 2);
 	assert_int_equal(pawlink_msg_store_stats(fx->st)->dropped_partial, 1);
-	assert_int_equal(count_files(fx->dir), 1);
+	assert_int_equal(test_count_entries(fx->dir, false), 1);
 	free(da);
 	free(db);
 	free(dc);
@@ -605,7 +572,7 @@ static bool crash_and_resume(const char *dir, long ops,
 		sink.ops->release(sink.ctx);
 	}
 	assert_stored(st, info, data);
-	assert_int_equal(count_files(dir), 1);
+	assert_int_equal(test_count_entries(dir, false), 1);
 	pawlink_msg_store_close(st);
 	return crashed;
 }
@@ -629,7 +596,7 @@ static void test_power_loss_at_every_step(void **state)
 		pawlink_msg_id_hex(hex, info.id);
 		snprintf(path, sizeof(path), "%s/%s.msg", fx->dir, hex);
 		assert_int_equal(unlink(path), 0);
-		assert_int_equal(count_files(fx->dir), 0);
+		assert_int_equal(test_count_entries(fx->dir, false), 0);
 	}
 	/* Each of the upload's file operations was a crash point once. */
 	total = (unsigned long)ops;

@@ -20,6 +20,7 @@
 
 #include "msg_object.h"
 #include "msg_sim.h"
+#include "msg_sink_mem.h"
 #include "msg_wire.h"
 #include "msg_xfer.h"
 
@@ -29,63 +30,57 @@
 
 /* ---- a sink in memory --------------------------------------------------- */
 
-struct mem_sink {
-	struct pawlink_msg_info info;
-	uint8_t *buf;
-	unsigned int writes;
+/*
+ * The shared memory sink (msg_sink_mem.h), with a write that can be made
+ * to fail and the have-state of the last checkpoint kept.
+ */
+struct test_sink {
+	struct pawlink_msg_mem_sink mem;	/* first: see test_sink_ops */
 	long fail_write_at;		/* -1: never */
-	unsigned int checkpoints;
 	uint8_t durable[PAWLINK_MSG_BITMAP_LEN];	/* last checkpoint */
-	bool committed;
-	int commit_status;
-	bool released;
 };
 
 static int sink_write(void *ctx, uint32_t index, const uint8_t *data,
 		      size_t len)
 {
-	struct mem_sink *m = ctx;
+	struct test_sink *m = ctx;
 
-	if (m->fail_write_at >= 0 && m->writes == (unsigned long)m->fail_write_at)
+	if (m->fail_write_at >= 0 &&
+	    m->mem.writes == (unsigned long)m->fail_write_at)
 		return PAWLINK_MSG_E_IO;
 	assert_true((uint64_t)index * PAWLINK_MSG_CHUNK_DATA + len <=
-		    m->info.size);
-	memcpy(m->buf + (size_t)index * PAWLINK_MSG_CHUNK_DATA, data, len);
-	m->writes++;
-	return PAWLINK_MSG_OK;
+		    m->mem.info.size);
+	return pawlink_msg_mem_sink_ops.write(&m->mem, index, data, len);
 }
 
 static int sink_checkpoint(void *ctx, const uint8_t *have, uint32_t nchunks)
 {
-	struct mem_sink *m = ctx;
+	struct test_sink *m = ctx;
 
-	assert_int_equal(nchunks, pawlink_msg_nchunks(m->info.size));
+	assert_int_equal(nchunks, pawlink_msg_nchunks(m->mem.info.size));
 	memcpy(m->durable, have, (nchunks + 7) / 8);
-	m->checkpoints++;
-	return PAWLINK_MSG_OK;
+	return pawlink_msg_mem_sink_ops.checkpoint(&m->mem, have, nchunks);
 }
 
-static int sink_commit(void *ctx)
+/*
+ * The shared ops with these two in place; commit and release get the
+ * test sink as their memory sink, which is its first member.
+ */
+static struct pawlink_msg_sink_ops test_sink_ops;
+
+static void test_sink_start(struct test_sink *m,
+			    const struct pawlink_msg_info *info,
+			    struct pawlink_msg_sink *sink)
 {
-	struct mem_sink *m = ctx;
-
-	m->commit_status = pawlink_msg_info_verify(&m->info, m->buf,
-						   m->info.size);
-	m->committed = m->commit_status == PAWLINK_MSG_OK;
-	return m->commit_status;
+	test_sink_ops = pawlink_msg_mem_sink_ops;
+	test_sink_ops.write = sink_write;
+	test_sink_ops.checkpoint = sink_checkpoint;
+	assert_int_equal(pawlink_msg_mem_sink_start(&m->mem, info, sink),
+			 PAWLINK_MSG_OK);
+	m->fail_write_at = -1;
+	sink->ops = &test_sink_ops;
+	sink->ctx = m;
 }
-
-static void sink_release(void *ctx)
-{
-	((struct mem_sink *)ctx)->released = true;
-}
-
-static const struct pawlink_msg_sink_ops mem_sink_ops = {
-	.write = sink_write,
-	.checkpoint = sink_checkpoint,
-	.commit = sink_commit,
-	.release = sink_release,
-};
 
 /* ---- one transfer over the sim ------------------------------------------ */
 
@@ -98,7 +93,7 @@ struct run {
 	struct pawlink_msg_source src;
 	struct pawlink_msg_rtt rtt;
 	struct pawlink_msg_tx tx;
-	struct mem_sink ms;
+	struct test_sink ms;
 	struct pawlink_msg_sink sink;
 	struct pawlink_msg_rx rx;
 	bool rx_gone;			/* the receiver vanished */
@@ -195,19 +190,14 @@ static void run_setup(struct run *r, uint32_t size, uint32_t loss_ppm,
 	pawlink_msg_mem_source(&r->src, &r->mem, r->data, size);
 	pawlink_msg_rtt_init(&r->rtt);
 
-	r->ms.info = r->info;
-	r->ms.buf = calloc(1, size);
-	assert_non_null(r->ms.buf);
-	r->ms.fail_write_at = -1;
-	r->sink.ops = &mem_sink_ops;
-	r->sink.ctx = &r->ms;
+	test_sink_start(&r->ms, &r->info, &r->sink);
 	if (have) {
 		uint32_t i;
 
 		/* What the receiver "already has" must really be there. */
 		for (i = 0; i < pawlink_msg_nchunks(size); i++)
 			if (pawlink_msg_bit(have, i))
-				memcpy(r->ms.buf + (size_t)i *
+				memcpy(r->ms.mem.buf + (size_t)i *
 				       PAWLINK_MSG_CHUNK_DATA,
 				       r->data + (size_t)i *
 				       PAWLINK_MSG_CHUNK_DATA,
@@ -228,7 +218,7 @@ static void run_free(struct run *r)
 {
 	sim_fini(&r->air);
 	free(r->data);
-	free(r->ms.buf);
+	pawlink_msg_mem_sink_free(&r->ms.mem);
 }
 
 /* Runs to the end and checks a clean success. */
@@ -241,8 +231,8 @@ static void run_ok(struct run *r)
 	assert_int_equal(st, PAWLINK_MSG_OK);
 	assert_true(pawlink_msg_rx_done(&r->rx, &st));
 	assert_int_equal(st, PAWLINK_MSG_OK);
-	assert_true(r->ms.committed);
-	assert_memory_equal(r->ms.buf, r->data, r->size);
+	assert_true(r->ms.mem.committed);
+	assert_memory_equal(r->ms.mem.buf, r->data, r->size);
 	/* The sender never overran the window it was given. */
 	assert_int_equal(r->rx.stats.dropped, 0);
 }
@@ -452,7 +442,7 @@ static void test_resume_sends_only_missing(void **state)
 	run_ok(&r);
 	assert_int_equal(r.tx.stats.chunks_sent, n - held);
 	assert_int_equal(r.tx.stats.chunks_resent, 0);
-	assert_int_equal(r.ms.writes, n - held);
+	assert_int_equal(r.ms.mem.writes, n - held);
 	run_free(&r);
 }
 
@@ -479,13 +469,13 @@ static void test_bad_hash_not_committed(void **state)
 	(void)state;
 	run_setup(&r, 40000, 20000, 8, NULL);
 	/* The receiver expects other bytes than the sender has. */
-	r.ms.info.sha256[0] ^= 1;
+	r.ms.mem.info.sha256[0] ^= 1;
 	assert_int_equal(sim_run(&r.air, run_done, &r, r.start + HOUR_US), 0);
 	assert_true(pawlink_msg_rx_done(&r.rx, &st));
 	assert_int_equal(st, PAWLINK_MSG_E_BAD_HASH);
 	assert_true(pawlink_msg_tx_done(&r.tx, &st));
 	assert_int_equal(st, PAWLINK_MSG_E_BAD_HASH);
-	assert_false(r.ms.committed);
+	assert_false(r.ms.mem.committed);
 	run_free(&r);
 }
 
@@ -502,7 +492,7 @@ static void test_sink_failure_ends_both(void **state)
 	assert_int_equal(st, PAWLINK_MSG_E_IO);
 	assert_true(pawlink_msg_tx_done(&r.tx, &st));
 	assert_int_equal(st, PAWLINK_MSG_E_IO);
-	assert_false(r.ms.committed);
+	assert_false(r.ms.mem.committed);
 	run_free(&r);
 }
 
@@ -531,7 +521,7 @@ static void test_source_failure_aborts(void **state)
 	/* The receiver is told, and commits nothing. */
 	assert_true(pawlink_msg_rx_done(&r.rx, &st));
 	assert_int_equal(st, PAWLINK_MSG_E_IO);
-	assert_false(r.ms.committed);
+	assert_false(r.ms.mem.committed);
 	run_free(&r);
 }
 
@@ -590,7 +580,7 @@ static void test_receiver_gives_up_and_checkpoints(void **state)
 		held += pawlink_msg_bit(r.ms.durable, i);
 	assert_int_equal(held, r.rx.held);
 	assert_true(held >= 100 && held < pawlink_msg_nchunks(r.size));
-	assert_false(r.ms.committed);
+	assert_false(r.ms.mem.committed);
 	run_free(&r);
 }
 
@@ -646,7 +636,7 @@ static void test_receiver_drops_bad_chunks(void **state)
 	pawlink_msg_rx_input(&r.rx, &f, r.start);
 	assert_int_equal(r.rx.stats.dropped, 3);
 	assert_int_equal(r.rx.held, 0);
-	assert_int_equal(r.ms.writes, 0);
+	assert_int_equal(r.ms.mem.writes, 0);
 	r.rx.stats.dropped = 0;
 	/* And the real transfer still completes. */
 	run_ok(&r);
@@ -696,7 +686,7 @@ static void test_largest_object(void **state)
 	run_setup(&r, PAWLINK_MSG_SIZE_MAX, 50000, 16, NULL);
 	run_ok(&r);
 	assert_int_equal(r.rx.nchunks, PAWLINK_MSG_CHUNKS_MAX);
-	assert_true(r.ms.checkpoints >=
+	assert_true(r.ms.mem.checkpoints >=
 		    PAWLINK_MSG_CHUNKS_MAX / PAWLINK_MSG_CHECKPOINT_CHUNKS - 1);
 	run_free(&r);
 }

@@ -14,7 +14,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <poll.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -36,9 +35,10 @@
 #include <sndfile.h>
 #include <sodium.h>
 
-#include "air_helpers.h"
 #include "keystore.h"
+#include "pawsim_procs.h"
 #include "setup_code.h"
+#include "tmpdir.h"
 #include "bytes.h"
 
 /* pawctl's documented exit codes (Documentation/pawctl.rst). */
@@ -50,6 +50,7 @@ enum {
 
 #define OUT_MAX		65536
 #define ARGS_MAX	32
+#define ENV_MAX		8
 
 /* One pawctl run: its exit status and what it printed. */
 struct run {
@@ -60,8 +61,7 @@ struct run {
 
 /* A pawctl process still running (for the interruption test). */
 struct proc {
-	pid_t pid;
-	int out_fd, err_fd;
+	struct child c;
 	size_t out_len, err_len;
 };
 
@@ -69,7 +69,6 @@ struct proc {
 struct world {
 	struct test_dir d;
 	struct child air, toy;
-	bool toy_running;
 	char toy_dir[160], store[160], label[160];
 	char code[16];			/* as printed: 1234-5678 */
 	char toy_hex[PAWLINK_ID_LEN * 2 + 1];
@@ -79,13 +78,6 @@ static struct run r;
 /* Everything any pawctl run printed, for the secrets check. */
 static char *transcript;
 static size_t transcript_len;
-
-static const char *pawctl_path(void)
-{
-	const char *p = getenv("PAWCTL");
-
-	return p && *p ? p : "build/san/pawctl";
-}
 
 static void transcript_add(const char *s)
 {
@@ -108,8 +100,12 @@ static void transcript_add(const char *s)
 static void proc_start(struct proc *p, const char *input,
 		       const char *const env[], const char *const argv[])
 {
+	/* Nothing from this environment's PAWLINK_AIR; then @env. */
+	const char *envs[ENV_MAX + 2] = { "PAWLINK_AIR" };
 	const char *full[ARGS_MAX + 2];
-	int in[2], out[2], err[2];
+	const struct child_opts opts = {
+		.input = input ? input : "", .env = envs, .err_pipe = true,
+	};
 	size_t i;
 
 	full[0] = pawctl_path();
@@ -118,33 +114,12 @@ static void proc_start(struct proc *p, const char *input,
 		full[i + 1] = argv[i];
 	}
 	full[i + 1] = NULL;
-	assert_int_equal(access(full[0], X_OK), 0);
-	assert_int_equal(pipe2(in, O_CLOEXEC), 0);
-	assert_int_equal(pipe2(out, O_CLOEXEC), 0);
-	assert_int_equal(pipe2(err, O_CLOEXEC), 0);
-	p->pid = fork();
-	assert_true(p->pid >= 0);
-	if (p->pid == 0) {
-		unsetenv("PAWLINK_AIR");
-		for (i = 0; env && env[i]; i++)
-			putenv((char *)env[i]);
-		if (dup2(in[0], STDIN_FILENO) < 0 ||
-		    dup2(out[1], STDOUT_FILENO) < 0 ||
-		    dup2(err[1], STDERR_FILENO) < 0)
-			_exit(127);
-		execv(full[0], (char *const *)full);
-		_exit(127);
+	for (i = 0; env && env[i]; i++) {
+		assert_true(i < ENV_MAX);
+		envs[i + 1] = env[i];
 	}
-	close(in[0]);
-	close(out[1]);
-	close(err[1]);
-	/* Small inputs only: a pipe holds them without a reader. */
-	if (input)
-		assert_int_equal(write(in[1], input, strlen(input)),
-				 (ssize_t)strlen(input));
-	close(in[1]);
-	p->out_fd = out[0];
-	p->err_fd = err[0];
+	envs[i + 1] = NULL;
+	assert_int_equal(child_spawn(&p->c, &opts, full), 0);
 	p->out_len = 0;
 	p->err_len = 0;
 	r.out[0] = '\0';
@@ -155,15 +130,15 @@ static void proc_start(struct proc *p, const char *input,
 static bool proc_read(struct proc *p, int ms)
 {
 	struct pollfd pfd[2] = {
-		{ .fd = p->out_fd, .events = POLLIN },
-		{ .fd = p->err_fd, .events = POLLIN },
+		{ .fd = p->c.out_fd, .events = POLLIN },
+		{ .fd = p->c.err_fd, .events = POLLIN },
 	};
 	char *buf[2] = { r.out, r.err };
 	size_t *len[2] = { &p->out_len, &p->err_len };
-	int i, *fd[2] = { &p->out_fd, &p->err_fd };
+	int i, *fd[2] = { &p->c.out_fd, &p->c.err_fd };
 	ssize_t n;
 
-	if (p->out_fd < 0 && p->err_fd < 0)
+	if (p->c.out_fd < 0 && p->c.err_fd < 0)
 		return false;
 	if (poll(pfd, 2, ms) <= 0)
 		return true;
@@ -201,11 +176,12 @@ static int proc_finish(struct proc *p)
 
 	while (proc_read(p, 100) && waited < TEST_WAIT_MS)
 		waited += 100;
-	if (p->out_fd >= 0 || p->err_fd >= 0) {
-		kill(p->pid, SIGKILL);
+	if (p->c.out_fd >= 0 || p->c.err_fd >= 0) {
+		child_kill(&p->c);
 		fail_msg("pawctl did not finish; stderr: %s", r.err);
 	}
-	assert_int_equal(waitpid(p->pid, &status, 0), p->pid);
+	assert_int_equal(waitpid(p->c.pid, &status, 0), p->c.pid);
+	p->c.pid = 0;
 	assert_true(WIFEXITED(status));
 	r.status = WEXITSTATUS(status);
 	transcript_add(r.out);
@@ -449,15 +425,6 @@ static bool json_has(const char *json, const char *fragment)
 
 /* ---- files -------------------------------------------------------------- */
 
-static int rm_entry(const char *path, const struct stat *sb, int type,
-		    struct FTW *ftw)
-{
-	(void)sb;
-	(void)type;
-	(void)ftw;
-	return remove(path);
-}
-
 static void read_text(const char *path, char *buf, size_t cap)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -540,12 +507,9 @@ static void world_path(struct world *w, const char *name, char *out)
 
 static void world_start(struct world *w)
 {
-	const char *air_argv[] = { "air", "--socket", NULL, "--ready-fd", "3",
-				   NULL };
-	const char *toy_argv[] = { "toy", "--air", NULL, "--dir", NULL,
-				   "--mic", "tone:440", "--speaker", NULL,
-				   "--json", "--ready-fd", "3", NULL };
 	char speaker[160];
+	const char *const toy_args[] = { "--mic", "tone:440", "--speaker",
+					 speaker, "--json", NULL };
 	int tries;
 
 	memset(w, 0, sizeof(*w));
@@ -554,17 +518,11 @@ static void world_start(struct world *w)
 	world_path(w, "host", w->store);
 	world_path(w, "toy/label", w->label);
 	world_path(w, "speaker.wav", speaker);
-	air_argv[2] = w->d.sock;
-	toy_argv[2] = w->d.sock;
-	toy_argv[4] = w->toy_dir;
-	toy_argv[8] = speaker;
-	assert_int_equal(child_start(&w->air, air_argv), 0);
-	assert_int_equal(child_wait_ready(&w->air), 0);
-	assert_int_equal(child_start(&w->toy, toy_argv), 0);
-	assert_int_equal(child_wait_ready(&w->toy), 0);
-	w->toy_running = true;
-	read_text(w->label, w->code, sizeof(w->code));
-	w->code[strcspn(w->code, "\n")] = '\0';
+	assert_int_equal(pawsim_air_start(&w->air, w->d.sock, NULL), 0);
+	assert_int_equal(pawsim_toy_start(&w->toy, w->d.sock, w->toy_dir,
+					  toy_args), 0);
+	assert_int_equal(pawsim_toy_label(w->toy_dir, w->code,
+					  sizeof(w->code)), 0);
 	assert_int_equal(strlen(w->code), 9);
 
 	/* The toy's id, as a user learns it: from a scan. */
@@ -579,9 +537,8 @@ static void world_start(struct world *w)
 /* Stops the toy; its --json counters into @json. */
 static void world_stop_toy(struct world *w, char *json, size_t cap)
 {
-	assert_true(w->toy_running);
+	assert_true(w->toy.pid > 0);
 	assert_int_equal(child_stop(&w->toy, json, cap), 0);
-	w->toy_running = false;
 }
 
 static struct world world;
@@ -599,21 +556,18 @@ static int world_teardown(void **state)
 	struct world *w = *state;
 	char buf[4096];
 
-	if (w->toy_running)
-		child_stop(&w->toy, buf, sizeof(buf));
-	w->toy_running = false;
+	/* Stopping one that is not running (any more) does nothing. */
+	child_stop(&w->toy, buf, sizeof(buf));
 	child_stop(&w->air, buf, sizeof(buf));
-	return nftw(w->d.dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	return test_dir_remove(&w->d);
 }
 
 static void press(struct world *w)
 {
-	const char *argv[] = { "toy", "--dir", w->toy_dir, "press", NULL };
-	struct child c;
 	char out[256];
 
-	assert_int_equal(child_start(&c, argv), 0);
-	assert_int_equal(child_finish(&c, out, sizeof(out)), 0);
+	assert_int_equal(pawsim_toy_command(w->toy_dir, "press", out,
+					    sizeof(out)), 0);
 }
 
 /* Presses the button and pairs as @name with the label's code. */
@@ -1193,7 +1147,7 @@ static void test_interrupted_record(void **state)
 	ctl_start(w, &p, "record", "bear", "-o", wav, "--seconds", "60",
 		  NULL);
 	proc_wait_stderr(&p, "recording 60 s");
-	kill(p.pid, SIGINT);
+	kill(p.c.pid, SIGINT);
 	assert_int_equal(proc_finish(&p), EXIT_INTERRUPTED);
 	assert_non_null(strstr(r.err, "interrupted: kept"));
 	assert_true(wav_frames(wav, &peak) < 60 * 16000);
@@ -1205,54 +1159,24 @@ static void test_interrupted_record(void **state)
 /* The README's demo runs to the end and leaves what it says it made. */
 static void test_demo(void **state)
 {
-	char dir[64] = "/tmp/pawlink-demo-test-XXXXXX", env_tmp[96];
+	char dir[64], env_tmp[96];
 	char env_sim[300], env_ctl[300], cwd[200], script[260], made[400];
 	const char *env[] = { env_tmp, env_sim, env_ctl, NULL };
 	const char *argv[] = { script, NULL };
-	pid_t pid;
-	int status, out[2];
+	const struct child_opts opts = { .env = env, .err_to_out = true };
+	struct child c;
 	char buf[8192];
-	size_t used = 0;
-	ssize_t n;
 
 	(void)state;
 	assert_non_null(getcwd(cwd, sizeof(cwd)));
-	assert_non_null(mkdtemp(dir));
+	assert_int_equal(test_tmpdir(dir, sizeof(dir), "demo-test",
+				     TEST_TMP_DISK), 0);
 	snprintf(env_tmp, sizeof(env_tmp), "TMPDIR=%s", dir);
 	snprintf(env_sim, sizeof(env_sim), "PAWSIM=%s/%s", cwd, pawsim_path());
 	snprintf(env_ctl, sizeof(env_ctl), "PAWCTL=%s/%s", cwd, pawctl_path());
 	snprintf(script, sizeof(script), "%s/tests/demo", cwd);
-	assert_int_equal(pipe2(out, O_CLOEXEC), 0);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		size_t i;
-
-		for (i = 0; env[i]; i++)
-			putenv((char *)env[i]);
-		if (dup2(out[1], STDOUT_FILENO) < 0 ||
-		    dup2(out[1], STDERR_FILENO) < 0)
-			_exit(127);
-		execv(script, (char *const *)argv);
-		_exit(127);
-	}
-	close(out[1]);
-	while (used < sizeof(buf) - 1) {
-		struct pollfd pfd = { .fd = out[0], .events = POLLIN };
-
-		if (poll(&pfd, 1, TEST_WAIT_MS) != 1) {
-			kill(pid, SIGKILL);
-			break;
-		}
-		n = read(out[0], buf + used, sizeof(buf) - 1 - used);
-		if (n <= 0)
-			break;
-		used += (size_t)n;
-	}
-	buf[used] = '\0';
-	close(out[0]);
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+	assert_int_equal(child_spawn(&c, &opts, argv), 0);
+	if (child_finish(&c, buf, sizeof(buf)) != 0)
 		fail_msg("tests/demo failed:\n%s", buf);
 	/* It made one directory in $TMPDIR, said where, and filled it. */
 	{
@@ -1293,7 +1217,7 @@ static void test_demo(void **state)
 		snprintf(made, sizeof(made), "%s/toy/control.sock", base);
 		assert_false(exists(made));
 	}
-	assert_int_equal(nftw(dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS), 0);
+	assert_int_equal(test_rm_tree(dir), 0);
 }
 
 int main(void)

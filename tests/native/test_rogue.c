@@ -10,10 +10,12 @@
 #include <errno.h>
 #include <pthread.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -22,8 +24,10 @@
 #include "capture.h"
 #include "air_helpers.h"
 #include "pairing.h"
+#include "pawsim_procs.h"
 #include "radio.h"
 #include "record_layer.h"
+#include "tmpdir.h"
 #include "byteorder.h"
 
 static char out_buf[8192];
@@ -121,28 +125,21 @@ struct scene {
 
 static void scene_start(struct scene *s)
 {
-	const char *argv[] = { "air", "--socket", NULL, "--ready-fd", "3",
-			       NULL };
-
 	assert_int_equal(test_dir_init(&s->dir), 0);
-	argv[2] = s->dir.sock;
 	test_dir_file(&s->dir, "capture.pcap", s->file, sizeof(s->file));
-	assert_int_equal(child_start(&s->air, argv), 0);
-	assert_int_equal(child_wait_ready(&s->air), 0);
+	assert_int_equal(pawsim_air_start(&s->air, s->dir.sock, NULL), 0);
 }
 
 static void scene_stop(struct scene *s)
 {
-	static const char *files[] = { "capture.pcap", NULL };
-
 	assert_int_equal(child_stop(&s->air, out_buf, sizeof(out_buf)), 0);
-	test_dir_done(&s->dir, files);
+	test_dir_remove(&s->dir);
 }
 
 /* Runs `pawsim rogue ARGS --socket S --json` to the end; its status. */
 static int rogue_run(struct scene *s, const char *const args[])
 {
-	return rogue_finish(s->dir.sock, args, out_buf, sizeof(out_buf));
+	return pawsim_rogue_run(s->dir.sock, args, out_buf, sizeof(out_buf));
 }
 
 static struct radio *join(struct scene *s, const uint8_t *id,
@@ -190,7 +187,7 @@ static void test_sniff_captures_everything(void **state)
 	scene_start(&s);
 	argv[3] = s.dir.sock;
 	argv[5] = s.file;
-	assert_int_equal(child_start(&sniffer, argv), 0);
+	assert_int_equal(pawsim_start(&sniffer, argv), 0);
 	assert_int_equal(child_wait_ready(&sniffer), 0);
 
 	/* Two other radios talk to each other, unicast. */
@@ -476,6 +473,24 @@ static void toy_stop(struct toy *t, pthread_t th)
 	radio_close(t->r);
 }
 
+/*
+ * A toy on a fresh air, and `rogue brute-force ARGV` against it: the
+ * rogue's exit status, its counts in out_buf, the toy as it ended in @toy.
+ */
+static int brute_force(struct scene *s, struct toy *toy,
+		       const char *const argv[])
+{
+	pthread_t th;
+	int rc;
+
+	assert_true(sodium_init() >= 0);
+	scene_start(s);
+	toy_start(toy, s, &th);
+	rc = rogue_run(s, argv);
+	toy_stop(toy, th);
+	return rc;
+}
+
 static void test_brute_force_stopped_by_the_window(void **state)
 {
 	/* 25 wrong codes (the toy's is 40187263); 11111111 is banned and
@@ -485,14 +500,9 @@ static void test_brute_force_stopped_by_the_window(void **state)
 			       "--timeout", "10000", NULL };
 	struct scene s;
 	struct toy toy;
-	pthread_t th;
 
 	(void)state;
-	assert_true(sodium_init() >= 0);
-	scene_start(&s);
-	toy_start(&toy, &s, &th);
-	assert_int_equal(rogue_run(&s, argv), 0);
-	toy_stop(&toy, th);
+	assert_int_equal(brute_force(&s, &toy, argv), 0);
 
 	assert_int_equal(json_number(out_buf, "attempts"), 25);
 	/* 20 answered and charged, then the window closed: refused. */
@@ -516,14 +526,9 @@ static void test_brute_force_with_the_code_in_range(void **state)
 			       "10000", NULL };
 	struct scene s;
 	struct toy toy;
-	pthread_t th;
 
 	(void)state;
-	assert_true(sodium_init() >= 0);
-	scene_start(&s);
-	toy_start(&toy, &s, &th);
-	assert_int_equal(rogue_run(&s, argv), 3);
-	toy_stop(&toy, th);
+	assert_int_equal(brute_force(&s, &toy, argv), 3);
 
 	/* 40187250 .. 40187262 wrong, 40187263 right: the tool works. */
 	assert_int_equal(json_number(out_buf, "attempts"), 14);
@@ -548,22 +553,15 @@ static void test_rogue_usage(void **state)
 	const char *no_air[] = { "rogue", "spoof-beacon", "--socket",
 				 "/tmp/pawlink-no-such-air.sock", "--toy-id",
 				 "7079020304050607", "--json", NULL };
-	struct child c;
 
 	(void)state;
-	assert_int_equal(child_start(&c, none), 0);
-	assert_int_equal(child_finish(&c, out_buf, sizeof(out_buf)), 1);
-	assert_int_equal(child_start(&c, unknown), 0);
-	assert_int_equal(child_finish(&c, out_buf, sizeof(out_buf)), 1);
-	assert_int_equal(child_start(&c, no_socket), 0);
-	assert_int_equal(child_finish(&c, out_buf, sizeof(out_buf)), 1);
-	assert_int_equal(child_start(&c, bad_start), 0);
-	assert_int_equal(child_finish(&c, out_buf, sizeof(out_buf)), 1);
-	assert_int_equal(child_start(&c, help), 0);
-	assert_int_equal(child_finish(&c, out_buf, sizeof(out_buf)), 0);
+	assert_int_equal(pawsim_run(none, out_buf, sizeof(out_buf)), 1);
+	assert_int_equal(pawsim_run(unknown, out_buf, sizeof(out_buf)), 1);
+	assert_int_equal(pawsim_run(no_socket, out_buf, sizeof(out_buf)), 1);
+	assert_int_equal(pawsim_run(bad_start, out_buf, sizeof(out_buf)), 1);
+	assert_int_equal(pawsim_run(help, out_buf, sizeof(out_buf)), 0);
 	assert_non_null(strstr(out_buf, "--raw"));
-	assert_int_equal(child_start(&c, no_air), 0);
-	assert_int_equal(child_finish(&c, out_buf, sizeof(out_buf)), 2);
+	assert_int_equal(pawsim_run(no_air, out_buf, sizeof(out_buf)), 2);
 	assert_int_equal(json_number(out_buf, "sent"), 0);
 }
 
