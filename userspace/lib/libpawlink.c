@@ -204,19 +204,10 @@ void pawlink_message_id_hex(char out[PAWLINK_MSG_HEX_LEN + 1],
 int pawlink_parse_uint(const char *text, unsigned long lo, unsigned long hi,
 		       unsigned long *out)
 {
-	unsigned long v = 0;
-	size_t i;
+	uint64_t v;
 
-	/* Nine digits fit an unsigned long anywhere: no overflow to check. */
-	if (!text[0] || strlen(text) > 9)
+	if (pawlink_decimal_parse(text, &v) || v < lo || v > hi)
 		return -EINVAL;
-	for (i = 0; text[i]; i++) {
-		if (text[i] < '0' || text[i] > '9')
-			return -EINVAL;
-		v = v * 10 + (unsigned long)(text[i] - '0');
-	}
-	if (v < lo || v > hi)
-		return -EINVAL;
-	*out = v;
+	*out = (unsigned long)v;
 	return 0;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "air_args.h"
+#include "bytes.h"
 
 static int digit(char c)
 {
@@ -18,23 +19,6 @@ static int push_digit(uint64_t *v, int d)
 	if (*v > (UINT64_MAX - (uint64_t)d) / 10)
 		return -ERANGE;
 	*v = *v * 10 + (uint64_t)d;
-	return 0;
-}
-
-int air_arg_u64(const char *s, uint64_t *out)
-{
-	uint64_t v = 0;
-
-	*out = 0;
-	if (!*s)
-		return -EINVAL;
-	for (; *s; s++) {
-		if (digit(*s) < 0)
-			return -EINVAL;
-		if (push_digit(&v, digit(*s)))
-			return -ERANGE;
-	}
-	*out = v;
 	return 0;
 }
 
@@ -90,7 +74,7 @@ int air_arg_rate(const char *s, uint64_t *out)
 	}
 	if (mult != 1)
 		digits[n - 1] = '\0';
-	rc = air_arg_u64(digits, &v);
+	rc = pawlink_decimal_parse(digits, &v);
 	if (rc)
 		return rc;
 	if (v > UINT64_MAX / mult)
@@ -141,7 +125,7 @@ int air_arg_id(const char *s, uint8_t id[PAWLINK_ID_LEN])
 int air_arg_fd(const char *s, int *fd)
 {
 	uint64_t v;
-	int rc = air_arg_u64(s, &v);
+	int rc = pawlink_decimal_parse(s, &v);
 
 	if (rc)
 		return rc;

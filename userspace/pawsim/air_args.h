@@ -3,7 +3,9 @@
  * Strict command-line values for every pawsim subcommand (air, toy,
  * dongle, rogue), so that each number is parsed one way: every parser
  * takes the whole string or fails with -EINVAL (-ERANGE when the value is
- * well formed but too large), never a prefix, a sign or a space.
+ * well formed but too large), never a prefix, a sign or a space.  A
+ * whole decimal number is pawlink_decimal_parse() (proto/bytes.h), the
+ * one parser libpawlink's pawlink_parse_uint() uses too.
  */
 #ifndef PAWSIM_AIR_ARGS_H
 #define PAWSIM_AIR_ARGS_H
@@ -13,8 +15,6 @@
 
 #include <linux/pawlink.h>
 
-/* Decimal digits only. */
-int air_arg_u64(const char *s, uint64_t *out);
 /*
  * A non-negative decimal with up to @frac_digits digits after a point,
  * returned multiplied by 10^@frac_digits: ("1.5", 3) is 1500.

@@ -6,13 +6,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "air_args.h"
 #include "air_json.h"
 #include "air_server.h"
 #include "pawsim.h"
 #include "radio.h"
 
-#define NSEC_PER_MSEC	1000000ULL
 #define PPM_PER_PCT	10000ULL
 
 static void usage(FILE *out)
@@ -104,7 +104,7 @@ int pawsim_air_main(int argc, char *argv[])
 			opts.cfg.loss_ppm = (uint32_t)v;
 			break;
 		case 'S':
-			if (air_arg_u64(optarg, &opts.cfg.seed))
+			if (pawlink_decimal_parse(optarg, &opts.cfg.seed))
 				return pawsim_usage_error("bad --seed '%s'",
 							  optarg);
 			break;

@@ -12,6 +12,7 @@
 #include <sodium.h>
 
 #include "air_args.h"
+#include "air_frame.h"
 #include "dongle_gadget.h"
 #include "dongle_opts.h"
 #include "pawsim.h"
@@ -54,17 +55,6 @@ static void usage(FILE *out)
 
 /* ---- options ---------------------------------------------------------------- */
 
-/* All zeros and all 0xff are reserved on the air (no radio, broadcast). */
-static bool id_reserved(const uint8_t id[PAWLINK_ID_LEN])
-{
-	static const uint8_t all_ff[PAWLINK_ID_LEN] = {
-		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-	};
-
-	return pawlink_is_zero(id, PAWLINK_ID_LEN) ||
-	       !sodium_memcmp(id, all_ff, PAWLINK_ID_LEN);
-}
-
 int dongle_opts_parse(int argc, char *argv[], struct dongle_opts *o)
 {
 	enum { OPT_VANISH_AFTER = 256, OPT_CLEANUP };
@@ -105,7 +95,7 @@ int dongle_opts_parse(int argc, char *argv[], struct dongle_opts *o)
 					   "not '%s'", optarg);
 				return PAWSIM_EXIT_USAGE;
 			}
-			if (id_reserved(o->id)) {
+			if (!air_id_is_radio(o->id)) {
 				pawsim_msg("--id %s is reserved (all zeros "
 					   "or all ff)", optarg);
 				return PAWSIM_EXIT_USAGE;
@@ -129,7 +119,7 @@ int dongle_opts_parse(int argc, char *argv[], struct dongle_opts *o)
 			}
 			break;
 		case OPT_VANISH_AFTER:
-			if (air_arg_u64(optarg, &count) || !count ||
+			if (pawlink_decimal_parse(optarg, &count) || !count ||
 			    count > ULONG_MAX) {
 				pawsim_msg("--vanish-after wants a count of "
 					   "at least 1, not '%s'", optarg);
@@ -195,5 +185,5 @@ void dongle_opts_random_id(uint8_t id[PAWLINK_ID_LEN])
 {
 	do
 		randombytes_buf(id, PAWLINK_ID_LEN);
-	while (id_reserved(id));
+	while (!air_id_is_radio(id));
 }

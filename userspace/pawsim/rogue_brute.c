@@ -21,6 +21,7 @@
 
 #include <sodium.h>
 
+#include "bytes.h"
 #include "air_args.h"
 #include "pairing.h"
 #include "pawsim.h"
@@ -100,7 +101,7 @@ static int await_reply(struct brute *b, uint8_t *reply, size_t *reply_len)
 
 		if (now >= end || rogue_stop)
 			return -ETIMEDOUT;
-		rc = radio_recv(b->r, &rx, (int)((end - now + 999999) / 1000000));
+		rc = radio_recv_until(b->r, &rx, end);
 		if (rc == -EINTR || rc == -ETIMEDOUT)
 			continue;
 		if (rc)
@@ -229,7 +230,7 @@ static int parse_start(const char *s, uint64_t *out)
 		return -EINVAL;
 	}
 	digits[PAWLINK_SETUP_CODE_DIGITS] = '\0';
-	return air_arg_u64(digits, out);
+	return pawlink_decimal_parse(digits, out);
 }
 
 static int run(struct brute *b, const struct rogue_common *c, uint64_t start,
@@ -266,14 +267,13 @@ static int brute_option(void *opts, int opt, const char *arg)
 	switch (opt) {
 	case OPT_TOY_ID:
 		if (air_arg_id(arg, o->b->toy_id) ||
-		    air_id_is_zero(o->b->toy_id) ||
-		    air_id_is_broadcast(o->b->toy_id))
+		    !air_id_is_radio(o->b->toy_id))
 			return pawsim_usage_error("bad --toy-id '%s' (16 hex digits, not all 0 or all f)",
 						  arg);
 		o->have_toy = true;
 		return 0;
 	case OPT_CODES:
-		if (air_arg_u64(arg, &o->codes) || o->codes == 0 ||
+		if (pawlink_decimal_parse(arg, &o->codes) || o->codes == 0 ||
 		    o->codes > CODE_SPACE)
 			return pawsim_usage_error("bad --codes '%s' (1 .. 100000000)",
 						  arg);
@@ -284,7 +284,7 @@ static int brute_option(void *opts, int opt, const char *arg)
 						  arg);
 		return 0;
 	case OPT_TIMEOUT:
-		if (air_arg_u64(arg, &v) || v == 0 || v > 3600000)
+		if (pawlink_decimal_parse(arg, &v) || v == 0 || v > 3600000)
 			return pawsim_usage_error("bad --timeout '%s' (1 .. 3600000 ms)",
 						  arg);
 		o->b->timeout_ms = (int)v;

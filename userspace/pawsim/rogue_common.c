@@ -29,8 +29,7 @@ static int common_option(struct rogue_common *c, int opt, const char *arg)
 		c->socket = arg;
 		return 0;
 	case ROGUE_OPT_ID:
-		if (air_arg_id(arg, c->id) || air_id_is_zero(c->id) ||
-		    air_id_is_broadcast(c->id))
+		if (air_arg_id(arg, c->id) || !air_id_is_radio(c->id))
 			return pawsim_usage_error("bad --id '%s' (16 hex digits, not all 0 or all f)",
 						  arg);
 		c->have_id = true;
@@ -82,8 +81,7 @@ int rogue_common_finish(struct rogue_common *c)
 			return PAWSIM_EXIT_RUNTIME;
 		}
 		randombytes_buf(c->id, sizeof(c->id));
-		c->have_id = !air_id_is_zero(c->id) &&
-			     !air_id_is_broadcast(c->id);
+		c->have_id = air_id_is_radio(c->id);
 	}
 	return 0;
 }

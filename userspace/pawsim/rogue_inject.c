@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "byteorder.h"
 #include "air_sock.h"
 #include "air_args.h"
@@ -166,7 +167,7 @@ static int forge_option(struct forge *fg, int opt, const char *arg)
 	default:
 		return pawsim_usage_error("bad option");
 	}
-	if (air_arg_u64(arg, num) || *num > max)
+	if (pawlink_decimal_parse(arg, num) || *num > max)
 		return pawsim_usage_error("bad --%s '%s'", name, arg);
 	return 0;
 }
@@ -182,7 +183,7 @@ static int inject_option(void *opts, int opt, const char *arg)
 
 	if (opt != OPT_COUNT)
 		return forge_option(&o->fg, opt, arg);
-	if (air_arg_u64(arg, &o->count) || o->count == 0)
+	if (pawlink_decimal_parse(arg, &o->count) || o->count == 0)
 		return pawsim_usage_error("bad --count '%s'", arg);
 	return 0;
 }

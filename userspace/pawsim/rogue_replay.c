@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bytes.h"
 #include "capture.h"
 #include "air_args.h"
 #include "pawsim.h"
@@ -209,20 +210,20 @@ static int replay_option(void *opts, int opt, const char *arg)
 		flt->have_dst = true;
 		return 0;
 	case OPT_CHANNEL:
-		if (air_arg_u64(arg, &v) || v > 255)
+		if (pawlink_decimal_parse(arg, &v) || v > 255)
 			return pawsim_usage_error("bad --channel '%s'", arg);
 		flt->channel = (int)v;
 		return 0;
 	case OPT_FIRST:
 	case OPT_LAST:
-		if (air_arg_u64(arg, &v) || v == 0)
+		if (pawlink_decimal_parse(arg, &v) || v == 0)
 			return pawsim_usage_error("bad --%s '%s' (from 1)",
 						  opt == OPT_FIRST ? "first" : "last",
 						  arg);
 		*(opt == OPT_FIRST ? &flt->first : &flt->last) = v;
 		return 0;
 	case OPT_REPEAT:
-		if (air_arg_u64(arg, &o->repeat) || o->repeat == 0)
+		if (pawlink_decimal_parse(arg, &o->repeat) || o->repeat == 0)
 			return pawsim_usage_error("bad --repeat '%s'", arg);
 		return 0;
 	default:

@@ -7,13 +7,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "capture.h"
 #include "air_args.h"
 #include "pawsim.h"
 #include "rogue.h"
 
 #define CMD		"sniff"
-#define NSEC_PER_MSEC	1000000ULL
 
 enum { OPT_OUT = ROGUE_OPT_PRIVATE, OPT_COUNT, OPT_DURATION };
 
@@ -41,18 +41,11 @@ static int capture(struct radio *r, FILE *out, uint64_t count,
 	uint64_t end = duration_ns ? radio_now(r) + duration_ns : 0;
 
 	while (!rogue_stop && (!count || *heard < count)) {
-		int timeout = -1, rc;
+		int rc;
 
-		if (end) {
-			uint64_t now = radio_now(r);
-
-			if (now >= end)
-				break;
-			/* Round up, so the wait never ends early. */
-			timeout = (int)((end - now + NSEC_PER_MSEC - 1) /
-					NSEC_PER_MSEC);
-		}
-		rc = radio_recv(r, &rx, timeout);
+		if (end && radio_now(r) >= end)
+			break;
+		rc = radio_recv_until(r, &rx, end ? end : UINT64_MAX);
 		if (rc == -ETIMEDOUT || rc == -EINTR)
 			continue;
 		if (rc) {
@@ -85,13 +78,13 @@ static int sniff_option(void *opts, int opt, const char *arg)
 		o->path = arg;
 		return 0;
 	case OPT_COUNT:
-		if (air_arg_u64(arg, &o->count) || o->count == 0)
+		if (pawlink_decimal_parse(arg, &o->count) || o->count == 0)
 			return pawsim_usage_error("bad --count '%s'", arg);
 		return 0;
 	case OPT_DURATION:
-		if (air_arg_u64(arg, &o->duration_ms) ||
+		if (pawlink_decimal_parse(arg, &o->duration_ms) ||
 		    o->duration_ms == 0 ||
-		    o->duration_ms > UINT64_MAX / NSEC_PER_MSEC)
+		    o->duration_ms > UINT64_MAX / RADIO_NS_PER_MS)
 			return pawsim_usage_error("bad --duration '%s'", arg);
 		return 0;
 	default:
@@ -146,7 +139,7 @@ int rogue_sniff_main(int argc, char *argv[])
 		rc = PAWSIM_EXIT_RUNTIME;
 		goto out_close;
 	}
-	rc = capture(r, out, o.count, o.duration_ms * NSEC_PER_MSEC,
+	rc = capture(r, out, o.count, o.duration_ms * RADIO_NS_PER_MS,
 		     &counts[1].value);
 	radio_close(r);
 out_close:

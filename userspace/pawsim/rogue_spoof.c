@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "air_args.h"
 #include "pawsim.h"
 #include "rogue.h"
@@ -36,7 +37,7 @@ static void usage(FILE *out)
 static int wait_interval(struct radio *r, uint64_t ms, uint64_t *heard)
 {
 	static struct radio_rx rx;
-	uint64_t end = radio_now(r) + ms * 1000000ULL;
+	uint64_t end = radio_now(r) + ms * RADIO_NS_PER_MS;
 
 	while (!rogue_stop) {
 		uint64_t now = radio_now(r);
@@ -44,7 +45,7 @@ static int wait_interval(struct radio *r, uint64_t ms, uint64_t *heard)
 
 		if (now >= end)
 			return 0;
-		rc = radio_recv(r, &rx, (int)((end - now + 999999) / 1000000));
+		rc = radio_recv_until(r, &rx, end);
 		if (rc == 0)
 			(*heard)++;
 		else if (rc != -ETIMEDOUT && rc != -EINTR)
@@ -67,8 +68,7 @@ static int spoof_option(void *opts, int opt, const char *arg)
 
 	switch (opt) {
 	case OPT_TOY_ID:
-		if (air_arg_id(arg, o->toy_id) || air_id_is_zero(o->toy_id) ||
-		    air_id_is_broadcast(o->toy_id))
+		if (air_arg_id(arg, o->toy_id) || !air_id_is_radio(o->toy_id))
 			return pawsim_usage_error("bad --toy-id '%s' (16 hex digits, not all 0 or all f)",
 						  arg);
 		o->have_toy = true;
@@ -77,11 +77,11 @@ static int spoof_option(void *opts, int opt, const char *arg)
 		o->flags |= PAWLINK_BEACON_PAIRING;
 		return 0;
 	case OPT_COUNT:
-		if (air_arg_u64(arg, &o->count) || o->count == 0)
+		if (pawlink_decimal_parse(arg, &o->count) || o->count == 0)
 			return pawsim_usage_error("bad --count '%s'", arg);
 		return 0;
 	case OPT_INTERVAL:
-		if (air_arg_u64(arg, &o->interval) ||
+		if (pawlink_decimal_parse(arg, &o->interval) ||
 		    o->interval > 3600 * 1000)
 			return pawsim_usage_error("bad --interval '%s' (at most an hour)",
 						  arg);

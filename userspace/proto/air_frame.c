@@ -42,6 +42,11 @@ bool air_id_is_zero(const uint8_t id[PAWLINK_ID_LEN])
 	return memcmp(id, zero, PAWLINK_ID_LEN) == 0;
 }
 
+bool air_id_is_radio(const uint8_t id[PAWLINK_ID_LEN])
+{
+	return !air_id_is_zero(id) && !air_id_is_broadcast(id);
+}
+
 static enum air_frame_status check_beacon(const uint8_t *src,
 					  const uint8_t *dst,
 					  const uint8_t *payload, size_t len)

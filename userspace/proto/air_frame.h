@@ -43,6 +43,8 @@ extern const uint8_t air_broadcast_id[PAWLINK_ID_LEN];
 
 bool air_id_is_broadcast(const uint8_t id[PAWLINK_ID_LEN]);
 bool air_id_is_zero(const uint8_t id[PAWLINK_ID_LEN]);
+/* An id a radio may have: neither all zeros (none) nor broadcast. */
+bool air_id_is_radio(const uint8_t id[PAWLINK_ID_LEN]);
 
 /*
  * Checks every rule of Documentation/air.rst ("Validity") and fills @f.

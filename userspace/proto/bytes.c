@@ -48,3 +48,22 @@ int pawlink_is_zero(const uint8_t *p, size_t len)
 {
 	return sodium_is_zero(p, len);
 }
+
+int pawlink_decimal_parse(const char *text, uint64_t *out)
+{
+	uint64_t v = 0, d;
+
+	*out = 0;
+	if (!*text)
+		return -EINVAL;
+	for (; *text; text++) {
+		if (*text < '0' || *text > '9')
+			return -EINVAL;
+		d = (uint64_t)(*text - '0');
+		if (v > (UINT64_MAX - d) / 10)
+			return -ERANGE;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return 0;
+}

@@ -29,6 +29,13 @@ int pawlink_hex_decode(uint8_t *out, size_t out_len, const char *hex,
 void pawlink_errf(char *buf, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/*
+ * A decimal number and nothing else: no sign, no spaces, no base prefix.
+ * 0, -EINVAL, or -ERANGE past UINT64_MAX.  The one strict number parser:
+ * pawsim's options and libpawlink's pawlink_parse_uint() use it.
+ */
+int pawlink_decimal_parse(const char *text, uint64_t *out);
+
 /* Non-zero when all @len bytes of @p are zero; constant time. */
 int pawlink_is_zero(const uint8_t *p, size_t len);
 
