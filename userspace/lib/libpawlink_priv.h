@@ -2,13 +2,17 @@
 /*
  * Inside the façade (libpawlink.h): the context, and what its files share.
  *
- *   libpawlink.c          the context: open, attach, close, errors, text
- *   libpawlink_store.c    the key store: toys, names, forget, host identity
- *   libpawlink_rx.c       the one receive path, by message type
+ * From the top down; each calls only those below it:
+ *
+ *   libpawlink.c          the context: open, attach, close, scan
+ *   libpawlink_session.c  sessions (session.h), unpair, forget
  *   libpawlink_pair.c     pairing (pairing.h over the transport)
- *   libpawlink_session.c  sessions (session.h), unpair
- *   libpawlink_toy.c      the toy's commands, one request at a time
  *   libpawlink_msg.c      voice messages (msg_host.h) and audio
+ *   libpawlink_toy.c      the toy's commands, one request at a time
+ *   libpawlink_store.c    the key store: toys, names, host identity
+ *   libpawlink_rx.c       the one receive path, by message type
+ *   libpawlink_text.c     the error sentence, the checks that set it,
+ *                         ids and numbers as text
  *
  * Time inside the library is microseconds on the transport's clock
  * (now_us()); only the receive path turns it into the millisecond

@@ -2,10 +2,11 @@
 /*
  * Sessions through the façade (libpawlink.h): the host half of the
  * session handshake (session.h) over the transport, its keys installed in
- * the transport and confirmed by a first sealed request; and unpairing,
- * which ends one.
+ * the transport and confirmed by a first sealed request; and unpairing
+ * and forgetting, which end one.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -274,4 +275,33 @@ int pawlink_unpair(struct pawlink *p)
 	}
 	return pawlink_keystore_toy_erase(&p->ks, toy_id, p->err,
 					  sizeof(p->err));
+}
+
+int pawlink_forget(struct pawlink *p, const uint8_t toy_id[PAWLINK_ID_LEN])
+{
+	char saved[PAWLINK_ERR_MAX], hex[PAWLINK_TOY_HEX_LEN + 1];
+	int toy_rc = 0, rc;
+
+	if (p->session && !memcmp(p->toy_id, toy_id, PAWLINK_ID_LEN)) {
+		toy_rc = pawlink_unpair(p);
+		/* Unpairing erased the pin; nothing more to do here. */
+		if (toy_rc == 0)
+			return 0;
+		snprintf(saved, sizeof(saved), "%s", p->err);
+	}
+	rc = pawlink_need_store(p, false);
+	if (rc == 0)
+		rc = pawlink_keystore_toy_erase(&p->ks, toy_id, p->err,
+						sizeof(p->err));
+	if (rc == -ENOENT) {
+		pawlink_toy_id_hex(hex, toy_id);
+		return pawlink_fail(p, rc,
+				    "this host holds nothing about toy %s", hex);
+	}
+	if (rc)
+		return rc;
+	if (toy_rc)
+		return pawlink_fail(p, toy_rc,
+				    "erased on this host, but %s", saved);
+	return 0;
 }

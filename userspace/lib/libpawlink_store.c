@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The key store through the façade (libpawlink.h): the toys this host is
- * paired with, their names, forgetting one, and this host's identity.
+ * paired with, their names, and this host's identity (forgetting a toy,
+ * which may need the toy, is with the sessions).
  * None of it needs a toy.  The store is opened when first needed, and
  * only pairing or a session creates it: looking at a store that does not
  * exist yet finds nothing.
@@ -228,35 +229,6 @@ int pawlink_toy_name_check(struct pawlink *p, const char *name,
 				    "toy %s is already called '%s'; choose another name",
 				    hex, name);
 	}
-	return 0;
-}
-
-int pawlink_forget(struct pawlink *p, const uint8_t toy_id[PAWLINK_ID_LEN])
-{
-	char saved[PAWLINK_ERR_MAX], hex[PAWLINK_TOY_HEX_LEN + 1];
-	int toy_rc = 0, rc;
-
-	if (p->session && !memcmp(p->toy_id, toy_id, PAWLINK_ID_LEN)) {
-		toy_rc = pawlink_unpair(p);
-		/* Unpairing erased the pin; nothing more to do here. */
-		if (toy_rc == 0)
-			return 0;
-		snprintf(saved, sizeof(saved), "%s", p->err);
-	}
-	rc = pawlink_need_store(p, false);
-	if (rc == 0)
-		rc = pawlink_keystore_toy_erase(&p->ks, toy_id, p->err,
-						sizeof(p->err));
-	if (rc == -ENOENT) {
-		pawlink_toy_id_hex(hex, toy_id);
-		return pawlink_fail(p, rc,
-				    "this host holds nothing about toy %s", hex);
-	}
-	if (rc)
-		return rc;
-	if (toy_rc)
-		return pawlink_fail(p, toy_rc,
-				    "erased on this host, but %s", saved);
 	return 0;
 }
 

@@ -24,9 +24,6 @@ static int forget_run(struct pawctl *c, int argc, char *argv[])
 		pawctl_set_toy(c, &toy);
 	else if ((rc = pawctl_lookup_toy(c, c->operand[0])) != 0)
 		return rc;
-	rc = pawctl_open_lib(c);
-	if (rc)
-		return rc;
 	rc = pawlink_forget(c->p, c->toy.id);
 	if (rc == -ENOENT)
 		return pawctl_fail(c, PAWCTL_EXIT_NOT_FOUND,

@@ -11,17 +11,6 @@
 
 #include "pawctl.h"
 
-int pawctl_open_lib(struct pawctl *c)
-{
-	char why[PAWLINK_ERR_MAX];
-
-	if (c->p)
-		return 0;
-	if (pawlink_open(&c->p, c->store, why, sizeof(why)))
-		return pawctl_fail(c, PAWCTL_EXIT_IO, "key store: %s", why);
-	return 0;
-}
-
 int pawctl_open_link(struct pawctl *c)
 {
 	const char *air = c->air;
@@ -30,9 +19,8 @@ int pawctl_open_link(struct pawctl *c)
 	/* A signal that came between two waits still stops the command. */
 	if (pawctl_interrupted())
 		return pawctl_fail(c, PAWCTL_EXIT_INTERRUPTED, "interrupted");
-	rc = pawctl_open_lib(c);
-	if (rc || pawlink_attached(c->p))
-		return rc;
+	if (pawlink_attached(c->p))
+		return 0;
 	if (c->air && c->device)
 		return pawctl_fail(c, PAWCTL_EXIT_USAGE,
 				   "give --air or --device, not both");

@@ -37,9 +37,6 @@ int pawctl_lookup_toy(struct pawctl *c, const char *arg)
 	if (!arg[0])
 		return pawctl_fail(c, PAWCTL_EXIT_USAGE,
 				   "an empty TOY names no toy");
-	rc = pawctl_open_lib(c);
-	if (rc)
-		return rc;
 	rc = pawlink_toy_find(c->p, arg, &toy);
 	if (rc == -ENOENT && pawlink_toy_id_parse(id, arg) == 0)
 		return pawctl_fail(c, PAWCTL_EXIT_NOT_FOUND,

@@ -14,9 +14,6 @@ static int check_name(struct pawctl *c, const char *name, const uint8_t *id)
 {
 	int rc;
 
-	rc = pawctl_open_lib(c);
-	if (rc)
-		return rc;
 	rc = pawlink_toy_name_check(c->p, name, id);
 	if (rc == -EINVAL || rc == -EEXIST)
 		return pawctl_fail(c, PAWCTL_EXIT_USAGE, "%s",

@@ -96,6 +96,16 @@ static void print_json(struct pawctl *c, int code)
 	fputc('\n', stdout);
 }
 
+/* Opens libpawlink on the key store, then runs the subcommand. */
+static int run(struct pawctl *c, int argc, char *argv[])
+{
+	char why[PAWLINK_ERR_MAX];
+
+	if (pawlink_open(&c->p, c->store, why, sizeof(why)))
+		return pawctl_fail(c, PAWCTL_EXIT_IO, "key store: %s", why);
+	return c->cmd->run(c, argc, argv);
+}
+
 int main(int argc, char *argv[])
 {
 	struct pawctl c;
@@ -113,7 +123,7 @@ int main(int argc, char *argv[])
 	} else {
 		c.cmd = find_command(argv[i]);
 		if (c.cmd)
-			code = c.cmd->run(&c, argc - i, argv + i);
+			code = run(&c, argc - i, argv + i);
 		else if (printable(argv[i]))
 			code = pawctl_fail(&c, PAWCTL_EXIT_USAGE,
 					   "unknown command '%.32s'; 'pawctl --help' lists them",

@@ -103,7 +103,11 @@ struct pawctl {
 	struct pawlink_toy toy;
 	char toy_label[PAWLINK_TOY_NAME_MAX + PAWCTL_TOY_HEX_LEN + 8];
 
-	/* libpawlink, once opened (link.c); a toy reachable once attached. */
+	/*
+	 * libpawlink, open before the subcommand runs: opening creates and
+	 * reaches nothing, so the key store and audio work offline; a toy is
+	 * reachable once pawctl_open_link() attached the way to it.
+	 */
 	struct pawlink *p;
 
 	/* The command's result fields for --json, into a memory stream. */
@@ -193,12 +197,7 @@ int pawctl_msg_fail(struct pawctl *c, int rc,
 
 /* ---- link.c: reaching the toy ------------------------------------------ */
 
-/*
- * Opens libpawlink on the key store (no toy needed: the key store and
- * audio conversion work offline).  0 or an exit code.
- */
-int pawctl_open_lib(struct pawctl *c);
-/* pawctl_open_lib(), then attaches the way to the toys.  0 or an exit code. */
+/* Attaches the way to the toys to c->p.  0 or an exit code. */
 int pawctl_open_link(struct pawctl *c);
 /*
  * Looks TOY up (unless the command already did), opens the link and a

@@ -16,9 +16,6 @@ static int convert(struct pawctl *c, const char *path, uint8_t **obj,
 {
 	int rc;
 
-	rc = pawctl_open_lib(c);
-	if (rc)
-		return rc;
 	rc = pawlink_audio_file_to_message(c->p, path, obj, len, duration_ms);
 	/* Only a failure to read, resample or write is ours. */
 	if (rc)

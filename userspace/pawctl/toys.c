@@ -22,9 +22,6 @@ static int toys_run(struct pawctl *c, int argc, char *argv[])
 
 	if (!pawctl_parse(c, argc, argv, NULL, 0, 0))
 		return c->exit;
-	rc = pawctl_open_lib(c);
-	if (rc)
-		return rc;
 	rc = pawlink_toys(c->p, &toys, &n);
 	if (rc == -ENOMEM)
 		return pawctl_fail(c, PAWCTL_EXIT_IO, "out of memory");
