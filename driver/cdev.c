@@ -293,10 +293,10 @@ free_reply:
 /*
  * Asks the dongle to connect to a toy.  A session (keyed, or ended by the
  * link but not yet closed) must be ended with PAWLINK_IOC_DISCONNECT first
- * (-EISCONN).  The state shows "connecting"
- * before the request goes out, because the dongle's LINK event answering
- * it may arrive before the request returns; a refused request puts the
- * old state back unless an event has moved it meanwhile.
+ * (-EISCONN).  The state shows "connecting" before the request goes out,
+ * because the dongle's LINK event answering it may arrive before the
+ * request returns; a refused request puts the old state back unless an
+ * event has moved it meanwhile.
  * Caller holds io_mutex and has seen !disconnected.  Takes dev->lock.
  */
 static int pawlink_ioc_connect(struct pawlink_dev *dev,
