@@ -7,13 +7,19 @@
  * Every operation on a file whose dongle is gone returns -ENODEV.
  */
 
+#include <linux/build_bug.h>
 #include <linux/compat.h>
 #include <linux/fs.h>
 #include <linux/poll.h>
 #include <linux/slab.h>
+#include <linux/stddef.h>
 #include <linux/uaccess.h>
 
 #include "pawlink.h"
+
+static_assert(sizeof(struct pawlink_stats) == PAWLINK_STATS_SIZE_V2);
+static_assert(offsetof(struct pawlink_stats, rx_dropped_epoch) ==
+	      PAWLINK_STATS_SIZE_V1);
 
 static int pawlink_open(struct inode *inode, struct file *file)
 {
@@ -144,38 +150,38 @@ static int pawlink_tx_allowed(struct pawlink_dev *dev)
 		return -ENODEV;
 
 	spin_lock_irq(&dev->lock);
-	if (dev->keys) {
-		/*
-		 * A keyed session carries no plaintext; sealed control
-		 * frames come with the record layer.
-		 */
-		err = -EOPNOTSUPP;
-	} else {
-		err = dev->tx_error;
-		dev->tx_error = 0;
-	}
+	err = dev->tx_error;
+	dev->tx_error = 0;
 	spin_unlock_irq(&dev->lock);
 	return err;
 }
 
 /*
- * One frame of 0..PAWLINK_FRAME_MAX bytes per call; a longer one gets
- * -EMSGSIZE and nothing is sent.  Returns once the record is queued to
- * the dongle.  Takes io_mutex around the submission.
+ * One frame of 1..PAWLINK_FRAME_MAX bytes per call: -EINVAL for 0 bytes,
+ * -EMSGSIZE for more; nothing is sent then.  In a keyed session the frame
+ * is sealed on the control channel (record.c), else it goes as plaintext.
+ * Returns once the record is queued to the dongle.  Takes io_mutex around
+ * sealing and submission, so a rekey never falls between them.
  */
 static ssize_t pawlink_write(struct file *file, const char __user *buf,
 			     size_t count, loff_t *ppos)
 {
 	struct pawlink_dev *dev = file->private_data;
+	ssize_t len;
 	u8 *record;
 	int err;
 
 	if (READ_ONCE(dev->disconnected))
 		return -ENODEV;
+	/* No message is empty: a 0-byte write() is a caller's slip. */
+	if (!count)
+		return -EINVAL;
 	if (count > PAWLINK_FRAME_MAX)
 		return -EMSGSIZE;
 
-	record = kmalloc(PAWLINK_REC_HDR_LEN + count, GFP_KERNEL);
+	/* Room for the header, the frame and, if it is sealed, the tag. */
+	record = kmalloc(PAWLINK_REC_HDR_LEN + count + PAWLINK_TAG_LEN,
+			 GFP_KERNEL);
 	if (!record)
 		return -ENOMEM;
 	if (copy_from_user(record + PAWLINK_REC_HDR_LEN, buf, count)) {
@@ -193,8 +199,13 @@ static ssize_t pawlink_write(struct file *file, const char __user *buf,
 	err = pawlink_tx_allowed(dev);
 	if (err)
 		goto err_unlock;
+	len = pawlink_record_frame(dev, record, count);
+	if (len < 0) {
+		err = len;
+		goto err_unlock;
+	}
 	/* Consumes the record and the slot. */
-	err = pawlink_tx_record(dev, PAWLINK_CH_PLAIN, record, count);
+	err = pawlink_tx_record(dev, record, len);
 	mutex_unlock(&dev->io_mutex);
 	return err ? err : count;
 
@@ -280,11 +291,12 @@ free_reply:
 }
 
 /*
- * Asks the dongle to connect to a toy.  A keyed session must be ended with
- * PAWLINK_IOC_DISCONNECT first (-EISCONN).  The state shows "connecting"
- * before the request goes out, because the dongle's LINK event answering
- * it may arrive before the request returns; a refused request puts the
- * old state back unless an event has moved it meanwhile.
+ * Asks the dongle to connect to a toy.  A session (keyed, or ended by the
+ * link but not yet closed) must be ended with PAWLINK_IOC_DISCONNECT first
+ * (-EISCONN).  The state shows "connecting" before the request goes out,
+ * because the dongle's LINK event answering it may arrive before the
+ * request returns; a refused request puts the old state back unless an
+ * event has moved it meanwhile.
  * Caller holds io_mutex and has seen !disconnected.  Takes dev->lock.
  */
 static int pawlink_ioc_connect(struct pawlink_dev *dev,
@@ -299,10 +311,12 @@ static int pawlink_ioc_connect(struct pawlink_dev *dev,
 		return -EFAULT;
 	if (req.flags)
 		return -EINVAL;
-	if (pawlink_keyed(dev))
-		return -EISCONN;
 
 	spin_lock_irq(&dev->lock);
+	if (dev->session) {
+		spin_unlock_irq(&dev->lock);
+		return -EISCONN;
+	}
 	old_state = dev->link_state;
 	memcpy(old_toy_id, dev->toy_id, PAWLINK_ID_LEN);
 	dev->link_state = PAWLINK_LINK_CONNECTING;
@@ -323,8 +337,9 @@ static int pawlink_ioc_connect(struct pawlink_dev *dev,
 }
 
 /*
- * Ends the session: the keys go first, whatever the dongle answers, then
- * the dongle is told to drop the link.
+ * Ends the session: the keys go first, whatever the dongle answers, and
+ * plaintext may flow again (the next handshake); then the dongle is told
+ * to drop the link.
  * Caller holds io_mutex and has seen !disconnected.  Takes dev->lock.
  */
 static int pawlink_ioc_disconnect(struct pawlink_dev *dev, unsigned long arg)
@@ -333,7 +348,7 @@ static int pawlink_ioc_disconnect(struct pawlink_dev *dev, unsigned long arg)
 
 	if (arg)
 		return -EINVAL;
-	pawlink_keys_erase(dev);
+	pawlink_keys_erase(dev, true);
 	err = pawlink_ep0_out(dev, PAWLINK_REQ_DISCONNECT, NULL, 0);
 	if (err)
 		return err;
@@ -344,16 +359,19 @@ static int pawlink_ioc_disconnect(struct pawlink_dev *dev, unsigned long arg)
 	return 0;
 }
 
-/* Takes dev->lock. */
+/*
+ * The first @size bytes of the counters: the struct only grows at the end,
+ * so an older program gets the fields it knows.  Takes dev->lock.
+ */
 static int pawlink_ioc_get_stats(struct pawlink_dev *dev,
-				 struct pawlink_stats __user *arg)
+				 struct pawlink_stats __user *arg, size_t size)
 {
 	struct pawlink_stats stats;
 
 	spin_lock_irq(&dev->lock);
 	stats = dev->stats;
 	spin_unlock_irq(&dev->lock);
-	return copy_to_user(arg, &stats, sizeof(stats)) ? -EFAULT : 0;
+	return copy_to_user(arg, &stats, size) ? -EFAULT : 0;
 }
 
 /* Takes io_mutex: ioctls are serialised against each other and unplug. */
@@ -370,10 +388,13 @@ static long pawlink_ioctl(struct file *file, unsigned int cmd,
 	case PAWLINK_IOC_CONNECT:
 	case PAWLINK_IOC_DISCONNECT:
 	case PAWLINK_IOC_GET_STATS:
+	case PAWLINK_IOC_GET_STATS_V1:
 	case PAWLINK_IOC_SET_KEYS:
 		break;
 	default:
-		return -ENOTTY;
+		if (!pawlink_test_hooks)
+			return -ENOTTY;
+		break;
 	}
 
 	if (mutex_lock_interruptible(&dev->io_mutex))
@@ -397,10 +418,14 @@ static long pawlink_ioctl(struct file *file, unsigned int cmd,
 		ret = pawlink_ioc_disconnect(dev, arg);
 		break;
 	case PAWLINK_IOC_GET_STATS:
-		ret = pawlink_ioc_get_stats(dev, argp);
+	case PAWLINK_IOC_GET_STATS_V1:
+		ret = pawlink_ioc_get_stats(dev, argp, _IOC_SIZE(cmd));
 		break;
-	default: /* PAWLINK_IOC_SET_KEYS, the only one left */
+	case PAWLINK_IOC_SET_KEYS:
 		ret = pawlink_keys_install(dev, argp);
+		break;
+	default: /* only with test_hooks=1; -ENOTTY if not one of them */
+		ret = pawlink_test_ioctl(dev, cmd, argp);
 		break;
 	}
 unlock:

@@ -6,7 +6,13 @@
  * PAWLINK_IOC_SET_KEYS, checked the way do_tls_setsockopt_conf() checks a
  * kTLS crypto_info: exact size (the ioctl number encodes it), version,
  * flags and reserved fields, no second install except a rekey to a higher
- * epoch.  Every copy of a key is zeroed when it is dropped.
+ * epoch.  Every copy of a key is zeroed when it is dropped.  record.c uses
+ * the keys (as tls_sw.c does in kTLS).
+ *
+ * The keys belong to the dongle, not to the file that installed them: the
+ * sound card streams with them while no /dev/pawlinkN is open.  They go on
+ * PAWLINK_IOC_DISCONNECT, on a LINK event saying the link is gone
+ * (usb.c), on unplug and so on module unload.
  */
 
 #include <linux/slab.h>
@@ -42,9 +48,12 @@ static int pawlink_keys_check(const struct pawlink_key_install *req)
 }
 
 /*
- * PAWLINK_IOC_SET_KEYS.  Returns -EINVAL for a malformed request or a rekey
- * that does not raise the epoch, -EBUSY for a second install without
- * PAWLINK_KEYS_REKEY.
+ * PAWLINK_IOC_SET_KEYS.  Returns -EINVAL for a malformed request, a rekey
+ * with no keys installed or one that does not raise the epoch; -ENOTCONN
+ * when the link is not connected or the session ended with it (until
+ * PAWLINK_IOC_DISCONNECT); -EBUSY for a second install without
+ * PAWLINK_KEYS_REKEY.  A refused install changes nothing.  A rekey swaps
+ * in all four keys with every counter restarted, in one pointer store.
  * Caller holds io_mutex (one install at a time) and has seen !disconnected,
  * so disconnect()'s erase cannot be overtaken.  Takes dev->lock.
  */
@@ -65,20 +74,26 @@ int pawlink_keys_install(struct pawlink_dev *dev,
 	if (err)
 		goto erase_req;
 
+	/* Zeroed: every send counter at 0, no receive counter accepted. */
 	keys = kzalloc(sizeof(*keys), GFP_KERNEL);
 	if (!keys) {
 		err = -ENOMEM;
 		goto erase_req;
 	}
 	keys->epoch = req->epoch;
-	memcpy(keys->h2t_ctrl, req->h2t_ctrl, PAWLINK_KEY_LEN);
-	memcpy(keys->t2h_ctrl, req->t2h_ctrl, PAWLINK_KEY_LEN);
-	memcpy(keys->h2t_audio, req->h2t_audio, PAWLINK_KEY_LEN);
-	memcpy(keys->t2h_audio, req->t2h_audio, PAWLINK_KEY_LEN);
+	memcpy(keys->tx[PAWLINK_KCH_CTRL].key, req->h2t_ctrl, PAWLINK_KEY_LEN);
+	memcpy(keys->rx[PAWLINK_KCH_CTRL].key, req->t2h_ctrl, PAWLINK_KEY_LEN);
+	memcpy(keys->tx[PAWLINK_KCH_AUDIO].key, req->h2t_audio,
+	       PAWLINK_KEY_LEN);
+	memcpy(keys->rx[PAWLINK_KCH_AUDIO].key, req->t2h_audio,
+	       PAWLINK_KEY_LEN);
 
 	spin_lock_irqsave(&dev->lock, flags);
 	old = dev->keys;
-	if (old && !(req->flags & PAWLINK_KEYS_REKEY))
+	if (dev->link_state != PAWLINK_LINK_CONNECTED ||
+	    (dev->session && !old))
+		err = -ENOTCONN;
+	else if (old && !(req->flags & PAWLINK_KEYS_REKEY))
 		err = -EBUSY;
 	else if (!old && (req->flags & PAWLINK_KEYS_REKEY))
 		err = -EINVAL;
@@ -90,6 +105,7 @@ int pawlink_keys_install(struct pawlink_dev *dev,
 		goto erase_req;
 	}
 	dev->keys = keys;
+	dev->session = true;
 	spin_unlock_irqrestore(&dev->lock, flags);
 	kfree_sensitive(old);
 
@@ -99,10 +115,11 @@ erase_req:
 }
 
 /*
- * Drops the session keys, if any, and zeroes them.  Used by disconnect()
- * and PAWLINK_IOC_DISCONNECT.  Takes dev->lock.
+ * Drops the session keys, if any, and zeroes them.  @end_session also ends
+ * the session, so that plaintext may flow again (PAWLINK_IOC_DISCONNECT,
+ * unplug).  Takes dev->lock.
  */
-void pawlink_keys_erase(struct pawlink_dev *dev)
+void pawlink_keys_erase(struct pawlink_dev *dev, bool end_session)
 {
 	struct pawlink_keys *old;
 	unsigned long flags;
@@ -110,6 +127,8 @@ void pawlink_keys_erase(struct pawlink_dev *dev)
 	spin_lock_irqsave(&dev->lock, flags);
 	old = dev->keys;
 	dev->keys = NULL;
+	if (end_session)
+		dev->session = false;
 	spin_unlock_irqrestore(&dev->lock, flags);
 	kfree_sensitive(old);
 }

@@ -41,16 +41,47 @@ struct pawlink_frame {
 	u8 data[PAWLINK_FRAME_MAX];
 };
 
+/* The keyed channels, as indexes of the per-channel key state. */
+enum pawlink_kch {
+	PAWLINK_KCH_CTRL,		/* PAWLINK_CH_CTRL */
+	PAWLINK_KCH_AUDIO,		/* PAWLINK_CH_AUDIO */
+	PAWLINK_NUM_KCH,
+};
+
+/* One key's sender: the host seals with it (h2t). */
+struct pawlink_tx_key {
+	u8 key[PAWLINK_KEY_LEN];
+	u64 next;			/* counter of the next record sealed */
+};
+
+/* One key's receiver: the host opens with it (t2h). */
+struct pawlink_rx_key {
+	u8 key[PAWLINK_KEY_LEN];
+	u64 last;			/* last counter accepted, if @any */
+	bool any;			/* false until a record is accepted */
+};
+
 /*
- * Session keys installed by PAWLINK_IOC_SET_KEYS.  Only ever freed with
+ * Session keys installed by PAWLINK_IOC_SET_KEYS, with their counters.
+ * Replaced whole (a rekey) by swapping the pointer under dev->lock, so no
+ * record ever sees a mix of two generations.  Only ever freed with
  * kfree_sensitive(), so no key byte outlives its use.
  */
 struct pawlink_keys {
 	u32 epoch;
-	u8 h2t_ctrl[PAWLINK_KEY_LEN];
-	u8 t2h_ctrl[PAWLINK_KEY_LEN];
-	u8 h2t_audio[PAWLINK_KEY_LEN];
-	u8 t2h_audio[PAWLINK_KEY_LEN];
+	struct pawlink_tx_key tx[PAWLINK_NUM_KCH];
+	struct pawlink_rx_key rx[PAWLINK_NUM_KCH];
+};
+
+/* What opening one record did; each drop has its own counter. */
+enum pawlink_verdict {
+	PAWLINK_OPEN_OK,
+	PAWLINK_OPEN_MALFORMED,		/* rx_dropped_malformed */
+	PAWLINK_OPEN_LENGTH,		/* rx_dropped_length */
+	PAWLINK_OPEN_EPOCH_OLD,		/* rx_dropped_epoch */
+	PAWLINK_OPEN_EPOCH_NEW,		/* rx_dropped_epoch */
+	PAWLINK_OPEN_REPLAY,		/* rx_dropped_replay */
+	PAWLINK_OPEN_AUTH,		/* rx_dropped_auth */
 };
 
 struct pawlink_dev;
@@ -80,7 +111,8 @@ struct pawlink_rx_ep {
  * - @read_mutex makes one reader at a time own the head of the rx queue,
  *   so it can copy_to_user() the head frame without holding @lock.
  * - @lock (irqsave: taken from URB completions) protects the rx queue,
- *   the link state, @keys, @tx_error and @stats.
+ *   the link state, @keys (pointer and contents: the completion opens
+ *   records with them), @session, @tx_error and @stats.
  * - Lock order: @read_mutex or @io_mutex, then @lock.  Never sleep under
  *   @lock.
  */
@@ -108,6 +140,7 @@ struct pawlink_dev {
 	u8 toy_id[PAWLINK_ID_LEN];
 	u64 last_event;				/* number of the last LINK event */
 	struct pawlink_keys *keys;		/* NULL until SET_KEYS */
+	bool session;				/* keyed since the last DISCONNECT */
 	int tx_error;				/* reported by the next write */
 	struct pawlink_stats stats;
 
@@ -141,9 +174,11 @@ void pawlink_dev_put(struct pawlink_dev *dev);
 int pawlink_ep0_in(struct pawlink_dev *dev, u8 request, void *buf, u16 len);
 int pawlink_ep0_out(struct pawlink_dev *dev, u8 request,
 		    const void *buf, u16 len);
-int pawlink_tx_record(struct pawlink_dev *dev, u8 channel, void *record,
-		      size_t body_len);
+int pawlink_tx_record(struct pawlink_dev *dev, void *record, size_t len);
 void pawlink_tx_slot_put(struct pawlink_dev *dev);
+void pawlink_rx_record(struct pawlink_dev *dev, unsigned int ep, u8 *buf,
+		       size_t actual);
+void pawlink_rx_queue(struct pawlink_dev *dev, const u8 *body, size_t len);
 extern struct usb_driver pawlink_driver;
 
 /* cdev.c */
@@ -153,7 +188,20 @@ extern struct usb_class_driver pawlink_class;
 bool pawlink_keyed(struct pawlink_dev *dev);
 int pawlink_keys_install(struct pawlink_dev *dev,
 			 const struct pawlink_key_install __user *arg);
-void pawlink_keys_erase(struct pawlink_dev *dev);
+void pawlink_keys_erase(struct pawlink_dev *dev, bool end_session);
+
+/* record.c */
+int pawlink_record_seal(const u8 key[PAWLINK_KEY_LEN], u32 epoch, u8 channel,
+			u64 counter, u8 *rec, size_t pt_len);
+enum pawlink_verdict pawlink_record_open(struct pawlink_rx_key *rx, u32 epoch,
+					 u8 channel, u8 *rec, size_t len);
+ssize_t pawlink_record_frame(struct pawlink_dev *dev, u8 *rec, size_t pt_len);
+void pawlink_rx_sealed(struct pawlink_dev *dev, u8 *rec, size_t len);
+
+/* testhooks.c */
+extern bool pawlink_test_hooks;
+long pawlink_test_ioctl(struct pawlink_dev *dev, unsigned int cmd,
+			void __user *arg);
 
 /* pcm.c */
 int pawlink_card_create(struct pawlink_dev *dev);

@@ -124,6 +124,8 @@ PAWLINK_STAT_ATTR(rx_dropped_replay);
 PAWLINK_STAT_ATTR(rx_dropped_queue_full);
 PAWLINK_STAT_ATTR(stalls);
 PAWLINK_STAT_ATTR(audio_lost_frames);
+PAWLINK_STAT_ATTR(rx_dropped_epoch);
+PAWLINK_STAT_ATTR(rx_dropped_length);
 
 static struct attribute *pawlink_stat_attrs[] = {
 	&pawlink_stat_tx_records.attr.attr,
@@ -136,6 +138,8 @@ static struct attribute *pawlink_stat_attrs[] = {
 	&pawlink_stat_rx_dropped_queue_full.attr.attr,
 	&pawlink_stat_stalls.attr.attr,
 	&pawlink_stat_audio_lost_frames.attr.attr,
+	&pawlink_stat_rx_dropped_epoch.attr.attr,
+	&pawlink_stat_rx_dropped_length.attr.attr,
 	NULL,
 };
 

@@ -118,17 +118,17 @@ static bool pawlink_channel_allowed(unsigned int ep, u8 channel)
 	       channel == PAWLINK_CH_EVENT;
 }
 
-/* A plaintext control frame: queue it for read().  Caller holds lock. */
-static void pawlink_rx_plain(struct pawlink_dev *dev, const u8 *body,
-			     size_t len)
+/*
+ * Queues a control frame (plaintext before a session, opened during one)
+ * for read(); when the queue is full it is dropped and counted.
+ * Caller holds lock.
+ */
+void pawlink_rx_queue(struct pawlink_dev *dev, const u8 *body, size_t len)
 {
 	struct pawlink_frame *frame;
 
-	/* Keyed sessions carry no plaintext, in either direction. */
-	if (dev->keys) {
-		dev->stats.rx_dropped_plaintext++;
-		return;
-	}
+	lockdep_assert_held(&dev->lock);
+
 	if (dev->rx_count == PAWLINK_RX_QUEUE_LEN) {
 		dev->stats.rx_dropped_queue_full++;
 		return;
@@ -144,27 +144,35 @@ static void pawlink_rx_plain(struct pawlink_dev *dev, const u8 *body,
 
 /*
  * A dongle event: update what the host shows about the link.  The dongle
- * is untrusted, so this never changes what the driver accepts.  Events
+ * is untrusted, so this never makes the driver accept anything.  Events
  * are numbered 1, 2, ... by the dongle (Documentation/usb-interface.rst);
  * one that does not advance the number is old news and is dropped.
+ * A link that is gone (idle or lost) takes the session keys with it:
+ * returns them for the caller to free after unlocking.  The session stays
+ * (no plaintext either way) until PAWLINK_IOC_DISCONNECT, so an event can
+ * end a keyed session but never turn it back into a plaintext one.
  * Caller holds lock.
  */
-static void pawlink_rx_event(struct pawlink_dev *dev,
-			     const struct pawlink_rec_hdr *hdr,
-			     const u8 *body, size_t len)
+static struct pawlink_keys *pawlink_rx_event(struct pawlink_dev *dev,
+					     const struct pawlink_rec_hdr *hdr,
+					     const u8 *body, size_t len)
 {
 	const struct pawlink_event *event = (const void *)body;
 	u64 number = le64_to_cpu(hdr->counter);
+	struct pawlink_keys *gone = NULL;
 
-	if (len != sizeof(*event) || hdr->epoch ||
-	    event->type != PAWLINK_EVENT_LINK ||
+	if (len != sizeof(*event)) {
+		dev->stats.rx_dropped_length++;
+		return NULL;
+	}
+	if (hdr->epoch || event->type != PAWLINK_EVENT_LINK ||
 	    event->link.state > PAWLINK_LINK_LOST) {
 		dev->stats.rx_dropped_malformed++;
-		return;
+		return NULL;
 	}
 	if (number <= dev->last_event) {
 		dev->stats.rx_dropped_replay++;
-		return;
+		return NULL;
 	}
 	dev->last_event = number;
 	dev->link_state = event->link.state;
@@ -172,56 +180,67 @@ static void pawlink_rx_event(struct pawlink_dev *dev,
 		memcpy(dev->toy_id, event->link.toy_id, PAWLINK_ID_LEN);
 	else
 		memset(dev->toy_id, 0, PAWLINK_ID_LEN);
+	if (event->link.state == PAWLINK_LINK_IDLE ||
+	    event->link.state == PAWLINK_LINK_LOST) {
+		gone = dev->keys;
+		dev->keys = NULL;
+	}
 	dev->stats.rx_records++;
+	return gone;
 }
 
 /*
- * A record on a sealed channel (PAWLINK_CH_CTRL or PAWLINK_CH_AUDIO).
- * Only the record layer may open one, with the keys of the session; this
- * driver has no opener yet, so no sealed record is authentic to it and
- * each is dropped as such.  Caller holds lock.
+ * Checks the framing of one record received on IN endpoint @ep and
+ * dispatches it by channel.  @buf is the receive buffer: a sealed record
+ * is opened in place.  Called by the receive completion (atomic), and by
+ * the test hooks' injection in process context.  Takes lock.
  */
-static void pawlink_rx_sealed(struct pawlink_dev *dev)
-{
-	dev->stats.rx_dropped_auth++;
-}
-
-/* Checks the framing of one received record and dispatches it by channel. */
-static void pawlink_rx_record(struct pawlink_rx_ep *rx, const u8 *buf,
-			      size_t actual)
+void pawlink_rx_record(struct pawlink_dev *dev, unsigned int ep, u8 *buf,
+		       size_t actual)
 {
 	const struct pawlink_rec_hdr *hdr = (const void *)buf;
-	struct pawlink_dev *dev = rx->dev;
 	const u8 *body = buf + PAWLINK_REC_HDR_LEN;
-	size_t len = actual - PAWLINK_REC_HDR_LEN;
+	struct pawlink_keys *gone = NULL;
 	unsigned long flags;
+	size_t len;
 
 	spin_lock_irqsave(&dev->lock, flags);
-	if (actual < PAWLINK_REC_HDR_LEN ||
-	    hdr->version != PAWLINK_REC_VERSION ||
-	    le16_to_cpu(hdr->len) != len ||
-	    !pawlink_channel_allowed(rx->ep, hdr->channel)) {
+	if (actual < PAWLINK_REC_HDR_LEN) {
+		dev->stats.rx_dropped_length++;
+		goto unlock;
+	}
+	len = actual - PAWLINK_REC_HDR_LEN;
+	if (hdr->version != PAWLINK_REC_VERSION ||
+	    !pawlink_channel_allowed(ep, hdr->channel)) {
 		dev->stats.rx_dropped_malformed++;
+		goto unlock;
+	}
+	if (le16_to_cpu(hdr->len) != len) {
+		dev->stats.rx_dropped_length++;
 		goto unlock;
 	}
 
 	switch (hdr->channel) {
 	case PAWLINK_CH_PLAIN:
-		/* No key generation, no counter. */
-		if (len > PAWLINK_FRAME_MAX || hdr->epoch || hdr->counter)
+		if (len > PAWLINK_FRAME_MAX)
+			dev->stats.rx_dropped_length++;
+		else if (hdr->epoch || hdr->counter)	/* none on channel 0 */
 			dev->stats.rx_dropped_malformed++;
+		else if (dev->session)	/* keyed: no plaintext either way */
+			dev->stats.rx_dropped_plaintext++;
 		else
-			pawlink_rx_plain(dev, body, len);
+			pawlink_rx_queue(dev, body, len);
 		break;
 	case PAWLINK_CH_EVENT:
-		pawlink_rx_event(dev, hdr, body, len);
+		gone = pawlink_rx_event(dev, hdr, body, len);
 		break;
 	default:
-		pawlink_rx_sealed(dev);
+		pawlink_rx_sealed(dev, buf, actual);
 		break;
 	}
 unlock:
 	spin_unlock_irqrestore(&dev->lock, flags);
+	kfree_sensitive(gone);
 }
 
 static void pawlink_rx_complete(struct urb *urb)
@@ -232,7 +251,8 @@ static void pawlink_rx_complete(struct urb *urb)
 
 	switch (urb->status) {
 	case 0:
-		pawlink_rx_record(rx, urb->transfer_buffer, urb->actual_length);
+		pawlink_rx_record(dev, rx->ep, urb->transfer_buffer,
+				  urb->actual_length);
 		break;
 	case -EOVERFLOW:
 		/* The dongle sent more than PAWLINK_RECORD_MAX (babble). */
@@ -423,26 +443,17 @@ static void pawlink_tx_complete(struct urb *urb)
 }
 
 /*
- * Sends one record on the control OUT endpoint.  @record is a kmalloc()ed
- * buffer of PAWLINK_REC_HDR_LEN + @body_len bytes whose body is filled in;
- * this fills the header.  It consumes @record and the write slot the
- * caller reserved, whatever it returns.
+ * Sends one record of @len bytes, header filled in, on the control OUT
+ * endpoint.  @record is a kmalloc()ed buffer.  It consumes @record and the
+ * write slot the caller reserved, whatever it returns.
  * Caller holds io_mutex and has seen !disconnected.
  */
-int pawlink_tx_record(struct pawlink_dev *dev, u8 channel, void *record,
-		      size_t body_len)
+int pawlink_tx_record(struct pawlink_dev *dev, void *record, size_t len)
 {
-	struct pawlink_rec_hdr *hdr = record;
 	struct urb *urb;
 	int err;
 
 	lockdep_assert_held(&dev->io_mutex);
-
-	hdr->version = PAWLINK_REC_VERSION;
-	hdr->channel = channel;
-	hdr->len = cpu_to_le16(body_len);
-	hdr->epoch = 0;
-	hdr->counter = 0;
 
 	urb = usb_alloc_urb(0, GFP_KERNEL);
 	if (!urb) {
@@ -451,8 +462,7 @@ int pawlink_tx_record(struct pawlink_dev *dev, u8 channel, void *record,
 		return -ENOMEM;
 	}
 	usb_fill_bulk_urb(urb, dev->udev, dev->pipes[PAWLINK_EP_CTRL_OUT],
-			  record, PAWLINK_REC_HDR_LEN + body_len,
-			  pawlink_tx_complete, dev);
+			  record, len, pawlink_tx_complete, dev);
 	/* A record that fills whole packets still ends with a short one. */
 	urb->transfer_flags |= URB_ZERO_PACKET | URB_FREE_BUFFER;
 
@@ -654,6 +664,9 @@ static int pawlink_probe(struct usb_interface *intf,
 		goto err_stop_rx;
 	}
 
+	if (pawlink_test_hooks)
+		dev_warn(&intf->dev,
+			 "test hooks on (test_hooks=1): for tests only, never on a real system\n");
 	dev_info(&intf->dev,
 		 "%s: dongle %*phN, firmware %u.%u, max record %u\n",
 		 dev_name(intf->usb_dev), PAWLINK_ID_LEN, dev->dongle_id,
@@ -696,7 +709,7 @@ static void pawlink_disconnect(struct usb_interface *intf)
 	usb_kill_anchored_urbs(&dev->rx_anchor);
 	usb_kill_anchored_urbs(&dev->tx_anchor);
 	cancel_work_sync(&dev->halt_work);
-	pawlink_keys_erase(dev);
+	pawlink_keys_erase(dev, true);
 	pawlink_card_release(dev);
 
 	dev_info(&intf->dev, "dongle %*phN unplugged\n",

@@ -171,26 +171,40 @@ struct pawlink_connect {
 
 /*
  * Frame counters, also in sysfs under statistics/.  "dropped_*" are
- * records the driver received and threw away, each for one reason.
+ * records the driver received and threw away, each for exactly one reason.
+ *
+ * The struct only ever grows at the end.  PAWLINK_IOC_GET_STATS encodes
+ * its size, so a program built against an older header asks with the old
+ * size; the driver answers every size listed below with that many bytes.
  */
 struct pawlink_stats {
 	__u64 tx_records;
 	__u64 rx_records;
-	__u64 rx_dropped_malformed;	/* bad version, channel or length */
+	__u64 rx_dropped_malformed;	/* bad version, channel or counter */
 	__u64 rx_dropped_overflow;	/* longer than PAWLINK_RECORD_MAX */
-	__u64 rx_dropped_plaintext;	/* plaintext after keys were installed */
-	__u64 rx_dropped_auth;		/* tag did not verify */
+	__u64 rx_dropped_plaintext;	/* plaintext in a keyed session */
+	__u64 rx_dropped_auth;		/* tag did not verify, or no key */
 	__u64 rx_dropped_replay;	/* counter not above the last accepted */
 	__u64 rx_dropped_queue_full;	/* reader too slow */
 	__u64 stalls;			/* endpoint halts cleared */
 	__u64 audio_lost_frames;	/* capture gaps filled with silence */
+	/* Added with the record layer (size PAWLINK_STATS_SIZE_V2). */
+	__u64 rx_dropped_epoch;		/* sealed under another key generation */
+	__u64 rx_dropped_length;	/* length wrong for the record or channel */
 };
+
+/* Sizes of struct pawlink_stats that PAWLINK_IOC_GET_STATS answers. */
+#define PAWLINK_STATS_SIZE_V1		80	/* up to audio_lost_frames */
+#define PAWLINK_STATS_SIZE_V2		96	/* up to rx_dropped_length */
 
 /*
  * Session keys, derived in userspace (Documentation/session.rst), one per
  * direction and channel.  h2t = host to toy, t2h = toy to host.  The driver
- * checks @version and the exact struct size, refuses a second install
- * unless PAWLINK_KEYS_REKEY is set, and zeroes every copy it makes.
+ * checks @version and the exact struct size, takes keys only while the link
+ * is connected, refuses a second install unless PAWLINK_KEYS_REKEY is set
+ * with a higher epoch, and zeroes every copy it makes.  The keys belong to
+ * the dongle, not to the file that installed them: they stay until
+ * PAWLINK_IOC_DISCONNECT, a LINK event saying the link is gone, or unplug.
  */
 #define PAWLINK_KEYS_VERSION		1
 #define PAWLINK_KEYS_REKEY		0x1
@@ -211,5 +225,9 @@ struct pawlink_key_install {
 #define PAWLINK_IOC_DISCONNECT	_IO(PAWLINK_IOC_MAGIC, 0x04)
 #define PAWLINK_IOC_GET_STATS	_IOR(PAWLINK_IOC_MAGIC, 0x05, struct pawlink_stats)
 #define PAWLINK_IOC_SET_KEYS	_IOW(PAWLINK_IOC_MAGIC, 0x10, struct pawlink_key_install)
+
+/* GET_STATS as a program built against the first header asks for it. */
+#define PAWLINK_IOC_GET_STATS_V1 \
+	_IOC(_IOC_READ, PAWLINK_IOC_MAGIC, 0x05, PAWLINK_STATS_SIZE_V1)
 
 #endif /* _UAPI_LINUX_PAWLINK_H */

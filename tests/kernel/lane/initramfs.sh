@@ -7,6 +7,7 @@
 #   /lane/lib.sh, /lane/config, /lane/bin/lane-speed
 #   /lane/tests/NAME         the in-guest kselftest programs
 #   /lane/hooks/NAME         --guest-hook scripts
+#   /lane/vectors/           the record-layer vectors (tests/vectors/record*.txt)
 #   /usr/bin/busybox (+ applet links), kmod (modprobe & co.)
 #   /usr/bin/{aplay,arecord,amixer,pawsim,pawctl} and their shared libraries
 #   /usr/share/alsa          alsa-lib's configuration
@@ -141,6 +142,10 @@ lane_build_initramfs()
 	for t in "${LANE_TEST_NAMES[@]}"; do
 		lane_stage_program "$stage" "$LANE_TEST_OUT/$t" "/lane/tests/$t"
 	done
+	# pawlink_record runs the kernel's record layer on these
+	mkdir -p "$stage/lane/vectors"
+	cp "$TOP"/tests/vectors/record.txt "$TOP"/tests/vectors/record-open.txt \
+		"$stage/lane/vectors/"
 	for i in "${!LANE_HOOK_NAMES[@]}"; do
 		install -m 755 "${LANE_HOOK_FILES[$i]}" \
 			"$stage/lane/hooks/${LANE_HOOK_NAMES[$i]}"

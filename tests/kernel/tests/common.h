@@ -274,7 +274,7 @@ static inline int dongle_wait_bound(struct dongle *d)
 		 * The driver core adds the attributes after probe() returns,
 		 * so after the node: wait for the last one.
 		 */
-		if (!str_fmt(dir, sizeof(dir), "%s/statistics/audio_lost_frames",
+		if (!str_fmt(dir, sizeof(dir), "%s/statistics/rx_dropped_length",
 			     d->intf) || access(dir, R_OK))
 			goto again;
 		d->card = atoi(name + strlen("card"));
@@ -521,6 +521,26 @@ static inline ssize_t read_frame(int fd, void *buf, size_t len)
 		return -ETIMEDOUT;
 	n = read(fd, buf, len);
 	return n < 0 ? -errno : n;
+}
+
+/*
+ * Connects the dongle behind @fd to the first toy it hears (the loopback's
+ * one simulated toy) and waits for its LINK event; 0 or -errno.  Session
+ * keys are only taken on a connected link.
+ */
+static inline int dongle_connect(const struct dongle *d, int fd)
+{
+	struct pawlink_connect c = { 0 };
+	struct pawlink_scan scan;
+
+	if (ioctl(fd, PAWLINK_IOC_SCAN, &scan))
+		return -errno;
+	if (!scan.count)
+		return -ENOENT;
+	memcpy(c.toy_id, scan.beacons[0].toy_id, PAWLINK_ID_LEN);
+	if (ioctl(fd, PAWLINK_IOC_CONNECT, &c))
+		return -errno;
+	return intf_attr_wait(d, "link_state", "connected");
 }
 
 /*

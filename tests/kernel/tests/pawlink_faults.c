@@ -98,7 +98,7 @@ FIXTURE_VARIANT(faulty) {
 /* header says more than the transfer holds */
 FIXTURE_VARIANT_ADD(faulty, truncated) {
 	.fault = "truncated",
-	.counter = "rx_dropped_malformed",
+	.counter = "rx_dropped_length",
 };
 
 /* one byte more than PAWLINK_RECORD_MAX: babble on the host side */

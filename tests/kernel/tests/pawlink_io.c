@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * /dev/pawlinkN datagram I/O against pawsim's loopback dongle, which echoes
- * every control record: frame sizes, -EMSGSIZE both ways, poll and
+ * every control record: frame sizes, -EINVAL for an empty write,
+ * -EMSGSIZE both ways, poll and
  * O_NONBLOCK, the bounded receive queue, and (reported, not asserted) the
  * echo round trip and throughput.
  */
@@ -37,17 +38,32 @@ static void echo_one(struct __test_metadata *_metadata, int fd, size_t len,
 	ASSERT_EQ(0, memcmp(out, in, len));
 }
 
-TEST_F(echo, sizes_0_1_max)
+TEST_F(echo, sizes_1_max)
 {
-	echo_one(_metadata, self->fd, 0, 1);
 	echo_one(_metadata, self->fd, 1, 2);
 	echo_one(_metadata, self->fd, PAWLINK_FRAME_MAX, 3);
 	/* a frame whose record is a whole number of packets (zero-length end) */
 	echo_one(_metadata, self->fd, 64 - PAWLINK_REC_HDR_LEN, 4);
 	echo_one(_metadata, self->fd, 512 - PAWLINK_REC_HDR_LEN, 5);
-	EXPECT_LE(5, stat_get(&self->d, "tx_records"));
-	EXPECT_EQ(5, stat_get(&self->d, "rx_records"));
+	EXPECT_LE(4, stat_get(&self->d, "tx_records"));
+	EXPECT_EQ(4, stat_get(&self->d, "rx_records"));
 	EXPECT_EQ(0, stat_get(&self->d, "rx_dropped_malformed"));
+	EXPECT_EQ(0, stat_get(&self->d, "rx_dropped_length"));
+}
+
+/* No message is empty: write() of 0 bytes is EINVAL and sends nothing. */
+TEST_F(echo, empty_write_refused)
+{
+	unsigned char buf[1] = { 0 };
+	uint64_t tx = stat_get(&self->d, "tx_records");
+
+	errno = 0;
+	EXPECT_EQ(-1, write(self->fd, buf, 0));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(0, poll_one(self->fd, POLLIN, 100));
+	EXPECT_EQ(tx, stat_get(&self->d, "tx_records"));
+	/* and the device still works */
+	echo_one(_metadata, self->fd, 1, 6);
 }
 
 TEST_F(echo, oversized_write_sends_nothing)

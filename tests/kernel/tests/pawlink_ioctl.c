@@ -2,9 +2,11 @@
 /*
  * The ioctls of /dev/pawlinkN and their argument checks, the key install
  * rules (kTLS style), and what a keyed or unkeyed session allows: the PCM
- * refuses to open before a session (-ENOTCONN), a keyed session refuses
- * plaintext writes.
+ * refuses to open before a session (-ENOTCONN), a keyed session sends no
+ * plaintext and takes none.  pawlink_record.c tests the record layer itself.
  */
+
+#include <linux/pawlink_test.h>
 
 #include "kselftest_harness.h"
 #include "common.h"
@@ -51,9 +53,21 @@ static int keyed(const struct dongle *d)
 	return intf_attr(d, "keyed", buf, sizeof(buf)) ? -1 : atoi(buf);
 }
 
+/* @cmd with its size field replaced by @size. */
+static unsigned long resized(unsigned long cmd, unsigned int size)
+{
+	return _IOC(_IOC_DIR(cmd), _IOC_TYPE(cmd), _IOC_NR(cmd), size);
+}
+
 TEST_F(ctl, unknown_and_missized_ioctls)
 {
+	static const unsigned long cmds[] = {
+		PAWLINK_IOC_GET_INFO, PAWLINK_IOC_SCAN, PAWLINK_IOC_CONNECT,
+		PAWLINK_IOC_GET_STATS, PAWLINK_IOC_SET_KEYS,
+	};
+	static unsigned char big[8192];
 	struct pawlink_info info;
+	unsigned int i;
 	uint32_t small;
 
 	EXPECT_EQ(ENOTTY, ioc(self->fd, _IO(PAWLINK_IOC_MAGIC, 0x7f), NULL));
@@ -63,11 +77,57 @@ TEST_F(ctl, unknown_and_missized_ioctls)
 			      &small));
 	EXPECT_EQ(ENOTTY, ioc(self->fd, _IOW(PAWLINK_IOC_MAGIC, 0x10,
 					     struct pawlink_info), &info));
+	/* every ioctl, one byte short and one byte long, and the wrong way */
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		unsigned int size = _IOC_SIZE(cmds[i]);
+
+		EXPECT_EQ(ENOTTY, ioc(self->fd, resized(cmds[i], size - 1), big))
+			TH_LOG("ioctl nr %u, %u bytes", _IOC_NR(cmds[i]), size - 1);
+		EXPECT_EQ(ENOTTY, ioc(self->fd, resized(cmds[i], size + 1), big))
+			TH_LOG("ioctl nr %u, %u bytes", _IOC_NR(cmds[i]), size + 1);
+		EXPECT_EQ(ENOTTY, ioc(self->fd, _IOC(_IOC_READ | _IOC_WRITE,
+						     PAWLINK_IOC_MAGIC,
+						     _IOC_NR(cmds[i]), size),
+				      big));
+	}
+	EXPECT_EQ(ENOTTY, ioc(self->fd, _IOW(PAWLINK_IOC_MAGIC, 0x04, uint32_t),
+			      big));
+	/* the test hooks are not there unless the module was told so */
+	EXPECT_EQ(ENOTTY, ioc(self->fd, PAWLINK_IOC_TEST_SEAL, big));
+	EXPECT_EQ(ENOTTY, ioc(self->fd, PAWLINK_IOC_TEST_SET_COUNTER, big));
+	EXPECT_EQ(ENOTTY, ioc(self->fd, PAWLINK_IOC_TEST_INJECT, big));
 	/* a bad pointer is EFAULT, not a crash */
 	EXPECT_EQ(EFAULT, ioc(self->fd, PAWLINK_IOC_GET_INFO, (void *)8));
 	EXPECT_EQ(EFAULT, ioc(self->fd, PAWLINK_IOC_GET_STATS, (void *)8));
 	EXPECT_EQ(EFAULT, ioc(self->fd, PAWLINK_IOC_CONNECT, (void *)8));
 	EXPECT_EQ(EFAULT, ioc(self->fd, PAWLINK_IOC_SET_KEYS, (void *)8));
+	/* and the device still works */
+	EXPECT_EQ(0, ioc(self->fd, PAWLINK_IOC_GET_INFO, &info));
+	EXPECT_EQ(0, ioc(self->fd, PAWLINK_IOC_SCAN, big));
+}
+
+/*
+ * struct pawlink_stats only grows at the end: GET_STATS with the first
+ * header's size gives those 80 bytes and writes nothing past them.
+ */
+TEST_F(ctl, get_stats_old_size)
+{
+	unsigned char buf[PAWLINK_STATS_SIZE_V2 + 8];
+	struct pawlink_stats now;
+
+	ASSERT_EQ(96, sizeof(struct pawlink_stats));
+	ASSERT_EQ(80, PAWLINK_STATS_SIZE_V1);
+	ASSERT_EQ(1, write(self->fd, "x", 1));
+	ASSERT_EQ(0, stat_wait_ge(&self->d, "rx_records", 1));
+
+	memset(buf, 0xa5, sizeof(buf));
+	ASSERT_EQ(0, ioc(self->fd, PAWLINK_IOC_GET_STATS_V1, buf));
+	ASSERT_EQ(0, ioc(self->fd, PAWLINK_IOC_GET_STATS, &now));
+	EXPECT_EQ(0, memcmp(buf, &now, PAWLINK_STATS_SIZE_V1));
+	EXPECT_EQ(0xa5, buf[PAWLINK_STATS_SIZE_V1]);
+	EXPECT_EQ(1, now.rx_records);
+	EXPECT_EQ(0, now.rx_dropped_epoch);
+	EXPECT_EQ(0, now.rx_dropped_length);
 }
 
 TEST_F(ctl, connect_and_disconnect_validate)
@@ -144,6 +204,13 @@ TEST_F(ctl, connect_outcomes)
 TEST_F(ctl, set_keys_validates)
 {
 	struct pawlink_key_install k;
+	uint64_t tx;
+
+	/* a link that is not connected takes no keys */
+	keys_init(&k, 1, 0);
+	EXPECT_EQ(ENOTCONN, ioc(self->fd, PAWLINK_IOC_SET_KEYS, &k));
+	EXPECT_EQ(0, keyed(&self->d));
+	ASSERT_EQ(0, dongle_connect(&self->d, self->fd));
 
 	keys_init(&k, 1, 0);
 	k.version = 0;
@@ -156,12 +223,22 @@ TEST_F(ctl, set_keys_validates)
 	keys_init(&k, 1, 0);
 	k.reserved = 1;
 	EXPECT_EQ(EINVAL, ioc(self->fd, PAWLINK_IOC_SET_KEYS, &k));
+	/* epoch 0 means plaintext */
 	keys_init(&k, 0, 0);
 	EXPECT_EQ(EINVAL, ioc(self->fd, PAWLINK_IOC_SET_KEYS, &k));
 	/* nothing to rekey yet */
 	keys_init(&k, 1, PAWLINK_KEYS_REKEY);
 	EXPECT_EQ(EINVAL, ioc(self->fd, PAWLINK_IOC_SET_KEYS, &k));
 	EXPECT_EQ(0, keyed(&self->d));
+
+	/* none of that left a trace: plaintext still flows */
+	tx = stat_get(&self->d, "tx_records");
+	ASSERT_EQ(1, write(self->fd, "p", 1));
+	ASSERT_EQ(1, read_frame(self->fd, &k, sizeof(k)));
+	EXPECT_EQ(tx + 1, stat_get(&self->d, "tx_records"));
+	keys_init(&k, 1, 0);
+	EXPECT_EQ(0, ioc(self->fd, PAWLINK_IOC_SET_KEYS, &k));
+	EXPECT_EQ(1, keyed(&self->d));
 }
 
 TEST_F(ctl, set_keys_once_then_rekey_upwards)
@@ -169,6 +246,7 @@ TEST_F(ctl, set_keys_once_then_rekey_upwards)
 	struct pawlink_key_install k;
 	struct pawlink_info info;
 
+	ASSERT_EQ(0, dongle_connect(&self->d, self->fd));
 	keys_init(&k, 5, 0);
 	ASSERT_EQ(0, ioc(self->fd, PAWLINK_IOC_SET_KEYS, &k));
 	EXPECT_EQ(1, keyed(&self->d));
@@ -194,15 +272,25 @@ TEST_F(ctl, set_keys_once_then_rekey_upwards)
 		EXPECT_EQ(EISCONN, ioc(self->fd, PAWLINK_IOC_CONNECT, &c));
 	}
 
-	/* ending the session drops the keys; a fresh install works again */
+	/* ending the session drops the keys and the link */
 	ASSERT_EQ(0, ioctl(self->fd, PAWLINK_IOC_DISCONNECT, 0UL) ? errno : 0);
 	EXPECT_EQ(0, keyed(&self->d));
 	keys_init(&k, 1, 0);
+	EXPECT_EQ(ENOTCONN, ioc(self->fd, PAWLINK_IOC_SET_KEYS, &k));
+	/* a fresh session works again */
+	ASSERT_EQ(0, dongle_connect(&self->d, self->fd));
 	EXPECT_EQ(0, ioc(self->fd, PAWLINK_IOC_SET_KEYS, &k));
 	EXPECT_EQ(1, keyed(&self->d));
 }
 
-TEST_F(ctl, keyed_session_refuses_plaintext_write)
+/*
+ * Once keyed, write() seals every frame on the control channel.  The
+ * loopback dongle echoes the record; the host opens what it receives with
+ * t2h_ctrl, not the h2t_ctrl it sealed with, so the echo is a forgery to
+ * it (rx_dropped_auth).  Had the frame gone out as plaintext, the echo
+ * would count as rx_dropped_plaintext instead.
+ */
+TEST_F(ctl, keyed_session_seals_writes)
 {
 	struct pawlink_key_install k;
 	unsigned char buf[16] = { 1 };
@@ -214,12 +302,14 @@ TEST_F(ctl, keyed_session_refuses_plaintext_write)
 	ASSERT_EQ(0, stat_wait_ge(&self->d, "tx_records", 1));
 	tx = stat_get(&self->d, "tx_records");
 
+	ASSERT_EQ(0, dongle_connect(&self->d, self->fd));
 	keys_init(&k, 1, 0);
 	ASSERT_EQ(0, ioc(self->fd, PAWLINK_IOC_SET_KEYS, &k));
-	errno = 0;
-	EXPECT_EQ(-1, write(self->fd, buf, sizeof(buf)));
-	EXPECT_EQ(EOPNOTSUPP, errno);
-	EXPECT_EQ(tx, stat_get(&self->d, "tx_records"));
+	ASSERT_EQ((ssize_t)sizeof(buf), write(self->fd, buf, sizeof(buf)));
+	ASSERT_EQ(0, stat_wait_ge(&self->d, "rx_dropped_auth", 1));
+	EXPECT_EQ(tx + 1, stat_get(&self->d, "tx_records"));
+	EXPECT_EQ(0, stat_get(&self->d, "rx_dropped_plaintext"));
+	EXPECT_EQ(0, poll_one(self->fd, POLLIN, 0));
 }
 
 /*
@@ -227,8 +317,9 @@ TEST_F(ctl, keyed_session_refuses_plaintext_write)
  * dongle echoes a frame written just before SET_KEYS; the echo takes a USB
  * round trip and the install does not, so it nearly always lands after the
  * keys.  If it ever lands before, it was accepted under the old rules
- * (readable); try again.  A driver that let plaintext through would never
- * count a drop here.
+ * (readable); end the session and try again.  A driver that let plaintext
+ * through would never count a drop here.  (pawlink_record.c injects
+ * plaintext into a keyed session directly.)
  */
 TEST_F(ctl, keyed_session_drops_received_plaintext)
 {
@@ -243,6 +334,7 @@ TEST_F(ctl, keyed_session_drops_received_plaintext)
 		long end = now_ms() + WAIT_MS;
 
 		ASSERT_EQ(0, ioctl(self->fd, PAWLINK_IOC_DISCONNECT, 0UL) ? errno : 0);
+		ASSERT_EQ(0, dongle_connect(&self->d, self->fd));
 		ASSERT_EQ((ssize_t)sizeof(buf), write(self->fd, buf, sizeof(buf)));
 		ASSERT_EQ(0, ioc(self->fd, PAWLINK_IOC_SET_KEYS, &k));
 		/* wait until the echo is either queued or dropped */
@@ -319,6 +411,7 @@ TEST_F(ctl, pcm_needs_a_session)
 	EXPECT_TRUE(said);
 
 	/* keyed, the session still cannot carry audio in this driver */
+	ASSERT_EQ(0, dongle_connect(&self->d, self->fd));
 	keys_init(&k, 1, 0);
 	ASSERT_EQ(0, ioc(self->fd, PAWLINK_IOC_SET_KEYS, &k));
 	EXPECT_EQ(EOPNOTSUPP, pcm_open_errno(self->d.card, 'p'));
