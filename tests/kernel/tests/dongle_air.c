@@ -9,6 +9,8 @@
  * FAIL (Documentation/pairing.rst).  A toy never heard is not connected,
  * and with no air at the socket the dongle does not start.
  */
+#include <pawlink/pairing.h>
+
 #include "kselftest_harness.h"
 #include "common.h"
 
