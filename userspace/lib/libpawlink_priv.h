@@ -9,6 +9,7 @@
  *   libpawlink_session.c  sessions (session.h), unpair
  *   libpawlink_toy.c      the toy's commands, one request at a time
  *   libpawlink_msg.c      voice messages (msg_host.h) and audio
+ *   libpawlink_dongle.c   the dongle path: listing, attaching, kept sessions
  *
  * Time inside the library is microseconds on the transport's clock
  * (now_us()); only the receive path turns it into the millisecond
@@ -99,6 +100,11 @@ int pawlink_receive(struct pawlink *p, uint64_t deadline_us,
 uint64_t pawlink_now_us(struct pawlink *p);
 /* Sends one control frame; the sentence on failure. */
 int pawlink_send(struct pawlink *p, const uint8_t *buf, size_t len);
+/*
+ * A transport's error in words for the user: what the dongle path's
+ * errors mean (gone, toy lost, busy, no sealing yet), else strerror().
+ */
+const char *pawlink_link_error(int rc);
 
 /* ---- libpawlink_toy.c, libpawlink_session.c ----------------------------- */
 
