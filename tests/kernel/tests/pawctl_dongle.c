@@ -690,10 +690,16 @@ TEST_F(world, toy_out_of_range)
 {
 	char state[32];
 
+	int tries;
+
 	ASSERT_EQ(0, scan_until(self, "false"));
 	EXPECT_EQ(0, stop_proc(&self->toy));
-	/* The dongle forgets a toy it has not heard for 3 s. */
-	sleep_ms(3500);
+	/* The dongle forgets a toy it has not heard for 3 s: wait for it. */
+	for (tries = 0; tries < 15; tries++)
+		if (PAWCTL(self, "--json", "scan") == EXIT_OK &&
+		    !has(self->r.out, self->toy_hex))
+			break;
+	ASSERT_FALSE(has(self->r.out, self->toy_hex));
 	EXPECT_EQ(EXIT_UNREACHABLE, PAWCTL(self, "pair", self->toy_hex,
 					   "--code-file", self->label));
 	EXPECT_TRUE(has(self->r.err, "does not hear the toy"));
