@@ -41,6 +41,8 @@ const char *pawlink_link_error(int rc)
 		return "the dongle is gone (unplugged?)";
 	case -EHOSTUNREACH:
 		return "the dongle does not hear the toy (out of range, or switched off)";
+	case -ENOTCONN:
+		return "the dongle's link to the toy is down (the toy went away, or another program ended the session)";
 	case -EBUSY:
 		return "the dongle holds a session already (a kept one ends with 'pawctl disconnect')";
 	case -EOPNOTSUPP:

@@ -232,12 +232,12 @@ static int dev_connect(struct pawlink_transport *t,
 	if (info.keyed)
 		return -EBUSY;
 	/*
-	 * A link up without keys was left by a process that is gone (this
-	 * one holds the dongle's lock): the dongle refuses CONNECT while
-	 * one is up, so drop it first.
+	 * Without keys, whatever is left is nobody's (this process holds the
+	 * dongle's lock): a link up, which the dongle would not connect over,
+	 * or a session the link's loss ended, which the driver keeps closed
+	 * until a DISCONNECT.  Idle, DISCONNECT changes nothing.
 	 */
-	if (info.link_state != PAWLINK_LINK_IDLE &&
-	    ioctl(d->fd, PAWLINK_IOC_DISCONNECT, 0))
+	if (ioctl(d->fd, PAWLINK_IOC_DISCONNECT, 0))
 		return dev_request_errno(d, errno);
 	d->connected = false;
 	drain(d);
@@ -411,9 +411,8 @@ static int dev_resume(struct pawlink_transport *t,
 	if (rc)
 		return rc;
 	if (!info.keyed) {
-		/* A link left up without a session is nobody's: drop it. */
-		if (info.link_state != PAWLINK_LINK_IDLE)
-			dev_disconnect(t);
+		/* What is left without keys is nobody's: tidy it away. */
+		dev_disconnect(t);
 		return -ENOTCONN;
 	}
 	memcpy(d->toy, info.toy_id, PAWLINK_ID_LEN);
