@@ -8,6 +8,8 @@
 #   make check-debug     the same tests on a KASAN/lockdep/kmemleak kernel
 #   make lint            checkpatch --strict and sparse on driver/
 #   make bench           benchmarks, printed as ratios to a same-run baseline
+#   make demo            the user's walk-through on the simulated air
+#   make demo-kernel     the same through pawlink.ko, in the kernel lane's VM
 #
 # KDIR: kernel headers to build against.  Defaults to the headers of the
 # kernel the kernel lane boots (Debian's linux-headers-amd64), e.g.
@@ -62,7 +64,7 @@ include tests/native/native.mk
 include tests/fuzz/fuzz.mk
 
 .PHONY: all module userspace check check-native check-kernel check-debug \
-	fuzz lint bench demo clean
+	fuzz lint bench demo demo-kernel clean
 
 module:
 	@test -d "$(KDIR)" || { echo "error: no kernel headers at KDIR=$(KDIR);" \
@@ -126,7 +128,7 @@ $(eval $(call flavour,san,SAN_CFLAGS))
 # The SONAME's number goes up whenever an exported function's signature or
 # a public struct changes; the rest of the version is for people.
 LIBPAWLINK_SOVERSION := 0
-LIBPAWLINK_VERSION := $(LIBPAWLINK_SOVERSION).1.0
+LIBPAWLINK_VERSION := $(LIBPAWLINK_SOVERSION).2.0
 LIBPAWLINK_SO := $(BUILD)/rel/libpawlink.so.$(LIBPAWLINK_VERSION)
 # What the library's own code calls (ALSA is pawsim's, not the library's).
 LIBPAWLINK_PKGS := libsodium sndfile samplerate
@@ -248,6 +250,11 @@ bench: userspace
 
 demo: userspace
 	tests/demo
+
+# In the kernel lane's guest (QEMU, high speed): pawsim air, toy and
+# dongle --air, and pawctl through /dev/pawlinkN, printing what it does.
+demo-kernel: module userspace
+	tests/kernel/run --speed high --script tests/kernel/demo-guest.sh
 
 clean:
 	rm -rf $(BUILD)

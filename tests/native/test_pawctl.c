@@ -611,7 +611,8 @@ static void test_command_line(void **state)
 {
 	const char *names[] = { "scan", "pair", "toys", "status", "ls", "send",
 				"get", "rm", "play", "record", "led", "volume",
-				"log", "unpair", "forget" };
+				"log", "unpair", "forget", "dongles", "connect",
+				"disconnect" };
 	size_t i;
 
 	(void)state;
@@ -656,16 +657,28 @@ static void test_command_line(void **state)
 	assert_int_equal(bare("--air", "a", "--device", "d", "scan", NULL),
 			 EXIT_USAGE);
 
-	/* The kernel path has no transport yet: said so, with its code. */
-	assert_int_equal(bare("--device", "/dev/pawlink9", "scan", NULL),
-			 EXIT_UNSUPPORTED);
-	assert_non_null(strstr(r.err, "/dev/pawlink9"));
-	assert_int_equal(bare("scan", NULL), EXIT_UNSUPPORTED);
-	assert_non_null(strstr(r.err, "/dev/pawlink0"));
-	assert_int_equal(bare("scan", "--json", "--device", "/dev/pawlink9",
-			      NULL), EXIT_UNSUPPORTED);
+	/*
+	 * The dongle path: a node that is not there is no way to a toy
+	 * (4), something else than a dongle is a wrong --device (1).
+	 */
+	assert_int_equal(bare("--device", "/dev/pawlink-none", "scan", NULL),
+			 EXIT_UNREACHABLE);
+	assert_non_null(strstr(r.err, "no dongle at '/dev/pawlink-none'"));
+	assert_int_equal(bare("scan", "--json", "--device", "/dev/pawlink-none",
+			      NULL), EXIT_UNREACHABLE);
 	assert_document(r.out, "scan", false);
-	assert_int_equal(json_number(r.out, "exit"), EXIT_UNSUPPORTED);
+	assert_int_equal(json_number(r.out, "exit"), EXIT_UNREACHABLE);
+	assert_int_equal(bare("--device", "/dev/null", "scan", NULL),
+			 EXIT_USAGE);
+	assert_non_null(strstr(r.err, "'/dev/null' is not a pawlink dongle"));
+	/* With neither air nor --device: the dongle plugged in, if any. */
+	if (access("/sys/bus/usb/drivers/pawlink", F_OK)) {
+		assert_int_equal(bare("scan", NULL), EXIT_UNREACHABLE);
+		assert_non_null(strstr(r.err, "no pawlink dongle is plugged in"));
+		assert_int_equal(bare("--json", "dongles", NULL), EXIT_OK);
+		assert_document(r.out, "dongles", true);
+		assert_true(json_has(r.out, "\"dongles\":[]"));
+	}
 	/* No air at all is a different failure from a missing toy. */
 	assert_int_equal(bare("--air", "/nonexistent/air.sock", "scan", NULL),
 			 EXIT_UNREACHABLE);
@@ -871,6 +884,12 @@ static void test_every_command(void **state)
 	}
 	assert_true(json_has(r.out, "\"playing\":false"));
 	assert_true(json_number(r.out, "speaker_samples") > 0);
+
+	/* No session outlives pawctl on the air: said before any session. */
+	assert_int_equal(ctl(w, "connect", "bear", NULL), EXIT_UNSUPPORTED);
+	assert_non_null(strstr(r.err, "simulated air"));
+	assert_int_equal(ctl(w, "--json", "disconnect", NULL), EXIT_UNSUPPORTED);
+	assert_document(r.out, "disconnect", false);
 
 	/* led and volume, as the toy reports them. */
 	assert_int_equal(ctl(w, "led", "bear", "on", "--json", NULL), EXIT_OK);

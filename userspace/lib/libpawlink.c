@@ -113,7 +113,7 @@ int pawlink_scan(struct pawlink *p, unsigned int listen_ms,
 	rc = p->t->ops->scan(p->t, listen_ms, out, max, n);
 	if (rc)
 		return pawlink_fail(p, rc, "scanning failed: %s",
-				    strerror(-rc));
+				    pawlink_link_error(rc));
 	return 0;
 }
 
@@ -126,6 +126,6 @@ int pawlink_link_stats(struct pawlink *p, struct pawlink_stats *st)
 	rc = p->t->ops->get_stats(p->t, st);
 	if (rc)
 		return pawlink_fail(p, rc, "no link counters: %s",
-				    strerror(-rc));
+				    pawlink_link_error(rc));
 	return 0;
 }

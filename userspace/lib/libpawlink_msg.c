@@ -116,7 +116,7 @@ static int run(struct pawlink *p)
 		if (rc) {
 			pawlink_msg_host_cancel(p->msg);
 			return pawlink_fail(p, rc, "receiving from the toy failed: %s",
-					    strerror(-rc));
+					    pawlink_link_error(rc));
 		}
 	}
 }

@@ -76,7 +76,7 @@ static int pair_run(struct pawlink *p,
 		}
 		if (rc) {
 			rc = pawlink_fail(p, rc, "receiving from the toy failed: %s",
-					  strerror(-rc));
+					  pawlink_link_error(rc));
 			goto out;
 		}
 		r = pawlink_pair_host_receive(&h, in, in_len, out, &out_len);
@@ -142,7 +142,7 @@ int pawlink_pair(struct pawlink *p, const uint8_t toy_id[PAWLINK_ID_LEN],
 	rc = p->t->ops->connect(p->t, toy_id);
 	if (rc) {
 		rc = pawlink_fail(p, rc, "cannot reach the toy: %s",
-				  strerror(-rc));
+				  pawlink_link_error(rc));
 		goto out;
 	}
 	rc = 1;

@@ -5,6 +5,7 @@
  * From the top down; each calls only those below it:
  *
  *   libpawlink.c          the context: open, attach, close, scan
+ *   libpawlink_dongle.c   the dongle path: listing, attaching, kept sessions
  *   libpawlink_session.c  sessions (session.h), unpair, forget
  *   libpawlink_pair.c     pairing (pairing.h over the transport)
  *   libpawlink_msg.c      voice messages (msg_host.h) and audio
@@ -103,6 +104,11 @@ int pawlink_receive(struct pawlink *p, uint64_t deadline_us,
 uint64_t pawlink_now_us(struct pawlink *p);
 /* Sends one control frame; the sentence on failure. */
 int pawlink_send(struct pawlink *p, const uint8_t *buf, size_t len);
+/*
+ * A transport's error in words for the user: what the dongle path's
+ * errors mean (gone, toy lost, busy, no sealing yet), else strerror().
+ */
+const char *pawlink_link_error(int rc);
 
 /* ---- libpawlink_toy.c, libpawlink_session.c ----------------------------- */
 

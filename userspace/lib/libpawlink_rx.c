@@ -34,13 +34,32 @@ uint64_t pawlink_now_us(struct pawlink *p)
 	return p->t->ops->now_us(p->t);
 }
 
+const char *pawlink_link_error(int rc)
+{
+	switch (rc) {
+	case -ENODEV:
+		return "the dongle is gone (unplugged?)";
+	case -EHOSTUNREACH:
+		return "the dongle does not hear the toy (out of range, or switched off)";
+	case -ENOTCONN:
+		return "the dongle's link to the toy is down (the toy went away, or another program ended the session)";
+	case -EBUSY:
+		return "the dongle holds a session already (a kept one ends with 'pawctl disconnect')";
+	case -EOPNOTSUPP:
+		/* The kernel path before pawlink.ko had the record layer. */
+		return "this pawlink.ko cannot seal control frames (no record layer in the driver yet)";
+	default:
+		return strerror(-rc);
+	}
+}
+
 int pawlink_send(struct pawlink *p, const uint8_t *buf, size_t len)
 {
 	int rc = p->t->ops->send(p->t, buf, len);
 
 	if (rc)
 		return pawlink_fail(p, rc, "sending to the toy failed: %s",
-				    strerror(-rc));
+				    pawlink_link_error(rc));
 	return 0;
 }
 

@@ -88,7 +88,7 @@ static int session_run(struct pawlink *p, const struct pawlink_toy_record *toy,
 		}
 		if (rc) {
 			rc = pawlink_fail(p, rc, "receiving from the toy failed: %s",
-					  strerror(-rc));
+					  pawlink_link_error(rc));
 			goto out;
 		}
 		trial = hs;
@@ -130,7 +130,7 @@ static int handshake(struct pawlink *p, const struct pawlink_toy_record *toy,
 	rc = p->t->ops->connect(p->t, toy->id);
 	if (rc)
 		return pawlink_fail(p, rc, "cannot reach toy %s: %s", hex,
-				    strerror(-rc));
+				    pawlink_link_error(rc));
 	memset(&res, 0, sizeof(res));
 	rc = 1;
 	for (attempt = 0; attempt < SESSION_ATTEMPTS && rc == 1; attempt++)
@@ -144,7 +144,7 @@ static int handshake(struct pawlink *p, const struct pawlink_toy_record *toy,
 		if (rc)
 			rc = pawlink_fail(p, rc,
 					  "installing the session keys failed: %s",
-					  strerror(-rc));
+					  pawlink_link_error(rc));
 	}
 	if (rc == 0)
 		memcpy(p->hash, res.handshake_hash, sizeof(p->hash));

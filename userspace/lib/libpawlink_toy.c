@@ -36,7 +36,7 @@ int pawlink_toy_request(struct pawlink *p, struct pawlink_toy_frame *req,
 			if (rc)
 				return pawlink_fail(p, rc,
 						    "receiving from the toy failed: %s",
-						    strerror(-rc));
+						    pawlink_link_error(rc));
 			/* An answer to an earlier request is skipped. */
 			if (pawlink_toy_decode(resp, in, in_len) == 0 &&
 			    resp->type == req->type + 1 &&
@@ -122,12 +122,16 @@ int pawlink_mic_read(struct pawlink *p, int16_t *pcm, int timeout_ms)
 {
 	int rc;
 
-	rc = pawlink_need_session(p);
+	/* Asked before the session, so a program can check first. */
+	rc = pawlink_need_transport(p);
 	if (rc)
 		return rc;
 	if (!p->t->ops->recv_audio)
 		return pawlink_fail(p, -EOPNOTSUPP,
-				    "this transport carries audio through the sound card");
+				    "through a dongle the toy's microphone is the dongle's sound card (arecord), not this program's");
+	rc = pawlink_need_session(p);
+	if (rc)
+		return rc;
 	rc = p->t->ops->recv_audio(p->t, pcm, timeout_ms);
 	if (rc == -ETIMEDOUT)
 		return pawlink_fail(p, rc, "no microphone audio arrived");

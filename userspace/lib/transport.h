@@ -6,8 +6,9 @@
  *  - transport_air.c: the userspace air path (tests, pawsim demos).  A
  *    radio on the simulated air (radio.h) stands in for the dongle, and
  *    libpawlink's own record layer (record_layer.h) seals and opens frames.
- *  - the kernel path (/dev/pawlinkN, to come): the dongle relays, and the
- *    driver seals and opens once PAWLINK_IOC_SET_KEYS installed the keys.
+ *  - transport_dev.c: the kernel path, /dev/pawlinkN.  The dongle relays,
+ *    and pawlink.ko seals and opens once PAWLINK_IOC_SET_KEYS installed
+ *    the keys; audio goes through the driver's sound card, not here.
  *
  * So the operations are the driver's, not the record layer's: the façade
  * never sees a sealed record.  It sends and receives *control frames*
@@ -57,8 +58,9 @@ struct pawlink_transport_ops {
 		    size_t len);
 	/*
 	 * The next control frame from the connected toy, waiting up to
-	 * @timeout_ms (0: just look).  -ETIMEDOUT, -EPIPE when the path is
-	 * gone, -EMSGSIZE if @cap is too small (the frame stays).
+	 * @timeout_ms (0: just look).  -ETIMEDOUT; the path gone: -EPIPE
+	 * (the air) or -ENODEV (the dongle); -EHOSTUNREACH when the dongle
+	 * lost the toy; -EMSGSIZE if @cap is too small (the frame stays).
 	 */
 	int (*recv)(struct pawlink_transport *t, uint8_t *frame, size_t cap,
 		    size_t *len, int timeout_ms);
@@ -76,6 +78,16 @@ struct pawlink_transport_ops {
 	uint64_t (*now_us)(struct pawlink_transport *t);
 	/* Whether keys are installed. */
 	bool (*keyed)(struct pawlink_transport *t);
+	/*
+	 * A session that outlives the process, where the keys live in the
+	 * kernel (NULL elsewhere).  keep(): on close, leave the link and the
+	 * keys this transport installed to the driver (-ENOTCONN if none).
+	 * resume(): take over the session the driver holds, whoever
+	 * installed it, and say with which toy; -ENOTCONN if it holds none.
+	 */
+	int (*keep)(struct pawlink_transport *t);
+	int (*resume)(struct pawlink_transport *t,
+		      uint8_t toy_id[PAWLINK_ID_LEN]);
 	void (*close)(struct pawlink_transport *t);
 };
 
@@ -92,6 +104,24 @@ int pawlink_transport_air_new(struct pawlink_transport **out, struct radio *r);
 /* The same, joining the `pawsim air` listening at @socket_path. */
 int pawlink_transport_air_join(struct pawlink_transport **out,
 			       const char *socket_path);
+
+/*
+ * The kernel backend on the dongle node @path (/dev/pawlinkN), held for
+ * this process alone (an advisory lock: another libpawlink user gets
+ * -EBUSY).  -errno of open(2) (-ENOENT, -EACCES, ...), -ENOTTY when @path
+ * is not a pawlink dongle, -ENODEV when it is gone, -ENOMEM.
+ */
+int pawlink_transport_dev_open(struct pawlink_transport **out,
+			       const char *path);
+
+struct pawlink_dongle;
+/*
+ * The dongles pawlink.ko has bound, from sysfs under @root (NULL:
+ * /sys/bus/usb/drivers/pawlink), by node number: *@out is new (free()
+ * it).  No driver loaded is no dongle.  0 or -ENOMEM.
+ */
+int pawlink_transport_dev_list(const char *root, struct pawlink_dongle **out,
+			       size_t *n);
 
 /*
  * Attaches @t to @p; @t stays the caller's (close it after

@@ -63,11 +63,13 @@ int pawctl_exit_for(int rc)
 	case ETIMEDOUT:
 	case EBUSY:
 	case EPIPE:
+	case ENODEV:
 	case ECONNREFUSED:
 	case EHOSTUNREACH:
 	case ENOTCONN:
 		return PAWCTL_EXIT_UNREACHABLE;
 	case EINVAL:
+	case ENOTUNIQ:
 		return PAWCTL_EXIT_USAGE;
 	case EFBIG:
 	case EMEDIUMTYPE:

@@ -1,15 +1,62 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Reaching a toy: the transport the global options choose, libpawlink's
- * façade over it, and a session with one toy.  Each pawctl run opens at
- * most one session and always ends it with a BYE, so that the toy (which
- * serves one session at a time) is free for the next command.
+ * Reaching a toy: the transport the global options choose (the simulated
+ * air, or a dongle through pawlink.ko), libpawlink's façade over it, and a
+ * session with one toy.  Each pawctl run opens at most one session and
+ * ends it with a BYE, so that the toy (which serves one session at a
+ * time) is free for the next command; only `pawctl connect` leaves its
+ * session to the dongle's driver.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "pawctl.h"
+
+/* The exit code for a dongle that could not be attached. */
+static int attach_exit(int rc)
+{
+	switch (-rc) {
+	case ENOENT:
+	case ENODEV:
+	case EBUSY:
+		return PAWCTL_EXIT_UNREACHABLE;
+	case ENOTTY:
+		return PAWCTL_EXIT_USAGE;
+	case EINTR:
+		return PAWCTL_EXIT_INTERRUPTED;
+	default:
+		return PAWCTL_EXIT_IO;		/* permissions among them */
+	}
+}
+
+/* --device, or else the one dongle plugged in: into c->device_path. */
+static int choose_dongle(struct pawctl *c)
+{
+	struct pawlink_dongle *list;
+	size_t n;
+
+	if (c->device) {
+		if (strlen(c->device) >= sizeof(c->device_path))
+			return pawctl_fail(c, PAWCTL_EXIT_USAGE,
+					   "--device: the path is too long");
+		strcpy(c->device_path, c->device);
+		return 0;
+	}
+	if (pawlink_dongles(c->p, &list, &n))
+		return pawctl_fail(c, PAWCTL_EXIT_IO, "out of memory");
+	if (n == 1)
+		memcpy(c->device_path, list[0].path, sizeof(c->device_path));
+	free(list);
+	if (n == 0)
+		return pawctl_fail(c, PAWCTL_EXIT_UNREACHABLE,
+				   "no pawlink dongle is plugged in ('pawctl dongles' lists them); for a simulated toy give --air SOCKET or set $PAWLINK_AIR");
+	if (n > 1)
+		return pawctl_fail(c, PAWCTL_EXIT_USAGE,
+				   "%zu pawlink dongles are plugged in: choose one with --device ('pawctl dongles' lists them)",
+				   n);
+	return 0;
+}
 
 int pawctl_open_link(struct pawctl *c)
 {
@@ -29,20 +76,22 @@ int pawctl_open_link(struct pawctl *c)
 		if (air && !air[0])
 			air = NULL;
 	}
-	if (!air)
-		/*
-		 * libpawlink has no /dev/pawlinkN transport yet;
-		 * pretending otherwise would be worse.
-		 */
-		return pawctl_fail(c, PAWCTL_EXIT_UNSUPPORTED,
-				   "%s the dongle (%s), and this version of libpawlink cannot reach a toy through a dongle yet; reach a simulated toy with --air SOCKET (or $PAWLINK_AIR) and pawsim air",
-				   c->device ? "--device names" :
-				   "no air is given (--air, $PAWLINK_AIR), so pawctl would use",
-				   c->device ? c->device : PAWCTL_DEFAULT_DEVICE);
-	rc = pawlink_attach_air(c->p, air);
+	if (air) {
+		rc = pawlink_attach_air(c->p, air);
+		if (rc)
+			return pawctl_fail(c, rc == -EINTR ?
+					   PAWCTL_EXIT_INTERRUPTED :
+					   PAWCTL_EXIT_UNREACHABLE, "%s",
+					   pawlink_error(c->p));
+		return 0;
+	}
+	/* The kernel path: pawlink.ko and the dongle. */
+	rc = choose_dongle(c);
 	if (rc)
-		return pawctl_fail(c, rc == -EINTR ? PAWCTL_EXIT_INTERRUPTED :
-				   PAWCTL_EXIT_UNREACHABLE, "%s",
+		return rc;
+	rc = pawlink_attach_device(c->p, c->device_path);
+	if (rc)
+		return pawctl_fail(c, attach_exit(rc), "%s",
 				   pawlink_error(c->p));
 	return 0;
 }

@@ -17,6 +17,7 @@ static const struct pawctl_command *const commands[] = {
 	&pawctl_cmd_get, &pawctl_cmd_rm, &pawctl_cmd_play,
 	&pawctl_cmd_record, &pawctl_cmd_led, &pawctl_cmd_volume,
 	&pawctl_cmd_log, &pawctl_cmd_unpair, &pawctl_cmd_forget,
+	&pawctl_cmd_dongles, &pawctl_cmd_connect, &pawctl_cmd_disconnect,
 };
 
 #define NUM_COMMANDS	(sizeof(commands) / sizeof(commands[0]))
@@ -35,20 +36,20 @@ static void usage(FILE *f)
 		"Global options (also accepted after COMMAND):\n"
 		"  --air SOCKET    reach toys through a simulated air (pawsim air);\n"
 		"                  default $PAWLINK_AIR\n"
-		"  --device PATH   reach toys through a dongle, /dev/pawlinkN; the\n"
-		"                  default (%s) when no air is given\n"
+		"  --device PATH   reach toys through this dongle, /dev/pawlinkN;\n"
+		"                  with no air given, the one dongle plugged in\n"
 		"  --store DIR     the key store; default $XDG_DATA_HOME/pawlink\n"
 		"  --json          the result as one JSON document on stdout\n"
 		"  -q, --quiet     no progress messages\n"
 		"  -h, --help      this help; 'pawctl COMMAND --help' for a command\n"
 		"  --version       pawctl's version\n"
-		"\nCommands:\n", PAWCTL_DEFAULT_DEVICE);
+		"\nCommands:\n");
 	for (i = 0; i < NUM_COMMANDS; i++)
-		fprintf(f, "  %-8s %s\n", commands[i]->name,
+		fprintf(f, "  %-10s %s\n", commands[i]->name,
 			commands[i]->summary);
 	fprintf(f,
 		"\nExit status: 0 ok, 1 usage, 2 not found or not paired, 3 refused,\n"
-		"4 unreachable or busy, 5 I/O, 6 bad input file, 7 not supported,\n"
+		"4 unreachable or busy, 5 I/O, 6 bad input file, 7 not on this path,\n"
 		"130 interrupted.  Documentation/pawctl.rst has the details.\n");
 }
 

@@ -28,8 +28,6 @@
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 /* The --json document's "schema": bumped when a field changes meaning. */
 #define PAWCTL_JSON_SCHEMA	1
-/* With no --air, --device or $PAWLINK_AIR: the first dongle. */
-#define PAWCTL_DEFAULT_DEVICE	"/dev/pawlink0"
 
 /* Exit codes (Documentation/pawctl.rst, "Exit codes"). */
 enum pawctl_exit {
@@ -40,7 +38,7 @@ enum pawctl_exit {
 	PAWCTL_EXIT_UNREACHABLE = 4,	/* no answer, no air, busy: retry */
 	PAWCTL_EXIT_IO = 5,		/* local I/O, key store, toy storage */
 	PAWCTL_EXIT_BAD_FILE = 6,	/* an input file pawctl cannot use */
-	PAWCTL_EXIT_UNSUPPORTED = 7,	/* the kernel path (--device) */
+	PAWCTL_EXIT_UNSUPPORTED = 7,	/* not on this path (record: ALSA) */
 	PAWCTL_EXIT_INTERRUPTED = 130,	/* SIGINT, SIGTERM or SIGHUP */
 };
 
@@ -109,6 +107,8 @@ struct pawctl {
 	 * reachable once pawctl_open_link() attached the way to it.
 	 */
 	struct pawlink *p;
+	/* The dongle attached, when no air was given. */
+	char device_path[PAWLINK_DONGLE_PATH_MAX];
 
 	/* The command's result fields for --json, into a memory stream. */
 	struct pawctl_json j;
@@ -197,7 +197,11 @@ int pawctl_msg_fail(struct pawctl *c, int rc,
 
 /* ---- link.c: reaching the toy ------------------------------------------ */
 
-/* Attaches the way to the toys to c->p.  0 or an exit code. */
+/*
+ * Attaches the way to the toys to c->p: the air given (--air,
+ * $PAWLINK_AIR), else the dongle (--device, or the only one plugged in).
+ * 0 or an exit code.
+ */
 int pawctl_open_link(struct pawctl *c);
 /*
  * Looks TOY up (unless the command already did), opens the link and a
@@ -265,6 +269,7 @@ extern const struct pawctl_command pawctl_cmd_scan, pawctl_cmd_pair,
 	pawctl_cmd_toys, pawctl_cmd_status, pawctl_cmd_ls, pawctl_cmd_send,
 	pawctl_cmd_get, pawctl_cmd_rm, pawctl_cmd_play, pawctl_cmd_record,
 	pawctl_cmd_led, pawctl_cmd_volume, pawctl_cmd_log, pawctl_cmd_unpair,
-	pawctl_cmd_forget;
+	pawctl_cmd_forget, pawctl_cmd_dongles, pawctl_cmd_connect,
+	pawctl_cmd_disconnect;
 
 #endif /* PAWCTL_H */

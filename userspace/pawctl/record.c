@@ -3,7 +3,8 @@
  * pawctl record TOY -o FILE.wav [--seconds N]: the toy's microphone into
  * a WAV file.  The toy lights its LED and logs the start before it sends
  * a sample (pawctl log shows it); pawctl stops the microphone when done.
- * An interrupted recording keeps what had arrived.
+ * An interrupted recording keeps what had arrived.  Through a dongle the
+ * microphone is the dongle's sound card (arecord), not this command.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -63,6 +64,18 @@ static int record_run(struct pawctl *c, int argc, char *argv[])
 	pcm = calloc(total, sizeof(*pcm));
 	if (!pcm) {
 		rc = pawctl_fail(c, PAWCTL_EXIT_IO, "out of memory");
+		goto out;
+	}
+	/*
+	 * Through a dongle the microphone is the sound card's: said before
+	 * the toy lights its LED and logs a start for nothing.
+	 */
+	rc = pawctl_open_link(c);
+	if (rc)
+		goto out;
+	read_rc = pawlink_mic_read(c->p, pcm, 0);
+	if (read_rc == -EOPNOTSUPP) {
+		rc = pawctl_lib_fail(c, read_rc);
 		goto out;
 	}
 	rc = pawctl_connect(c, c->operand[0], NULL);

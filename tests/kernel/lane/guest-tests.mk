@@ -23,7 +23,7 @@ CFLAGS := -std=gnu11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror \
 	-Iuserspace/proto -Iuserspace/radio -Iuserspace/lib/include -Iuserspace/lib \
 	-pthread
 LDLIBS := $(LIBPAWLINK) -Wl,--as-needed \
-	$(shell pkg-config --libs libsodium alsa 2>/dev/null) -lpthread -lm
+	$(shell pkg-config --libs libsodium alsa sndfile 2>/dev/null) -lpthread -lm
 
 all: $(BINS)
 

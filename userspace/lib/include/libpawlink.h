@@ -9,7 +9,7 @@
  *
  *	pawlink_open(&p, NULL, err, sizeof(err));      default key store
  *	pawlink_toy_find(p, "bear", &toy);             works offline
- *	pawlink_attach_air(p, "/run/pawsim/air.sock"); now a toy can be reached
+ *	pawlink_attach_device(p, "/dev/pawlink0");     now a toy can be reached
  *	pawlink_connect(p, toy.id, &status);           a session
  *	pawlink_upload_audio_file(p, "hello.flac", &info);
  *	pawlink_close(p);                              BYE, wipe, free
@@ -51,6 +51,9 @@
 
 struct pawlink;
 
+/* A path such as /dev/pawlink12, NUL included. */
+#define PAWLINK_DONGLE_PATH_MAX	64
+
 /* A toy this host is paired with, as its key store holds it. */
 struct pawlink_toy {
 	uint8_t id[PAWLINK_ID_LEN];
@@ -77,6 +80,17 @@ PAWLINK_API const char *pawlink_error(const struct pawlink *p);
  * already attached; -ENOENT/-ECONNREFUSED when no air listens there.
  */
 PAWLINK_API int pawlink_attach_air(struct pawlink *p, const char *socket_path);
+/*
+ * Reaches toys through the dongle at @path (/dev/pawlinkN; NULL: the one
+ * dongle plugged in), through pawlink.ko: the driver seals and opens the
+ * session's records, and audio goes through its sound card.  The dongle
+ * is this process's until pawlink_close() (another libpawlink user gets
+ * -EBUSY).  -EISCONN if a transport is attached already; -ENOENT no such
+ * node; -EACCES no permission; -EBUSY another program uses it; -ENOTTY
+ * not a pawlink dongle; -ENODEV it is gone, or (@path NULL) none is
+ * plugged in; -ENOTUNIQ (@path NULL) several are.
+ */
+PAWLINK_API int pawlink_attach_device(struct pawlink *p, const char *path);
 PAWLINK_API bool pawlink_attached(const struct pawlink *p);
 
 /* This host's id (public; toys pin it), made on first use. */
@@ -108,6 +122,27 @@ PAWLINK_API int pawlink_toy_name_check(struct pawlink *p, const char *name,
  */
 PAWLINK_API int pawlink_forget(struct pawlink *p,
 			       const uint8_t toy_id[PAWLINK_ID_LEN]);
+
+/* ---- dongles: no toy needed ------------------------------------------- */
+
+/* A dongle bound to pawlink.ko, as sysfs describes it. */
+struct pawlink_dongle {
+	char path[PAWLINK_DONGLE_PATH_MAX];	/* its node, /dev/pawlinkN */
+	uint8_t id[PAWLINK_ID_LEN];		/* the dongle's own id */
+	uint16_t fw_version;			/* major << 8 | minor */
+	uint32_t speed;		/* enum usb_device_speed: 2 full, 3 high,
+				 * 5 super, 6 super+; 0 unknown */
+	uint8_t link_state;			/* PAWLINK_LINK_* */
+	bool keyed;			/* a session's keys are in the driver */
+};
+
+/*
+ * The dongles plugged in, found in sysfs (no node is opened, so no
+ * permission is needed), by node number: *@out is new (free() it), *@n
+ * may be 0 (also when pawlink.ko is not loaded).  0 or -ENOMEM.
+ */
+PAWLINK_API int pawlink_dongles(struct pawlink *p,
+				struct pawlink_dongle **out, size_t *n);
 
 /* ---- text forms --------------------------------------------------------- */
 
@@ -191,6 +226,25 @@ PAWLINK_API int pawlink_connect(struct pawlink *p,
 				struct pawlink_toy_status_info *status);
 /* Ends the session: BYE (best effort), keys wiped.  0 if none was open. */
 PAWLINK_API int pawlink_disconnect(struct pawlink *p);
+/*
+ * Hands the open session to the dongle's driver: this context forgets it,
+ * and pawlink_close() neither says BYE nor removes the keys, so the
+ * session goes on after the program ends (audio through the dongle's
+ * sound card; the toy ends it after 5 silent minutes).
+ * pawlink_end_kept_session() ends it.  -EOPNOTSUPP where the keys do not
+ * live in a kernel (the simulated air), whether or not a session is open,
+ * so a program may ask before it connects; -ENOTCONN no session is open.
+ */
+PAWLINK_API int pawlink_keep_session(struct pawlink *p);
+/*
+ * Ends the session the attached dongle's driver holds, whoever installed
+ * it: BYE to the toy (best effort), then the keys are erased and the link
+ * dropped.  @toy_id (may be NULL) gets the toy it was with.  -ENOTCONN
+ * when the driver holds none; -EISCONN while this context has a session
+ * of its own (pawlink_disconnect() ends that); -EOPNOTSUPP on the air.
+ */
+PAWLINK_API int pawlink_end_kept_session(struct pawlink *p,
+					 uint8_t toy_id[PAWLINK_ID_LEN]);
 PAWLINK_API bool pawlink_connected(const struct pawlink *p);
 /* The session's Noise handshake hash (public), for display. */
 PAWLINK_API int pawlink_session_hash(const struct pawlink *p,
@@ -251,8 +305,10 @@ PAWLINK_API int pawlink_mic_start(struct pawlink *p);
 PAWLINK_API int pawlink_mic_stop(struct pawlink *p);
 /*
  * The next PAWLINK_AUDIO_PERIOD_FRAMES samples of microphone audio, on
- * transports that carry audio (the kernel path uses ALSA instead:
- * -EOPNOTSUPP).  -ETIMEDOUT when none came within @timeout_ms.
+ * transports that carry audio.  The kernel path carries it through the
+ * dongle's sound card (arecord) instead: -EOPNOTSUPP, whether or not a
+ * session is open, so a program may ask before starting the microphone.
+ * -ETIMEDOUT when none came within @timeout_ms.
  */
 PAWLINK_API int pawlink_mic_read(struct pawlink *p, int16_t *pcm,
 				 int timeout_ms);
