@@ -606,6 +606,26 @@ free_link:
 	return ret;
 }
 
+/*
+ * Stops all I/O for good.  After the flag no completion resubmits and
+ * halt_work does nothing; but a halt_work that was running may have
+ * resubmitted parked URBs just before, so kill, cancel the work, kill
+ * again.  Then no URB is in flight and none will be.  Used by disconnect()
+ * and every probe failure; takes io_mutex.
+ */
+static void pawlink_stop_io(struct pawlink_dev *dev)
+{
+	mutex_lock(&dev->io_mutex);
+	WRITE_ONCE(dev->disconnected, true);
+	mutex_unlock(&dev->io_mutex);
+
+	usb_kill_anchored_urbs(&dev->rx_anchor);
+	usb_kill_anchored_urbs(&dev->tx_anchor);
+	cancel_work_sync(&dev->halt_work);
+	usb_kill_anchored_urbs(&dev->rx_anchor);
+	usb_kill_anchored_urbs(&dev->tx_anchor);
+}
+
 static int pawlink_probe(struct usb_interface *intf,
 			 const struct usb_device_id *id)
 {
@@ -638,30 +658,30 @@ static int pawlink_probe(struct usb_interface *intf,
 				 GFP_KERNEL);
 	if (!dev->rx_queue) {
 		err = -ENOMEM;
-		goto err_put_dev;
+		goto err_stop_io;
 	}
 	err = pawlink_get_info(dev);
 	if (err)
-		goto err_put_dev;
+		goto err_stop_io;
 	err = pawlink_get_link(dev);
 	if (err)
-		goto err_put_dev;
+		goto err_stop_io;
 	err = pawlink_rx_alloc(dev);
 	if (err)
-		goto err_put_dev;
+		goto err_stop_io;
 
 	usb_set_intfdata(intf, dev);
 
 	err = pawlink_card_create(dev);
 	if (err)
-		goto err_put_dev;
+		goto err_stop_io;
 	err = pawlink_rx_start(dev);
 	if (err)
 		goto err_free_card;
 	err = usb_register_dev(intf, &pawlink_class);
 	if (err) {
 		dev_err(&intf->dev, "cannot get a minor: %d\n", err);
-		goto err_stop_rx;
+		goto err_free_card;
 	}
 
 	if (pawlink_test_hooks)
@@ -674,12 +694,11 @@ static int pawlink_probe(struct usb_interface *intf,
 		 dev->max_record);
 	return 0;
 
-err_stop_rx:
-	usb_kill_anchored_urbs(&dev->rx_anchor);
-	cancel_work_sync(&dev->halt_work);
 err_free_card:
 	pawlink_card_release(dev);
-err_put_dev:
+err_stop_io:
+	/* A receive URB may have halted and queued halt_work already. */
+	pawlink_stop_io(dev);
 	usb_set_intfdata(intf, NULL);
 	pawlink_dev_put(dev);
 	return err;
@@ -706,9 +725,7 @@ static void pawlink_disconnect(struct usb_interface *intf)
 	usb_deregister_dev(intf, &pawlink_class);
 
 	pawlink_card_disconnect(dev);
-	usb_kill_anchored_urbs(&dev->rx_anchor);
-	usb_kill_anchored_urbs(&dev->tx_anchor);
-	cancel_work_sync(&dev->halt_work);
+	pawlink_stop_io(dev);
 	pawlink_keys_erase(dev, true);
 	pawlink_card_release(dev);
 
