@@ -67,8 +67,12 @@ static ssize_t pawlink_read(struct file *file, char __user *buf,
 	struct pawlink_frame *frame = NULL;
 	ssize_t ret;
 
-	if (mutex_lock_interruptible(&dev->read_mutex))
+	if (file->f_flags & O_NONBLOCK) {
+		if (!mutex_trylock(&dev->read_mutex))
+			return -EAGAIN;
+	} else if (mutex_lock_interruptible(&dev->read_mutex)) {
 		return -ERESTARTSYS;
+	}
 
 	for (;;) {
 		if (READ_ONCE(dev->disconnected)) {
