@@ -567,8 +567,25 @@ static int pawlink_get_info(struct pawlink_dev *dev)
 		ret = -ENODEV;
 		goto free_info;
 	}
+	/* Bits this version does not define mean another version. */
+	if (memchr_inv(info->reserved, 0, sizeof(info->reserved))) {
+		dev_err(&dev->intf->dev,
+			"refused: GET_INFO reserved bytes are not zero\n");
+		ret = -ENODEV;
+		goto free_info;
+	}
 	dev->fw_version = le16_to_cpu(info->fw_version);
 	dev->max_record = le16_to_cpu(info->max_record);
+	/* write() sends records up to PAWLINK_RECORD_MAX; it must relay them. */
+	if (dev->max_record < PAWLINK_RECORD_MAX) {
+		dev_err(&dev->intf->dev,
+			"refused: max_record %u below the %u bytes records need\n",
+			dev->max_record, PAWLINK_RECORD_MAX);
+		ret = -ENODEV;
+		goto free_info;
+	}
+	/* The receive buffers hold PAWLINK_RECORD_MAX: more is babble. */
+	dev->max_record = PAWLINK_RECORD_MAX;
 	memcpy(dev->dongle_id, info->dongle_id, PAWLINK_ID_LEN);
 	ret = 0;
 free_info:
@@ -591,7 +608,8 @@ static int pawlink_get_link(struct pawlink_dev *dev)
 		return -ENOMEM;
 
 	ret = pawlink_ep0_in(dev, PAWLINK_REQ_GET_LINK, link, sizeof(*link));
-	if (ret != sizeof(*link) || link->state > PAWLINK_LINK_LOST) {
+	if (ret != sizeof(*link) || link->state > PAWLINK_LINK_LOST ||
+	    memchr_inv(link->reserved, 0, sizeof(link->reserved))) {
 		dev_err(&dev->intf->dev,
 			"refused: GET_LINK failed or malformed: %d\n", ret);
 		ret = -ENODEV;
