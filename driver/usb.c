@@ -247,10 +247,13 @@ static void pawlink_rx_complete(struct urb *urb)
 {
 	struct pawlink_rx_ep *rx = urb->context;
 	struct pawlink_dev *dev = rx->dev;
+	int status = pawlink_test_status(dev, rx->ep, urb->status);
 	int err;
 
-	switch (urb->status) {
+	switch (status) {
 	case 0:
+		atomic_set(&rx->xact_errors, 0);
+		atomic_set(&dev->recoveries[rx->ep], 0);
 		pawlink_rx_record(dev, rx->ep, urb->transfer_buffer,
 				  urb->actual_length);
 		break;
@@ -258,6 +261,20 @@ static void pawlink_rx_complete(struct urb *urb)
 		/* The dongle sent more than PAWLINK_RECORD_MAX (babble). */
 		pawlink_count(dev, &dev->stats.rx_dropped_overflow);
 		break;
+	case -EPROTO:
+	case -EILSEQ:
+	case -ETIME:
+		/*
+		 * A transaction error (CRC, bit stuffing, no answer: a bad
+		 * cable), not an unplug: the hub reports that on its own.
+		 * Retry, but a run of them is handled as a halt, so a storm
+		 * does not spin and a dead endpoint ends up stopped.
+		 */
+		pawlink_count(dev, &dev->stats.xact_errors);
+		if (atomic_inc_return(&rx->xact_errors) < PAWLINK_XACT_ERR_MAX)
+			break;
+		atomic_set(&rx->xact_errors, 0);
+		fallthrough;
 	case -EPIPE:
 		usb_anchor_urb(urb, &rx->parked);
 		pawlink_halted(dev, rx->ep);
@@ -265,17 +282,17 @@ static void pawlink_rx_complete(struct urb *urb)
 	case -ENOENT:
 	case -ECONNRESET:
 	case -ESHUTDOWN:
-	case -EPROTO:
-		/* Killed or unplugged; EPROTO is how some HCDs say unplug. */
+		/* Killed or unplugged. */
 		return;
 	default:
 		dev_warn_ratelimited(&dev->intf->dev,
 				     "receive on endpoint %u failed: %d\n",
-				     rx->ep, urb->status);
+				     rx->ep, status);
 		break;
 	}
 
-	if (READ_ONCE(dev->disconnected))
+	/* Suspend, reset and disconnect kill us after setting their flag. */
+	if (READ_ONCE(dev->disconnected) || READ_ONCE(dev->paused))
 		return;
 	err = pawlink_rx_submit(dev, urb, GFP_ATOMIC);
 	/* -EPERM: usb_kill_urb() is stopping this URB right now. */
@@ -335,13 +352,19 @@ static int pawlink_rx_alloc(struct pawlink_dev *dev)
 	return 0;
 }
 
-/* Submits every receive URB; on failure kills the ones already queued. */
+/*
+ * Submits every receive URB of the endpoints still alive; on failure kills
+ * the ones already queued.  Every URB must be idle: not in flight, not
+ * parked.
+ */
 static int pawlink_rx_start(struct pawlink_dev *dev)
 {
 	unsigned int i, j;
 	int err;
 
 	for (i = 0; i < PAWLINK_NUM_RX_EPS; i++) {
+		if (test_bit(dev->rx_eps[i].ep, &dev->dead))
+			continue;
 		for (j = 0; j < PAWLINK_RX_URBS; j++) {
 			err = pawlink_rx_submit(dev, dev->rx_eps[i].urbs[j],
 						GFP_KERNEL);
@@ -357,45 +380,115 @@ static int pawlink_rx_start(struct pawlink_dev *dev)
 }
 
 /*
- * Clears the halts that completions reported and restarts the receive URBs
- * parked on them.  Takes io_mutex, so it never races disconnect().
+ * Makes every URB of one endpoint idle: kills the ones in flight (after
+ * which no completion of theirs runs) and takes back the parked ones.
+ * Caller holds io_mutex.
+ */
+static void pawlink_ep_idle(struct pawlink_dev *dev, unsigned int ep)
+{
+	struct urb *urb;
+	unsigned int i, j;
+
+	if (ep == PAWLINK_EP_CTRL_OUT || ep == PAWLINK_EP_AUDIO_OUT) {
+		usb_kill_anchored_urbs(&dev->tx_anchor);
+		return;
+	}
+	for (i = 0; i < PAWLINK_NUM_RX_EPS; i++) {
+		struct pawlink_rx_ep *rx = &dev->rx_eps[i];
+
+		if (rx->ep != ep)
+			continue;
+		for (j = 0; j < PAWLINK_RX_URBS; j++)
+			usb_kill_urb(rx->urbs[j]);
+		while ((urb = usb_get_from_anchor(&rx->parked)))
+			usb_put_urb(urb);
+		atomic_set(&rx->xact_errors, 0);
+	}
+}
+
+/* Submits the (idle) receive URBs of IN endpoint @ep.  Caller holds io_mutex. */
+static int pawlink_ep_restart(struct pawlink_dev *dev, unsigned int ep)
+{
+	unsigned int i, j;
+	int err;
+
+	for (i = 0; i < PAWLINK_NUM_RX_EPS; i++) {
+		struct pawlink_rx_ep *rx = &dev->rx_eps[i];
+
+		if (rx->ep != ep)
+			continue;
+		for (j = 0; j < PAWLINK_RX_URBS; j++) {
+			err = pawlink_rx_submit(dev, rx->urbs[j], GFP_KERNEL);
+			if (err)
+				return err;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Gives up on endpoint @ep: its URBs stay idle, and the reader (control
+ * IN) or the writer (control OUT) is told -EIO from now on.
+ * Caller holds io_mutex.  Takes dev->lock.
+ */
+static void pawlink_ep_stop(struct pawlink_dev *dev, unsigned int ep, int err)
+{
+	dev_err(&dev->intf->dev, "endpoint %u stopped: %d\n", ep, err);
+	pawlink_ep_idle(dev, ep);
+	set_bit(ep, &dev->dead);
+	wake_up_interruptible_all(&dev->rx_wait);
+	wake_up_interruptible_all(&dev->tx_wait);
+}
+
+/*
+ * Recovers endpoint @ep after a halt (or a run of transaction errors).
+ * usb_clear_halt() wants nothing queued on the endpoint (its kernel-doc;
+ * usbnet unlinks first too), so the URBs are made idle first, then the
+ * halt is cleared and the receive URBs restarted.  A clear that fails, or
+ * the PAWLINK_RECOVER_MAX-th recovery with no good transfer since the
+ * first, stops the endpoint instead of parking its URBs forever.
+ * Caller holds io_mutex and has seen !disconnected and !paused.
+ */
+static void pawlink_ep_recover(struct pawlink_dev *dev, unsigned int ep)
+{
+	int err;
+
+	pawlink_ep_idle(dev, ep);
+	if (atomic_inc_return(&dev->recoveries[ep]) > PAWLINK_RECOVER_MAX) {
+		pawlink_ep_stop(dev, ep, -ELOOP);
+		return;
+	}
+	err = usb_clear_halt(dev->udev, dev->pipes[ep]);
+	if (err) {
+		pawlink_ep_stop(dev, ep, err);
+		return;
+	}
+	pawlink_count(dev, &dev->stats.stalls);
+	if (ep == PAWLINK_EP_CTRL_IN || ep == PAWLINK_EP_AUDIO_IN) {
+		err = pawlink_ep_restart(dev, ep);
+		if (err)
+			pawlink_ep_stop(dev, ep, err);
+	}
+}
+
+/*
+ * Recovers the endpoints that completions reported halted.  Takes
+ * io_mutex, so it never races disconnect(), suspend or reset (which take
+ * back every parked URB themselves).
  */
 static void pawlink_halt_work(struct work_struct *work)
 {
 	struct pawlink_dev *dev = container_of(work, struct pawlink_dev,
 					       halt_work);
-	unsigned int ep, i;
-	struct urb *urb;
-	int err;
+	unsigned int ep;
 
 	mutex_lock(&dev->io_mutex);
-	if (dev->disconnected)
+	if (dev->disconnected || dev->paused)
 		goto unlock;
 	for (ep = 0; ep < PAWLINK_NUM_EPS; ep++) {
-		if (!test_and_clear_bit(ep, &dev->halted))
-			continue;
-		err = usb_clear_halt(dev->udev, dev->pipes[ep]);
-		if (err) {
-			dev_err(&dev->intf->dev,
-				"cannot clear halt on endpoint %u: %d\n",
-				ep, err);
-			continue;
-		}
-		pawlink_count(dev, &dev->stats.stalls);
-		for (i = 0; i < PAWLINK_NUM_RX_EPS; i++) {
-			struct pawlink_rx_ep *rx = &dev->rx_eps[i];
-
-			if (rx->ep != ep)
-				continue;
-			while ((urb = usb_get_from_anchor(&rx->parked))) {
-				err = pawlink_rx_submit(dev, urb, GFP_KERNEL);
-				if (err)
-					dev_err(&dev->intf->dev,
-						"cannot restart endpoint %u: %d\n",
-						ep, err);
-				usb_put_urb(urb);
-			}
-		}
+		if (test_and_clear_bit(ep, &dev->halted) &&
+		    !test_bit(ep, &dev->dead))
+			pawlink_ep_recover(dev, ep);
 	}
 unlock:
 	mutex_unlock(&dev->io_mutex);
@@ -413,17 +506,27 @@ void pawlink_tx_slot_put(struct pawlink_dev *dev)
 static void pawlink_tx_complete(struct urb *urb)
 {
 	struct pawlink_dev *dev = urb->context;
+	int status = pawlink_test_status(dev, PAWLINK_EP_CTRL_OUT, urb->status);
 	unsigned long flags;
 
-	switch (urb->status) {
+	switch (status) {
 	case 0:
+		atomic_set(&dev->recoveries[PAWLINK_EP_CTRL_OUT], 0);
 		pawlink_count(dev, &dev->stats.tx_records);
 		break;
 	case -ENOENT:
 	case -ECONNRESET:
 	case -ESHUTDOWN:
-	case -EPROTO:
 		/* Killed or unplugged: every later call says -ENODEV. */
+		break;
+	case -EPROTO:
+	case -EILSEQ:
+	case -ETIME:
+		/* A transaction error: this record is lost; the writer hears. */
+		spin_lock_irqsave(&dev->lock, flags);
+		dev->stats.xact_errors++;
+		dev->tx_error = -EIO;
+		spin_unlock_irqrestore(&dev->lock, flags);
 		break;
 	case -EPIPE:
 		spin_lock_irqsave(&dev->lock, flags);
@@ -433,7 +536,7 @@ static void pawlink_tx_complete(struct urb *urb)
 		break;
 	default:
 		dev_warn_ratelimited(&dev->intf->dev,
-				     "write failed: %d\n", urb->status);
+				     "write failed: %d\n", status);
 		spin_lock_irqsave(&dev->lock, flags);
 		dev->tx_error = -EIO;
 		spin_unlock_irqrestore(&dev->lock, flags);
