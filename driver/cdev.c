@@ -27,6 +27,7 @@ static int pawlink_open(struct inode *inode, struct file *file)
 {
 	struct usb_interface *intf;
 	struct pawlink_dev *dev;
+	int err;
 
 	/*
 	 * usb_open() holds the minor lock across this call, and disconnect()
@@ -39,14 +40,29 @@ static int pawlink_open(struct inode *inode, struct file *file)
 	if (!dev)
 		return -ENODEV;
 
+	/* An open file keeps the dongle awake: it may get frames any time. */
+	err = usb_autopm_get_interface(intf);
+	if (err)
+		return err;
 	pawlink_dev_get(dev);
 	file->private_data = dev;
 	return stream_open(inode, file);
 }
 
+/*
+ * Takes io_mutex: after disconnect() the USB core has already dropped
+ * every autopm reference of the interface, and it must not be dropped
+ * twice.
+ */
 static int pawlink_release(struct inode *inode, struct file *file)
 {
-	pawlink_dev_put(file->private_data);
+	struct pawlink_dev *dev = file->private_data;
+
+	mutex_lock(&dev->io_mutex);
+	if (!dev->disconnected)
+		usb_autopm_put_interface(dev->intf);
+	mutex_unlock(&dev->io_mutex);
+	pawlink_dev_put(dev);
 	return 0;
 }
 

@@ -855,10 +855,134 @@ static void pawlink_disconnect(struct usb_interface *intf)
 	pawlink_dev_put(dev);
 }
 
+/* ---- power management and reset --------------------------------------- */
+
+/*
+ * Stops I/O until pawlink_io_resume(): every URB idle (parked ones taken
+ * back, halts forgotten: a resume or reset brings its own state), no new
+ * submission, halt_work a no-op.  Caller holds io_mutex.
+ */
+static void pawlink_io_pause(struct pawlink_dev *dev)
+{
+	unsigned int ep;
+
+	lockdep_assert_held(&dev->io_mutex);
+
+	WRITE_ONCE(dev->paused, true);
+	for (ep = 0; ep < PAWLINK_NUM_EPS; ep++)
+		pawlink_ep_idle(dev, ep);
+	dev->halted = 0;
+}
+
+/* Restarts receiving after pawlink_io_pause().  Caller holds io_mutex. */
+static int pawlink_io_resume(struct pawlink_dev *dev)
+{
+	lockdep_assert_held(&dev->io_mutex);
+
+	WRITE_ONCE(dev->paused, false);
+	if (dev->disconnected)
+		return 0;
+	return pawlink_rx_start(dev);
+}
+
+/*
+ * The dongle lost its state (a USB reset, or a resume that had to reset
+ * it): its link to the toy is gone and its events are numbered from 1
+ * again.  Like a LINK event saying the link is gone, this erases the keys
+ * but keeps the session (no plaintext) until PAWLINK_IOC_DISCONNECT.
+ * Caller holds io_mutex.  Takes dev->lock.
+ */
+static void pawlink_lost_state(struct pawlink_dev *dev)
+{
+	spin_lock_irq(&dev->lock);
+	dev->link_state = PAWLINK_LINK_IDLE;
+	memset(dev->toy_id, 0, PAWLINK_ID_LEN);
+	dev->last_event = 0;
+	spin_unlock_irq(&dev->lock);
+	pawlink_keys_erase(dev, false);
+	dev->dead = 0;
+}
+
+/*
+ * System suspend, or autosuspend (only when no /dev/pawlinkN is open:
+ * each open file holds an autopm reference).  The keys stay: a suspended
+ * dongle keeps its state, and a resume that finds it reset says so with
+ * reset_resume.  Takes io_mutex.
+ */
+static int pawlink_suspend(struct usb_interface *intf, pm_message_t message)
+{
+	struct pawlink_dev *dev = usb_get_intfdata(intf);
+
+	mutex_lock(&dev->io_mutex);
+	pawlink_io_pause(dev);
+	mutex_unlock(&dev->io_mutex);
+	return 0;
+}
+
+/* Takes io_mutex. */
+static int pawlink_resume(struct usb_interface *intf)
+{
+	struct pawlink_dev *dev = usb_get_intfdata(intf);
+	int err;
+
+	mutex_lock(&dev->io_mutex);
+	err = pawlink_io_resume(dev);
+	mutex_unlock(&dev->io_mutex);
+	return err;
+}
+
+/* The dongle was reset while suspended.  Takes io_mutex. */
+static int pawlink_reset_resume(struct usb_interface *intf)
+{
+	struct pawlink_dev *dev = usb_get_intfdata(intf);
+	int err;
+
+	mutex_lock(&dev->io_mutex);
+	pawlink_lost_state(dev);
+	err = pawlink_io_resume(dev);
+	mutex_unlock(&dev->io_mutex);
+	return err;
+}
+
+/*
+ * A USB reset is coming (usbfs, or another interface's driver): stop I/O
+ * and keep io_mutex until post_reset(), so no ioctl or write talks to the
+ * device meanwhile (usb-storage holds its mutex the same way).  The USB
+ * core calls post_reset() after every pre_reset() that returned 0, in the
+ * same task, and never disconnect() in between (both hold the device
+ * lock).
+ */
+static int pawlink_pre_reset(struct usb_interface *intf)
+{
+	struct pawlink_dev *dev = usb_get_intfdata(intf);
+
+	mutex_lock(&dev->io_mutex);
+	pawlink_io_pause(dev);
+	return 0;
+}
+
+/* Releases the io_mutex pre_reset() took. */
+static int pawlink_post_reset(struct usb_interface *intf)
+{
+	struct pawlink_dev *dev = usb_get_intfdata(intf);
+	int err;
+
+	pawlink_lost_state(dev);
+	err = pawlink_io_resume(dev);
+	mutex_unlock(&dev->io_mutex);
+	return err;
+}
+
 struct usb_driver pawlink_driver = {
 	.name = "pawlink",
 	.probe = pawlink_probe,
 	.disconnect = pawlink_disconnect,
+	.suspend = pawlink_suspend,
+	.resume = pawlink_resume,
+	.reset_resume = pawlink_reset_resume,
+	.pre_reset = pawlink_pre_reset,
+	.post_reset = pawlink_post_reset,
+	.supports_autosuspend = 1,
 	.id_table = pawlink_ids,
 	.dev_groups = pawlink_groups,
 };
