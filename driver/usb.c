@@ -433,7 +433,9 @@ static int pawlink_ep_restart(struct pawlink_dev *dev, unsigned int ep)
  */
 static void pawlink_ep_stop(struct pawlink_dev *dev, unsigned int ep, int err)
 {
-	dev_err(&dev->intf->dev, "endpoint %u stopped: %d\n", ep, err);
+	/* -ENODEV: the dongle is going; disconnect() comes next. */
+	if (err != -ENODEV)
+		dev_err(&dev->intf->dev, "endpoint %u stopped: %d\n", ep, err);
 	pawlink_ep_idle(dev, ep);
 	set_bit(ep, &dev->dead);
 	wake_up_interruptible_all(&dev->rx_wait);
