@@ -147,7 +147,11 @@ TEST(usb_reset_keeps_binding_drops_keys)
 /*
  * Autosuspend: with no file open the dongle goes to sleep (before
  * supports_autosuspend it stayed active); open wakes it and frames flow;
- * close lets it sleep again.
+ * close lets it sleep again.  Not at super speed: dummy_hcd's USB 3 root
+ * hub refuses SetPortFeature(PORT_LINK_STATE) to U3 (it checks wIndex,
+ * which carries the link state, against port 1), so the USB core logs
+ * "usb2-port1: can't suspend, status -32" and no USB 3 device on it ever
+ * suspends, whatever its driver.
  */
 TEST(autosuspend_when_idle)
 {
@@ -155,6 +159,8 @@ TEST(autosuspend_when_idle)
 	struct dongle d;
 	int fd;
 
+	if (!strcmp(lane_speed(), "super"))
+		SKIP(return, "dummy_hcd cannot put a SuperSpeed port in U3");
 	ASSERT_EQ(0, dongle_plug(&d, 0, NULL, 0));
 	ASSERT_EQ(0, usb_dev_dir(&d, dir, sizeof(dir)));
 	ASSERT_EQ(0, write_attr(dir, "power/autosuspend_delay_ms", "0"));
