@@ -17,14 +17,17 @@
 
 #include "pawlink.h"
 
-static_assert(sizeof(struct pawlink_stats) == PAWLINK_STATS_SIZE_V2);
+static_assert(sizeof(struct pawlink_stats) == PAWLINK_STATS_SIZE_V3);
 static_assert(offsetof(struct pawlink_stats, rx_dropped_epoch) ==
 	      PAWLINK_STATS_SIZE_V1);
+static_assert(offsetof(struct pawlink_stats, xact_errors) ==
+	      PAWLINK_STATS_SIZE_V2);
 
 static int pawlink_open(struct inode *inode, struct file *file)
 {
 	struct usb_interface *intf;
 	struct pawlink_dev *dev;
+	int err;
 
 	/*
 	 * usb_open() holds the minor lock across this call, and disconnect()
@@ -37,28 +40,46 @@ static int pawlink_open(struct inode *inode, struct file *file)
 	if (!dev)
 		return -ENODEV;
 
+	/* An open file keeps the dongle awake: it may get frames any time. */
+	err = usb_autopm_get_interface(intf);
+	if (err)
+		return err;
 	pawlink_dev_get(dev);
 	file->private_data = dev;
 	return stream_open(inode, file);
 }
 
+/*
+ * Takes io_mutex: after disconnect() the USB core has already dropped
+ * every autopm reference of the interface, and it must not be dropped
+ * twice.
+ */
 static int pawlink_release(struct inode *inode, struct file *file)
 {
-	pawlink_dev_put(file->private_data);
+	struct pawlink_dev *dev = file->private_data;
+
+	mutex_lock(&dev->io_mutex);
+	if (!dev->disconnected)
+		usb_autopm_put_interface(dev->intf);
+	mutex_unlock(&dev->io_mutex);
+	pawlink_dev_put(dev);
 	return 0;
 }
 
 /* Lockless peek for wait conditions; the reader re-checks under lock. */
 static bool pawlink_rx_ready(struct pawlink_dev *dev)
 {
-	return READ_ONCE(dev->rx_count) || READ_ONCE(dev->disconnected);
+	return READ_ONCE(dev->rx_count) || READ_ONCE(dev->disconnected) ||
+	       test_bit(PAWLINK_EP_CTRL_IN, &dev->dead);
 }
 
 /*
  * One frame per call.  A buffer smaller than the next frame gets -EMSGSIZE
- * and the frame stays queued.
+ * and the frame stays queued; an empty queue on a control IN endpoint that
+ * was stopped (a halt that could not be cleared) gets -EIO.
  * Takes read_mutex, so the head frame is ours to copy out without lock;
- * the completion only ever writes behind the tail.
+ * the completion only ever writes behind the tail.  A nonblocking reader
+ * only tries it: another reader may hold it while it sleeps.
  */
 static ssize_t pawlink_read(struct file *file, char __user *buf,
 			    size_t count, loff_t *ppos)
@@ -67,8 +88,12 @@ static ssize_t pawlink_read(struct file *file, char __user *buf,
 	struct pawlink_frame *frame = NULL;
 	ssize_t ret;
 
-	if (mutex_lock_interruptible(&dev->read_mutex))
+	if (file->f_flags & O_NONBLOCK) {
+		if (!mutex_trylock(&dev->read_mutex))
+			return -EAGAIN;
+	} else if (mutex_lock_interruptible(&dev->read_mutex)) {
 		return -ERESTARTSYS;
+	}
 
 	for (;;) {
 		if (READ_ONCE(dev->disconnected)) {
@@ -81,6 +106,10 @@ static ssize_t pawlink_read(struct file *file, char __user *buf,
 		spin_unlock_irq(&dev->lock);
 		if (frame)
 			break;
+		if (test_bit(PAWLINK_EP_CTRL_IN, &dev->dead)) {
+			ret = -EIO;
+			goto unlock;
+		}
 		if (file->f_flags & O_NONBLOCK) {
 			ret = -EAGAIN;
 			goto unlock;
@@ -113,7 +142,8 @@ unlock:
 static bool pawlink_tx_ready(struct pawlink_dev *dev)
 {
 	return atomic_read(&dev->tx_inflight) < PAWLINK_TX_INFLIGHT ||
-	       READ_ONCE(dev->disconnected);
+	       READ_ONCE(dev->disconnected) ||
+	       test_bit(PAWLINK_EP_CTRL_OUT, &dev->dead);
 }
 
 /*
@@ -127,6 +157,8 @@ static int pawlink_tx_slot_get(struct pawlink_dev *dev, bool nonblock)
 	for (;;) {
 		if (READ_ONCE(dev->disconnected))
 			return -ENODEV;
+		if (test_bit(PAWLINK_EP_CTRL_OUT, &dev->dead))
+			return -EIO;
 		if (atomic_add_unless(&dev->tx_inflight, 1, PAWLINK_TX_INFLIGHT))
 			return 0;
 		if (nonblock)
@@ -140,7 +172,8 @@ static int pawlink_tx_slot_get(struct pawlink_dev *dev, bool nonblock)
 
 /*
  * Whether a frame may go out now; reports (once) a failure of an earlier
- * write.  Caller holds io_mutex.  Takes dev->lock.
+ * write, and -EIO for good once control OUT was stopped.
+ * Caller holds io_mutex.  Takes dev->lock.
  */
 static int pawlink_tx_allowed(struct pawlink_dev *dev)
 {
@@ -148,6 +181,8 @@ static int pawlink_tx_allowed(struct pawlink_dev *dev)
 
 	if (dev->disconnected)
 		return -ENODEV;
+	if (test_bit(PAWLINK_EP_CTRL_OUT, &dev->dead))
+		return -EIO;
 
 	spin_lock_irq(&dev->lock);
 	err = dev->tx_error;
@@ -230,6 +265,8 @@ static __poll_t pawlink_poll(struct file *file, poll_table *wait)
 		return EPOLLHUP | EPOLLERR;
 	if (READ_ONCE(dev->rx_count))
 		mask |= EPOLLIN | EPOLLRDNORM;
+	else if (test_bit(PAWLINK_EP_CTRL_IN, &dev->dead))
+		mask |= EPOLLERR;
 	if (atomic_read(&dev->tx_inflight) < PAWLINK_TX_INFLIGHT)
 		mask |= EPOLLOUT | EPOLLWRNORM;
 	return mask;
@@ -237,36 +274,32 @@ static __poll_t pawlink_poll(struct file *file, poll_table *wait)
 
 /* Takes dev->lock. */
 static int pawlink_ioc_get_info(struct pawlink_dev *dev,
-				struct pawlink_info __user *arg)
+				struct pawlink_info *info)
 {
-	struct pawlink_info info = {
-		.proto_version = dev->proto_version,
-		.fw_version = dev->fw_version,
-		.max_frame = PAWLINK_FRAME_MAX,
-		.speed = dev->udev->speed,
-	};
-
-	memcpy(info.dongle_id, dev->dongle_id, PAWLINK_ID_LEN);
+	info->proto_version = dev->proto_version;
+	info->fw_version = dev->fw_version;
+	info->max_frame = PAWLINK_FRAME_MAX;
+	info->speed = dev->udev->speed;
+	memcpy(info->dongle_id, dev->dongle_id, PAWLINK_ID_LEN);
 	spin_lock_irq(&dev->lock);
-	info.link_state = dev->link_state;
-	info.keyed = !!dev->keys;
-	memcpy(info.toy_id, dev->toy_id, PAWLINK_ID_LEN);
+	info->link_state = dev->link_state;
+	info->keyed = !!dev->keys;
+	memcpy(info->toy_id, dev->toy_id, PAWLINK_ID_LEN);
 	spin_unlock_irq(&dev->lock);
-
-	return copy_to_user(arg, &info, sizeof(info)) ? -EFAULT : 0;
+	return 0;
 }
 
 /*
  * Asks the dongle for the beacons it has heard.  A reply that is not a
- * whole number of beacons is a protocol error.
+ * whole number of beacons, or a beacon with reserved bits set, is a
+ * protocol error.
  * Caller holds io_mutex and has seen !disconnected.
  */
-static int pawlink_ioc_scan(struct pawlink_dev *dev,
-			    struct pawlink_scan __user *arg)
+static int pawlink_ioc_scan(struct pawlink_dev *dev, struct pawlink_scan *scan)
 {
 	const size_t max = PAWLINK_SCAN_MAX * sizeof(struct pawlink_beacon);
-	struct pawlink_scan scan = { };
-	void *reply;
+	struct pawlink_beacon *reply;
+	unsigned int i, count;
 	int ret;
 
 	reply = kmalloc(max, GFP_KERNEL);
@@ -282,9 +315,20 @@ static int pawlink_ioc_scan(struct pawlink_dev *dev,
 		ret = -EPROTO;
 		goto free_reply;
 	}
-	scan.count = ret / sizeof(struct pawlink_beacon);
-	memcpy(scan.beacons, reply, ret);
-	ret = copy_to_user(arg, &scan, sizeof(scan)) ? -EFAULT : 0;
+	count = ret / sizeof(struct pawlink_beacon);
+	for (i = 0; i < count; i++) {
+		if (memchr_inv(reply[i].reserved, 0,
+			       sizeof(reply[i].reserved))) {
+			dev_warn_ratelimited(&dev->intf->dev,
+					     "SCAN beacon %u has reserved bits set\n",
+					     i);
+			ret = -EPROTO;
+			goto free_reply;
+		}
+	}
+	scan->count = count;
+	memcpy(scan->beacons, reply, ret);
+	ret = 0;
 free_reply:
 	kfree(reply);
 	return ret;
@@ -300,16 +344,13 @@ free_reply:
  * Caller holds io_mutex and has seen !disconnected.  Takes dev->lock.
  */
 static int pawlink_ioc_connect(struct pawlink_dev *dev,
-			       const struct pawlink_connect __user *arg)
+			       const struct pawlink_connect *req)
 {
 	u8 old_toy_id[PAWLINK_ID_LEN];
-	struct pawlink_connect req;
 	u8 old_state;
 	int err;
 
-	if (copy_from_user(&req, arg, sizeof(req)))
-		return -EFAULT;
-	if (req.flags)
+	if (req->flags)
 		return -EINVAL;
 
 	spin_lock_irq(&dev->lock);
@@ -323,7 +364,7 @@ static int pawlink_ioc_connect(struct pawlink_dev *dev,
 	memset(dev->toy_id, 0, PAWLINK_ID_LEN);
 	spin_unlock_irq(&dev->lock);
 
-	err = pawlink_ep0_out(dev, PAWLINK_REQ_CONNECT, req.toy_id,
+	err = pawlink_ep0_out(dev, PAWLINK_REQ_CONNECT, req->toy_id,
 			      PAWLINK_ID_LEN);
 	if (err) {
 		spin_lock_irq(&dev->lock);
@@ -360,45 +401,80 @@ static int pawlink_ioc_disconnect(struct pawlink_dev *dev, unsigned long arg)
 }
 
 /*
- * The first @size bytes of the counters: the struct only grows at the end,
- * so an older program gets the fields it knows.  Takes dev->lock.
+ * All the counters; the caller copies out as many bytes as the command
+ * asked for: the struct only grows at the end, so an older program gets
+ * the fields it knows.  Takes dev->lock.
  */
 static int pawlink_ioc_get_stats(struct pawlink_dev *dev,
-				 struct pawlink_stats __user *arg, size_t size)
+				 struct pawlink_stats *stats)
 {
-	struct pawlink_stats stats;
-
 	spin_lock_irq(&dev->lock);
-	stats = dev->stats;
+	*stats = dev->stats;
 	spin_unlock_irq(&dev->lock);
-	return copy_to_user(arg, &stats, size) ? -EFAULT : 0;
+	return 0;
 }
 
-/* Takes io_mutex: ioctls are serialised against each other and unplug. */
-static long pawlink_ioctl(struct file *file, unsigned int cmd,
-			  unsigned long arg)
-{
-	struct pawlink_dev *dev = file->private_data;
-	void __user *argp = (void __user *)arg;
-	long ret;
+/* The argument of every ioctl, in the kernel: copied in and out unlocked. */
+union pawlink_ioc_arg {
+	struct pawlink_info info;
+	struct pawlink_scan scan;
+	struct pawlink_connect connect;
+	struct pawlink_stats stats;
+	struct pawlink_key_install keys;	/* erased after use */
+};
 
+/* Is @cmd one of ours?  The sizes are checked where it is copied. */
+static bool pawlink_ioc_known(unsigned int cmd)
+{
 	switch (cmd) {
 	case PAWLINK_IOC_GET_INFO:
 	case PAWLINK_IOC_SCAN:
 	case PAWLINK_IOC_CONNECT:
 	case PAWLINK_IOC_DISCONNECT:
 	case PAWLINK_IOC_GET_STATS:
+	case PAWLINK_IOC_GET_STATS_V2:
 	case PAWLINK_IOC_GET_STATS_V1:
 	case PAWLINK_IOC_SET_KEYS:
-		break;
+		return true;
 	default:
+		return false;
+	}
+}
+
+/*
+ * Takes io_mutex: ioctls are serialised against each other, unplug,
+ * suspend and reset.  The argument is copied in before taking it and out
+ * after dropping it: a user page that never arrives must not keep
+ * disconnect() waiting (see pawlink.h).
+ */
+static long pawlink_ioctl(struct file *file, unsigned int cmd,
+			  unsigned long arg)
+{
+	struct pawlink_dev *dev = file->private_data;
+	void __user *argp = (void __user *)arg;
+	size_t size = _IOC_SIZE(cmd);
+	union pawlink_ioc_arg u;
+	long ret;
+
+	if (!pawlink_ioc_known(cmd)) {
 		if (!pawlink_test_hooks)
 			return -ENOTTY;
-		break;
+		/* only with test_hooks=1; -ENOTTY if not one of them */
+		return pawlink_test_ioctl(dev, cmd, argp);
+	}
+	if (WARN_ON_ONCE(size > sizeof(u)))
+		return -ENOTTY;
+
+	memset(&u, 0, sizeof(u));
+	if ((_IOC_DIR(cmd) & _IOC_WRITE) && copy_from_user(&u, argp, size)) {
+		ret = -EFAULT;
+		goto erase;
 	}
 
-	if (mutex_lock_interruptible(&dev->io_mutex))
-		return -ERESTARTSYS;
+	if (mutex_lock_interruptible(&dev->io_mutex)) {
+		ret = -ERESTARTSYS;
+		goto erase;
+	}
 	if (dev->disconnected) {
 		ret = -ENODEV;
 		goto unlock;
@@ -406,30 +482,32 @@ static long pawlink_ioctl(struct file *file, unsigned int cmd,
 
 	switch (cmd) {
 	case PAWLINK_IOC_GET_INFO:
-		ret = pawlink_ioc_get_info(dev, argp);
+		ret = pawlink_ioc_get_info(dev, &u.info);
 		break;
 	case PAWLINK_IOC_SCAN:
-		ret = pawlink_ioc_scan(dev, argp);
+		ret = pawlink_ioc_scan(dev, &u.scan);
 		break;
 	case PAWLINK_IOC_CONNECT:
-		ret = pawlink_ioc_connect(dev, argp);
+		ret = pawlink_ioc_connect(dev, &u.connect);
 		break;
 	case PAWLINK_IOC_DISCONNECT:
 		ret = pawlink_ioc_disconnect(dev, arg);
 		break;
 	case PAWLINK_IOC_GET_STATS:
+	case PAWLINK_IOC_GET_STATS_V2:
 	case PAWLINK_IOC_GET_STATS_V1:
-		ret = pawlink_ioc_get_stats(dev, argp, _IOC_SIZE(cmd));
+		ret = pawlink_ioc_get_stats(dev, &u.stats);
 		break;
-	case PAWLINK_IOC_SET_KEYS:
-		ret = pawlink_keys_install(dev, argp);
-		break;
-	default: /* only with test_hooks=1; -ENOTTY if not one of them */
-		ret = pawlink_test_ioctl(dev, cmd, argp);
+	default: /* PAWLINK_IOC_SET_KEYS */
+		ret = pawlink_keys_install(dev, &u.keys);
 		break;
 	}
 unlock:
 	mutex_unlock(&dev->io_mutex);
+	if (!ret && (_IOC_DIR(cmd) & _IOC_READ) && copy_to_user(argp, &u, size))
+		ret = -EFAULT;
+erase:
+	memzero_explicit(&u, sizeof(u));
 	return ret;
 }
 

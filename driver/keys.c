@@ -17,7 +17,6 @@
 
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <linux/uaccess.h>
 
 #include "pawlink.h"
 
@@ -54,32 +53,28 @@ static int pawlink_keys_check(const struct pawlink_key_install *req)
  * PAWLINK_IOC_DISCONNECT); -EBUSY for a second install without
  * PAWLINK_KEYS_REKEY.  A refused install changes nothing.  A rekey swaps
  * in all four keys with every counter restarted, in one pointer store.
+ * @req is the caller's kernel copy (cdev.c copies it in before locking, and
+ * erases it).
  * Caller holds io_mutex (one install at a time) and has seen !disconnected,
  * so disconnect()'s erase cannot be overtaken.  Takes dev->lock.
  */
 int pawlink_keys_install(struct pawlink_dev *dev,
-			 const struct pawlink_key_install __user *arg)
+			 const struct pawlink_key_install *req)
 {
-	struct pawlink_key_install *req;
 	struct pawlink_keys *keys, *old;
 	unsigned long flags;
 	int err;
 
 	lockdep_assert_held(&dev->io_mutex);
 
-	req = memdup_user(arg, sizeof(*req));
-	if (IS_ERR(req))
-		return PTR_ERR(req);
 	err = pawlink_keys_check(req);
 	if (err)
-		goto erase_req;
+		return err;
 
 	/* Zeroed: every send counter at 0, no receive counter accepted. */
 	keys = kzalloc(sizeof(*keys), GFP_KERNEL);
-	if (!keys) {
-		err = -ENOMEM;
-		goto erase_req;
-	}
+	if (!keys)
+		return -ENOMEM;
 	keys->epoch = req->epoch;
 	memcpy(keys->tx[PAWLINK_KCH_CTRL].key, req->h2t_ctrl, PAWLINK_KEY_LEN);
 	memcpy(keys->rx[PAWLINK_KCH_CTRL].key, req->t2h_ctrl, PAWLINK_KEY_LEN);
@@ -102,16 +97,13 @@ int pawlink_keys_install(struct pawlink_dev *dev,
 	if (err) {
 		spin_unlock_irqrestore(&dev->lock, flags);
 		kfree_sensitive(keys);
-		goto erase_req;
+		return err;
 	}
 	dev->keys = keys;
 	dev->session = true;
 	spin_unlock_irqrestore(&dev->lock, flags);
 	kfree_sensitive(old);
-
-erase_req:
-	kfree_sensitive(req);
-	return err;
+	return 0;
 }
 
 /*

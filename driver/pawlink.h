@@ -27,6 +27,10 @@
 #define PAWLINK_MINOR_BASE	240
 /* Every vendor request on EP0 gives up after this long. */
 #define PAWLINK_EP0_TIMEOUT_MS	1000
+/* Transaction errors in a row on one IN endpoint before it counts as halted. */
+#define PAWLINK_XACT_ERR_MAX	8
+/* Halt recoveries in a row, with no good transfer between, before giving up. */
+#define PAWLINK_RECOVER_MAX	3
 
 /* The two IN endpoints, each with its own set of receive URBs. */
 enum pawlink_rx_index {
@@ -93,6 +97,7 @@ struct pawlink_rx_ep {
 	unsigned int pipe;
 	struct urb *urbs[PAWLINK_RX_URBS];
 	struct usb_anchor parked;	/* halted URBs waiting for halt_work */
+	atomic_t xact_errors;		/* transaction errors in a row */
 };
 
 /*
@@ -103,11 +108,13 @@ struct pawlink_rx_ep {
  *
  * Locking:
  * - @io_mutex serialises everything that talks to the USB device (EP0
- *   requests, URB submission from process context) against disconnect().
- *   @disconnected is written only under @io_mutex; holders of @io_mutex
- *   read it plainly, everyone else (wait conditions, poll, completions)
- *   with READ_ONCE() and then re-checks under @io_mutex before touching the
- *   device.
+ *   requests, URB submission from process context) against disconnect(),
+ *   suspend and reset.  @disconnected and @paused are written only under
+ *   @io_mutex; holders of @io_mutex read them plainly, everyone else (wait
+ *   conditions, poll, completions) with READ_ONCE() and then re-checks
+ *   under @io_mutex before touching the device.  No copy_from_user() or
+ *   copy_to_user() under @io_mutex: disconnect() takes it uninterruptibly,
+ *   and a user page may never arrive (userfaultfd, FUSE).
  * - @read_mutex makes one reader at a time own the head of the rx queue,
  *   so it can copy_to_user() the head frame without holding @lock.
  * - @lock (irqsave: taken from URB completions) protects the rx queue,
@@ -130,6 +137,7 @@ struct pawlink_dev {
 
 	struct mutex io_mutex;			/* see Locking above */
 	bool disconnected;
+	bool paused;				/* suspended or being reset */
 	struct mutex read_mutex;		/* see Locking above */
 
 	spinlock_t lock;			/* see Locking above */
@@ -152,7 +160,10 @@ struct pawlink_dev {
 	struct usb_anchor tx_anchor;		/* write URBs in flight */
 	struct pawlink_rx_ep rx_eps[PAWLINK_NUM_RX_EPS];
 	unsigned long halted;			/* bit per PAWLINK_EP_*, atomic ops */
+	unsigned long dead;			/* stopped after a failed recovery */
+	atomic_t recoveries[PAWLINK_NUM_EPS];	/* halt recoveries in a row */
 	struct work_struct halt_work;
+	atomic_t test_xact_err[PAWLINK_NUM_EPS];	/* test hooks only */
 
 	struct snd_card *card;
 	unsigned int card_slot;
@@ -187,7 +198,7 @@ extern struct usb_class_driver pawlink_class;
 /* keys.c */
 bool pawlink_keyed(struct pawlink_dev *dev);
 int pawlink_keys_install(struct pawlink_dev *dev,
-			 const struct pawlink_key_install __user *arg);
+			 const struct pawlink_key_install *req);
 void pawlink_keys_erase(struct pawlink_dev *dev, bool end_session);
 
 /* record.c */
@@ -202,6 +213,7 @@ void pawlink_rx_sealed(struct pawlink_dev *dev, u8 *rec, size_t len);
 extern bool pawlink_test_hooks;
 long pawlink_test_ioctl(struct pawlink_dev *dev, unsigned int cmd,
 			void __user *arg);
+int pawlink_test_status(struct pawlink_dev *dev, unsigned int ep, int status);
 
 /* pcm.c */
 int pawlink_card_create(struct pawlink_dev *dev);

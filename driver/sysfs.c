@@ -126,6 +126,7 @@ PAWLINK_STAT_ATTR(stalls);
 PAWLINK_STAT_ATTR(audio_lost_frames);
 PAWLINK_STAT_ATTR(rx_dropped_epoch);
 PAWLINK_STAT_ATTR(rx_dropped_length);
+PAWLINK_STAT_ATTR(xact_errors);
 
 static struct attribute *pawlink_stat_attrs[] = {
 	&pawlink_stat_tx_records.attr.attr,
@@ -140,6 +141,7 @@ static struct attribute *pawlink_stat_attrs[] = {
 	&pawlink_stat_audio_lost_frames.attr.attr,
 	&pawlink_stat_rx_dropped_epoch.attr.attr,
 	&pawlink_stat_rx_dropped_length.attr.attr,
+	&pawlink_stat_xact_errors.attr.attr,
 	NULL,
 };
 

@@ -151,14 +151,46 @@ static int pawlink_test_inject(struct pawlink_dev *dev,
 }
 
 /*
+ * PAWLINK_IOC_TEST_XACT_ERR: the next @count good completions on a control
+ * endpoint report -EPROTO instead (pawlink_test_status()).
+ */
+static int pawlink_test_xact_err(struct pawlink_dev *dev,
+				 struct pawlink_test_xact_err __user *arg)
+{
+	struct pawlink_test_xact_err t;
+
+	if (copy_from_user(&t, arg, sizeof(t)))
+		return -EFAULT;
+	if ((t.ep != PAWLINK_EP_CTRL_IN && t.ep != PAWLINK_EP_CTRL_OUT) ||
+	    t.count > 1000)
+		return -EINVAL;
+	atomic_set(&dev->test_xact_err[t.ep], t.count);
+	return 0;
+}
+
+/*
+ * The status a completion on endpoint @ep acts on: @status, unless a test
+ * asked for transaction errors (only ever with test_hooks=1).  Atomic.
+ */
+int pawlink_test_status(struct pawlink_dev *dev, unsigned int ep, int status)
+{
+	if (status || !pawlink_test_hooks)
+		return status;
+	if (atomic_add_unless(&dev->test_xact_err[ep], -1, 0))
+		return -EPROTO;
+	return status;
+}
+
+/*
  * The test ioctls; -ENOTTY for anything else.  Only called when
- * pawlink_test_hooks is set.  Caller holds io_mutex and has seen
- * !disconnected.
+ * pawlink_test_hooks is set.  No lock: none of them talks to the device,
+ * and the memory lives as long as the file.
  */
 long pawlink_test_ioctl(struct pawlink_dev *dev, unsigned int cmd,
 			void __user *arg)
 {
-	lockdep_assert_held(&dev->io_mutex);
+	if (READ_ONCE(dev->disconnected))
+		return -ENODEV;
 
 	switch (cmd) {
 	case PAWLINK_IOC_TEST_SEAL:
@@ -169,6 +201,8 @@ long pawlink_test_ioctl(struct pawlink_dev *dev, unsigned int cmd,
 		return pawlink_test_set_counter(dev, arg);
 	case PAWLINK_IOC_TEST_INJECT:
 		return pawlink_test_inject(dev, arg);
+	case PAWLINK_IOC_TEST_XACT_ERR:
+		return pawlink_test_xact_err(dev, arg);
 	default:
 		return -ENOTTY;
 	}

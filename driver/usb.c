@@ -247,10 +247,13 @@ static void pawlink_rx_complete(struct urb *urb)
 {
 	struct pawlink_rx_ep *rx = urb->context;
 	struct pawlink_dev *dev = rx->dev;
+	int status = pawlink_test_status(dev, rx->ep, urb->status);
 	int err;
 
-	switch (urb->status) {
+	switch (status) {
 	case 0:
+		atomic_set(&rx->xact_errors, 0);
+		atomic_set(&dev->recoveries[rx->ep], 0);
 		pawlink_rx_record(dev, rx->ep, urb->transfer_buffer,
 				  urb->actual_length);
 		break;
@@ -258,6 +261,20 @@ static void pawlink_rx_complete(struct urb *urb)
 		/* The dongle sent more than PAWLINK_RECORD_MAX (babble). */
 		pawlink_count(dev, &dev->stats.rx_dropped_overflow);
 		break;
+	case -EPROTO:
+	case -EILSEQ:
+	case -ETIME:
+		/*
+		 * A transaction error (CRC, bit stuffing, no answer: a bad
+		 * cable), not an unplug: the hub reports that on its own.
+		 * Retry, but a run of them is handled as a halt, so a storm
+		 * does not spin and a dead endpoint ends up stopped.
+		 */
+		pawlink_count(dev, &dev->stats.xact_errors);
+		if (atomic_inc_return(&rx->xact_errors) < PAWLINK_XACT_ERR_MAX)
+			break;
+		atomic_set(&rx->xact_errors, 0);
+		fallthrough;
 	case -EPIPE:
 		usb_anchor_urb(urb, &rx->parked);
 		pawlink_halted(dev, rx->ep);
@@ -265,17 +282,17 @@ static void pawlink_rx_complete(struct urb *urb)
 	case -ENOENT:
 	case -ECONNRESET:
 	case -ESHUTDOWN:
-	case -EPROTO:
-		/* Killed or unplugged; EPROTO is how some HCDs say unplug. */
+		/* Killed or unplugged. */
 		return;
 	default:
 		dev_warn_ratelimited(&dev->intf->dev,
 				     "receive on endpoint %u failed: %d\n",
-				     rx->ep, urb->status);
+				     rx->ep, status);
 		break;
 	}
 
-	if (READ_ONCE(dev->disconnected))
+	/* Suspend, reset and disconnect kill us after setting their flag. */
+	if (READ_ONCE(dev->disconnected) || READ_ONCE(dev->paused))
 		return;
 	err = pawlink_rx_submit(dev, urb, GFP_ATOMIC);
 	/* -EPERM: usb_kill_urb() is stopping this URB right now. */
@@ -335,13 +352,19 @@ static int pawlink_rx_alloc(struct pawlink_dev *dev)
 	return 0;
 }
 
-/* Submits every receive URB; on failure kills the ones already queued. */
+/*
+ * Submits every receive URB of the endpoints still alive; on failure kills
+ * the ones already queued.  Every URB must be idle: not in flight, not
+ * parked.
+ */
 static int pawlink_rx_start(struct pawlink_dev *dev)
 {
 	unsigned int i, j;
 	int err;
 
 	for (i = 0; i < PAWLINK_NUM_RX_EPS; i++) {
+		if (test_bit(dev->rx_eps[i].ep, &dev->dead))
+			continue;
 		for (j = 0; j < PAWLINK_RX_URBS; j++) {
 			err = pawlink_rx_submit(dev, dev->rx_eps[i].urbs[j],
 						GFP_KERNEL);
@@ -357,45 +380,117 @@ static int pawlink_rx_start(struct pawlink_dev *dev)
 }
 
 /*
- * Clears the halts that completions reported and restarts the receive URBs
- * parked on them.  Takes io_mutex, so it never races disconnect().
+ * Makes every URB of one endpoint idle: kills the ones in flight (after
+ * which no completion of theirs runs) and takes back the parked ones.
+ * Caller holds io_mutex.
+ */
+static void pawlink_ep_idle(struct pawlink_dev *dev, unsigned int ep)
+{
+	struct urb *urb;
+	unsigned int i, j;
+
+	if (ep == PAWLINK_EP_CTRL_OUT || ep == PAWLINK_EP_AUDIO_OUT) {
+		usb_kill_anchored_urbs(&dev->tx_anchor);
+		return;
+	}
+	for (i = 0; i < PAWLINK_NUM_RX_EPS; i++) {
+		struct pawlink_rx_ep *rx = &dev->rx_eps[i];
+
+		if (rx->ep != ep)
+			continue;
+		for (j = 0; j < PAWLINK_RX_URBS; j++)
+			usb_kill_urb(rx->urbs[j]);
+		while ((urb = usb_get_from_anchor(&rx->parked)))
+			usb_put_urb(urb);
+		atomic_set(&rx->xact_errors, 0);
+	}
+}
+
+/* Submits the (idle) receive URBs of IN endpoint @ep.  Caller holds io_mutex. */
+static int pawlink_ep_restart(struct pawlink_dev *dev, unsigned int ep)
+{
+	unsigned int i, j;
+	int err;
+
+	for (i = 0; i < PAWLINK_NUM_RX_EPS; i++) {
+		struct pawlink_rx_ep *rx = &dev->rx_eps[i];
+
+		if (rx->ep != ep)
+			continue;
+		for (j = 0; j < PAWLINK_RX_URBS; j++) {
+			err = pawlink_rx_submit(dev, rx->urbs[j], GFP_KERNEL);
+			if (err)
+				return err;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Gives up on endpoint @ep: its URBs stay idle, and the reader (control
+ * IN) or the writer (control OUT) is told -EIO from now on.
+ * Caller holds io_mutex.  Takes dev->lock.
+ */
+static void pawlink_ep_stop(struct pawlink_dev *dev, unsigned int ep, int err)
+{
+	/* -ENODEV: the dongle is going; disconnect() comes next. */
+	if (err != -ENODEV)
+		dev_err(&dev->intf->dev, "endpoint %u stopped: %d\n", ep, err);
+	pawlink_ep_idle(dev, ep);
+	set_bit(ep, &dev->dead);
+	wake_up_interruptible_all(&dev->rx_wait);
+	wake_up_interruptible_all(&dev->tx_wait);
+}
+
+/*
+ * Recovers endpoint @ep after a halt (or a run of transaction errors).
+ * usb_clear_halt() wants nothing queued on the endpoint (its kernel-doc;
+ * usbnet unlinks first too), so the URBs are made idle first, then the
+ * halt is cleared and the receive URBs restarted.  A clear that fails, or
+ * the PAWLINK_RECOVER_MAX-th recovery with no good transfer since the
+ * first, stops the endpoint instead of parking its URBs forever.
+ * Caller holds io_mutex and has seen !disconnected and !paused.
+ */
+static void pawlink_ep_recover(struct pawlink_dev *dev, unsigned int ep)
+{
+	int err;
+
+	pawlink_ep_idle(dev, ep);
+	if (atomic_inc_return(&dev->recoveries[ep]) > PAWLINK_RECOVER_MAX) {
+		pawlink_ep_stop(dev, ep, -ELOOP);
+		return;
+	}
+	err = usb_clear_halt(dev->udev, dev->pipes[ep]);
+	if (err) {
+		pawlink_ep_stop(dev, ep, err);
+		return;
+	}
+	pawlink_count(dev, &dev->stats.stalls);
+	if (ep == PAWLINK_EP_CTRL_IN || ep == PAWLINK_EP_AUDIO_IN) {
+		err = pawlink_ep_restart(dev, ep);
+		if (err)
+			pawlink_ep_stop(dev, ep, err);
+	}
+}
+
+/*
+ * Recovers the endpoints that completions reported halted.  Takes
+ * io_mutex, so it never races disconnect(), suspend or reset (which take
+ * back every parked URB themselves).
  */
 static void pawlink_halt_work(struct work_struct *work)
 {
 	struct pawlink_dev *dev = container_of(work, struct pawlink_dev,
 					       halt_work);
-	unsigned int ep, i;
-	struct urb *urb;
-	int err;
+	unsigned int ep;
 
 	mutex_lock(&dev->io_mutex);
-	if (dev->disconnected)
+	if (dev->disconnected || dev->paused)
 		goto unlock;
 	for (ep = 0; ep < PAWLINK_NUM_EPS; ep++) {
-		if (!test_and_clear_bit(ep, &dev->halted))
-			continue;
-		err = usb_clear_halt(dev->udev, dev->pipes[ep]);
-		if (err) {
-			dev_err(&dev->intf->dev,
-				"cannot clear halt on endpoint %u: %d\n",
-				ep, err);
-			continue;
-		}
-		pawlink_count(dev, &dev->stats.stalls);
-		for (i = 0; i < PAWLINK_NUM_RX_EPS; i++) {
-			struct pawlink_rx_ep *rx = &dev->rx_eps[i];
-
-			if (rx->ep != ep)
-				continue;
-			while ((urb = usb_get_from_anchor(&rx->parked))) {
-				err = pawlink_rx_submit(dev, urb, GFP_KERNEL);
-				if (err)
-					dev_err(&dev->intf->dev,
-						"cannot restart endpoint %u: %d\n",
-						ep, err);
-				usb_put_urb(urb);
-			}
-		}
+		if (test_and_clear_bit(ep, &dev->halted) &&
+		    !test_bit(ep, &dev->dead))
+			pawlink_ep_recover(dev, ep);
 	}
 unlock:
 	mutex_unlock(&dev->io_mutex);
@@ -413,17 +508,27 @@ void pawlink_tx_slot_put(struct pawlink_dev *dev)
 static void pawlink_tx_complete(struct urb *urb)
 {
 	struct pawlink_dev *dev = urb->context;
+	int status = pawlink_test_status(dev, PAWLINK_EP_CTRL_OUT, urb->status);
 	unsigned long flags;
 
-	switch (urb->status) {
+	switch (status) {
 	case 0:
+		atomic_set(&dev->recoveries[PAWLINK_EP_CTRL_OUT], 0);
 		pawlink_count(dev, &dev->stats.tx_records);
 		break;
 	case -ENOENT:
 	case -ECONNRESET:
 	case -ESHUTDOWN:
-	case -EPROTO:
 		/* Killed or unplugged: every later call says -ENODEV. */
+		break;
+	case -EPROTO:
+	case -EILSEQ:
+	case -ETIME:
+		/* A transaction error: this record is lost; the writer hears. */
+		spin_lock_irqsave(&dev->lock, flags);
+		dev->stats.xact_errors++;
+		dev->tx_error = -EIO;
+		spin_unlock_irqrestore(&dev->lock, flags);
 		break;
 	case -EPIPE:
 		spin_lock_irqsave(&dev->lock, flags);
@@ -433,7 +538,7 @@ static void pawlink_tx_complete(struct urb *urb)
 		break;
 	default:
 		dev_warn_ratelimited(&dev->intf->dev,
-				     "write failed: %d\n", urb->status);
+				     "write failed: %d\n", status);
 		spin_lock_irqsave(&dev->lock, flags);
 		dev->tx_error = -EIO;
 		spin_unlock_irqrestore(&dev->lock, flags);
@@ -567,8 +672,25 @@ static int pawlink_get_info(struct pawlink_dev *dev)
 		ret = -ENODEV;
 		goto free_info;
 	}
+	/* Bits this version does not define mean another version. */
+	if (memchr_inv(info->reserved, 0, sizeof(info->reserved))) {
+		dev_err(&dev->intf->dev,
+			"refused: GET_INFO reserved bytes are not zero\n");
+		ret = -ENODEV;
+		goto free_info;
+	}
 	dev->fw_version = le16_to_cpu(info->fw_version);
 	dev->max_record = le16_to_cpu(info->max_record);
+	/* write() sends records up to PAWLINK_RECORD_MAX; it must relay them. */
+	if (dev->max_record < PAWLINK_RECORD_MAX) {
+		dev_err(&dev->intf->dev,
+			"refused: max_record %u below the %u bytes records need\n",
+			dev->max_record, PAWLINK_RECORD_MAX);
+		ret = -ENODEV;
+		goto free_info;
+	}
+	/* The receive buffers hold PAWLINK_RECORD_MAX: more is babble. */
+	dev->max_record = PAWLINK_RECORD_MAX;
 	memcpy(dev->dongle_id, info->dongle_id, PAWLINK_ID_LEN);
 	ret = 0;
 free_info:
@@ -591,7 +713,8 @@ static int pawlink_get_link(struct pawlink_dev *dev)
 		return -ENOMEM;
 
 	ret = pawlink_ep0_in(dev, PAWLINK_REQ_GET_LINK, link, sizeof(*link));
-	if (ret != sizeof(*link) || link->state > PAWLINK_LINK_LOST) {
+	if (ret != sizeof(*link) || link->state > PAWLINK_LINK_LOST ||
+	    memchr_inv(link->reserved, 0, sizeof(link->reserved))) {
 		dev_err(&dev->intf->dev,
 			"refused: GET_LINK failed or malformed: %d\n", ret);
 		ret = -ENODEV;
@@ -604,6 +727,26 @@ static int pawlink_get_link(struct pawlink_dev *dev)
 free_link:
 	kfree(link);
 	return ret;
+}
+
+/*
+ * Stops all I/O for good.  After the flag no completion resubmits and
+ * halt_work does nothing; but a halt_work that was running may have
+ * resubmitted parked URBs just before, so kill, cancel the work, kill
+ * again.  Then no URB is in flight and none will be.  Used by disconnect()
+ * and every probe failure; takes io_mutex.
+ */
+static void pawlink_stop_io(struct pawlink_dev *dev)
+{
+	mutex_lock(&dev->io_mutex);
+	WRITE_ONCE(dev->disconnected, true);
+	mutex_unlock(&dev->io_mutex);
+
+	usb_kill_anchored_urbs(&dev->rx_anchor);
+	usb_kill_anchored_urbs(&dev->tx_anchor);
+	cancel_work_sync(&dev->halt_work);
+	usb_kill_anchored_urbs(&dev->rx_anchor);
+	usb_kill_anchored_urbs(&dev->tx_anchor);
 }
 
 static int pawlink_probe(struct usb_interface *intf,
@@ -638,30 +781,30 @@ static int pawlink_probe(struct usb_interface *intf,
 				 GFP_KERNEL);
 	if (!dev->rx_queue) {
 		err = -ENOMEM;
-		goto err_put_dev;
+		goto err_stop_io;
 	}
 	err = pawlink_get_info(dev);
 	if (err)
-		goto err_put_dev;
+		goto err_stop_io;
 	err = pawlink_get_link(dev);
 	if (err)
-		goto err_put_dev;
+		goto err_stop_io;
 	err = pawlink_rx_alloc(dev);
 	if (err)
-		goto err_put_dev;
+		goto err_stop_io;
 
 	usb_set_intfdata(intf, dev);
 
 	err = pawlink_card_create(dev);
 	if (err)
-		goto err_put_dev;
+		goto err_stop_io;
 	err = pawlink_rx_start(dev);
 	if (err)
 		goto err_free_card;
 	err = usb_register_dev(intf, &pawlink_class);
 	if (err) {
 		dev_err(&intf->dev, "cannot get a minor: %d\n", err);
-		goto err_stop_rx;
+		goto err_free_card;
 	}
 
 	if (pawlink_test_hooks)
@@ -674,12 +817,11 @@ static int pawlink_probe(struct usb_interface *intf,
 		 dev->max_record);
 	return 0;
 
-err_stop_rx:
-	usb_kill_anchored_urbs(&dev->rx_anchor);
-	cancel_work_sync(&dev->halt_work);
 err_free_card:
 	pawlink_card_release(dev);
-err_put_dev:
+err_stop_io:
+	/* A receive URB may have halted and queued halt_work already. */
+	pawlink_stop_io(dev);
 	usb_set_intfdata(intf, NULL);
 	pawlink_dev_put(dev);
 	return err;
@@ -706,9 +848,7 @@ static void pawlink_disconnect(struct usb_interface *intf)
 	usb_deregister_dev(intf, &pawlink_class);
 
 	pawlink_card_disconnect(dev);
-	usb_kill_anchored_urbs(&dev->rx_anchor);
-	usb_kill_anchored_urbs(&dev->tx_anchor);
-	cancel_work_sync(&dev->halt_work);
+	pawlink_stop_io(dev);
 	pawlink_keys_erase(dev, true);
 	pawlink_card_release(dev);
 
@@ -717,10 +857,134 @@ static void pawlink_disconnect(struct usb_interface *intf)
 	pawlink_dev_put(dev);
 }
 
+/* ---- power management and reset --------------------------------------- */
+
+/*
+ * Stops I/O until pawlink_io_resume(): every URB idle (parked ones taken
+ * back, halts forgotten: a resume or reset brings its own state), no new
+ * submission, halt_work a no-op.  Caller holds io_mutex.
+ */
+static void pawlink_io_pause(struct pawlink_dev *dev)
+{
+	unsigned int ep;
+
+	lockdep_assert_held(&dev->io_mutex);
+
+	WRITE_ONCE(dev->paused, true);
+	for (ep = 0; ep < PAWLINK_NUM_EPS; ep++)
+		pawlink_ep_idle(dev, ep);
+	dev->halted = 0;
+}
+
+/* Restarts receiving after pawlink_io_pause().  Caller holds io_mutex. */
+static int pawlink_io_resume(struct pawlink_dev *dev)
+{
+	lockdep_assert_held(&dev->io_mutex);
+
+	WRITE_ONCE(dev->paused, false);
+	if (dev->disconnected)
+		return 0;
+	return pawlink_rx_start(dev);
+}
+
+/*
+ * The dongle lost its state (a USB reset, or a resume that had to reset
+ * it): its link to the toy is gone and its events are numbered from 1
+ * again.  Like a LINK event saying the link is gone, this erases the keys
+ * but keeps the session (no plaintext) until PAWLINK_IOC_DISCONNECT.
+ * Caller holds io_mutex.  Takes dev->lock.
+ */
+static void pawlink_lost_state(struct pawlink_dev *dev)
+{
+	spin_lock_irq(&dev->lock);
+	dev->link_state = PAWLINK_LINK_IDLE;
+	memset(dev->toy_id, 0, PAWLINK_ID_LEN);
+	dev->last_event = 0;
+	spin_unlock_irq(&dev->lock);
+	pawlink_keys_erase(dev, false);
+	dev->dead = 0;
+}
+
+/*
+ * System suspend, or autosuspend (only when no /dev/pawlinkN is open:
+ * each open file holds an autopm reference).  The keys stay: a suspended
+ * dongle keeps its state, and a resume that finds it reset says so with
+ * reset_resume.  Takes io_mutex.
+ */
+static int pawlink_suspend(struct usb_interface *intf, pm_message_t message)
+{
+	struct pawlink_dev *dev = usb_get_intfdata(intf);
+
+	mutex_lock(&dev->io_mutex);
+	pawlink_io_pause(dev);
+	mutex_unlock(&dev->io_mutex);
+	return 0;
+}
+
+/* Takes io_mutex. */
+static int pawlink_resume(struct usb_interface *intf)
+{
+	struct pawlink_dev *dev = usb_get_intfdata(intf);
+	int err;
+
+	mutex_lock(&dev->io_mutex);
+	err = pawlink_io_resume(dev);
+	mutex_unlock(&dev->io_mutex);
+	return err;
+}
+
+/* The dongle was reset while suspended.  Takes io_mutex. */
+static int pawlink_reset_resume(struct usb_interface *intf)
+{
+	struct pawlink_dev *dev = usb_get_intfdata(intf);
+	int err;
+
+	mutex_lock(&dev->io_mutex);
+	pawlink_lost_state(dev);
+	err = pawlink_io_resume(dev);
+	mutex_unlock(&dev->io_mutex);
+	return err;
+}
+
+/*
+ * A USB reset is coming (usbfs, or another interface's driver): stop I/O
+ * and keep io_mutex until post_reset(), so no ioctl or write talks to the
+ * device meanwhile (usb-storage holds its mutex the same way).  The USB
+ * core calls post_reset() after every pre_reset() that returned 0, in the
+ * same task, and never disconnect() in between (both hold the device
+ * lock).
+ */
+static int pawlink_pre_reset(struct usb_interface *intf)
+{
+	struct pawlink_dev *dev = usb_get_intfdata(intf);
+
+	mutex_lock(&dev->io_mutex);
+	pawlink_io_pause(dev);
+	return 0;
+}
+
+/* Releases the io_mutex pre_reset() took. */
+static int pawlink_post_reset(struct usb_interface *intf)
+{
+	struct pawlink_dev *dev = usb_get_intfdata(intf);
+	int err;
+
+	pawlink_lost_state(dev);
+	err = pawlink_io_resume(dev);
+	mutex_unlock(&dev->io_mutex);
+	return err;
+}
+
 struct usb_driver pawlink_driver = {
 	.name = "pawlink",
 	.probe = pawlink_probe,
 	.disconnect = pawlink_disconnect,
+	.suspend = pawlink_suspend,
+	.resume = pawlink_resume,
+	.reset_resume = pawlink_reset_resume,
+	.pre_reset = pawlink_pre_reset,
+	.post_reset = pawlink_post_reset,
+	.supports_autosuspend = 1,
 	.id_table = pawlink_ids,
 	.dev_groups = pawlink_groups,
 };

@@ -118,6 +118,12 @@ static void handle_get_info(struct dongle_ep0 *e, uint16_t length)
 	info.fw_version = htole16(DONGLE_FW_VERSION);
 	memcpy(info.dongle_id, e->dongle_id, PAWLINK_ID_LEN);
 	info.max_record = htole16(PAWLINK_RECORD_MAX);
+	if (e->fault == DONGLE_FAULT_SMALL_RECORD)
+		info.max_record = htole16(PAWLINK_RECORD_MAX - 1);
+	else if (e->fault == DONGLE_FAULT_BIG_RECORD)
+		info.max_record = htole16(4 * PAWLINK_RECORD_MAX);
+	else if (e->fault == DONGLE_FAULT_RESERVED_INFO)
+		info.reserved[1] = 0x5a;
 	dongle_ep0_reply(e, "GET_INFO", &info, sizeof(info));
 }
 
@@ -131,6 +137,9 @@ static void handle_scan(struct dongle_ep0 *e, uint16_t length)
 			      length / sizeof(struct pawlink_beacon));
 	if (e->verbose)
 		pawsim_msg("ep0: SCAN: %zu beacon(s)", n);
+	if (e->fault == DONGLE_FAULT_RESERVED_BEACON)
+		for (size_t i = 0; i < n; i++)
+			beacons[i].reserved[0] = 0xa5;
 	/* Zero beacons is a zero-length data stage. */
 	dongle_ep0_reply(e, "SCAN", beacons, n * sizeof(struct pawlink_beacon));
 }

@@ -21,6 +21,10 @@ static const char *const fault_names[] = {
 	[DONGLE_FAULT_VANISH] = "vanish",
 	[DONGLE_FAULT_NO_INFO] = "no-info",
 	[DONGLE_FAULT_BAD_INFO] = "bad-info",
+	[DONGLE_FAULT_SMALL_RECORD] = "small-record",
+	[DONGLE_FAULT_BIG_RECORD] = "big-record",
+	[DONGLE_FAULT_RESERVED_INFO] = "reserved-info",
+	[DONGLE_FAULT_RESERVED_BEACON] = "reserved-beacon",
 };
 
 #define NUM_FAULTS (sizeof(fault_names) / sizeof(fault_names[0]))
@@ -48,7 +52,8 @@ const char *dongle_fault_name(enum dongle_fault_mode mode)
 const char *dongle_fault_names(void)
 {
 	return "missing-ep, wrong-type, zero-maxpacket, truncated, oversized, "
-	       "stall, vanish";
+	       "stall, vanish, no-info, bad-info, small-record, big-record, "
+	       "reserved-info, reserved-beacon";
 }
 
 /* The largest body a well-formed record can carry. */

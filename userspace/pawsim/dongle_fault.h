@@ -28,6 +28,10 @@ enum dongle_fault_mode {
 	/* EP0 faults: the interface is right, GET_INFO is not. */
 	DONGLE_FAULT_NO_INFO,		/* GET_INFO stalls */
 	DONGLE_FAULT_BAD_INFO,		/* GET_INFO names another protocol */
+	DONGLE_FAULT_SMALL_RECORD,	/* GET_INFO max_record below the need */
+	DONGLE_FAULT_BIG_RECORD,	/* GET_INFO max_record above the limit */
+	DONGLE_FAULT_RESERVED_INFO,	/* GET_INFO reserved bytes not zero */
+	DONGLE_FAULT_RESERVED_BEACON,	/* SCAN beacons' reserved not zero */
 };
 
 struct dongle_fault {

@@ -191,11 +191,14 @@ struct pawlink_stats {
 	/* Added with the record layer (size PAWLINK_STATS_SIZE_V2). */
 	__u64 rx_dropped_epoch;		/* sealed under another key generation */
 	__u64 rx_dropped_length;	/* length wrong for the record or channel */
+	/* Added with transaction-error recovery (PAWLINK_STATS_SIZE_V3). */
+	__u64 xact_errors;		/* transfers failed EPROTO, EILSEQ, ETIME */
 };
 
 /* Sizes of struct pawlink_stats that PAWLINK_IOC_GET_STATS answers. */
 #define PAWLINK_STATS_SIZE_V1		80	/* up to audio_lost_frames */
 #define PAWLINK_STATS_SIZE_V2		96	/* up to rx_dropped_length */
+#define PAWLINK_STATS_SIZE_V3		104	/* up to xact_errors */
 
 /*
  * Session keys, derived in userspace (Documentation/session.rst), one per
@@ -229,5 +232,8 @@ struct pawlink_key_install {
 /* GET_STATS as a program built against the first header asks for it. */
 #define PAWLINK_IOC_GET_STATS_V1 \
 	_IOC(_IOC_READ, PAWLINK_IOC_MAGIC, 0x05, PAWLINK_STATS_SIZE_V1)
+/* GET_STATS as a program built against the record layer's header asks. */
+#define PAWLINK_IOC_GET_STATS_V2 \
+	_IOC(_IOC_READ, PAWLINK_IOC_MAGIC, 0x05, PAWLINK_STATS_SIZE_V2)
 
 #endif /* _UAPI_LINUX_PAWLINK_H */

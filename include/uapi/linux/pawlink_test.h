@@ -84,10 +84,23 @@ struct pawlink_test_inject {
 	__u8 rec[PAWLINK_TEST_REC_MAX];
 };
 
+/*
+ * Make the next @count transfers on endpoint @ep (PAWLINK_EP_CTRL_IN or
+ * _CTRL_OUT) that succeed complete with -EPROTO instead, as a transaction
+ * error on a real host controller would: a receive loses its record, a
+ * transmit is reported to the writer.
+ */
+struct pawlink_test_xact_err {
+	__u32 ep;
+	__u32 count;			/* at most 1000 */
+};
+
 #define PAWLINK_IOC_TEST_SEAL	_IOWR(PAWLINK_IOC_MAGIC, 0xe0, struct pawlink_test_seal)
 #define PAWLINK_IOC_TEST_OPEN	_IOWR(PAWLINK_IOC_MAGIC, 0xe1, struct pawlink_test_open)
 #define PAWLINK_IOC_TEST_SET_COUNTER \
 	_IOW(PAWLINK_IOC_MAGIC, 0xe2, struct pawlink_test_counter)
 #define PAWLINK_IOC_TEST_INJECT	_IOW(PAWLINK_IOC_MAGIC, 0xe3, struct pawlink_test_inject)
+#define PAWLINK_IOC_TEST_XACT_ERR \
+	_IOW(PAWLINK_IOC_MAGIC, 0xe4, struct pawlink_test_xact_err)
 
 #endif /* _UAPI_LINUX_PAWLINK_TEST_H */

@@ -92,7 +92,7 @@ TEST_F(dongle, sysfs_matches_get_info)
 		"rx_dropped_overflow", "rx_dropped_plaintext",
 		"rx_dropped_auth", "rx_dropped_replay",
 		"rx_dropped_queue_full", "stalls", "audio_lost_frames",
-		"rx_dropped_epoch", "rx_dropped_length",
+		"rx_dropped_epoch", "rx_dropped_length", "xact_errors",
 	};
 	struct pawlink_stats stats;
 	struct pawlink_info info;

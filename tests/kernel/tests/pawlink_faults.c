@@ -40,6 +40,16 @@ FIXTURE_VARIANT_ADD(refused, bad_info) {
 	.fault = "bad-info",
 };
 
+/* max_record below the records the driver writes */
+FIXTURE_VARIANT_ADD(refused, small_record) {
+	.fault = "small-record",
+};
+
+/* GET_INFO's reserved bytes not zero */
+FIXTURE_VARIANT_ADD(refused, reserved_info) {
+	.fault = "reserved-info",
+};
+
 /*
  * No "zero-maxpacket" variant: FunctionFS enables every endpoint when the
  * host sets the configuration, and the UDC core refuses one with

@@ -107,15 +107,17 @@ TEST_F(ctl, unknown_and_missized_ioctls)
 }
 
 /*
- * struct pawlink_stats only grows at the end: GET_STATS with the first
- * header's size gives those 80 bytes and writes nothing past them.
+ * struct pawlink_stats only grows at the end: GET_STATS with an older
+ * header's size (80 or 96 bytes) gives that many and writes nothing past.
  */
 TEST_F(ctl, get_stats_old_size)
 {
-	unsigned char buf[PAWLINK_STATS_SIZE_V2 + 8];
+	unsigned char buf[PAWLINK_STATS_SIZE_V3 + 8];
 	struct pawlink_stats now;
 
-	ASSERT_EQ(96, sizeof(struct pawlink_stats));
+	ASSERT_EQ(104, sizeof(struct pawlink_stats));
+	ASSERT_EQ(PAWLINK_STATS_SIZE_V3, sizeof(struct pawlink_stats));
+	ASSERT_EQ(96, PAWLINK_STATS_SIZE_V2);
 	ASSERT_EQ(80, PAWLINK_STATS_SIZE_V1);
 	ASSERT_EQ(1, write(self->fd, "x", 1));
 	ASSERT_EQ(0, stat_wait_ge(&self->d, "rx_records", 1));
@@ -128,6 +130,12 @@ TEST_F(ctl, get_stats_old_size)
 	EXPECT_EQ(1, now.rx_records);
 	EXPECT_EQ(0, now.rx_dropped_epoch);
 	EXPECT_EQ(0, now.rx_dropped_length);
+
+	memset(buf, 0xa5, sizeof(buf));
+	ASSERT_EQ(0, ioc(self->fd, PAWLINK_IOC_GET_STATS_V2, buf));
+	EXPECT_EQ(0, memcmp(buf, &now, PAWLINK_STATS_SIZE_V2));
+	EXPECT_EQ(0xa5, buf[PAWLINK_STATS_SIZE_V2]);
+	EXPECT_EQ(0, now.xact_errors);
 }
 
 TEST_F(ctl, connect_and_disconnect_validate)
