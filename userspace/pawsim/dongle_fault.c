@@ -185,7 +185,7 @@ static void out_add(struct dongle_attack_out *out, const uint8_t *rec,
 }
 
 /*
- * A well-framed plaintext control record: a pairing FAIL, as an intruder
+ * A well-framed plaintext record (channel 0): a pairing FAIL, as an intruder
  * would send to end a session it cannot read.
  */
 static void out_add_plain(struct dongle_attack_out *out)
@@ -193,12 +193,11 @@ static void out_add_plain(struct dongle_attack_out *out)
 	static const uint8_t fail[] = {
 		PAWLINK_PAIR_MSG_FAIL, PAWLINK_PAIR_VERSION, 0, 0
 	};
+	/* Channel 0 carries no epoch and no counter. */
 	struct pawlink_rec_hdr hdr = {
 		.version = PAWLINK_REC_VERSION,
-		.channel = PAWLINK_CH_CTRL,
+		.channel = PAWLINK_CH_PLAIN,
 		.len = htole16(sizeof(fail)),
-		.epoch = 0,
-		.counter = htole64(1),
 	};
 	uint8_t rec[PAWLINK_REC_HDR_LEN + sizeof(fail)];
 
