@@ -367,6 +367,15 @@ static int dongle_run(struct dongle *d, const sigset_t *wait_set)
 	d->fault.mode = d->opts.fault;
 	d->fault.vanish_after = d->opts.vanish_after;
 	atomic_init(&d->fault.stall_done, false);
+	d->fault.log_fd = -1;
+	if (d->opts.log) {
+		err = dongle_attack_log_open(&d->fault, d->opts.log);
+		if (err) {
+			pawsim_msg("cannot open the log %s: %s", d->opts.log,
+				   strerror(-err));
+			return PAWSIM_EXIT_RUNTIME;
+		}
+	}
 	pawlink_hex_encode(serial, d->opts.id, PAWLINK_ID_LEN);
 	dongle_gadget_init(&d->gadget, d->opts.name);
 
@@ -423,6 +432,7 @@ take_down:
 	d->far->ops->destroy(d->far);
 destroy_relay:
 	dongle_relay_destroy(&d->relay);
+	dongle_attack_log_close(&d->fault);
 	if (ret == PAWSIM_EXIT_OK)
 		pawsim_msg("gadget %s removed", d->gadget.name);
 	return ret;

@@ -111,8 +111,15 @@ int dongle_opts_parse(int argc, char *argv[], struct dongle_opts *o)
 			o->air = optarg;
 			break;
 		case 'f':
+			/* The attacker's log: --fault log=FILE. */
+			if (!strncmp(optarg, "log=", 4) && optarg[4]) {
+				o->fault = DONGLE_FAULT_LOG;
+				o->log = optarg + 4;
+				break;
+			}
 			if (dongle_fault_parse(optarg, &o->fault) ||
-			    o->fault == DONGLE_FAULT_NONE) {
+			    o->fault == DONGLE_FAULT_NONE ||
+			    o->fault == DONGLE_FAULT_LOG) {
 				pawsim_msg("unknown --fault '%s'; one of: %s",
 					   optarg, dongle_fault_names());
 				return PAWSIM_EXIT_USAGE;
@@ -166,6 +173,11 @@ int dongle_opts_parse(int argc, char *argv[], struct dongle_opts *o)
 	}
 	if (o->vanish_after_given && o->fault != DONGLE_FAULT_VANISH) {
 		pawsim_msg("--vanish-after only goes with --fault vanish");
+		return PAWSIM_EXIT_USAGE;
+	}
+	if (o->fault >= DONGLE_FAULT_LOG && !o->air) {
+		pawsim_msg("--fault %s goes with --air: the loopback has no "
+			   "session to attack", dongle_fault_name(o->fault));
 		return PAWSIM_EXIT_USAGE;
 	}
 	if (o->background && !o->pidfile) {

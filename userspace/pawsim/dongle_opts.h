@@ -19,6 +19,7 @@ struct dongle_opts {
 	bool id_given;
 	const char *air;		/* NULL: the loopback far side */
 	enum dongle_fault_mode fault;
+	const char *log;		/* DONGLE_FAULT_LOG: the file */
 	unsigned long vanish_after;
 	bool vanish_after_given;
 	bool background;

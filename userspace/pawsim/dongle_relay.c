@@ -153,6 +153,7 @@ static void relay_to_host(void *ctx, enum dongle_pair pair, const uint8_t *rec,
 {
 	struct dongle_relay *relay = ctx;
 
+	dongle_attack_log(relay->fault, DONGLE_LOG_AIR_IN, rec, len);
 	/* Back pressure: a slow host slows the far side, as a modem would. */
 	if (!queue_push(&relay->queues[pair], DONGLE_SLOT_RECORD, rec, len,
 			true))
@@ -278,6 +279,22 @@ static void reader_error(struct dongle_relay *relay, enum dongle_pair pair,
 	}
 }
 
+/* The control records to the toy, through the attacker modes. */
+static void reader_attack(struct dongle_relay *relay, const uint8_t *rec,
+			  size_t len)
+{
+	struct dongle_attack_out *out = &relay->attack_toy;
+	unsigned int i;
+
+	dongle_attack_to_toy(relay->fault, rec, len, out);
+	for (i = 0; i < out->count; i++) {
+		dongle_attack_log(relay->fault, DONGLE_LOG_AIR_OUT,
+				  out->rec[i], out->len[i]);
+		relay->far->ops->from_host(relay->far, DONGLE_PAIR_CTRL,
+					   out->rec[i], out->len[i]);
+	}
+}
+
 static void *reader_main(void *arg)
 {
 	struct dongle_worker *worker = arg;
@@ -336,6 +353,14 @@ static void *reader_main(void *arg)
 		count = atomic_fetch_add(&relay->rx_count, 1) + 1;
 		if (dongle_fault_vanish_now(relay->fault, count))
 			reader_vanish(relay, buf, (size_t)n, count);
+		dongle_attack_log(relay->fault, DONGLE_LOG_USB_OUT, buf,
+				  (size_t)n);
+		if (pair == DONGLE_PAIR_CTRL) {
+			reader_attack(relay, buf, (size_t)n);
+			continue;
+		}
+		dongle_attack_log(relay->fault, DONGLE_LOG_AIR_OUT, buf,
+				  (size_t)n);
 		relay->far->ops->from_host(relay->far, pair, buf, (size_t)n);
 	}
 	return NULL;
@@ -477,19 +502,44 @@ static void writer_failed(struct dongle_relay *relay, enum dongle_pair pair,
 		   strerror(-err));
 }
 
+/* Writes one transfer and accounts for it. */
+static void writer_send(struct dongle_relay *relay, enum dongle_pair pair,
+			int fd, enum dongle_slot_kind kind, const uint8_t *out,
+			size_t len, uint16_t maxp)
+{
+	int err;
+
+	dongle_attack_log(relay->fault, DONGLE_LOG_USB_IN, out, len);
+	err = write_transfer(fd, out, len, maxp);
+	if (err) {
+		writer_failed(relay, pair, err, len);
+		return;
+	}
+	atomic_fetch_add(&relay->stats.tx_records, 1);
+	if (kind == DONGLE_SLOT_EVENT)
+		atomic_fetch_add(&relay->stats.tx_events, 1);
+	if (relay->verbose)
+		pawsim_msg("%s IN: %s, %zu bytes", pair_names[pair],
+			   kind == DONGLE_SLOT_EVENT ? "event" : "record", len);
+	if (kind == DONGLE_SLOT_RECORD && pair == DONGLE_PAIR_CTRL &&
+	    dongle_fault_stall_now(relay->fault))
+		halt_in(relay, fd);
+}
+
 static void *writer_main(void *arg)
 {
 	struct dongle_worker *worker = arg;
 	struct dongle_relay *relay = worker->relay;
 	enum dongle_pair pair = worker->pair;
 	struct dongle_queue *q = &relay->queues[pair];
+	struct dongle_attack_out *attack = &relay->attack_out[pair];
 	int fd = relay->ep_fd[in_ep[pair]];
 	uint8_t out[DONGLE_FAULT_OVERSIZED_LEN];
 	struct dongle_slot slot;
 	uint64_t seq = 0;	/* relayed records written, for faults */
 	uint16_t maxp = 0;
+	unsigned int i;
 	size_t len;
-	int err;
 
 	if (writer_maxp(relay, fd, &maxp))
 		return NULL;
@@ -500,33 +550,22 @@ static void *writer_main(void *arg)
 			write_vanish(relay, fd, &slot);
 			continue;
 		case DONGLE_SLOT_EVENT:
-			memcpy(out, slot.rec, slot.len);
-			len = slot.len;
-			break;
+			writer_send(relay, pair, fd, slot.kind, slot.rec,
+				    slot.len, maxp);
+			continue;
 		case DONGLE_SLOT_RECORD:
 		default:
-			len = dongle_fault_to_host(relay->fault, ++seq,
-						   slot.rec, slot.len, out,
-						   sizeof(out));
 			break;
 		}
-
-		err = write_transfer(fd, out, len, maxp);
-		if (err) {
-			writer_failed(relay, pair, err, len);
-			continue;
+		/* The attacker modes may make none, one or two of one. */
+		dongle_attack_to_host(relay->fault, slot.rec, slot.len, attack);
+		for (i = 0; i < attack->count; i++) {
+			len = dongle_fault_to_host(relay->fault, ++seq,
+						   attack->rec[i],
+						   attack->len[i], out,
+						   sizeof(out));
+			writer_send(relay, pair, fd, slot.kind, out, len, maxp);
 		}
-		atomic_fetch_add(&relay->stats.tx_records, 1);
-		if (slot.kind == DONGLE_SLOT_EVENT)
-			atomic_fetch_add(&relay->stats.tx_events, 1);
-		if (relay->verbose)
-			pawsim_msg("%s IN: %s, %zu bytes", pair_names[pair],
-				   slot.kind == DONGLE_SLOT_EVENT ? "event" :
-				   "record", len);
-		if (slot.kind == DONGLE_SLOT_RECORD &&
-		    pair == DONGLE_PAIR_CTRL &&
-		    dongle_fault_stall_now(relay->fault))
-			halt_in(relay, fd);
 	}
 	return NULL;
 }

@@ -107,6 +107,11 @@ struct dongle_relay {
 	uint64_t event_counter;		/* last LINK event's record counter */
 
 	struct dongle_relay_stats stats;
+
+	/* The attacker modes' output, per pair: one user each (its writer). */
+	struct dongle_attack_out attack_out[DONGLE_NUM_PAIRS];
+	/* The control reader's, toward the toy. */
+	struct dongle_attack_out attack_toy;
 };
 
 /* Sets @relay up with no far side yet; every ep_fd -1.  Returns 0 or -errno. */
