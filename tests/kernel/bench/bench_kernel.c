@@ -20,7 +20,9 @@
  *     with libpawlink through /dev/pawlinkN (pawsim dongle --air) and
  *     with libpawlink's air transport on the same `pawsim air`, same toy;
  *     kernel/air on the air's clock (target >= 0.95) and on the wall
- *     clock.
+ *     clock.  The two paths take turns, a session and one message each
+ *     per round, so that both see the same load on the machine; the
+ *     ratio is the median of the rounds' ratios.
  *
  *   bench_kernel [ITERS]    ITERS scales the iteration counts (default 1)
  */
@@ -37,10 +39,10 @@
 #include "radio.h"
 
 #define MSG_BYTES	240000		/* 60 s at 32 kbit/s, as bench_goodput */
-#define ROUNDS		3		/* transfers per path, median of */
+#define ROUNDS		5		/* transfers per path, median of */
 #define CRYPTO_ITERS	5000		/* seal+open pairs per size */
 #define RTT_ITERS	200		/* round trips per figure */
-#define STATUS_ITERS	50
+#define STATUS_ITERS	20		/* per round */
 
 static unsigned int scale = 1;
 
@@ -99,10 +101,18 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static double median(double *v, size_t n)
+/* The median of @n values (@v is left as it is). */
+static double median(const double *v, size_t n)
 {
-	qsort(v, n, sizeof(v[0]), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	double *c = malloc(n * sizeof(*c)), m;
+
+	if (!c)
+		return 0;
+	memcpy(c, v, n * sizeof(*c));
+	qsort(c, n, sizeof(c[0]), cmp_double);
+	m = n % 2 ? c[n / 2] : (c[n / 2 - 1] + c[n / 2]) / 2;
+	free(c);
+	return m;
 }
 
 /* Unloads pawlink (no file may be open) and loads it with @args. */
@@ -401,11 +411,14 @@ static double toy_rtt(struct scene *s)
 
 struct path {
 	const char *name;
-	double put_air, get_air, put_wall, get_wall;	/* medians, s */
-	double status_ns;				/* median */
+	bool device;
+	struct pawlink *p;
+	/* Per round: seconds on the air's clock and the wall's, STATUS ns. */
+	double put_air[ROUNDS], get_air[ROUNDS], put_wall[ROUNDS],
+		get_wall[ROUNDS], status_ns[ROUNDS];
 	/* On the air during the transfers, per direction: frames, overruns. */
 	uint64_t frames[2], overrun[2];
-	/* pawlink.ko's counters over the whole path (kernel only). */
+	/* pawlink.ko's counters over the rounds (kernel only). */
 	uint64_t rx_records, rx_queue_full, rx_dropped_other;
 };
 
@@ -420,6 +433,8 @@ static void driver_counters(struct scene *s, struct path *r, int sign)
 {
 	size_t i;
 
+	if (!r->device)
+		return;
 	r->rx_records += (uint64_t)sign * stat_get(&s->d, "rx_records");
 	r->rx_queue_full += (uint64_t)sign *
 			    stat_get(&s->d, "rx_dropped_queue_full");
@@ -428,119 +443,108 @@ static void driver_counters(struct scene *s, struct path *r, int sign)
 				       stat_get(&s->d, other_drops[i]);
 }
 
-/* Pair, connect, ROUNDS uploads and downloads, STATUS round trips. */
-static void through(struct scene *s, struct pawlink *p, struct path *r)
+/*
+ * libpawlink through pawlink.ko (@device) or on the air itself, paired
+ * with the toy (a store of its own, the button pressed for it).
+ */
+static void path_open(struct scene *s, struct path *r, bool device)
 {
-	double put_a[ROUNDS], get_a[ROUNDS], put_w[ROUNDS], get_w[ROUNDS];
-	unsigned int n = STATUS_ITERS * scale, i;
-	struct pawlink_toy_status_info st;
-	struct pawlink_msg_info info;
 	struct pawlink_beacon b[4];
-	uint8_t *obj, *back;
-	char code[32];
-	size_t len, nb;
-	uint64_t a0, f0, o0;
-	double *t, w0;
+	char err[256], code[32], label[160];
+	size_t nb = 0;
 	int tries;
 
-	for (tries = 0; tries < 20; tries++) {
-		if (pawlink_scan(p, 500, b, 4, &nb))
-			die("scan", pawlink_error(p));
-		if (nb >= 1)
-			break;
-	}
+	memset(r, 0, sizeof(*r));
+	r->device = device;
+	r->name = device ? "kernel" : "air";
+	if (pawlink_open(&r->p, device ? s->store_dev : s->store_air, err,
+			 sizeof(err)))
+		die("pawlink_open", err);
+	if (device ? pawlink_attach_device(r->p, s->d.node) :
+		     pawlink_attach_air(r->p, s->sock))
+		die(device ? "pawlink_attach_device" : "pawlink_attach_air",
+		    pawlink_error(r->p));
+	for (tries = 0; tries < 20 && !nb; tries++)
+		if (pawlink_scan(r->p, 500, b, 4, &nb))
+			die("scan", pawlink_error(r->p));
 	if (!nb)
 		die("scan", "no toy");
 	press(s);
-	{
-		char path[160];
-
-		str_fmt(path, sizeof(path), "%s/label", s->toy_dir);
-		if (read_text(path, code, sizeof(code)))
-			die("label", "unreadable");
-		code[strcspn(code, "\n")] = '\0';
-	}
-	if (pawlink_pair(p, s->toy_id, code, "") ||
-	    pawlink_connect(p, s->toy_id, NULL))
-		die("pair and connect", pawlink_error(p));
+	str_fmt(label, sizeof(label), "%s/label", s->toy_dir);
+	if (read_text(label, code, sizeof(code)))
+		die("label", "unreadable");
+	code[strcspn(code, "\n")] = '\0';
+	if (pawlink_pair(r->p, s->toy_id, code, ""))
+		die("pair", pawlink_error(r->p));
 	sodium_memzero(code, sizeof(code));
+}
 
-	obj = malloc(MSG_BYTES);
-	t = calloc(n, sizeof(*t));
-	if (!obj || !t)
-		die("malloc", "out of memory");
-	for (i = 0; i < ROUNDS; i++) {
-		randombytes_buf(obj, MSG_BYTES);
-		a0 = air_now(s);
-		f0 = s->st.frames;
-		o0 = s->st.overrun;
-		w0 = now_ns();
-		if (pawlink_upload(p, obj, MSG_BYTES, 60000, &info))
-			die("upload", pawlink_error(p));
-		put_w[i] = (now_ns() - w0) / 1e9;
-		put_a[i] = (double)(air_now(s) - a0) / 1e9;
-		r->frames[0] += s->st.frames - f0;
-		r->overrun[0] += s->st.overrun - o0;
-		f0 = s->st.frames;
-		o0 = s->st.overrun;
-		a0 = s->st.now_ns;
-		w0 = now_ns();
-		if (pawlink_download(p, info.id, &back, &len, NULL))
-			die("download", pawlink_error(p));
-		get_w[i] = (now_ns() - w0) / 1e9;
-		get_a[i] = (double)(air_now(s) - a0) / 1e9;
-		r->frames[1] += s->st.frames - f0;
-		r->overrun[1] += s->st.overrun - o0;
-		if (len != MSG_BYTES || memcmp(back, obj, len))
-			die("download", "different bytes");
-		free(back);
-		if (pawlink_delete(p, info.id))
-			die("delete", pawlink_error(p));
-	}
-	for (i = 0; i < n; i++) {
+/*
+ * Round @i on path @r: a session, one upload and one download of a new
+ * random message (then deleted), STATUS_ITERS STATUS requests, the end of
+ * the session.
+ */
+static void path_round(struct scene *s, struct path *r, unsigned int i,
+		       uint8_t *obj, double *t)
+{
+	unsigned int n = STATUS_ITERS * scale, k;
+	struct pawlink_toy_status_info st;
+	struct pawlink_msg_info info;
+	struct pawlink *p = r->p;
+	uint64_t a0, f0, o0;
+	uint8_t *back;
+	size_t len;
+	double w0;
+
+	if (pawlink_connect(p, s->toy_id, NULL))
+		die("connect", pawlink_error(p));
+	driver_counters(s, r, -1);
+	randombytes_buf(obj, MSG_BYTES);
+	a0 = air_now(s);
+	f0 = s->st.frames;
+	o0 = s->st.overrun;
+	w0 = now_ns();
+	if (pawlink_upload(p, obj, MSG_BYTES, 60000, &info))
+		die("upload", pawlink_error(p));
+	r->put_wall[i] = (now_ns() - w0) / 1e9;
+	r->put_air[i] = (double)(air_now(s) - a0) / 1e9;
+	r->frames[0] += s->st.frames - f0;
+	r->overrun[0] += s->st.overrun - o0;
+	a0 = s->st.now_ns;
+	f0 = s->st.frames;
+	o0 = s->st.overrun;
+	w0 = now_ns();
+	if (pawlink_download(p, info.id, &back, &len, NULL))
+		die("download", pawlink_error(p));
+	r->get_wall[i] = (now_ns() - w0) / 1e9;
+	r->get_air[i] = (double)(air_now(s) - a0) / 1e9;
+	r->frames[1] += s->st.frames - f0;
+	r->overrun[1] += s->st.overrun - o0;
+	driver_counters(s, r, 1);
+	if (len != MSG_BYTES || memcmp(back, obj, len))
+		die("download", "different bytes");
+	free(back);
+	if (pawlink_delete(p, info.id))
+		die("delete", pawlink_error(p));
+	for (k = 0; k < n; k++) {
 		w0 = now_ns();
 		if (pawlink_status(p, &st))
 			die("status", pawlink_error(p));
-		t[i] = now_ns() - w0;
+		t[k] = now_ns() - w0;
 	}
-	r->put_air = median(put_a, ROUNDS);
-	r->get_air = median(get_a, ROUNDS);
-	r->put_wall = median(put_w, ROUNDS);
-	r->get_wall = median(get_w, ROUNDS);
-	r->status_ns = median(t, n);
-	free(t);
-	free(obj);
+	r->status_ns[i] = median(t, n);
 	if (pawlink_disconnect(p))
 		die("disconnect", pawlink_error(p));
 }
 
-static void run_path(struct scene *s, bool device, struct path *r)
-{
-	struct pawlink *p;
-	char err[256];
-
-	memset(r, 0, sizeof(*r));
-	r->name = device ? "kernel" : "air";
-	if (pawlink_open(&p, device ? s->store_dev : s->store_air, err,
-			 sizeof(err)))
-		die("pawlink_open", err);
-	if (device ? pawlink_attach_device(p, s->d.node) :
-		     pawlink_attach_air(p, s->sock))
-		die(device ? "pawlink_attach_device" : "pawlink_attach_air",
-		    pawlink_error(p));
-	if (device)
-		driver_counters(s, r, -1);
-	through(s, p, r);
-	if (device)
-		driver_counters(s, r, 1);
-	pawlink_close(p);
-}
-
 int main(int argc, char **argv)
 {
-	struct path kern, air;
-	double echo, toy, airtime;
+	double put[ROUNDS], get[ROUNDS], put_w[ROUNDS], get_w[ROUNDS];
+	double echo, toy, airtime, kstat, astat, *t;
+	static struct path kern, air;
+	unsigned int i;
 	struct scene s;
+	uint8_t *obj;
 
 	if (argc > 1)
 		scale = (unsigned int)strtoul(argv[1], NULL, 10);
@@ -561,24 +565,53 @@ int main(int argc, char **argv)
 	       "loopback dongle echo %8.1f us, toy/echo %.2f\n",
 	       toy / 1e3, echo / 1e3, toy / echo);
 
-	run_path(&s, true, &kern);
-	run_path(&s, false, &air);
+	path_open(&s, &kern, true);
+	path_open(&s, &air, false);
+	obj = malloc(MSG_BYTES);
+	t = calloc(STATUS_ITERS * scale, sizeof(*t));
+	if (!obj || !t)
+		die("malloc", "out of memory");
+	/* Round by round, so that both paths see the same load. */
+	for (i = 0; i < ROUNDS; i++) {
+		path_round(&s, &kern, i, obj, t);
+		path_round(&s, &air, i, obj, t);
+	}
+	free(t);
+	free(obj);
+	pawlink_close(kern.p);
+	pawlink_close(air.p);
+	for (i = 0; i < ROUNDS; i++) {
+		put[i] = air.put_air[i] / kern.put_air[i];
+		get[i] = air.get_air[i] / kern.get_air[i];
+		put_w[i] = air.put_wall[i] / kern.put_wall[i];
+		get_w[i] = air.get_wall[i] / kern.get_wall[i];
+	}
+	kstat = median(kern.status_ns, ROUNDS);
+	astat = median(air.status_ns, ROUNDS);
 	printf("rtt      STATUS in a session: kernel %8.1f us, "
 	       "air transport %8.1f us, kernel/air %.2f, kernel/echo %.2f\n",
-	       kern.status_ns / 1e3, air.status_ns / 1e3,
-	       kern.status_ns / air.status_ns, kern.status_ns / echo);
+	       kstat / 1e3, astat / 1e3, kstat / astat, kstat / echo);
 	airtime = (double)MSG_BYTES * 8 / (double)s.rate;
 	printf("goodput  %d B message, air at %.1f Mbit/s (airtime %.2f s), "
-	       "median of %d\n", MSG_BYTES, (double)s.rate / 1e6, airtime,
+	       "%d rounds, each path in turn; medians\n", MSG_BYTES, (double)s.rate / 1e6, airtime,
 	       ROUNDS);
 	printf("goodput  upload:   kernel %.3f, air %.3f of the rate (air "
 	       "clock); kernel/air %.3f (air clock), %.3f (wall clock)\n",
-	       airtime / kern.put_air, airtime / air.put_air,
-	       air.put_air / kern.put_air, air.put_wall / kern.put_wall);
+	       airtime / median(kern.put_air, ROUNDS),
+	       airtime / median(air.put_air, ROUNDS), median(put, ROUNDS),
+	       median(put_w, ROUNDS));
 	printf("goodput  download: kernel %.3f, air %.3f of the rate (air "
 	       "clock); kernel/air %.3f (air clock), %.3f (wall clock)\n",
-	       airtime / kern.get_air, airtime / air.get_air,
-	       air.get_air / kern.get_air, air.get_wall / kern.get_wall);
+	       airtime / median(kern.get_air, ROUNDS),
+	       airtime / median(air.get_air, ROUNDS), median(get, ROUNDS),
+	       median(get_w, ROUNDS));
+	printf("goodput  kernel/air per round (air clock), upload:");
+	for (i = 0; i < ROUNDS; i++)
+		printf(" %.3f", put[i]);
+	printf("; download:");
+	for (i = 0; i < ROUNDS; i++)
+		printf(" %.3f", get[i]);
+	printf("\n");
 	printf("goodput  air frames (overruns: a radio that did not read in "
 	       "time) per %d uploads: kernel %llu (%llu), air %llu (%llu); "
 	       "per %d downloads: kernel %llu (%llu), air %llu (%llu)\n",
