@@ -9,7 +9,8 @@
  *     a 1 KiB control record (the test hooks' PAWLINK_IOC_TEST_SEAL and
  *     _OPEN, so one ioctl each, its copies included), against libsodium's
  *     crypto_aead_chacha20poly1305_ietf_encrypt() plus _decrypt() of the
- *     same sizes here in userspace; ns per byte, and kernel/userspace.
+ *     same sizes here in userspace; per record, per byte and per byte
+ *     beyond an empty record, and kernel/userspace.
  *  2. control round trip: write() -> dongle -> air -> toy -> air -> read()
  *     of a plaintext frame the toy answers at once (a HELLO too short to
  *     be one, answered by FAIL), against the loopback dongle's echo of
@@ -24,7 +25,11 @@
  *     per round, so that both see the same load on the machine; the
  *     ratio is the median of the rounds' ratios.
  *
- *   bench_kernel [ITERS]    ITERS scales the iteration counts (default 1)
+ *   bench_kernel [SCALE]    multiplies the iteration counts (default 1)
+ *
+ * It reloads pawlink.ko (test_hooks=1 for the crypto, then as shipped)
+ * and plugs its own dongles on UDC 0: run it where nothing else uses
+ * them, as the lane's guest under tests/kernel/run --script.
  */
 #include <sys/syscall.h>
 
