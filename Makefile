@@ -245,7 +245,8 @@ fuzz: $(FUZZ_BINS)
 lint:
 	tests/lint
 
-bench: userspace
+# The native benches, then the kernel path's in the kernel lane's guest.
+bench: module userspace
 	tests/bench/run
 
 demo: userspace

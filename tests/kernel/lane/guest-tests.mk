@@ -13,6 +13,11 @@ CC ?= cc
 
 SRCS := $(sort $(wildcard tests/kernel/tests/*.c))
 BINS := $(SRCS:tests/kernel/tests/%.c=$(OUT)/%)
+# The guest benchmarks (make bench; not tests, never run by the lane):
+#   make -f tests/kernel/lane/guest-tests.mk bench BENCH_OUT=DIR
+BENCH_OUT ?= build/bench/guest
+BENCH_SRCS := $(sort $(wildcard tests/kernel/bench/*.c))
+BENCH_BINS := $(BENCH_SRCS:tests/kernel/bench/%.c=$(BENCH_OUT)/%)
 
 # libpawlink is linked in when it has been built (make userspace), so a test
 # can drive a handshake itself; --as-needed keeps unused libraries out.
@@ -24,6 +29,10 @@ CFLAGS := -std=gnu11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror \
 	-pthread
 LDLIBS := $(LIBPAWLINK) -Wl,--as-needed \
 	$(shell pkg-config --libs libsodium alsa sndfile 2>/dev/null) -lpthread -lm
+# libpawlink's audio conversion resamples (the benches use more of it).
+BENCH_LDLIBS := $(LIBPAWLINK) -Wl,--as-needed \
+	$(shell pkg-config --libs libsodium alsa sndfile samplerate 2>/dev/null) \
+	-lpthread -lm
 
 all: $(BINS)
 
@@ -31,6 +40,12 @@ $(OUT)/%: tests/kernel/tests/%.c $(LIBPAWLINK) tests/kernel/lane/guest-tests.mk
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -MMD -MP -MF $@.d -MT $@ -o $@ $< $(LDLIBS)
 
--include $(BINS:=.d)
+bench: $(BENCH_BINS)
 
-.PHONY: all
+$(BENCH_OUT)/%: tests/kernel/bench/%.c $(LIBPAWLINK) tests/kernel/lane/guest-tests.mk
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -MMD -MP -MF $@.d -MT $@ -o $@ $< $(BENCH_LDLIBS)
+
+-include $(BINS:=.d) $(BENCH_BINS:=.d)
+
+.PHONY: all bench
