@@ -195,7 +195,7 @@ pawctl connect bear
 ok
 pawctl dongles
 ok
-echo "(aplay and arecord on the dongle's card reach the toy now)"
+echo "(the session is the dongle's sound card's to use; aplay and arecord through it come with PCM streaming, not in this version)"
 pawctl disconnect
 ok
 pawctl dongles

@@ -30,7 +30,7 @@ static int connect_run(struct pawctl *c, int argc, char *argv[])
 	rc = pawlink_keep_session(c->p);
 	if (rc)
 		return pawctl_lib_fail(c, rc);
-	pawctl_info(c, "%s: session kept in %s's driver; its sound card reaches the toy now ('pawctl disconnect' ends it)",
+	pawctl_info(c, "%s: session kept in %s's driver, for its sound card ('pawctl disconnect' ends it)",
 		    c->toy_label, c->device_path);
 	pawctl_json_str(&c->j, "device", c->device_path);
 	return 0;
