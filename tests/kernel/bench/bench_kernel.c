@@ -38,8 +38,8 @@
 #include <linux/pawlink_test.h>
 #include <pawlink/pairing.h>
 
-#include "../tests/common.h"
-#include "../tests/procs.h"
+#include "common.h"
+#include "procs.h"
 #include "libpawlink.h"
 #include "radio.h"
 

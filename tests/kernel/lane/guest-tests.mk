@@ -44,7 +44,8 @@ bench: $(BENCH_BINS)
 
 $(BENCH_OUT)/%: tests/kernel/bench/%.c $(LIBPAWLINK) tests/kernel/lane/guest-tests.mk
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -MMD -MP -MF $@.d -MT $@ -o $@ $< $(BENCH_LDLIBS)
+	$(CC) $(CFLAGS) -Itests/kernel/tests -MMD -MP -MF $@.d -MT $@ -o $@ $< \
+		$(BENCH_LDLIBS)
 
 -include $(BINS:=.d) $(BENCH_BINS:=.d)
 
