@@ -16,6 +16,7 @@
 #include "kselftest_harness.h"
 #include "common.h"
 #include "procs.h"
+#include "pawctl_run.h"
 
 /* pawctl's exit codes (Documentation/pawctl.rst). */
 enum {
@@ -24,17 +25,8 @@ enum {
 	EXIT_UNSUPPORTED = 7,
 };
 
-#define OUT_MAX		65536
-#define ARGS_MAX	32
 /* A walk of many pawctl runs under TCG, three times per boot. */
 #define WALK_TIMEOUT_S	240
-
-/* One pawctl run: its exit status and what it printed. */
-struct run {
-	int status;
-	char out[OUT_MAX];
-	char err[OUT_MAX];
-};
 
 FIXTURE(world) {
 	char dir[64], sock[96], toy_dir[96], toy_log[96], store[96];
@@ -45,148 +37,6 @@ FIXTURE(world) {
 	struct dongle d, d2;
 	struct run r;
 };
-
-/* Reads what @fd has until EOF into @buf (NUL-terminated, bounded). */
-static void drain_fd(int fd, char *buf, size_t *len)
-{
-	ssize_t n;
-
-	n = read(fd, buf + *len, OUT_MAX - 1 - *len);
-	if (n > 0)
-		*len += (size_t)n;
-	buf[*len] = '\0';
-}
-
-/*
- * Runs pawctl --store STORE @argv... with @input on stdin (NULL: none)
- * and $PAWLINK_AIR unset, so the dongle path is the default.  Output into
- * @r; returns the exit status (-1 if it did not exit).
- */
-static int pawctl_argv(const char *store, struct run *r, const char *input,
-		       const char *const argv[])
-{
-	const char *full[ARGS_MAX + 4];
-	int in[2], out[2], err[2], status, i;
-	size_t out_len = 0, err_len = 0;
-	long end = now_ms() + WAIT_MS * 3;
-	struct pollfd pfd[2];
-	pid_t pid;
-
-	full[0] = "pawctl";
-	full[1] = "--store";
-	full[2] = store;
-	for (i = 0; argv[i] && i < ARGS_MAX; i++)
-		full[i + 3] = argv[i];
-	full[i + 3] = NULL;
-	if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC) ||
-	    pipe2(err, O_CLOEXEC))
-		return -1;
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		unsetenv("PAWLINK_AIR");
-		dup2(in[0], STDIN_FILENO);
-		dup2(out[1], STDOUT_FILENO);
-		dup2(err[1], STDERR_FILENO);
-		execvp(full[0], (char **)full);
-		_exit(127);
-	}
-	close(in[0]);
-	close(out[1]);
-	close(err[1]);
-	if (input && write(in[1], input, strlen(input)) < 0)
-		input = NULL;
-	close(in[1]);
-	r->out[0] = r->err[0] = '\0';
-	pfd[0] = (struct pollfd){ .fd = out[0], .events = POLLIN };
-	pfd[1] = (struct pollfd){ .fd = err[0], .events = POLLIN };
-	while ((pfd[0].fd >= 0 || pfd[1].fd >= 0) && now_ms() < end) {
-		if (poll(pfd, 2, 100) <= 0)
-			continue;
-		for (i = 0; i < 2; i++) {
-			size_t before;
-
-			if (pfd[i].fd < 0 || !pfd[i].revents)
-				continue;
-			before = i ? err_len : out_len;
-			drain_fd(pfd[i].fd, i ? r->err : r->out,
-				 i ? &err_len : &out_len);
-			if ((i ? err_len : out_len) == before) {
-				close(pfd[i].fd);
-				pfd[i].fd = -1;
-			}
-		}
-	}
-	if (pfd[0].fd >= 0 || pfd[1].fd >= 0) {
-		kill(pid, SIGKILL);
-		if (pfd[0].fd >= 0)
-			close(pfd[0].fd);
-		if (pfd[1].fd >= 0)
-			close(pfd[1].fd);
-	}
-	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
-		return r->status = -1;
-	r->status = WEXITSTATUS(status);
-	if (r->status)
-		fprintf(stderr, "# pawctl %s ... -> %d: %s", argv[0],
-			r->status, r->err);
-	return r->status;
-}
-
-#define PAWCTL_IN(self, input, ...) ({					\
-	const char *const __argv[] = { __VA_ARGS__, NULL };		\
-	pawctl_argv((self)->store, &(self)->r, (input), __argv);	\
-})
-#define PAWCTL(self, ...)	PAWCTL_IN(self, NULL, __VA_ARGS__)
-
-static bool has(const char *s, const char *fragment)
-{
-	return strstr(s, fragment) != NULL;
-}
-
-/* The number after "@key": in @json, or -1. */
-static long json_number(const char *json, const char *key)
-{
-	char pat[64];
-	const char *p;
-
-	snprintf(pat, sizeof(pat), "\"%s\":", key);
-	p = strstr(json, pat);
-	return p ? strtol(p + strlen(pat), NULL, 10) : -1;
-}
-
-/* The string after "@key":" in @json into @buf; "" if none. */
-static const char *json_text(const char *json, const char *key, char *buf,
-			     size_t cap)
-{
-	char pat[64];
-	const char *p, *q;
-
-	buf[0] = '\0';
-	snprintf(pat, sizeof(pat), "\"%s\":\"", key);
-	p = strstr(json, pat);
-	if (!p)
-		return buf;
-	p += strlen(pat);
-	q = strchr(p, '"');
-	if (q && (size_t)(q - p) < cap) {
-		memcpy(buf, p, (size_t)(q - p));
-		buf[q - p] = '\0';
-	}
-	return buf;
-}
-
-static void press(const char *toy_dir)
-{
-	const char *const argv[] = {
-		getenv("PAWSIM") ? getenv("PAWSIM") : "pawsim", "toy",
-		"--dir", toy_dir, "press", NULL
-	};
-
-	run_cmd(argv);
-}
 
 FIXTURE_SETUP(world)
 {
