@@ -106,11 +106,7 @@ int pawlink_keep_session(struct pawlink *p)
 		return pawlink_fail(p, rc, "cannot keep the session: %s",
 				    pawlink_link_error(rc));
 	/* The driver has it now: nothing here ends it. */
-	pawlink_msg_host_free(p->msg);
-	p->msg = NULL;
-	p->session = false;
-	memset(p->toy_id, 0, sizeof(p->toy_id));
-	memset(p->hash, 0, sizeof(p->hash));
+	pawlink_session_forget(p);
 	return 0;
 }
 

@@ -119,6 +119,8 @@ const char *pawlink_link_error(int rc);
  */
 int pawlink_toy_request(struct pawlink *p, struct pawlink_toy_frame *req,
 			struct pawlink_toy_frame *resp, unsigned int tries);
+/* Forgets the session here only; the transport keeps what it has. */
+void pawlink_session_forget(struct pawlink *p);
 /* Ends the session locally: keys wiped in the transport, state freed. */
 void pawlink_session_drop(struct pawlink *p);
 

@@ -107,14 +107,19 @@ out:
 	return rc;
 }
 
-void pawlink_session_drop(struct pawlink *p)
+void pawlink_session_forget(struct pawlink *p)
 {
-	p->t->ops->disconnect(p->t);
 	pawlink_msg_host_free(p->msg);
 	p->msg = NULL;
 	p->session = false;
 	memset(p->toy_id, 0, sizeof(p->toy_id));
 	memset(p->hash, 0, sizeof(p->hash));
+}
+
+void pawlink_session_drop(struct pawlink *p)
+{
+	p->t->ops->disconnect(p->t);
+	pawlink_session_forget(p);
 }
 
 /*

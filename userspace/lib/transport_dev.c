@@ -31,6 +31,7 @@
 
 #include <linux/usb/ch9.h>
 
+#include "bytes.h"
 #include "libpawlink.h"
 #include "transport.h"
 
@@ -525,33 +526,6 @@ static int read_attr(const char *dir, const char *name, char *buf,
 	return 0;
 }
 
-static int hex_nibble(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static int parse_id(uint8_t id[PAWLINK_ID_LEN], const char *s)
-{
-	int i, hi, lo;
-
-	if (strlen(s) != 2 * PAWLINK_ID_LEN)
-		return -EINVAL;
-	for (i = 0; i < PAWLINK_ID_LEN; i++) {
-		hi = hex_nibble(s[2 * i]);
-		lo = hex_nibble(s[2 * i + 1]);
-		if (hi < 0 || lo < 0)
-			return -EINVAL;
-		id[i] = (uint8_t)(hi << 4 | lo);
-	}
-	return 0;
-}
-
 /* "1.0" as the driver writes it: major << 8 | minor. */
 static int parse_fw(uint16_t *fw, const char *s)
 {
@@ -641,7 +615,7 @@ static int describe(const char *intf, struct pawlink_dongle *out)
 	    (int)sizeof(out->path))
 		return -ENOENT;
 	if (read_attr(intf, "dongle_id", buf, sizeof(buf)) ||
-	    parse_id(out->id, buf) ||
+	    pawlink_hex_decode(out->id, PAWLINK_ID_LEN, buf, strlen(buf)) ||
 	    read_attr(intf, "firmware_version", buf, sizeof(buf)) ||
 	    parse_fw(&out->fw_version, buf) ||
 	    read_attr(intf, "link_state", buf, sizeof(buf)))
