@@ -153,29 +153,11 @@ FIXTURE_TEARDOWN(world)
 	EXPECT_EQ(0, run_cmd(rm));
 }
 
-/* Scans (bounded) until the toy is heard with @pairing; 0 or -1. */
-static int scan_until(struct _test_data_world *self, const char *pairing)
-{
-	char want[80];
-	int tries;
-
-	snprintf(want, sizeof(want), "{\"id\":\"%s\",\"pairing\":%s",
-		 self->toy_hex, pairing);
-	for (tries = 0; tries < 15; tries++)
-		if (PAWCTL(self, "--json", "scan") == EXIT_OK &&
-		    has(self->r.out, want))
-			return 0;
-	return -1;
-}
-
 /* Presses the button and pairs as "bear" with the label's code. */
 static int pair_bear(struct _test_data_world *self)
 {
-	press(self->toy_dir);
-	if (scan_until(self, "true"))
-		return -1;
-	return PAWCTL(self, "pair", self->toy_hex, "--name", "bear",
-		      "--code-file", self->label);
+	return pawctl_pair_bear(self->store, &self->r, self->toy_hex,
+				self->toy_dir, self->label);
 }
 
 /* A whole file into a new buffer (NUL after it); NULL on failure. */

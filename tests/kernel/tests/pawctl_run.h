@@ -163,4 +163,39 @@ static inline void press(const char *toy_dir)
 	run_cmd(argv);
 }
 
+/* Scans (bounded) until toy @toy_hex is heard with @pairing; 0 or -1. */
+static inline int pawctl_scan_until(const char *store, struct run *r,
+				    const char *toy_hex, const char *pairing)
+{
+	const char *const scan[] = { "--json", "scan", NULL };
+	char want[80];
+	int tries;
+
+	snprintf(want, sizeof(want), "{\"id\":\"%s\",\"pairing\":%s",
+		 toy_hex, pairing);
+	for (tries = 0; tries < 15; tries++)
+		if (pawctl_argv(store, r, NULL, scan) == 0 &&
+		    has(r->out, want))
+			return 0;
+	return -1;
+}
+
+/*
+ * Presses the toy's button and pairs as "bear" with the code on its
+ * @label; pawctl's exit status, or -1 when the window never showed.
+ */
+static inline int pawctl_pair_bear(const char *store, struct run *r,
+				   const char *toy_hex, const char *toy_dir,
+				   const char *label)
+{
+	const char *const pair[] = {
+		"pair", toy_hex, "--name", "bear", "--code-file", label, NULL
+	};
+
+	press(toy_dir);
+	if (pawctl_scan_until(store, r, toy_hex, "true"))
+		return -1;
+	return pawctl_argv(store, r, NULL, pair);
+}
+
 #endif /* PAWLINK_KTEST_PAWCTL_RUN_H */
