@@ -131,6 +131,62 @@ struct pawlink_rec_hdr {
 #define PAWLINK_AUDIO_PERIOD_BYTES	320
 
 /*
+ * The audio channel (Documentation/record-layer.rst, "Audio channel").
+ * Every plaintext body sealed on PAWLINK_CH_AUDIO starts with this 12-byte
+ * header.  A PAWLINK_AUDIO_PCM body has one period of samples after it; the
+ * others end with the header.  On the dongle path the kernel owns this
+ * channel (the ALSA card); on the air path, userspace.
+ *
+ * The toy's clock is the master.  Capture: while its microphone runs, the
+ * toy sends one PCM record per period of its clock, @seq counting periods
+ * from 0 at the start; a gap in @seq is periods lost on the way.
+ * Playback: the host numbers its PCM records from 0 at the start and keeps
+ * at most its window of them ahead of @played, the count of periods the
+ * toy's speaker has consumed (played, or lost and played as silence).  The
+ * toy reports @played in every record it sends while playback runs: in
+ * its PCM records when the microphone runs too, otherwise in a
+ * PAWLINK_AUDIO_STATE record each period it plays.  Every count is
+ * cumulative, so a lost record costs nothing but its own samples.
+ */
+#define PAWLINK_AUDIO_PCM		1	/* both ways: one period follows */
+#define PAWLINK_AUDIO_START		2	/* host -> toy: start @dirs */
+#define PAWLINK_AUDIO_STOP		3	/* host -> toy: stop @dirs */
+#define PAWLINK_AUDIO_STATE		4	/* toy -> host: answer and credit */
+
+#define PAWLINK_AUDIO_DIR_CAPTURE	0x01	/* the toy's microphone */
+#define PAWLINK_AUDIO_DIR_PLAYBACK	0x02	/* the toy's speaker */
+
+/* @status of PAWLINK_AUDIO_STATE. */
+#define PAWLINK_AUDIO_OK		0
+#define PAWLINK_AUDIO_E_REFUSED		1	/* the toy would not start it */
+#define PAWLINK_AUDIO_E_MALFORMED	2	/* a START or STOP it can't parse */
+
+struct pawlink_audio_hdr {
+	__u8 type;			/* PAWLINK_AUDIO_* */
+	/*
+	 * START, STOP: the directions asked for.  STATE: the directions
+	 * running after the request it answers.  PCM: zero.
+	 */
+	__u8 dirs;
+	__u8 status;			/* STATE: PAWLINK_AUDIO_OK or _E_*; else 0 */
+	__u8 reserved;			/* zero */
+	/*
+	 * PCM: the period's number in its direction's stream, from 0 at
+	 * START.  START, STOP: the request's number, from 1, chosen by the
+	 * host.  STATE: the number of the last request it answers (0: none).
+	 */
+	__le32 seq;
+	/* Toy -> host: periods played since playback started.  Else 0. */
+	__le32 played;
+};
+
+#define PAWLINK_AUDIO_HDR_LEN		12
+#define PAWLINK_AUDIO_PCM_LEN \
+	(PAWLINK_AUDIO_HDR_LEN + PAWLINK_AUDIO_PERIOD_BYTES)
+/* Periods the toy's speaker buffers at most; a host keeps fewer in flight. */
+#define PAWLINK_AUDIO_JITTER_MAX	16
+
+/*
  * Dongle events on PAWLINK_CH_EVENT: body is one struct pawlink_event.
  * The dongle is untrusted; an event only changes what the host shows,
  * never what it accepts.
