@@ -25,6 +25,10 @@
 /* A gap in the microphone's numbers up to 1 s becomes silence; more is
  * counted lost but not filled (the stream jumped, it did not stutter). */
 #define AUDIO_FILL_MAX		100
+/* Playback: periods ahead of the toy's credit, and how long to wait. */
+#define PLAY_WINDOW		6
+#define PLAY_RETRY_MS		250
+#define PLAY_TIMEOUT_MS		1000
 /* A made-up signal strength: the air has none (air.rst). */
 #define SCAN_RSSI		(-40)
 
@@ -48,9 +52,13 @@ struct air_transport {
 	unsigned int audio_head, audio_n;
 	bool audio_any;
 	uint32_t audio_next;		/* the microphone period expected next */
-	/* Playback: the next period's number, the last request's. */
+	/*
+	 * Playback: the next period's number, the START's request number,
+	 * whether the toy answered it, and its credit since (periods played).
+	 */
 	uint32_t play_seq, play_req;
-	bool play_started;
+	bool play_started, play_answered;
+	uint32_t play_credit;
 
 	/* While scanning: one beacon per toy. */
 	struct pawlink_beacon *scan;
@@ -74,6 +82,7 @@ static void queues_clear(struct air_transport *a)
 	a->audio_any = false;
 	a->play_seq = 0;
 	a->play_started = false;
+	a->play_answered = false;
 }
 
 static void note_beacon(struct air_transport *a, const struct air_frame *f)
@@ -134,6 +143,12 @@ static void queue_audio(struct air_transport *a, const uint8_t *pt, size_t n)
 		a->st.rx_dropped_malformed++;
 		return;
 	}
+	/* Credits count from the answer to our START on. */
+	if (a->play_started && m.type == PAWLINK_AUDIO_STATE &&
+	    m.seq == a->play_req && m.status == PAWLINK_AUDIO_OK)
+		a->play_answered = true;
+	if (a->play_answered && m.played > a->play_credit)
+		a->play_credit = m.played;
 	if (m.type != PAWLINK_AUDIO_PCM)
 		return;
 	/* Numbers only go up within a start; lower means a new start. */
@@ -360,32 +375,57 @@ static int send_audio_msg(struct air_transport *a,
 	return send_channel(a, PAWLINK_CH_AUDIO, buf, (size_t)len);
 }
 
+static int send_start(struct air_transport *a)
+{
+	struct pawlink_audio_msg req = {
+		.type = PAWLINK_AUDIO_START, .dirs = PAWLINK_AUDIO_DIR_PLAYBACK,
+		.seq = a->play_req,
+	};
+
+	return send_audio_msg(a, &req);
+}
+
 /*
- * The toy's speaker, without flow control: the first period starts
- * playback, the rest are numbered from 0.  A player that must not starve
- * or flood the toy follows its credits (record-layer.rst, "Audio
- * channel"), as the kernel's ALSA card does.
+ * The toy's speaker, paced by its credits (record-layer.rst, "Audio
+ * channel"), as the kernel's ALSA card is: the first period starts
+ * playback (START, resent until answered); then period n leaves only
+ * while n < played + PLAY_WINDOW, so this blocks, listening, until the
+ * toy has room.  -ETIMEDOUT when the toy neither answers nor plays.
  */
 static int air_send_audio(struct pawlink_transport *t, const int16_t *pcm)
 {
 	struct air_transport *a = to_air(t);
 	struct pawlink_audio_msg m = { .type = PAWLINK_AUDIO_PCM };
+	uint64_t deadline, retry;
 	int rc;
 
 	if (!a->link.keyed)
 		return -ENOTCONN;
 	if (!a->play_started) {
-		struct pawlink_audio_msg req = {
-			.type = PAWLINK_AUDIO_START,
-			.dirs = PAWLINK_AUDIO_DIR_PLAYBACK,
-			.seq = ++a->play_req ? a->play_req : ++a->play_req,
-		};
-
-		rc = send_audio_msg(a, &req);
+		a->play_req = a->play_req + 1 ? a->play_req + 1 : 1;
+		a->play_started = true;
+		a->play_answered = false;
+		a->play_credit = 0;
+		a->play_seq = 0;
+		rc = send_start(a);
 		if (rc)
 			return rc;
-		a->play_started = true;
-		a->play_seq = 0;
+	}
+	deadline = deadline_after(a, PLAY_TIMEOUT_MS);
+	retry = deadline_after(a, PLAY_RETRY_MS);
+	while (!a->play_answered ||
+	       a->play_seq - a->play_credit >= PLAY_WINDOW) {
+		if (radio_now(a->r) >= deadline)
+			return -ETIMEDOUT;
+		if (!a->play_answered && radio_now(a->r) >= retry) {
+			rc = send_start(a);
+			if (rc)
+				return rc;
+			retry = deadline_after(a, PLAY_RETRY_MS);
+		}
+		rc = pump(a, a->play_answered ? deadline : retry);
+		if (rc && rc != -ETIMEDOUT)
+			return rc;
 	}
 	m.seq = a->play_seq++;
 	memcpy(m.pcm, pcm, sizeof(m.pcm));
