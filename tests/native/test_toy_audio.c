@@ -19,7 +19,8 @@
  *  - START of capture goes through the MIC_START rule: refused without a
  *    session, or when the log cannot be saved; logged with the host,
  *    exactly as MIC_START is; numbered from 0 at each start, and carrying
- *    the speaker's credit in duplex (then no STATE is needed);
+ *    the speaker's credit in duplex (then no STATE is needed); the LED
+ *    going off ends it with one STATE;
  *  - STOP of playback plays the tail first, then answers;
  *  - malformed bodies are dropped and counted, START/STOP ones answered
  *    E_MALFORMED; the session's end stops both directions.
@@ -384,14 +385,22 @@ static void host_pcm(struct rig *r, uint32_t seq)
 	host_audio(r, &m);
 }
 
-static void host_command(struct rig *r, uint8_t type, uint16_t tag)
+static void host_command_value(struct rig *r, uint8_t type, uint16_t tag,
+			       uint8_t value)
 {
 	struct pawlink_toy_frame f = { .type = type, .tag = tag };
 	uint8_t buf[PAWLINK_FRAME_MAX];
-	int n = pawlink_toy_encode(buf, sizeof(buf), &f);
+	int n;
 
+	f.u.value = value;
+	n = pawlink_toy_encode(buf, sizeof(buf), &f);
 	assert_true(n > 0);
 	host_send(r, PAWLINK_CH_CTRL, buf, (size_t)n);
+}
+
+static void host_command(struct rig *r, uint8_t type, uint16_t tag)
+{
+	host_command_value(r, type, tag, 0);
 }
 
 static void host_take(struct rig *r, const uint8_t *rec, size_t len)
@@ -772,6 +781,30 @@ static void test_start_capture_logged_like_mic_start(void **state)
 	rig_close(&r);
 }
 
+static void test_led_off_ends_capture_with_a_state(void **state)
+{
+	unsigned int states;
+	struct rig r;
+
+	(void)state;
+	rig_open(&r, 0, true);
+	host_request(&r, PAWLINK_AUDIO_START, PAWLINK_AUDIO_DIR_CAPTURE, 1);
+	run_ms(&r, 50);
+	assert_int_equal(r.h.last_state.dirs, PAWLINK_AUDIO_DIR_CAPTURE);
+	states = r.h.states;
+	/* The LED off stops the microphone; the host hears it at once. */
+	host_command_value(&r, PAWLINK_TOY_LED_REQ, 5, 0);
+	run_ms(&r, 20);
+	assert_false(r.t->mic);
+	assert_int_equal(r.h.states, states + 1);
+	assert_int_equal(r.h.last_state.seq, 1);
+	assert_int_equal(r.h.last_state.dirs, 0);
+	/* Once: nothing changed since. */
+	run_ms(&r, 100);
+	assert_int_equal(r.h.states, states + 1);
+	rig_close(&r);
+}
+
 static void test_duplex_credit_rides_the_microphone(void **state)
 {
 	const struct toy_counters *c;
@@ -942,6 +975,7 @@ int main(void)
 		cmocka_unit_test(test_credit_window_holds_at_minus_200_ppm),
 		cmocka_unit_test(test_start_capture_needs_a_session),
 		cmocka_unit_test(test_start_capture_logged_like_mic_start),
+		cmocka_unit_test(test_led_off_ends_capture_with_a_state),
 		cmocka_unit_test(test_duplex_credit_rides_the_microphone),
 		cmocka_unit_test(test_stop_playback_drains_the_tail),
 		cmocka_unit_test(test_short_sound_starts_after_prefill_time),

@@ -129,6 +129,7 @@ struct toy {
 	bool audio_stop_pending;	/* answered once the speaker drained */
 	uint32_t audio_stop_seq;
 	uint32_t audio_reported;	/* @spk.played as last sent to the host */
+	uint8_t audio_dirs;		/* @dirs as the last STATE said */
 };
 
 static inline uint64_t toy_now(const struct toy *t)

@@ -13,6 +13,8 @@
  *    answered (the host resending after a lost STATE) is answered again
  *    and not done twice.
  *  - PCM: into the speaker's jitter buffer (toy_speaker.c).
+ *  - A direction that stops without a request (the LED went off) is
+ *    reported in a STATE at once, so the host can end its stream.
  *  - Credits: after every period the speaker consumes, @played goes to
  *    the host, in the microphone's next record if it runs (toy_audio.c),
  *    else in a STATE right away.  Counts are cumulative: a lost STATE
@@ -42,8 +44,10 @@ static void send_state(struct toy *t, uint32_t seq, uint8_t status)
 	uint8_t buf[PAWLINK_AUDIO_HDR_LEN];
 	int len = pawlink_audio_msg_encode(buf, sizeof(buf), &m);
 
-	if (len > 0 && toy_send(t, PAWLINK_CH_AUDIO, buf, (size_t)len) == 0)
+	if (len > 0 && toy_send(t, PAWLINK_CH_AUDIO, buf, (size_t)len) == 0) {
 		t->audio_reported = m.played;
+		t->audio_dirs = m.dirs;
+	}
 }
 
 static void answer(struct toy *t, uint32_t seq, uint8_t status)
@@ -139,8 +143,13 @@ void toy_stream_tick(struct toy *t)
 		answer(t, t->audio_stop_seq, PAWLINK_AUDIO_OK);
 		return;
 	}
-	/* The microphone's next record carries it when the microphone runs. */
-	if (t->spk.on && !t->mic && t->spk.played != t->audio_reported)
+	/*
+	 * A direction that stopped by itself (the LED went off, a drain
+	 * ended) is news for the host; and the microphone's next record
+	 * carries the credit when the microphone runs.
+	 */
+	if ((t->audio_dirs & ~dirs_running(t)) ||
+	    (t->spk.on && !t->mic && t->spk.played != t->audio_reported))
 		send_state(t, t->audio_answered, t->audio_status);
 }
 
@@ -158,4 +167,5 @@ void toy_stream_reset(struct toy *t)
 	t->audio_stop_pending = false;
 	t->audio_stop_seq = 0;
 	t->audio_reported = 0;
+	t->audio_dirs = 0;
 }
