@@ -12,6 +12,9 @@
  *    silence around it (the loopback empty) is set aside;
  *  - no period lost, none late or dropped, at most the final underrun.
  *
+ * And the sound card sinks and sources, on alsa-lib's "null" device: the
+ * microphone streams (silence) and the speaker plays, neither blocking.
+ *
  * Real time: every wait is bounded, and no time is asserted.
  */
 #include <errno.h>
@@ -60,13 +63,33 @@ static void listen_now(struct pawlink_transport *t)
 	}
 }
 
+/* Pairs a host with the running toy and opens a session, at volume 100. */
+static void connect_host(const char *toy_dir, const char *host_dir,
+			 struct pawlink_transport **t, struct pawlink **p)
+{
+	uint8_t toy_id[PAWLINK_ID_LEN];
+	char code[32], err[512];
+
+	assert_int_equal(pawsim_toy_label(toy_dir, code, sizeof(code)), 0);
+	assert_int_equal(pawlink_transport_air_join(t, d.sock), 0);
+	assert_int_equal(pawlink_open_transport(p, *t, host_dir, err,
+						sizeof(err)), 0);
+	assert_int_equal(host_scan_toy(*p, 0, toy_id), 0);
+	assert_int_equal(pawsim_toy_command(toy_dir, "press", out_buf,
+					    sizeof(out_buf)), 0);
+	assert_int_equal(host_scan_toy(*p, PAWLINK_BEACON_PAIRING, toy_id), 0);
+	if (pawlink_pair(*p, toy_id, code, "bear"))
+		fail_msg("pairing: %s", pawlink_error(*p));
+	assert_int_equal(pawlink_connect(*p, toy_id, NULL), 0);
+	assert_int_equal(pawlink_volume(*p, 100), 0);
+}
+
 static void test_duplex_through_loopback(void **state)
 {
-	char toy_dir[160], host_dir[160], speaker[160], code[32], err[512];
+	char toy_dir[160], host_dir[160], speaker[160];
 	const char *const toy_args[] = { "--mic", "loopback", "--speaker",
 					 speaker, "--clock-ppm", "1000",
 					 "--json", NULL };
-	uint8_t toy_id[PAWLINK_ID_LEN];
 	int16_t pcm[FRAMES];
 	struct pawlink_transport *t;
 	struct pawlink *p;
@@ -85,20 +108,8 @@ static void test_duplex_through_loopback(void **state)
 	test_dir_file(&d, "speaker.wav", speaker, sizeof(speaker));
 	assert_int_equal(pawsim_air_start(&air, d.sock, NULL), 0);
 	assert_int_equal(pawsim_toy_start(&toy, d.sock, toy_dir, toy_args), 0);
-	assert_int_equal(pawsim_toy_label(toy_dir, code, sizeof(code)), 0);
-
-	assert_int_equal(pawlink_transport_air_join(&t, d.sock), 0);
-	assert_int_equal(pawlink_open_transport(&p, t, host_dir, err,
-						sizeof(err)), 0);
-	assert_int_equal(host_scan_toy(p, 0, toy_id), 0);
-	assert_int_equal(pawsim_toy_command(toy_dir, "press", out_buf,
-					    sizeof(out_buf)), 0);
-	assert_int_equal(host_scan_toy(p, PAWLINK_BEACON_PAIRING, toy_id), 0);
-	if (pawlink_pair(p, toy_id, code, "bear"))
-		fail_msg("pairing: %s", pawlink_error(p));
-	assert_int_equal(pawlink_connect(p, toy_id, NULL), 0);
 	/* Full volume: the speaker plays the samples as sent. */
-	assert_int_equal(pawlink_volume(p, 100), 0);
+	connect_host(toy_dir, host_dir, &t, &p);
 
 	assert_int_equal(pawlink_mic_start(p), 0);
 	for (k = 0; k < PERIODS; k++) {
@@ -164,6 +175,42 @@ static void test_duplex_through_loopback(void **state)
 	assert_int_equal(test_dir_remove(&d), 0);
 }
 
+static void test_sound_card_null_device(void **state)
+{
+	const char *const toy_args[] = { "--mic", "alsa:null", "--speaker",
+					 "alsa:null", "--json", NULL };
+	char toy_dir[160], host_dir[160];
+	int16_t pcm[FRAMES] = { 0 };
+	struct pawlink_transport *t;
+	struct pawlink *p;
+	int k;
+
+	(void)state;
+	assert_int_equal(test_dir_init(&d), 0);
+	test_dir_file(&d, "toy", toy_dir, sizeof(toy_dir));
+	test_dir_file(&d, "host", host_dir, sizeof(host_dir));
+	assert_int_equal(pawsim_air_start(&air, d.sock, NULL), 0);
+	assert_int_equal(pawsim_toy_start(&toy, d.sock, toy_dir, toy_args), 0);
+	connect_host(toy_dir, host_dir, &t, &p);
+	assert_int_equal(pawlink_mic_start(p), 0);
+	for (k = 0; k < 50; k++)
+		assert_int_equal(t->ops->send_audio(t, pcm), 0);
+	/* What came while playing, then 300 ms more: the tail plays out. */
+	while (t->ops->recv_audio(t, pcm, 0) == 0)
+		;
+	for (k = 0; k < 30; k++)
+		assert_int_equal(t->ops->recv_audio(t, pcm, 2000), 0);
+	assert_int_equal(pawlink_mic_stop(p), 0);
+	assert_int_equal(pawlink_disconnect(p), 0);
+	pawlink_close(p);
+	pawlink_transport_close(t);
+	assert_int_equal(child_stop(&toy, out_buf, sizeof(out_buf)), 0);
+	assert_int_equal(json_number(out_buf, "speaker_samples"), 50 * FRAMES);
+	assert_true(json_number(out_buf, "audio_frames_sent") >= 20);
+	assert_int_equal(child_stop(&air, out_buf, sizeof(out_buf)), 0);
+	assert_int_equal(test_dir_remove(&d), 0);
+}
+
 static int kill_children(void **state)
 {
 	(void)state;
@@ -180,6 +227,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_duplex_through_loopback,
+					  kill_children),
+		cmocka_unit_test_teardown(test_sound_card_null_device,
 					  kill_children),
 	};
 
