@@ -28,7 +28,7 @@
 /* Playback: periods ahead of the toy's credit, and how long to wait. */
 #define PLAY_WINDOW		6
 #define PLAY_RETRY_MS		250
-#define PLAY_TIMEOUT_MS		1000
+#define PLAY_TIMEOUT_MS		2000
 /* A made-up signal strength: the air has none (air.rst). */
 #define SCAN_RSSI		(-40)
 
