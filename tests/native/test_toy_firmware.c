@@ -247,7 +247,10 @@ static void test_unpaired_host_gets_no_session(void **state)
 	assert_false(pawlink_connected(b.p));
 	assert_true(toy_sim_count_events(&s.toy,
 					 PAWLINK_TOY_EV_SESSION_REJECT) >= 1);
-	/* Nor can it pair without the owner at the button. */
+	/* Nor can it pair: it holds a pin already, and without it ... */
+	assert_int_equal(pawlink_pair(b.p, s.toy_id, s.toy.label, ""), -EEXIST);
+	assert_int_equal(pawlink_forget(b.p, s.toy_id), 0);
+	/* ... the toy refuses: no window (the owner is not at the button). */
 	assert_int_equal(pawlink_pair(b.p, s.toy_id, s.toy.label, ""), -EACCES);
 	st = toy_status(&s);
 	assert_int_equal(st.paired_hosts, 1);
@@ -284,7 +287,11 @@ static void test_after_unpair_no_session(void **state)
 	/* A host that kept its pin is refused. */
 	give_pin(&s.a, &pin);
 	assert_int_equal(pawlink_connect(s.a.p, s.toy_id, NULL), -EACCES);
-	/* Pairing again (the owner presses the button) works. */
+	/* The printed code pairs no more: the toy stays claimed ... */
+	assert_int_equal(test_host_pair(&s.a, &s.toy), -EPERM);
+	/* ... until a factory reset, after which it pairs again. */
+	assert_int_equal(toy_sim_factory_reset(&s.toy), 0);
+	toy_sim_id(&s.toy, s.toy_id);
 	pair_and_connect(&s, &s.a);
 	assert_int_equal(pawlink_status(s.a.p, &st), 0);
 	assert_int_equal(st.paired_hosts, 1);

@@ -152,14 +152,17 @@ void toy_run(struct toy *t);
 uint64_t toy_deadline(const struct toy *t);
 
 /*
- * The pairing button: opens the window.  -EPERM when locked out, -ENOSPC
- * with 8 hosts paired, or a storage error (the press is logged).
+ * The pairing button: opens the window for the printed code, on a toy no
+ * host has claimed yet.  -EACCES once a host has paired (a paired host
+ * invites: INVITE_REQ), -EPERM when locked out, -ENOSPC with 8 hosts
+ * paired (the press is logged).
  */
 int toy_press_button(struct toy *t);
 /*
  * Factory reset: ends any session, forgets every host, clears the
- * lock-out, erases every message and the log, and makes a new toy id and
- * static key.  The setup code stays: it is printed on the toy.
+ * lock-out and the claim (the printed code pairs again), erases every
+ * message and the log, and makes a new toy id and static key.  The setup
+ * code stays: it is printed on the toy.
  */
 int toy_factory_reset(struct toy *t);
 

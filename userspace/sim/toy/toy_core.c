@@ -174,6 +174,8 @@ void toy_receive(struct toy *t, const uint8_t src[PAWLINK_ID_LEN],
 	if (r.started) {
 		toy_commands_reset(t);
 		toy_messages_open(t);
+		/* Last seen, for HOSTS: in RAM, so no flash write per session. */
+		pawlink_policy_seen(&t->policy, t->host, toy_now(t) / 1000);
 	}
 	if (r.channel == PAWLINK_CH_AUDIO)
 		toy_audio_from_host(t, r.pt, r.len);
@@ -233,6 +235,8 @@ int toy_press_button(struct toy *t)
 		detail = PAWLINK_TOY_BUTTON_LOCKED;
 	else if (rc == -ENOSPC)
 		detail = PAWLINK_TOY_BUTTON_FULL;
+	else if (rc == -EACCES)
+		detail = PAWLINK_TOY_BUTTON_CLAIMED;
 	else
 		detail = PAWLINK_TOY_BUTTON_OPENED;
 	toy_log_event(t, PAWLINK_TOY_EV_BUTTON, detail, NULL);
