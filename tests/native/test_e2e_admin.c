@@ -88,6 +88,16 @@ static void scene_close(struct scene *s)
 	assert_int_equal(air_local_free(s->air), 0);
 }
 
+/*
+ * A pairing the toy did not allow: refused when it reached the toy, or
+ * unanswered because a claimed toy outside a window is not at its
+ * identity id on the air at all (beacon_id.h).
+ */
+static bool refused(int rc)
+{
+	return rc == -EACCES || rc == -ETIMEDOUT;
+}
+
 static void connect_ok(struct pawlink *p, const uint8_t toy_id[PAWLINK_ID_LEN])
 {
 	if (pawlink_connect(p, toy_id, NULL))
@@ -149,8 +159,7 @@ static void test_stolen_label_is_useless_after_pairing(void **state)
 	st = status_of(&s);
 	assert_false(st.pairing_window);
 	/* ... and the printed code pairs nobody, pressed or not. */
-	assert_int_equal(pawlink_pair(thief.p, s.toy_id, s.toy.label, ""),
-			 -EACCES);
+	assert_true(refused(pawlink_pair(thief.p, s.toy_id, s.toy.label, "")));
 	st = status_of(&s);
 	assert_int_equal(st.paired_hosts, 1);
 	assert_int_equal(st.lifetime_failures, 0);
@@ -203,7 +212,7 @@ static void test_invite_hosts_revoke(void **state)
 		fail_msg("invited pairing: %s", pawlink_error(b.p));
 	/* One use: the same code pairs nobody else. */
 	assert_false(status_of(&s).pairing_window);
-	assert_int_equal(pawlink_pair(thief.p, s.toy_id, code, ""), -EACCES);
+	assert_true(refused(pawlink_pair(thief.p, s.toy_id, code, "")));
 	assert_int_equal(status_of(&s).paired_hosts, 2);
 
 	/* hosts: both, named, and which one asks. */
@@ -245,7 +254,7 @@ static void test_invite_hosts_revoke(void **state)
 	invite(s.a.p, s.toy_id, "", code);
 	test_host_idle(&s.a, 10 * 60 * 1000 + 1000);
 	assert_false(status_of(&s).pairing_window);
-	assert_int_equal(pawlink_pair(thief.p, s.toy_id, code, ""), -EACCES);
+	assert_true(refused(pawlink_pair(thief.p, s.toy_id, code, "")));
 	assert_int_equal(status_of(&s).paired_hosts, 1);
 
 	sodium_memzero(code, sizeof(code));
@@ -277,8 +286,8 @@ static void test_strangers_cannot_lock_pairing(void **state)
 		if (i == 50)
 			invite(s.a.p, s.toy_id, "", code);
 		toy_sim_press(&s.toy);	/* even the button, all along */
-		assert_int_equal(pawlink_pair(stranger.p, s.toy_id,
-					      guesses[i % 2], ""), -EACCES);
+		assert_true(refused(pawlink_pair(stranger.p, s.toy_id,
+						 guesses[i % 2], "")));
 		/* A new identity each time: another "host". */
 		if (i % 10 == 9) {
 			extra_close(&stranger);

@@ -505,6 +505,18 @@ static inline void toy_sim_status(struct toy_sim *s,
 	pthread_mutex_unlock(&s->lock);
 }
 
+/*
+ * Where the toy is on the air now: its identity id, or the private id a
+ * paired toy uses outside a pairing window (beacon_id.h).
+ */
+static inline void toy_sim_address(struct toy_sim *s,
+				   uint8_t id[PAWLINK_ID_LEN])
+{
+	pthread_mutex_lock(&s->lock);
+	memcpy(id, s->radio_id, PAWLINK_ID_LEN);
+	pthread_mutex_unlock(&s->lock);
+}
+
 /* How many logged events of @event the toy's platform saw. */
 static inline size_t toy_sim_count_events(struct toy_sim *s, uint8_t event)
 {

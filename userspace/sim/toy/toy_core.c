@@ -43,6 +43,50 @@ static int policy_load(struct toy *t)
 	return pawlink_policy_load(&t->policy, buf, len) ? -EBADMSG : 0;
 }
 
+/*
+ * The toy's address on the air, which is also its beacon's id.  Anyone
+ * may pair (no host yet, or a window open): the identity id, which HELLO
+ * names.  Otherwise a private id only paired hosts resolve, new at boot
+ * and every PAWLINK_BEACON_ROTATE_MS.  Never changed while a host is
+ * talking to it (a session, or keys staged for one): the host sends to
+ * the address it found.
+ */
+#define TOY_ADDRESS_SETTLE_US	1000ULL
+
+static void air_address(struct toy *t, uint64_t now)
+{
+	bool want_private = t->policy.claimed &&
+			    !pawlink_policy_window_is_open(&t->policy,
+							   now / 1000);
+	uint8_t prand[4], id[PAWLINK_ID_LEN];
+
+	if (t->session || t->staged || t->policy.attempt_active)
+		return;
+	if (!want_private) {
+		if (t->air_private &&
+		    t->pf.radio_set_id(t->pf.ctx, t->id.id) == 0) {
+			t->air_private = false;
+			t->beacon_next_us = now + TOY_ADDRESS_SETTLE_US;
+		}
+		return;
+	}
+	if (t->air_private && now < t->air_rotate_us)
+		return;
+	do
+		t->pf.random(t->pf.ctx, prand, sizeof(prand));
+	while (pawlink_beacon_id_make(id, t->irk, prand, t->id.id));
+	if (t->pf.radio_set_id(t->pf.ctx, id))
+		return;
+	memcpy(t->air_id, id, PAWLINK_ID_LEN);
+	t->air_private = true;
+	t->air_rotate_us = now + PAWLINK_BEACON_ROTATE_MS * 1000ULL;
+	/*
+	 * Beacon the new id at once, so hosts find it without waiting; just
+	 * after what is already queued under the old one has gone out.
+	 */
+	t->beacon_next_us = now + TOY_ADDRESS_SETTLE_US;
+}
+
 int toy_boot(struct toy **out, const struct toy_platform *platform)
 {
 	struct toy *t;
@@ -61,6 +105,7 @@ int toy_boot(struct toy **out, const struct toy_platform *platform)
 	rc = toy_identity_load(t);
 	if (rc)
 		goto err_free;
+	pawlink_beacon_irk(t->irk, t->id.public_key);
 	rc = t->pf.radio_set_id(t->pf.ctx, t->id.id);
 	if (rc)
 		goto err_identity;
@@ -78,6 +123,8 @@ int toy_boot(struct toy **out, const struct toy_platform *platform)
 		goto err_identity;
 	t->pf.led(t->pf.ctx, false);
 	t->beacon_next_us = t->boot_us;
+	/* A new private id at every boot. */
+	air_address(t, t->boot_us);
 	*out = t;
 	return 0;
 
@@ -205,6 +252,7 @@ void toy_run(struct toy *t)
 		end_session(t, PAWLINK_TOY_END_IDLE);
 	toy_audio_tick(t);
 	toy_messages_run(t);
+	air_address(t, toy_now(t));
 	beacon(t, toy_now(t));
 }
 
@@ -217,6 +265,8 @@ uint64_t toy_deadline(const struct toy *t)
 {
 	uint64_t d = t->beacon_next_us;
 
+	if (t->air_private)
+		d = min64(d, t->air_rotate_us);
 	d = min64(d, toy_pairing_deadline(t));
 	d = min64(d, toy_session_deadline(t));
 	d = min64(d, toy_audio_deadline(t));
@@ -268,6 +318,9 @@ int toy_factory_reset(struct toy *t)
 	rc = toy_identity_renew(t);
 	if (rc)
 		return rc;
+	/* A new static key: a new resolving key; no host holds either. */
+	pawlink_beacon_irk(t->irk, t->id.public_key);
+	t->air_private = false;
 	rc = t->pf.radio_set_id(t->pf.ctx, t->id.id);
 	if (rc)
 		return rc;

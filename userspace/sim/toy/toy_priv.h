@@ -25,6 +25,7 @@
 #ifndef PAWSIM_TOY_PRIV_H
 #define PAWSIM_TOY_PRIV_H
 
+#include "beacon_id.h"
 #include "msg_toy.h"
 #include "pairing.h"
 #include "record_layer.h"
@@ -63,6 +64,11 @@ struct toy {
 	struct toy_counters c;
 	uint64_t beacon_next_us;
 	bool paced;			/* a transfer waits for the radio */
+	/* Its address on the air (beacon_id.h): private outside a window. */
+	uint8_t irk[PAWLINK_BEACON_IRK_LEN];	/* from the static key */
+	bool air_private;
+	uint8_t air_id[PAWLINK_ID_LEN];
+	uint64_t air_rotate_us;		/* the next private id is due */
 
 	/* Pairing: libpawlink's state machine and the policy it obeys. */
 	struct pawlink_pair_policy policy;
