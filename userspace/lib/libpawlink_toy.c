@@ -43,8 +43,11 @@ int pawlink_toy_request(struct pawlink *p, struct pawlink_toy_frame *req,
 			/* An answer to an earlier request is skipped. */
 			if (pawlink_toy_decode(resp, in, in_len) == 0 &&
 			    resp->type == req->type + 1 &&
-			    resp->tag == req->tag)
+			    resp->tag == req->tag) {
+				/* It may hold an invite's code. */
+				sodium_memzero(in, sizeof(in));
 				return 0;
+			}
 		}
 		timeout = timeout * 2 > PAWLINK_REQ_TIMEOUT_MAX_US ?
 			  PAWLINK_REQ_TIMEOUT_MAX_US : timeout * 2;

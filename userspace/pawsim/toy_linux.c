@@ -414,7 +414,9 @@ static const char *press_reply(int rc)
 	case -EPERM:
 		return "refused: pairing is locked out (factory reset needed)";
 	case -ENOSPC:
-		return "refused: 8 hosts are paired (unpair one first)";
+		return "refused: 8 hosts are paired (revoke one first)";
+	case -EACCES:
+		return "refused: a host has paired; it invites others (pawctl invite)";
 	default:
 		return "error: the toy could not save its state";
 	}

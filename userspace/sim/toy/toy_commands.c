@@ -19,6 +19,8 @@ void toy_commands_reset(struct toy *t)
 {
 	t->resp_valid = false;
 	t->resp_len = 0;
+	/* The kept answer may be an invite's code: it ends here. */
+	sodium_memzero(t->resp, sizeof(t->resp));
 }
 
 /* Sends @resp and keeps it for a repeat of request @req_type. */
