@@ -100,11 +100,17 @@ int toy_boot(struct toy **out, const struct toy_platform *platform)
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return -ENOMEM;
-	t->pf = *platform;
+	toy_vault_wrap(t, platform);
 	t->boot_us = toy_now(t);
+	rc = toy_vault_open(t);
+	if (rc)
+		goto err_free;
 	rc = toy_identity_load(t);
 	if (rc)
 		goto err_free;
+	rc = toy_vault_keep_code(t, &t->id.code);
+	if (rc)
+		goto err_identity;
 	pawlink_beacon_irk(t->irk, t->id.public_key);
 	rc = t->pf.radio_set_id(t->pf.ctx, t->id.id);
 	if (rc)
@@ -300,13 +306,17 @@ int toy_factory_reset(struct toy *t)
 {
 	int rc;
 
+	/* The key first: from here on nothing of before can be read. */
+	rc = toy_vault_erase(t);
+	if (rc)
+		return rc;
 	end_session(t, PAWLINK_TOY_END_RESET);
 	/* Keys a host had staged die with the hosts. */
 	pawlink_record_link_wipe(&t->link);
 	t->staged = false;
 	toy_player_stop(t);
 	toy_led_set(t, false);
-	/* Hosts first: whatever else a power cut interrupts, they are gone. */
+	/* Then the hosts, under the new key. */
 	pawlink_policy_factory_reset(&t->policy);
 	rc = toy_policy_persist(&t->policy, t);
 	if (rc)
