@@ -282,9 +282,12 @@ int pawlink_store_resolve(struct pawlink *p, const uint8_t id[PAWLINK_ID_LEN],
 	return 0;
 }
 
-/* Beacon periods a toy's address is looked for in, and how often. */
-#define ADDRESS_LISTEN_MS	450
-#define ADDRESS_TRIES		3
+/*
+ * A toy beacons every 200 ms: one listen of 250 ms usually hears it, and
+ * six cover a lossy air.  Each session start pays that once.
+ */
+#define ADDRESS_LISTEN_MS	250
+#define ADDRESS_TRIES		6
 
 int pawlink_toy_address(struct pawlink *p,
 			const struct pawlink_toy_record *toy,
