@@ -13,7 +13,8 @@
  *    exactly the gap's length; every start is logged (durably, or it does not start) and the
  *    host can read the log;
  *  - a factory reset erases hosts, messages, keys and the log;
- *  - beacons carry the toy id and the pairing flag, nothing else;
+ *  - beacons carry the toy's id on the air and the pairing flag, nothing
+ *    else;
  *  - a silent session ends by itself; a corrupt flash refuses to boot.
  */
 #include <dirent.h>
@@ -29,6 +30,7 @@
 #include <cmocka.h>
 #include <sodium.h>
 
+#include "beacon_id.h"
 #include "keystore.h"
 #include "msg_wire.h"
 #include "record_layer.h"
@@ -95,9 +97,13 @@ static void rogue_plain(struct scene *s, const uint8_t *body, size_t len)
 	uint8_t rec[PAWLINK_RECORD_MAX];
 	size_t n;
 
+	uint8_t addr[PAWLINK_ID_LEN];
+
 	assert_int_equal(pawlink_record_write_plain(PAWLINK_CH_PLAIN, body, len,
 						    rec, sizeof(rec), &n), 0);
-	assert_int_equal(radio_send_record(s->rogue, s->toy_id, rec, n), 0);
+	/* Where a rogue finds it: the id its beacons come from. */
+	toy_sim_address(&s->toy, addr);
+	assert_int_equal(radio_send_record(s->rogue, addr, rec, n), 0);
 }
 
 /* Empties the rogue's queue; returns the data frames the toy sent it. */
@@ -253,14 +259,19 @@ static void test_unpaired_host_gets_no_session(void **state)
 	assert_false(pawlink_connected(b.p));
 	assert_true(toy_sim_count_events(&s.toy,
 					 PAWLINK_TOY_EV_SESSION_REJECT) >= 1);
-	/* Nor can it pair without the owner at the button. */
-	assert_int_equal(pawlink_pair(b.p, s.toy_id, s.toy.label, ""), -EACCES);
+	/* Nor can it pair: it holds a pin already, and without it ... */
+	assert_int_equal(pawlink_pair(b.p, s.toy_id, s.toy.label, ""), -EEXIST);
+	assert_int_equal(pawlink_forget(b.p, s.toy_id), 0);
+	/*
+	 * ... no window (the owner is not at the button), so the claimed toy
+	 * is not even at its identity id: a private one (test_beacons.c).
+	 */
+	assert_int_equal(pawlink_pair(b.p, s.toy_id, s.toy.label, ""),
+			 -ETIMEDOUT);
 	st = toy_status(&s);
 	assert_int_equal(st.paired_hosts, 1);
 	assert_int_equal(st.lifetime_failures, 0);
 	assert_int_equal(toy_get_counters(s.toy.toy)->sessions, 0);
-	assert_int_equal(toy_sim_count_events(&s.toy,
-					      PAWLINK_TOY_EV_PAIR_REFUSED), 1);
 	scene_close(&s, &b);
 }
 
@@ -290,7 +301,11 @@ static void test_after_unpair_no_session(void **state)
 	/* A host that kept its pin is refused. */
 	give_pin(&s.a, &pin);
 	assert_int_equal(pawlink_connect(s.a.p, s.toy_id, NULL), -EACCES);
-	/* Pairing again (the owner presses the button) works. */
+	/* The printed code pairs no more: the toy stays claimed ... */
+	assert_int_equal(test_host_pair(&s.a, &s.toy), -EPERM);
+	/* ... until a factory reset, after which it pairs again. */
+	assert_int_equal(toy_sim_factory_reset(&s.toy), 0);
+	toy_sim_id(&s.toy, s.toy_id);
 	pair_and_connect(&s, &s.a);
 	assert_int_equal(pawlink_status(s.a.p, &st), 0);
 	assert_int_equal(st.paired_hosts, 1);
@@ -307,11 +322,13 @@ struct capture {
 static void capture_to_toy(struct scene *s, struct capture *c)
 {
 	static struct radio_rx rx;
+	uint8_t addr[PAWLINK_ID_LEN];
 
+	toy_sim_address(&s->toy, addr);
 	c->n = 0;
 	while (radio_recv(s->rogue, &rx, 0) == 0)
 		if (rx.f.type == PAWLINK_AIR_DATA &&
-		    !memcmp(rx.f.dst, s->toy_id, PAWLINK_ID_LEN) && c->n < 16) {
+		    !memcmp(rx.f.dst, addr, PAWLINK_ID_LEN) && c->n < 16) {
 			memcpy(c->frame[c->n], rx.frame, rx.len);
 			c->len[c->n++] = rx.len;
 		}
@@ -659,8 +676,6 @@ static void test_factory_reset_erases_everything(void **state)
 	toy_sim_id(&s.toy, new_id);
 	assert_memory_not_equal(new_id, s.toy_id, PAWLINK_ID_LEN);
 	assert_string_equal(s.toy.label, label);
-	/* The saved state says the same. */
-	assert_int_equal(s.toy.blob[TOY_BLOB_POLICY][5], 0);	/* hosts */
 
 	/* The old session is dead, and the old id answers no more. */
 	assert_int_equal(pawlink_status(s.a.p, &st), -ETIMEDOUT);
@@ -678,6 +693,8 @@ static void test_factory_reset_erases_everything(void **state)
 static void test_beacons_carry_only_id_and_flag(void **state)
 {
 	static struct radio_rx rx;
+	uint8_t irk[PAWLINK_BEACON_IRK_LEN];
+	struct pawlink_toy_record pin;
 	unsigned int beacons = 0, open = 0;
 	struct scene s;
 	int phase;
@@ -699,8 +716,22 @@ static void test_beacons_carry_only_id_and_flag(void **state)
 			beacons++;
 			assert_int_equal(rx.len, PAWLINK_AIR_HDR_LEN +
 					 PAWLINK_AIR_BEACON_LEN);
-			assert_memory_equal(rx.f.src, s.toy_id, PAWLINK_ID_LEN);
-			assert_memory_equal(rx.f.payload, s.toy_id,
+			/*
+			 * Its identity id until paired; then a private id
+			 * (test_beacons.c) that only the paired host resolves.
+			 */
+			if (phase < 2) {
+				assert_memory_equal(rx.f.src, s.toy_id,
+						    PAWLINK_ID_LEN);
+			} else {
+				pin = pin_of(&s.a, s.toy_id);
+				pawlink_beacon_irk(irk, pin.static_key);
+				assert_memory_not_equal(rx.f.src, s.toy_id,
+							PAWLINK_ID_LEN);
+				assert_true(pawlink_beacon_id_resolves(rx.f.src,
+								       irk));
+			}
+			assert_memory_equal(rx.f.payload, rx.f.src,
 					    PAWLINK_ID_LEN);
 			/* The flag says exactly whether the window is open. */
 			assert_int_equal(rx.f.payload[PAWLINK_ID_LEN],
@@ -755,12 +786,12 @@ static void test_corrupt_flash_refuses_to_boot(void **state)
 
 	(void)state;
 	scene_open(&s);
-	assert_int_equal(test_host_pair(&s.a, &s.toy), 0);
+	pair_and_connect(&s, &s.a);
+	/* Settings exist once the volume was set. */
+	assert_int_equal(pawlink_volume(s.a.p, 40), 0);
+	assert_int_equal(pawlink_disconnect(s.a.p), 0);
 	toy_sim_stop(&s.toy, s.a.t, false);
-	/* Settings exist once the volume was set; make them now. */
-	s.toy.blob_set[TOY_BLOB_SETTINGS] = true;
-	s.toy.blob_len[TOY_BLOB_SETTINGS] = 8;
-	memcpy(s.toy.blob[TOY_BLOB_SETTINGS], "PWST\1\x28\0\0", 8);
+	assert_true(s.toy.blob_set[TOY_BLOB_SETTINGS]);
 	for (i = 0; i < sizeof(blobs) / sizeof(blobs[0]); i++) {
 		s.toy.blob[blobs[i]][4] ^= 0x40;
 		assert_int_equal(toy_sim_start(&s.toy), -EBADMSG);

@@ -58,6 +58,7 @@ static const char *const blob_names[TOY_BLOB_COUNT] = {
 	[TOY_BLOB_POLICY] = "policy",
 	[TOY_BLOB_LOG] = "log",
 	[TOY_BLOB_SETTINGS] = "settings",
+	[TOY_BLOB_SECURE_ELEMENT] = "secure-element",
 };
 
 struct linux_toy {
@@ -431,7 +432,9 @@ static const char *press_reply(int rc)
 	case -EPERM:
 		return "refused: pairing is locked out (factory reset needed)";
 	case -ENOSPC:
-		return "refused: 8 hosts are paired (unpair one first)";
+		return "refused: 8 hosts are paired (revoke one first)";
+	case -EACCES:
+		return "refused: a host has paired; it invites others (pawctl invite)";
 	default:
 		return "error: the toy could not save its state";
 	}

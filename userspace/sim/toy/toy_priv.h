@@ -20,6 +20,7 @@
  *   toy_send.c      the one way out: records to the radio
  *   toy_identity.c  the identity blob: toy id, static key, setup code
  *   toy_log.c       the event log and its blob
+ *   toy_vault.c     storage at rest: blobs sealed under the device key
  *
  * A file calls only files below it in this list, so no path leads back
  * up: what a lower file cannot do itself (end the session after BYE, say)
@@ -29,6 +30,7 @@
 #ifndef PAWSIM_TOY_PRIV_H
 #define PAWSIM_TOY_PRIV_H
 
+#include "beacon_id.h"
 #include "msg_toy.h"
 #include "pairing.h"
 #include "record_layer.h"
@@ -78,14 +80,33 @@ struct toy_speaker {
 	int16_t pcm[PAWLINK_AUDIO_JITTER_MAX][PAWLINK_AUDIO_PERIOD_FRAMES];
 };
 
+#define TOY_VAULT_KEY_LEN	32
+#define TOY_VAULT_KEY_ID_LEN	8
+
+/* The secure element's content, in RAM while the toy runs. */
+struct toy_vault {
+	uint8_t key[TOY_VAULT_KEY_LEN];		/* XChaCha20-Poly1305 */
+	uint8_t key_id[TOY_VAULT_KEY_ID_LEN];	/* random, names the key */
+	bool has_code;
+	struct pawlink_setup_code code;		/* the printed one */
+};
+
 struct toy {
+	/* The board's operations, and the core's view (toy_vault.c). */
+	struct toy_platform raw;
 	struct toy_platform pf;
+	struct toy_vault vault;
 	uint64_t boot_us;
 	struct toy_identity id;
 	struct toy_log log;
 	struct toy_counters c;
 	uint64_t beacon_next_us;
 	bool paced;			/* a transfer waits for the radio */
+	/* Its address on the air (beacon_id.h): private outside a window. */
+	uint8_t irk[PAWLINK_BEACON_IRK_LEN];	/* from the static key */
+	bool air_private;
+	uint8_t air_id[PAWLINK_ID_LEN];
+	uint64_t air_rotate_us;		/* the next private id is due */
 
 	/* Pairing: libpawlink's state machine and the policy it obeys. */
 	struct pawlink_pair_policy policy;
@@ -144,6 +165,16 @@ struct toy_record {
 	size_t len;
 	uint8_t pt[PAWLINK_FRAME_MAX];	/* the plaintext */
 };
+
+/* toy_vault.c */
+/* t->pf becomes the board's operations with blobs sealed. */
+void toy_vault_wrap(struct toy *t, const struct toy_platform *board);
+/* Loads the device key from the secure element, or makes the first. */
+int toy_vault_open(struct toy *t);
+/* Keeps the printed code in the secure element too. */
+int toy_vault_keep_code(struct toy *t, const struct pawlink_setup_code *code);
+/* A new device key: every blob sealed before is unreadable.  First. */
+int toy_vault_erase(struct toy *t);
 
 /* toy_identity.c */
 int toy_identity_load(struct toy *t);
