@@ -315,7 +315,7 @@ static void pawlink_play_fill(struct pawlink_dev *dev,
 
 	lockdep_assert_held(&dev->lock);
 
-	if (!s->running || s->gone)
+	if (!s->running || s->gone || !s->substream)
 		return;
 	runtime = s->substream->runtime;
 	while (s->sent - pawlink_played(s) < s->window) {
@@ -688,7 +688,7 @@ int pawlink_audio_trigger(struct pawlink_dev *dev,
 	spin_lock_irqsave(&dev->lock, flags);
 	if (!start) {
 		s->running = false;
-	} else if (s->gone || !dev->keys) {
+	} else if (s->gone || !dev->keys || s->substream != ss) {
 		err = -ENOTCONN;
 	} else {
 		s->running = true;

@@ -69,6 +69,7 @@ static int pawlink_pcm_constrain(struct snd_pcm_runtime *runtime,
 	unsigned int min_frames = 2 * PAWLINK_AUDIO_PERIOD_FRAMES;
 	int err;
 
+	/* Each of these returns 1, not 0, when it narrowed a range. */
 	err = snd_pcm_hw_constraint_step(runtime, 0,
 					 SNDRV_PCM_HW_PARAM_PERIOD_SIZE,
 					 PAWLINK_AUDIO_PERIOD_FRAMES);
@@ -85,9 +86,11 @@ static int pawlink_pcm_constrain(struct snd_pcm_runtime *runtime,
 		return err;
 	if (playback)
 		min_frames = (window + 1) * PAWLINK_AUDIO_PERIOD_FRAMES;
-	return snd_pcm_hw_constraint_minmax(runtime,
-					    SNDRV_PCM_HW_PARAM_BUFFER_SIZE,
-					    min_frames, UINT_MAX);
+	err = snd_pcm_hw_constraint_minmax(runtime,
+					   SNDRV_PCM_HW_PARAM_BUFFER_SIZE,
+					   min_frames, UINT_MAX);
+	/* Positive when it narrowed the range: that is success too. */
+	return err < 0 ? err : 0;
 }
 
 /*
