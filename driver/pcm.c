@@ -38,6 +38,9 @@ MODULE_PARM_DESC(enable, "Enable the Pawlink sound card.");
 /* Which of the index/id/enable slots belong to a live card. */
 static DECLARE_BITMAP(pawlink_slots_used, SNDRV_CARDS);
 
+/* A blocked read or write gives up (-EIO) after this long without a period. */
+#define PAWLINK_PCM_WAIT_MS	2000
+
 /* Ring sizes: whole records, from two periods up to about 2 s. */
 #define PAWLINK_PCM_BUFFER_MAX	(200 * PAWLINK_AUDIO_PERIOD_BYTES)
 
@@ -107,6 +110,12 @@ static int pawlink_pcm_open(struct snd_pcm_substream *substream)
 	if (!pawlink_keyed(dev))
 		return -ENOTCONN;
 	runtime->hw = pawlink_pcm_hw;
+	/*
+	 * The toy's clock drives the ring, and a stall on the air is the
+	 * link's business (it ends as a LINK event), so a blocked read or
+	 * write waits longer than ALSA's 1.1 buffers before its -EIO.
+	 */
+	substream->wait_time = PAWLINK_PCM_WAIT_MS;
 	err = pawlink_audio_open(dev, substream);
 	if (err)
 		return err;

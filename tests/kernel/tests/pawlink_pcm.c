@@ -804,7 +804,13 @@ static void session_end(struct __test_metadata *_metadata,
 			.version = PAWLINK_REC_VERSION,
 			.channel = PAWLINK_CH_EVENT,
 			.len = sizeof(struct pawlink_event),
-			.counter = 1000,	/* above the dongle's numbers */
+			/*
+			 * The loopback numbers its events from 1, and sent
+			 * one (connected): this is its second, and so its own
+			 * second (idle, at DISCONNECT) is dropped as old and
+			 * the third (connected again) is taken.
+			 */
+			.counter = 2,
 		},
 		.ev = {
 			.type = PAWLINK_EVENT_LINK,
