@@ -246,6 +246,7 @@ static void pawlink_stream_reset(struct pawlink_stream *s)
 	s->synced = false;
 	s->sent = 0;
 	s->played = 0;
+	s->appl_pos = 0;
 	s->buf_pos = 0;
 	s->period_pos = 0;
 }
@@ -299,18 +300,40 @@ static u32 pawlink_played(const struct pawlink_stream *s)
 }
 
 /*
- * Sends playback periods from the ring until the window is full: the toy
- * has played all but @s->window of them.  A period never wraps the ring
+ * Frames the program has written beyond what was sent.  appl_ptr moves
+ * under the stream lock, which the completion does not hold: a stale read
+ * only sends less now, and the next credit or write (ack) sends the rest.
+ * Caller holds dev->lock.
+ */
+static snd_pcm_uframes_t pawlink_play_data(const struct pawlink_stream *s,
+					   struct snd_pcm_runtime *runtime)
+{
+	snd_pcm_sframes_t d = READ_ONCE(runtime->control->appl_ptr) -
+			      s->appl_pos;
+
+	if (d < 0)
+		d += runtime->boundary;
+	/* More than a ring: the padded last period of a drain went past it. */
+	return d > runtime->buffer_size ? 0 : d;
+}
+
+/*
+ * Sends playback periods from the ring until the window is full (the toy
+ * has played all but @s->window of them) or the program's data runs out:
+ * never a period it has not written, so a short file or a late writer
+ * costs silence on the toy, not stale samples.  A draining stream's last
+ * partial period goes padded with silence.  A period never wraps the ring
  * (buffer and period are whole records, pcm.c).  Stops at the first
- * period that cannot go; the next credit retries.
+ * period that cannot go; the next credit or write retries.
  * Caller holds dev->lock.
  */
 static void pawlink_play_fill(struct pawlink_dev *dev,
 			      struct pawlink_rx_after *after)
 {
 	struct pawlink_stream *s = &dev->audio.streams[PAWLINK_DIR_PLAYBACK];
-	struct snd_pcm_runtime *runtime;
 	struct pawlink_audio_hdr hdr = { .type = PAWLINK_AUDIO_PCM };
+	struct snd_pcm_runtime *runtime;
+	snd_pcm_uframes_t frames;
 	int slot;
 
 	lockdep_assert_held(&dev->lock);
@@ -321,17 +344,31 @@ static void pawlink_play_fill(struct pawlink_dev *dev,
 	while (s->sent - pawlink_played(s) < s->window) {
 		u8 *buf;
 
+		frames = pawlink_play_data(s, runtime);
+		if (frames < PAWLINK_AUDIO_PERIOD_FRAMES &&
+		    (!frames || READ_ONCE(runtime->status->state) !=
+				SNDRV_PCM_STATE_DRAINING))
+			return;
+		frames = min_t(snd_pcm_uframes_t, frames,
+			       PAWLINK_AUDIO_PERIOD_FRAMES);
 		hdr.seq = cpu_to_le32(s->sent);
 		slot = pawlink_audio_slot(dev, &hdr);
 		if (slot < 0)
 			return;
-		buf = dev->audio.tx_urbs[slot]->transfer_buffer;
-		memcpy(buf + PAWLINK_REC_HDR_LEN + PAWLINK_AUDIO_HDR_LEN,
+		buf = (u8 *)dev->audio.tx_urbs[slot]->transfer_buffer +
+		      PAWLINK_REC_HDR_LEN + PAWLINK_AUDIO_HDR_LEN;
+		memcpy(buf,
 		       runtime->dma_area + frames_to_bytes(runtime, s->buf_pos),
-		       PAWLINK_AUDIO_PERIOD_BYTES);
+		       frames_to_bytes(runtime, frames));
+		memset(buf + frames_to_bytes(runtime, frames), 0,
+		       PAWLINK_AUDIO_PERIOD_BYTES -
+		       frames_to_bytes(runtime, frames));
 		if (pawlink_audio_submit(dev, slot, PAWLINK_AUDIO_PCM_LEN))
 			return;
 		s->sent++;
+		s->appl_pos += PAWLINK_AUDIO_PERIOD_FRAMES;
+		if (s->appl_pos >= runtime->boundary)
+			s->appl_pos -= runtime->boundary;
 		dev->stats.audio_tx_periods++;
 		pawlink_stream_advance(s, runtime, PAWLINK_DIR_PLAYBACK, after);
 	}
@@ -693,11 +730,30 @@ int pawlink_audio_trigger(struct pawlink_dev *dev,
 	} else {
 		s->running = true;
 		s->synced = false;
+		/* ALSA's frame number of the ring position we send next. */
+		s->appl_pos = ss->runtime->status->hw_ptr;
 		if (ss->stream == SNDRV_PCM_STREAM_PLAYBACK)
 			pawlink_play_fill(dev, NULL);
 	}
 	spin_unlock_irqrestore(&dev->lock, flags);
 	return err;
+}
+
+/*
+ * The PCM ack, after the program wrote: a running playback stream sends
+ * what fits in the window now, rather than at the next credit.  Atomic,
+ * under the stream lock; takes dev->lock.
+ */
+void pawlink_audio_ack(struct pawlink_dev *dev, struct snd_pcm_substream *ss)
+{
+	unsigned long flags;
+
+	if (ss->stream != SNDRV_PCM_STREAM_PLAYBACK)
+		return;
+	spin_lock_irqsave(&dev->lock, flags);
+	if (pawlink_stream_of(dev, ss)->substream == ss)
+		pawlink_play_fill(dev, NULL);
+	spin_unlock_irqrestore(&dev->lock, flags);
 }
 
 /*

@@ -127,6 +127,7 @@ struct pawlink_stream {
 	bool synced;			/* capture: a record since START */
 	u32 sent;			/* playback: PCM records sent */
 	u32 played;			/* playback: the toy's credit */
+	unsigned long appl_pos;		/* playback: ALSA's frame number sent next */
 	unsigned int buf_pos;		/* frames into the ring */
 	unsigned int period_pos;	/* frames into the current period */
 };
@@ -297,6 +298,8 @@ int pawlink_audio_prepare(struct pawlink_dev *dev,
 			  struct snd_pcm_substream *substream);
 int pawlink_audio_trigger(struct pawlink_dev *dev,
 			  struct snd_pcm_substream *substream, bool start);
+void pawlink_audio_ack(struct pawlink_dev *dev,
+		       struct snd_pcm_substream *substream);
 unsigned int pawlink_audio_pointer(struct pawlink_dev *dev,
 				   struct snd_pcm_substream *substream,
 				   unsigned int *delay);
