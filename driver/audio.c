@@ -203,30 +203,41 @@ static int pawlink_audio_slot(struct pawlink_dev *dev,
 }
 
 /*
- * Sends a START or STOP of direction @dir numbered by the next request
- * number (from 1, never 0); returns that number, or -errno.
+ * Sends a START or STOP of direction @dir with request number @req.
+ * Returns 0 or -errno.  Caller holds dev->lock.
+ */
+static int pawlink_audio_send_req(struct pawlink_dev *dev, u8 type,
+				  enum pawlink_dir dir, u32 req)
+{
+	struct pawlink_audio_hdr hdr = {
+		.type = type,
+		.dirs = pawlink_dir_bit[dir],
+		.seq = cpu_to_le32(req),
+	};
+	int slot;
+
+	lockdep_assert_held(&dev->lock);
+
+	slot = pawlink_audio_slot(dev, &hdr);
+	if (slot < 0)
+		return slot;
+	return pawlink_audio_submit(dev, slot, sizeof(hdr));
+}
+
+/*
+ * Sends a START or STOP of direction @dir under the next request number
+ * (from 1, never 0), which it stores in @req.  Returns 0 or -errno.
  * Caller holds dev->lock.
  */
 static int pawlink_audio_request(struct pawlink_dev *dev, u8 type,
 				 enum pawlink_dir dir, u32 *req)
 {
-	struct pawlink_audio_hdr hdr = {
-		.type = type,
-		.dirs = pawlink_dir_bit[dir],
-	};
-	int slot, err;
-
 	lockdep_assert_held(&dev->lock);
 
 	if (++dev->audio.req_next == 0)
 		dev->audio.req_next = 1;
 	*req = dev->audio.req_next;
-	hdr.seq = cpu_to_le32(*req);
-	slot = pawlink_audio_slot(dev, &hdr);
-	if (slot < 0)
-		return slot;
-	err = pawlink_audio_submit(dev, slot, sizeof(hdr));
-	return err;
+	return pawlink_audio_send_req(dev, type, dir, *req);
 }
 
 /* ---- the streams ------------------------------------------------------ */
@@ -439,6 +450,29 @@ static void pawlink_answer(struct pawlink_dev *dev, u32 seq, u8 status)
 	}
 }
 
+/*
+ * A STATE says which directions run on the toy.  One of ours that was
+ * started (its START answered) and is not among them was stopped by the
+ * toy itself (its LED went off): the stream ends, as when the session
+ * does.  Under dev->lock.
+ */
+static void pawlink_toy_stopped(struct pawlink_dev *dev, u8 dirs,
+				struct pawlink_rx_after *after)
+{
+	unsigned int i;
+
+	for (i = 0; i < PAWLINK_NUM_DIRS; i++) {
+		struct pawlink_stream *s = &dev->audio.streams[i];
+
+		if (!s->substream || s->req || s->gone ||
+		    dirs & pawlink_dir_bit[i])
+			continue;
+		s->gone = true;
+		s->running = false;
+		after->stopped[i] = pawlink_stream_hold(s);
+	}
+}
+
 /* Is anything of ours waiting for audio records?  Under dev->lock. */
 static bool pawlink_audio_listening(struct pawlink_dev *dev)
 {
@@ -489,6 +523,7 @@ void pawlink_audio_rx(struct pawlink_dev *dev, const u8 *body, size_t len,
 			goto malformed;
 		if (seq)
 			pawlink_answer(dev, seq, hdr->status);
+		pawlink_toy_stopped(dev, hdr->dirs, after);
 		break;
 	default:
 		/* START and STOP only ever go to the toy. */
@@ -507,10 +542,32 @@ malformed:
 }
 
 /*
+ * Ends a stream that can go no further: past hw_params it goes to
+ * SNDRV_PCM_STATE_DISCONNECTED, so the program's next read or write fails
+ * with -EBADFD; in OPEN its prepare fails (the stream is gone).  Drops the
+ * busy reference its caller took.  Takes the stream lock: never under
+ * dev->lock.  Atomic is fine.
+ */
+static void pawlink_stream_end(struct pawlink_dev *dev,
+			       struct pawlink_stream *s,
+			       struct snd_pcm_substream *ss)
+{
+	unsigned long flags;
+
+	snd_pcm_stream_lock_irqsave(ss, flags);
+	if (ss->runtime->status->state != SNDRV_PCM_STATE_OPEN &&
+	    ss->runtime->status->state != SNDRV_PCM_STATE_DISCONNECTED)
+		snd_pcm_stop(ss, SNDRV_PCM_STATE_DISCONNECTED);
+	snd_pcm_stream_unlock_irqrestore(ss, flags);
+	pawlink_stream_release(dev, s);
+}
+
+/*
  * After the receive path dropped dev->lock: frees the keys a LINK event
- * took and stops the streams that ran on them, then reports the periods
- * filled or sent.  Each runs under its substream's stream lock, which
- * snd_pcm_period_elapsed() takes itself.  No lock held; atomic is fine.
+ * took and stops the streams that ran on them, ends the streams the toy
+ * stopped, then reports the periods filled or sent.  Each runs under its
+ * substream's stream lock, which snd_pcm_period_elapsed() takes itself.
+ * No lock held; atomic is fine.
  */
 void pawlink_audio_after(struct pawlink_dev *dev,
 			 struct pawlink_rx_after *after)
@@ -522,21 +579,23 @@ void pawlink_audio_after(struct pawlink_dev *dev,
 		pawlink_audio_link_gone(dev);
 	}
 	for (i = 0; i < PAWLINK_NUM_DIRS; i++) {
-		if (!after->elapsed[i])
-			continue;
-		snd_pcm_period_elapsed(after->elapsed[i]);
-		pawlink_stream_release(dev, &dev->audio.streams[i]);
+		struct pawlink_stream *s = &dev->audio.streams[i];
+
+		if (after->stopped[i])
+			pawlink_stream_end(dev, s, after->stopped[i]);
+		if (after->elapsed[i]) {
+			snd_pcm_period_elapsed(after->elapsed[i]);
+			pawlink_stream_release(dev, s);
+		}
 	}
 }
 
 /*
  * The session's keys are gone (PAWLINK_IOC_DISCONNECT, a LINK event saying
- * the link is gone, a USB reset, unplug): every open stream is over.  A
- * stream past hw_params goes to SNDRV_PCM_STATE_DISCONNECTED, so the
- * program's next read or write fails with -EBADFD; one still in OPEN
- * fails at prepare.  A PCM open waiting for the toy's answer wakes and
- * fails with -ENOTCONN.  Must be called without dev->lock (it takes the
- * stream lock, which nests outside); atomic is fine.
+ * the link is gone, a USB reset, unplug): every open stream is over
+ * (pawlink_stream_end()).  A PCM open waiting for the toy's answer wakes
+ * and fails with -ENOTCONN.  Must be called without dev->lock (it takes
+ * the stream lock, which nests outside); atomic is fine.
  */
 void pawlink_audio_link_gone(struct pawlink_dev *dev)
 {
@@ -555,15 +614,8 @@ void pawlink_audio_link_gone(struct pawlink_dev *dev)
 		}
 		spin_unlock_irqrestore(&dev->lock, flags);
 		wake_up_all(&dev->audio.wait);
-		if (!ss)
-			continue;
-
-		snd_pcm_stream_lock_irqsave(ss, flags);
-		if (ss->runtime->status->state != SNDRV_PCM_STATE_OPEN &&
-		    ss->runtime->status->state != SNDRV_PCM_STATE_DISCONNECTED)
-			snd_pcm_stop(ss, SNDRV_PCM_STATE_DISCONNECTED);
-		snd_pcm_stream_unlock_irqrestore(ss, flags);
-		pawlink_stream_release(dev, s);
+		if (ss)
+			pawlink_stream_end(dev, s, ss);
 	}
 }
 
@@ -617,9 +669,37 @@ static void pawlink_audio_detach(struct pawlink_dev *dev,
 	pawlink_stream_wait_idle(dev, s);
 }
 
+/* Lockless peek for open()'s wait; it re-checks under dev->lock. */
+static bool pawlink_answered(struct pawlink_dev *dev,
+			     const struct pawlink_stream *s)
+{
+	return READ_ONCE(s->answer) || READ_ONCE(s->gone) ||
+	       READ_ONCE(dev->disconnected);
+}
+
 /*
- * The PCM open: asks the toy to start @ss's direction and waits, up to
- * PAWLINK_AUDIO_ANSWER_MS and interruptibly, for its STATE.  Returns 0,
+ * Asks again for the START of @s that has no answer yet, with its request
+ * number (the toy answers a repeat without starting twice).  Best effort.
+ * Takes io_mutex and dev->lock.
+ */
+static void pawlink_audio_resend(struct pawlink_dev *dev,
+				 struct pawlink_stream *s, enum pawlink_dir dir)
+{
+	mutex_lock(&dev->io_mutex);
+	if (!dev->disconnected) {
+		spin_lock_irq(&dev->lock);
+		if (dev->keys && s->req && !s->answer && !s->gone)
+			pawlink_audio_send_req(dev, PAWLINK_AUDIO_START, dir,
+					       s->req);
+		spin_unlock_irq(&dev->lock);
+	}
+	mutex_unlock(&dev->io_mutex);
+}
+
+/*
+ * The PCM open: asks the toy to start @ss's direction and waits,
+ * interruptibly, for its STATE: PAWLINK_AUDIO_TRIES times
+ * PAWLINK_AUDIO_ANSWER_MS, asking again after each.  Returns 0,
  * -ENOTCONN (no keyed session, or it ended meanwhile), -EACCES (the toy
  * refused: no LED, no microphone), -ETIMEDOUT (no answer), -ENODEV
  * (unplugged), -EPROTO (the toy could not parse it), or the error of
@@ -630,7 +710,9 @@ static void pawlink_audio_detach(struct pawlink_dev *dev,
 int pawlink_audio_open(struct pawlink_dev *dev, struct snd_pcm_substream *ss)
 {
 	struct pawlink_stream *s = pawlink_stream_of(dev, ss);
+	long answer_wait = msecs_to_jiffies(PAWLINK_AUDIO_ANSWER_MS);
 	enum pawlink_dir dir = ss->stream;
+	unsigned int tries;
 	long left;
 	int err;
 
@@ -658,11 +740,14 @@ int pawlink_audio_open(struct pawlink_dev *dev, struct snd_pcm_substream *ss)
 	}
 	mutex_unlock(&dev->io_mutex);
 
-	left = wait_event_interruptible_timeout(dev->audio.wait,
-						READ_ONCE(s->answer) ||
-						READ_ONCE(s->gone) ||
-						READ_ONCE(dev->disconnected),
-						msecs_to_jiffies(PAWLINK_AUDIO_ANSWER_MS));
+	for (tries = 1;; tries++) {
+		left = wait_event_interruptible_timeout(dev->audio.wait,
+							pawlink_answered(dev, s),
+							answer_wait);
+		if (left || tries == PAWLINK_AUDIO_TRIES)
+			break;
+		pawlink_audio_resend(dev, s, dir);
+	}
 
 	spin_lock_irq(&dev->lock);
 	if (READ_ONCE(dev->disconnected))
