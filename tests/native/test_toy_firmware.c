@@ -9,7 +9,8 @@
  *  - a host the toy does not know gets no session; nor does one that
  *    unpaired; nor does a replayed or forged frame;
  *  - the microphone streams only inside a session and only while the LED
- *    is lit; every start is logged (durably, or it does not start) and the
+ *    is lit; on the air path a gap in its numbers becomes silence of
+ *    exactly the gap's length; every start is logged (durably, or it does not start) and the
  *    host can read the log;
  *  - a factory reset erases hosts, messages, keys and the log;
  *  - beacons carry the toy id and the pairing flag, nothing else;
@@ -44,13 +45,10 @@ struct scene {
 	uint8_t rogue_id[PAWLINK_ID_LEN];
 };
 
-static void scene_open(struct scene *s)
+static void scene_open_air(struct scene *s, const struct air_config *cfg)
 {
-	struct air_config cfg;
-
 	memset(s, 0, sizeof(*s));
-	air_config_init(&cfg);
-	assert_int_equal(air_local_new(&cfg, &s->air), 0);
+	assert_int_equal(air_local_new(cfg, &s->air), 0);
 	assert_int_equal(test_host_open(&s->a, s->air), 0);
 	assert_int_equal(toy_sim_init(&s->toy, s->air), 0);
 	assert_int_equal(toy_sim_start(&s->toy), 0);
@@ -59,6 +57,14 @@ static void scene_open(struct scene *s)
 	memset(s->rogue_id, 0xee, sizeof(s->rogue_id));
 	s->rogue_id[7] = 1;
 	assert_int_equal(radio_set_id(s->rogue, s->rogue_id), 0);
+}
+
+static void scene_open(struct scene *s)
+{
+	struct air_config cfg;
+
+	air_config_init(&cfg);
+	scene_open_air(s, &cfg);
 }
 
 /* Stops the toy through @h (the host that is open) and closes it all. */
@@ -404,6 +410,61 @@ static bool audio_keeps_coming(struct scene *s)
 	while (pawlink_mic_read(s->a.p, pcm, 0) == 0)
 		;
 	return pawlink_mic_read(s->a.p, pcm, 500) == 0;
+}
+
+/*
+ * The air path (transport_air.c) turns a gap in the microphone's numbers
+ * into silence of exactly its length: at 5 % loss every period read is
+ * either the toy's next (its samples count on from where the last
+ * received one left, one period per period read) or all silence, and the
+ * silent ones are what the link counted lost.
+ */
+static void test_mic_gap_becomes_silence_of_its_length(void **state)
+{
+	int16_t pcm[PAWLINK_AUDIO_PERIOD_FRAMES], base = 0;
+	struct pawlink_stats before, after;
+	unsigned int k, silent = 0, heard = 0;
+	struct air_config cfg;
+	struct scene s;
+	bool zero;
+	int j;
+
+	(void)state;
+	air_config_init(&cfg);
+	cfg.loss_ppm = 50000;
+	cfg.seed = 10;
+	scene_open_air(&s, &cfg);
+	pair_and_connect(&s, &s.a);
+	assert_int_equal(pawlink_link_stats(s.a.p, &before), 0);
+	assert_int_equal(pawlink_mic_start(s.a.p), 0);
+	/* The first period heard sets where the toy's count stands. */
+	assert_int_equal(pawlink_mic_read(s.a.p, pcm, 1000), 0);
+	assert_int_not_equal(pcm[1], 0);
+	base = pcm[0];
+	for (k = 1; k < 400; k++) {
+		assert_int_equal(pawlink_mic_read(s.a.p, pcm, 1000), 0);
+		base = (int16_t)(base + PAWLINK_AUDIO_PERIOD_FRAMES);
+		zero = true;
+		for (j = 0; j < PAWLINK_AUDIO_PERIOD_FRAMES; j++)
+			zero &= pcm[j] == 0;
+		if (zero) {
+			silent++;
+			continue;
+		}
+		heard++;
+		for (j = 0; j < PAWLINK_AUDIO_PERIOD_FRAMES; j++)
+			assert_int_equal(pcm[j], (int16_t)(base + j));
+	}
+	assert_int_equal(pawlink_link_stats(s.a.p, &after), 0);
+	assert_true(silent >= 5);		/* 5 % of 400, give or take */
+	assert_true(heard >= 300);
+	/* Counted lost: those filled, and any still to be read. */
+	assert_true(after.audio_lost_frames - before.audio_lost_frames >=
+		    silent);
+	assert_true(after.audio_lost_frames - before.audio_lost_frames <=
+		    silent + 20);
+	assert_int_equal(pawlink_mic_stop(s.a.p), 0);
+	scene_close(&s, &s.a);
 }
 
 static void test_led_and_mic_coupling(void **state)
@@ -786,6 +847,7 @@ int main(void)
 		cmocka_unit_test(test_after_unpair_no_session),
 		cmocka_unit_test(test_mic_only_inside_a_session),
 		cmocka_unit_test(test_led_and_mic_coupling),
+		cmocka_unit_test(test_mic_gap_becomes_silence_of_its_length),
 		cmocka_unit_test(test_every_mic_start_is_logged_and_visible),
 		cmocka_unit_test(test_factory_reset_erases_everything),
 		cmocka_unit_test(test_beacons_carry_only_id_and_flag),

@@ -52,6 +52,12 @@ enum toy_blob {
 #define TOY_SESSION_IDLE_US	(5ULL * 60 * 1000000)
 /* One audio period: 10 ms. */
 #define TOY_AUDIO_PERIOD_US	10000ULL
+/*
+ * The speaker starts once this many periods are held, or this long after
+ * the first came (a sound shorter than the prefill).
+ */
+#define TOY_SPEAKER_PREFILL	3
+#define TOY_SPEAKER_PREFILL_US	(3 * TOY_AUDIO_PERIOD_US)
 #define TOY_VOLUME_DEFAULT	70
 
 /*
@@ -125,6 +131,12 @@ struct toy_counters {
 	uint64_t refused_unauth;	/* commands without a session */
 	uint64_t audio_frames_sent;
 	uint64_t speaker_samples;
+	/* The audio channel (toy.rst, "Audio streaming"); not on the wire. */
+	uint64_t audio_malformed;	/* bodies dropped (also in malformed) */
+	uint64_t speaker_underruns;	/* a period due and nothing held */
+	uint64_t speaker_lost;		/* periods played as silence */
+	uint64_t speaker_late;		/* already played, or held already */
+	uint64_t speaker_dropped;	/* beyond the window, or not playing */
 	uint64_t sessions;
 	uint64_t beacons;
 };

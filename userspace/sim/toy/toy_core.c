@@ -3,7 +3,7 @@
  * The toy firmware core's entry points (toy.h), and its dispatcher: a
  * record comes in here, the session opens it, and this file hands the
  * plaintext on by channel and type (pairing, a session handshake, the
- * message service, the commands, the speaker).  It also runs the timers,
+ * message service, the commands, the audio channel).  It also runs the timers,
  * ends sessions (whoever asks, it stops everything a session started),
  * sends beacons and takes the physical controls.
  */
@@ -92,6 +92,7 @@ err_free:
 static void release(struct toy *t)
 {
 	toy_player_stop(t);
+	toy_stream_reset(t);
 	pawlink_pair_toy_wipe(&t->pair);
 	pawlink_record_link_wipe(&t->link);
 	toy_identity_wipe(&t->id);
@@ -123,6 +124,7 @@ static void end_session(struct toy *t, uint8_t reason)
 	if (!t->session)
 		return;
 	toy_mic_stop(t, PAWLINK_TOY_MIC_SESSION_END);
+	toy_stream_reset(t);
 	toy_messages_close(t);
 	toy_commands_reset(t);
 	toy_session_close(t, reason);
@@ -173,10 +175,11 @@ void toy_receive(struct toy *t, const uint8_t src[PAWLINK_ID_LEN],
 	}
 	if (r.started) {
 		toy_commands_reset(t);
+		toy_stream_reset(t);
 		toy_messages_open(t);
 	}
 	if (r.channel == PAWLINK_CH_AUDIO)
-		toy_audio_from_host(t, r.pt, r.len);
+		toy_stream_input(t, r.pt, r.len);
 	else if (r.len > 0)
 		control(t, r.pt, r.len);
 	sodium_memzero(r.pt, r.len);
@@ -201,6 +204,8 @@ void toy_run(struct toy *t)
 	toy_pairing_tick(t);
 	if (toy_session_idle(t))
 		end_session(t, PAWLINK_TOY_END_IDLE);
+	/* The speaker first: a credit it makes rides the microphone's record. */
+	toy_stream_tick(t);
 	toy_audio_tick(t);
 	toy_messages_run(t);
 	beacon(t, toy_now(t));
@@ -218,6 +223,7 @@ uint64_t toy_deadline(const struct toy *t)
 	d = min64(d, toy_pairing_deadline(t));
 	d = min64(d, toy_session_deadline(t));
 	d = min64(d, toy_audio_deadline(t));
+	d = min64(d, toy_stream_deadline(t));
 	d = min64(d, toy_messages_deadline(t));
 	return d;
 }
