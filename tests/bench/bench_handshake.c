@@ -149,7 +149,7 @@ static double one_session(const uint8_t host_priv[32],
 {
 	struct pawlink_session_result hr, tr;
 	struct pawlink_session_host host;
-	uint8_t init[PAWLINK_SESS_MSG_LEN], resp[PAWLINK_SESS_MSG_LEN];
+	uint8_t init[PAWLINK_SESS_INIT_LEN], resp[PAWLINK_SESS_MSG_LEN];
 	size_t init_len, resp_len;
 	double host_us, t;
 

@@ -56,6 +56,7 @@ static const char *const blob_names[TOY_BLOB_COUNT] = {
 	[TOY_BLOB_POLICY] = "policy",
 	[TOY_BLOB_LOG] = "log",
 	[TOY_BLOB_SETTINGS] = "settings",
+	[TOY_BLOB_STAMPS] = "stamps",
 };
 
 struct linux_toy {

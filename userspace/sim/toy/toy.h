@@ -41,6 +41,7 @@ enum toy_blob {
 	TOY_BLOB_POLICY,	/* pairing_policy.h's persisted state */
 	TOY_BLOB_LOG,		/* the event log */
 	TOY_BLOB_SETTINGS,	/* volume */
+	TOY_BLOB_STAMPS,	/* the newest session INIT stamp per host */
 	TOY_BLOB_COUNT
 };
 
