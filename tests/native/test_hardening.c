@@ -25,6 +25,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <sodium.h>
@@ -646,6 +648,115 @@ static void test_pair_fail_and_one_locked_are_logged(void **state)
 	scene_close(&s, &b);
 }
 
+/* ---- finding 7: two first runs at once make one host identity -------- */
+
+/* A child: waits on @go, then makes or loads the identity in @dir. */
+static void first_run(const char *dir, int go, int out)
+{
+	uint8_t id[PAWLINK_ID_LEN + 1] = { 0 };
+	struct pawlink *p;
+	char err[256], c;
+
+	if (read(go, &c, 1) != 1)
+		_exit(2);
+	if (pawlink_open(&p, dir, err, sizeof(err)) == 0) {
+		id[PAWLINK_ID_LEN] = pawlink_host_id(p, id) == 0;
+		if (!id[PAWLINK_ID_LEN])
+			fprintf(stderr, "first run: %s\n", pawlink_error(p));
+		pawlink_close(p);
+	}
+	_exit(write(out, id, sizeof(id)) == (ssize_t)sizeof(id) ? 0 : 3);
+}
+
+static void test_two_first_runs_share_one_identity(void **state)
+{
+	uint8_t got[2][PAWLINK_ID_LEN + 1], kept[PAWLINK_ID_LEN];
+	int go[2], out[2], round, k, status;
+	struct pawlink *p;
+	char dir[64], err[256];
+	pid_t pid[2];
+
+	(void)state;
+	for (round = 0; round < 10; round++) {
+		snprintf(dir, sizeof(dir), "/tmp/pawlink-host-XXXXXX");
+		assert_non_null(mkdtemp(dir));
+		assert_int_equal(pipe(go), 0);
+		assert_int_equal(pipe(out), 0);
+		for (k = 0; k < 2; k++) {
+			pid[k] = fork();
+			assert_true(pid[k] >= 0);
+			if (pid[k] == 0)
+				first_run(dir, go[0], out[1]);
+		}
+		/* Both at once: the check and the write race. */
+		assert_int_equal(write(go[1], "gg", 2), 2);
+		for (k = 0; k < 2; k++) {
+			assert_int_equal(read(out[0], got[k], sizeof(got[k])),
+					 sizeof(got[k]));
+			assert_int_equal(waitpid(pid[k], &status, 0), pid[k]);
+			assert_true(WIFEXITED(status) && !WEXITSTATUS(status));
+			assert_int_equal(got[k][PAWLINK_ID_LEN], 1);
+		}
+		close(go[0]);
+		close(go[1]);
+		close(out[0]);
+		close(out[1]);
+		/* Both use the identity that is on disk, not one it lost. */
+		assert_int_equal(pawlink_open(&p, dir, err, sizeof(err)), 0);
+		assert_int_equal(pawlink_host_id(p, kept), 0);
+		pawlink_close(p);
+		assert_memory_equal(got[0], kept, PAWLINK_ID_LEN);
+		assert_memory_equal(got[1], kept, PAWLINK_ID_LEN);
+		sim_rm_store_files(dir);
+		rmdir(dir);
+	}
+}
+
+/* ---- finding 7: secrets out of core dumps ------------------------------ */
+
+/* The VmFlags of the mapping that holds @addr, from /proc/self/smaps. */
+static bool vm_flags_of(const void *addr, char *flags, size_t cap)
+{
+	uintptr_t a = (uintptr_t)addr;
+	unsigned long lo, hi;
+	bool inside = false;
+	char line[240];
+	FILE *f = fopen("/proc/self/smaps", "r");
+
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 &&
+		    strchr(line, '-') < strchr(line, ' '))
+			inside = a >= lo && a < hi;
+		else if (inside && !strncmp(line, "VmFlags:", 8)) {
+			snprintf(flags, cap, "%s", line + 8);
+			fclose(f);
+			return true;
+		}
+	}
+	fclose(f);
+	return false;
+}
+
+static void test_host_secret_not_in_core_dumps(void **state)
+{
+	uint8_t id[PAWLINK_ID_LEN];
+	char dir[64], err[256], flags[256];
+	struct pawlink *p;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/pawlink-host-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(pawlink_open(&p, dir, err, sizeof(err)), 0);
+	assert_int_equal(pawlink_host_id(p, id), 0);	/* the key is in */
+	assert_true(vm_flags_of(p, flags, sizeof(flags)));
+	/* "dd": MADV_DONTDUMP ("lo", locked, only where RLIMIT allows). */
+	assert_non_null(strstr(flags, " dd"));
+	pawlink_close(p);
+	sim_rm_store_files(dir);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -656,6 +767,8 @@ int main(void)
 		cmocka_unit_test(test_own_lost_session_is_replaced_at_once),
 		cmocka_unit_test(test_other_host_cannot_take_the_session),
 		cmocka_unit_test(test_pair_fail_and_one_locked_are_logged),
+		cmocka_unit_test(test_two_first_runs_share_one_identity),
+		cmocka_unit_test(test_host_secret_not_in_core_dumps),
 	};
 
 	if (sodium_init() < 0)
