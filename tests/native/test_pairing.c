@@ -1011,6 +1011,9 @@ static void test_persist_failures(void **state)
 			 PAWLINK_PAIR_ERROR);
 	assert_msg_is(&r, fail_msg);
 	assert_int_equal(r.policy.n_hosts, 0);
+	/* Nor the refund: the attempt stays charged, as flash says it is. */
+	assert_int_equal(r.policy.lifetime_failures, 1);
+	assert_int_equal(r.policy.window_failures, 1);
 	assert_int_equal(to_host(&r, r.msg, r.msg_len), PAWLINK_PAIR_FAILED);
 }
 

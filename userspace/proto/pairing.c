@@ -643,6 +643,7 @@ toy_on_confirm(struct pawlink_pair_toy *t, uint64_t now, const uint8_t *msg,
 	if (t->p.persist(t->p.policy, t->p.persist_ctx)) {
 		/* Not durable: do not claim the pairing in memory either. */
 		pawlink_policy_unpair(t->p.policy, peer.id);
+		pawlink_policy_charge_back(t->p.policy);
 		toy_wipe_attempt(t);
 		return toy_reply(PAWLINK_PAIR_ERROR, PAWLINK_PAIR_MSG_FAIL, out,
 				 out_len);
