@@ -50,8 +50,15 @@ static int stamps_load(struct toy *t)
 	n = len >= STAMPS_HDR ? buf[5] : 0;
 	if (len < STAMPS_HDR || memcmp(buf, STAMPS_MAGIC, 4) || buf[4] != 1 ||
 	    buf[6] || buf[7] || n > PAWLINK_POLICY_MAX_HOSTS ||
-	    len != STAMPS_HDR + n * STAMP_REC)
-		return -EBADMSG;
+	    len != STAMPS_HDR + n * STAMP_REC) {
+		/*
+		 * Corrupt: start from none rather than refuse every session
+		 * for good (a factory reset does not rewrite this blob).  The
+		 * next accepted INIT rewrites it.
+		 */
+		t->stamps_loaded = true;
+		return 0;
+	}
 	for (i = 0; i < n; i++) {
 		memcpy(t->stamps[i].host, buf + STAMPS_HDR + i * STAMP_REC,
 		       PAWLINK_ID_LEN);
@@ -154,7 +161,7 @@ int toy_session_init(struct toy *t, const uint8_t src[PAWLINK_ID_LEN],
 	int rc, ret = 0;
 
 	if (stamps_load(t))
-		return 0;	/* a corrupt stamp blob: no session, no answer */
+		return 0;	/* flash unreadable: no session, no answer */
 	for (i = 0; i < t->policy.n_hosts; i++) {
 		memcpy(pubs[i], t->policy.hosts[i].static_key,
 		       PAWLINK_SESSION_KEY_LEN);
