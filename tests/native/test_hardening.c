@@ -550,6 +550,7 @@ static void test_own_lost_session_is_replaced_at_once(void **state)
  */
 static void test_other_host_cannot_take_the_session(void **state)
 {
+	uint8_t init[PAWLINK_SESS_INIT_LEN];
 	struct test_host b;
 	struct scene s;
 
@@ -574,7 +575,9 @@ static void test_other_host_cannot_take_the_session(void **state)
 	assert_true(toy_in_session(s.toy.toy));
 
 	/* B, paired too, is told why, and cannot take A's session. */
+	rogue_drain(&s);
 	assert_int_equal(pawlink_connect(b.p, s.toy_id, NULL), -EBUSY);
+	assert_true(sniff_init(&s, init));
 	assert_non_null(strstr(pawlink_error(b.p),
 			       "in a session with another host"));
 	assert_true(toy_in_session(s.toy.toy));
@@ -585,6 +588,11 @@ static void test_other_host_cannot_take_the_session(void **state)
 	/* Once A's session ended (idle), B gets its turn. */
 	test_host_idle(&b, (unsigned int)(TOY_SESSION_IDLE_US / 1000) + 2000);
 	assert_false(toy_in_session(s.toy.toy));
+	/* B's refused INIT, replayed now that the toy is free: nothing. */
+	rogue_drain(&s);
+	rogue_plain(&s, init, sizeof(init));
+	test_host_idle(&b, 1000);
+	assert_int_equal(rogue_drain(&s), 0);
 	connect_ok(&s, &b);
 	scene_close(&s, &b);
 }

@@ -187,8 +187,12 @@ int toy_session_init(struct toy *t, const uint8_t src[PAWLINK_ID_LEN],
 	if (rc == 0 && t->session && !own)
 		rc = -EACCES;
 	if (rc == -EACCES && plain_in_session && host) {
-		/* A paired host, fresh: tell it why, and only that. */
-		send_reject(t, src, msg, PAWLINK_SESS_REJ_BUSY);
+		/*
+		 * A paired host, fresh: tell it why, and only that.  Its stamp
+		 * is kept, so this INIT cannot be replayed once the toy is free.
+		 */
+		if (stamp_keep(t, host, res.stamp) == 0)
+			send_reject(t, src, msg, PAWLINK_SESS_REJ_BUSY);
 		goto out;
 	}
 	if (rc == 0)
