@@ -207,6 +207,7 @@ struct pawlink_toy_log_entry {
 #define PAWLINK_TOY_END_IDLE		2	/* nothing from the host in time */
 #define PAWLINK_TOY_END_UNPAIRED	3
 #define PAWLINK_TOY_END_RESET		4	/* factory reset */
+#define PAWLINK_TOY_END_REPLACED	5	/* the same host started anew */
 #define PAWLINK_TOY_MIC_HOST		1	/* the host stopped it */
 #define PAWLINK_TOY_MIC_LED_OFF		2	/* the LED went off */
 #define PAWLINK_TOY_MIC_SESSION_END	3	/* the session ended */

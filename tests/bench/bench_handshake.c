@@ -8,6 +8,7 @@
  * multiplication measured in the same run, so results compare across
  * machines.  Not a test: nothing here passes or fails on time.
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -151,7 +152,7 @@ static double one_session(const uint8_t host_priv[32],
 {
 	struct pawlink_session_result hr, tr;
 	struct pawlink_session_host host;
-	uint8_t init[PAWLINK_SESS_MSG_LEN], resp[PAWLINK_SESS_MSG_LEN];
+	uint8_t init[PAWLINK_SESS_INIT_LEN], resp[PAWLINK_SESS_MSG_LEN];
 	size_t init_len, resp_len;
 	double host_us, t;
 
@@ -227,10 +228,71 @@ static double bench_beacon_resolve(int iters)
 	return median(v);
 }
 
+/*
+ * The toy's side (issue 11): answering a paired host's INIT, against
+ * refusing a stranger's by mac1 (no X25519), both in toy CPU (us).
+ */
+static void bench_toy_side(int iters, double *paired_us, double *stranger_us)
+{
+	uint8_t host_priv[32], toy_priv[32], pinned[1][32], toy_pub[32];
+	uint8_t mac1_key[PAWLINK_SESS_MAC1_KEY_LEN], bad_pub[32];
+	uint8_t init[PAWLINK_SESS_INIT_LEN], bad[PAWLINK_SESS_INIT_LEN];
+	uint8_t resp[PAWLINK_SESS_MSG_LEN];
+	struct pawlink_session_toy_keys k = { 0 };
+	struct pawlink_session_result tr;
+	struct pawlink_session_host host;
+	double v[BATCHES], w[BATCHES], t, sum, sum2;
+	size_t len, out_len;
+	int b, i;
+
+	randombytes_buf(host_priv, sizeof(host_priv));
+	randombytes_buf(toy_priv, sizeof(toy_priv));
+	randombytes_buf(bad_pub, sizeof(bad_pub));
+	crypto_scalarmult_base(pinned[0], host_priv);
+	crypto_scalarmult_base(toy_pub, toy_priv);
+	if (pawlink_session_host_start_at(&host, host_priv, toy_pub, 0, 1,
+					  init, sizeof(init), &len) ||
+	    pawlink_session_host_start_at(&host, host_priv, bad_pub, 0, 1,
+					  bad, sizeof(bad), &len))
+		die("pawlink_session_host_start_at");
+	pawlink_session_host_abort(&host);
+	k.toy_priv = toy_priv;
+	k.mac1_key = mac1_key;
+	k.host_pubs = (const uint8_t (*)[32])pinned;
+	k.n_hosts = 1;
+	for (b = 0; b < BATCHES; b++) {
+		sum = sum2 = 0;
+		for (i = 0; i < iters; i++) {
+			/* The toy derives mac1's key per INIT, as it does. */
+			t = cpu_now_us();
+			pawlink_session_mac1_key(mac1_key, toy_pub);
+			if (pawlink_session_toy_answer(&k, 0, init, len, resp,
+						       sizeof(resp), &out_len,
+						       &tr))
+				die("pawlink_session_toy_answer");
+			sum += cpu_now_us() - t;
+			pawlink_session_result_wipe(&tr);
+			t = cpu_now_us();
+			pawlink_session_mac1_key(mac1_key, toy_pub);
+			if (pawlink_session_toy_answer(&k, 0, bad, len, resp,
+						       sizeof(resp), &out_len,
+						       &tr) != -EPERM)
+				die("a stranger's INIT was not refused");
+			sum2 += cpu_now_us() - t;
+		}
+		v[b] = sum / iters;
+		w[b] = sum2 / iters;
+	}
+	*paired_us = median(v);
+	*stranger_us = median(w);
+	sodium_memzero(host_priv, sizeof(host_priv));
+	sodium_memzero(toy_priv, sizeof(toy_priv));
+}
+
 int main(int argc, char **argv)
 {
 	int iters = argc > 1 ? atoi(argv[1]) : 200;
-	double base, pair_us, sess_us, resolve_us;
+	double base, pair_us, sess_us, resolve_us, toy_us, stranger_us;
 	int pair_rt = 0, sess_rt = 0;
 
 	if (iters < 1 || sodium_init() < 0)
@@ -241,6 +303,7 @@ int main(int argc, char **argv)
 	pair_us = bench_pairing(iters, &pair_rt);
 	sess_us = bench_session(iters, &sess_rt);
 	resolve_us = bench_beacon_resolve(iters * 100);
+	bench_toy_side(iters, &toy_us, &stranger_us);
 
 	printf("handshake: baseline, one X25519 scalar multiplication: "
 	       "%.1f us CPU\n", base);
@@ -253,6 +316,11 @@ int main(int argc, char **argv)
 	printf("handshake: private beacon id resolved, per beacon per toy "
 	       "pinned: %.2f us CPU = %.4f x baseline\n", resolve_us,
 	       resolve_us / base);
+	printf("handshake: toy answers a paired host's INIT (%d bytes): "
+	       "%.1f us CPU = %.2f x baseline; refuses a stranger's by mac1: "
+	       "%.2f us CPU = %.3f x baseline (%.0f x cheaper)\n",
+	       PAWLINK_SESS_INIT_LEN, toy_us, toy_us / base, stranger_us,
+	       stranger_us / base, toy_us / stranger_us);
 	printf("handshake: medians of %d batches of %d runs each\n", BATCHES,
 	       iters);
 	return 0;

@@ -17,7 +17,7 @@ static struct fuzz_keys keys;
 
 static void host_start(struct pawlink_session_host *host)
 {
-	uint8_t init[PAWLINK_SESS_MSG_LEN];
+	uint8_t init[PAWLINK_SESS_INIT_LEN];
 	size_t len;
 
 	fuzz_rng_reset();
@@ -31,10 +31,11 @@ static void write_seeds(void)
 	static const uint8_t reasons[] = {
 		PAWLINK_SESS_REJ_VERSION, PAWLINK_SESS_REJ_MALFORMED,
 		PAWLINK_SESS_REJ_EPOCH, PAWLINK_SESS_REJ_AUTH,
+		PAWLINK_SESS_REJ_BUSY,
 	};
 	struct pawlink_session_result res;
 	struct pawlink_session_host host;
-	uint8_t init[PAWLINK_SESS_MSG_LEN], resp[PAWLINK_SESS_MSG_LEN];
+	uint8_t init[PAWLINK_SESS_INIT_LEN], resp[PAWLINK_SESS_MSG_LEN];
 	char name[32];
 	size_t len, i;
 
@@ -51,7 +52,7 @@ static void write_seeds(void)
 	pawlink_session_result_wipe(&res);
 	pawlink_session_host_abort(&host);
 
-	memcpy(resp, "\x22\x01\x00\x00\x01\x00\x00\x00", 8);
+	memcpy(resp, "\x22\x02\x00\x00\x01\x00\x00\x00", 8);
 	for (i = 0; i < sizeof(reasons); i++) {
 		resp[2] = reasons[i];
 		snprintf(name, sizeof(name), "reject-%u", reasons[i]);

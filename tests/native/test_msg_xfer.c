@@ -643,6 +643,30 @@ static void test_receiver_drops_bad_chunks(void **state)
 	run_free(&r);
 }
 
+/* The receiver refuses a chunk at next + WINDOW_MAX, takes one below. */
+static void test_receiver_refuses_beyond_window(void **state)
+{
+	struct run r;
+	struct pawlink_msg_frame f = { .type = PAWLINK_MSG_CHUNK, .tag = 7 };
+	uint8_t junk[PAWLINK_MSG_CHUNK_DATA] = { 0 };
+	size_t size = (PAWLINK_MSG_WINDOW_MAX + 4) * PAWLINK_MSG_CHUNK_DATA;
+
+	(void)state;
+	run_setup(&r, size, 0, 13, NULL);
+	f.u.chunk.data = junk;
+	f.u.chunk.len = PAWLINK_MSG_CHUNK_DATA;
+	f.u.chunk.index = r.rx.next + PAWLINK_MSG_WINDOW_MAX;
+	pawlink_msg_rx_input(&r.rx, &f, r.start);
+	assert_int_equal(r.rx.stats.dropped, 1);
+	assert_int_equal(r.rx.held, 0);
+	assert_true(r.rx.ack_now);	/* it says where it is */
+	f.u.chunk.index = r.rx.next + PAWLINK_MSG_WINDOW_MAX - 1;
+	pawlink_msg_rx_input(&r.rx, &f, r.start);
+	assert_int_equal(r.rx.stats.dropped, 1);
+	assert_int_equal(r.rx.held, 1);
+	run_free(&r);
+}
+
 static void test_sixty_second_message(void **state)
 {
 	/*
@@ -709,6 +733,7 @@ int main(void)
 		cmocka_unit_test(test_receiver_gives_up_and_checkpoints),
 		cmocka_unit_test(test_rejects_bad_have),
 		cmocka_unit_test(test_receiver_drops_bad_chunks),
+		cmocka_unit_test(test_receiver_refuses_beyond_window),
 		cmocka_unit_test(test_sixty_second_message),
 		cmocka_unit_test(test_long_latency_window),
 		cmocka_unit_test(test_largest_object),

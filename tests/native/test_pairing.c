@@ -1124,9 +1124,13 @@ static void test_persist_failures(void **state)
 			 PAWLINK_PAIR_ERROR);
 	assert_msg_is(&r, fail_msg);
 	assert_int_equal(r.policy.n_hosts, 0);
-	/* Nothing of the success stays in memory: no claim, no refund. */
+	/*
+	 * Nothing of the success stays in memory: no claim, and not the
+	 * refund: the attempt stays charged, as the flash says it is.
+	 */
 	assert_false(r.policy.claimed);
 	assert_int_equal(r.policy.lifetime_failures, 1);
+	assert_int_equal(r.policy.window_failures, 1);
 	assert_false(r.policy.attempt_active);
 	assert_int_equal(to_host(&r, r.msg, r.msg_len), PAWLINK_PAIR_FAILED);
 }

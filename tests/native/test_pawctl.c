@@ -29,6 +29,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -1197,6 +1198,41 @@ static void test_interrupted_record(void **state)
 	assert_true(json_has(r.out, "\"led\":false"));
 }
 
+/*
+ * kill -9 while recording: no BYE, the toy still holds that session.  The
+ * next pawctl of the same host takes its place at once (issue 11,
+ * finding 8: it used to wait out the toy's 5 minute idle timeout).
+ */
+static void test_killed_record_costs_nothing(void **state)
+{
+	struct world *w = *state;
+	struct timespec t0, t1;
+	struct proc p;
+	char wav[160];
+	int status;
+
+	world_path(w, "killed.wav", wav);
+	pair(w, "bear");
+	ctl_start(w, &p, "record", "bear", "-o", wav, "--seconds", "60",
+		  NULL);
+	proc_wait_stderr(&p, "recording 60 s");
+	kill(p.c.pid, SIGKILL);
+	assert_int_equal(waitpid(p.c.pid, &status, 0), p.c.pid);
+	assert_true(WIFSIGNALED(status));
+	p.c.pid = 0;
+	if (p.c.out_fd >= 0)
+		close(p.c.out_fd);
+	if (p.c.err_fd >= 0)
+		close(p.c.err_fd);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(ctl(w, "--json", "status", "bear", NULL), EXIT_OK);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	/* One round trip and a STATUS, not a 6 s timeout per try. */
+	assert_true(t1.tv_sec - t0.tv_sec < 5);
+	assert_true(json_has(r.out, "\"mic\":false"));
+	assert_true(json_has(r.out, "\"led\":false"));
+}
+
 /* The README's demo runs to the end and leaves what it says it made. */
 static void test_demo(void **state)
 {
@@ -1272,6 +1308,8 @@ int main(void)
 						world_setup, world_teardown),
 		cmocka_unit_test_setup_teardown(test_errors, world_setup,
 						world_teardown),
+		cmocka_unit_test_setup_teardown(test_killed_record_costs_nothing,
+						world_setup, world_teardown),
 		cmocka_unit_test_setup_teardown(test_interrupted_record,
 						world_setup, world_teardown),
 		cmocka_unit_test(test_demo),

@@ -66,15 +66,15 @@ static bool host_wiped(const struct pawlink_session_host *h)
 }
 
 static void host_start_ok(struct cast *c, struct pawlink_session_host *h,
-			  uint32_t cur, uint8_t init[PAWLINK_SESS_MSG_LEN])
+			  uint32_t cur, uint8_t init[PAWLINK_SESS_INIT_LEN])
 {
 	size_t len;
 
 	assert_int_equal(pawlink_session_host_start(h, c->host.priv, c->toy.pub,
 						    cur, init,
-						    PAWLINK_SESS_MSG_LEN, &len),
+						    PAWLINK_SESS_INIT_LEN, &len),
 			 0);
-	assert_int_equal(len, PAWLINK_SESS_MSG_LEN);
+	assert_int_equal(len, PAWLINK_SESS_INIT_LEN);
 }
 
 static int toy_respond(struct cast *c, uint32_t cur, const uint8_t *msg,
@@ -93,7 +93,7 @@ static void handshake_ok(struct cast *c, uint32_t cur,
 			 struct pawlink_session_result *tr)
 {
 	struct pawlink_session_host h;
-	uint8_t init[PAWLINK_SESS_MSG_LEN], resp[PAWLINK_SESS_MSG_LEN];
+	uint8_t init[PAWLINK_SESS_INIT_LEN], resp[PAWLINK_SESS_MSG_LEN];
 	size_t resp_len;
 
 	host_start_ok(c, &h, cur, init);
@@ -108,7 +108,7 @@ static void test_round_trip(void **state)
 {
 	struct pawlink_session_result hr, tr, hr2, tr2;
 	struct pawlink_session_host h;
-	uint8_t init[PAWLINK_SESS_MSG_LEN], resp[PAWLINK_SESS_MSG_LEN];
+	uint8_t init[PAWLINK_SESS_INIT_LEN], resp[PAWLINK_SESS_MSG_LEN];
 	const uint8_t *k[4];
 	size_t resp_len;
 	struct cast c;
@@ -117,11 +117,11 @@ static void test_round_trip(void **state)
 	(void)state;
 	cast_new(&c);
 	host_start_ok(&c, &h, 0, init);
-	/* Cleartext header: INIT, version 1, reason 0, reserved 0, epoch 1. */
-	assert_memory_equal(init, "\x20\x01\x00\x00\x01\x00\x00\x00", 8);
+	/* Cleartext header: INIT, version 2, reason 0, reserved 0, epoch 1. */
+	assert_memory_equal(init, "\x20\x02\x00\x00\x01\x00\x00\x00", 8);
 	assert_int_equal(toy_respond(&c, 0, init, sizeof(init), resp,
 				     &resp_len, &tr), 0);
-	assert_memory_equal(resp, "\x21\x01\x00\x00\x01\x00\x00\x00", 8);
+	assert_memory_equal(resp, "\x21\x02\x00\x00\x01\x00\x00\x00", 8);
 	assert_int_equal(pawlink_session_host_finish(&h, resp, resp_len, &hr),
 			 0);
 	assert_true(host_wiped(&h));
@@ -217,7 +217,7 @@ static void test_lost_resp_retry(void **state)
 	struct pawlink_session_result hr, tr;
 	struct pawlink_record_link host = { 0 }, toy = { 0 };
 	struct pawlink_session_host h;
-	uint8_t init[PAWLINK_SESS_MSG_LEN], resp[PAWLINK_SESS_MSG_LEN];
+	uint8_t init[PAWLINK_SESS_INIT_LEN], resp[PAWLINK_SESS_MSG_LEN];
 	uint8_t rec[PAWLINK_RECORD_MAX], out[64], ch;
 	size_t len, out_len;
 	struct cast c;
@@ -261,7 +261,7 @@ static void test_epochs(void **state)
 {
 	struct pawlink_session_result hr, tr;
 	struct pawlink_session_host h;
-	uint8_t init[PAWLINK_SESS_MSG_LEN], resp[PAWLINK_SESS_MSG_LEN];
+	uint8_t init[PAWLINK_SESS_INIT_LEN], resp[PAWLINK_SESS_MSG_LEN];
 	size_t len;
 	struct cast c;
 
@@ -272,7 +272,7 @@ static void test_epochs(void **state)
 	assert_int_equal(toy_respond(&c, 1, init, sizeof(init), resp, &len,
 				     &tr), -ESTALE);
 	assert_int_equal(len, PAWLINK_SESS_REJECT_LEN);
-	assert_memory_equal(resp, "\x22\x01\x03\x00\x01\x00\x00\x00", 8);
+	assert_memory_equal(resp, "\x22\x02\x03\x00\x01\x00\x00\x00", 8);
 	assert_int_equal(pawlink_session_host_finish(&h, resp, len, &hr),
 			 -ECONNREFUSED);
 	assert_int_equal(h.rejected_reason, PAWLINK_SESS_REJ_EPOCH);
@@ -294,7 +294,7 @@ static void test_unpaired_host(void **state)
 {
 	struct pawlink_session_result hr, tr;
 	struct pawlink_session_host h;
-	uint8_t init[PAWLINK_SESS_MSG_LEN], resp[PAWLINK_SESS_MSG_LEN];
+	uint8_t init[PAWLINK_SESS_INIT_LEN], resp[PAWLINK_SESS_MSG_LEN];
 	size_t len;
 	struct cast c;
 
@@ -306,7 +306,7 @@ static void test_unpaired_host(void **state)
 						    sizeof(init), &len), 0);
 	assert_int_equal(toy_respond(&c, 0, init, len, resp, &len, &tr),
 			 -EACCES);
-	assert_memory_equal(resp, "\x22\x01\x04\x00\x01\x00\x00\x00", 8);
+	assert_memory_equal(resp, "\x22\x02\x04\x00\x01\x00\x00\x00", 8);
 	assert_int_equal(pawlink_session_host_finish(&h, resp, len, &hr),
 			 -ECONNREFUSED);
 	assert_int_equal(h.rejected_reason, PAWLINK_SESS_REJ_AUTH);
@@ -353,7 +353,7 @@ static void test_impostor_toy(void **state)
 	struct pawlink_session_result hr;
 	struct pawlink_session_host h;
 	struct noise_handshake fake;
-	uint8_t init[PAWLINK_SESS_MSG_LEN], resp[PAWLINK_SESS_MSG_LEN];
+	uint8_t init[PAWLINK_SESS_INIT_LEN], resp[PAWLINK_SESS_MSG_LEN];
 	uint8_t prologue[64];
 	size_t len;
 	struct cast c;
@@ -363,12 +363,12 @@ static void test_impostor_toy(void **state)
 	host_start_ok(&c, &h, 0, init);
 	/* It cannot read message 1, so it skips to writing message 2. */
 	memcpy(prologue, PAWLINK_SESS_PROLOGUE, 18);
-	memcpy(prologue + 18, init, 8);
-	assert_int_equal(noise_kk_init(&fake, false, prologue, 26,
+	memcpy(prologue + 18, init, 16);
+	assert_int_equal(noise_kk_init(&fake, false, prologue, 34,
 				       c.stranger.priv, c.host.pub), 0);
-	memcpy(fake.re, init + 8, 32);
+	memcpy(fake.re, init + 16, 32);
 	fake.state = NOISE_KK_MSG2;
-	memcpy(resp, "\x21\x01\x00\x00\x01\x00\x00\x00", 8);
+	memcpy(resp, "\x21\x02\x00\x00\x01\x00\x00\x00", 8);
 	assert_int_equal(noise_kk_write_message(&fake, NULL, 0, resp + 8, 48,
 						&len), 0);
 	assert_int_equal(pawlink_session_host_finish(&h, resp, sizeof(resp),
@@ -376,66 +376,87 @@ static void test_impostor_toy(void **state)
 	assert_true(host_wiped(&h));
 	noise_kk_wipe(&fake);
 
-	/* A host holding a wrong key for the toy fails at the real toy. */
+	/* A host holding a wrong key for the toy: turned away by mac1. */
 	assert_int_equal(pawlink_session_host_start(&h, c.host.priv,
 						    c.stranger.pub, 0, init,
 						    sizeof(init), &len), 0);
 	assert_int_equal(toy_respond(&c, 0, init, len, resp, &len, &hr),
-			 -EACCES);
+			 -EPERM);
 	pawlink_session_host_abort(&h);
+}
+
+/* Recomputes mac1, as anyone who knows the toy's public key can. */
+static void remac(struct cast *c, uint8_t init[PAWLINK_SESS_INIT_LEN])
+{
+	uint8_t key[PAWLINK_SESS_MAC1_KEY_LEN];
+
+	pawlink_session_mac1_key(key, c->toy.pub);
+	crypto_generichash(init + 64, 16, init, 64, key, sizeof(key));
 }
 
 /* Builds an INIT the way a host of another protocol version would. */
 static void make_init(struct cast *c, const char *label, uint8_t version,
-		      uint8_t init[PAWLINK_SESS_MSG_LEN])
+		      uint8_t init[PAWLINK_SESS_INIT_LEN])
 {
 	struct noise_handshake hs;
 	uint8_t prologue[64];
 	size_t label_len = strlen(label), len;
 
-	memcpy(init, "\x20\x01\x00\x00\x01\x00\x00\x00", 8);
+	memcpy(init, "\x20\x02\x00\x00\x01\x00\x00\x00", 8);
 	init[1] = version;
+	memset(init + 8, 0, 8);
+	init[8] = 1;			/* stamp 1 */
 	memcpy(prologue, label, label_len);
-	memcpy(prologue + label_len, init, 8);
-	assert_int_equal(noise_kk_init(&hs, true, prologue, label_len + 8,
+	memcpy(prologue + label_len, init, 16);
+	assert_int_equal(noise_kk_init(&hs, true, prologue, label_len + 16,
 				       c->host.priv, c->toy.pub), 0);
-	assert_int_equal(noise_kk_write_message(&hs, NULL, 0, init + 8, 48,
+	assert_int_equal(noise_kk_write_message(&hs, NULL, 0, init + 16, 48,
 						&len), 0);
 	noise_kk_wipe(&hs);
+	remac(c, init);
 }
 
 static void test_downgrade(void **state)
 {
 	struct pawlink_session_result hr, tr;
 	struct pawlink_session_host h;
-	uint8_t init[PAWLINK_SESS_MSG_LEN], resp[PAWLINK_SESS_MSG_LEN];
+	uint8_t init[PAWLINK_SESS_INIT_LEN], resp[PAWLINK_SESS_MSG_LEN];
 	size_t len;
 	struct cast c;
 
 	(void)state;
 	cast_new(&c);
 	/* Our own construction is right: the control case succeeds. */
-	make_init(&c, PAWLINK_SESS_PROLOGUE, 1, init);
+	make_init(&c, PAWLINK_SESS_PROLOGUE, PAWLINK_SESS_VERSION, init);
 	assert_int_equal(toy_respond(&c, 0, init, sizeof(init), resp, &len,
 				     &tr), 0);
 	pawlink_session_result_wipe(&tr);
 
 	/* An older prologue under a current header: authentication fails. */
-	make_init(&c, "pawlink session v0", 1, init);
+	make_init(&c, "pawlink session v1", PAWLINK_SESS_VERSION, init);
 	assert_int_equal(toy_respond(&c, 0, init, sizeof(init), resp, &len,
 				     &tr), -EACCES);
 	assert_int_equal(resp[2], PAWLINK_SESS_REJ_AUTH);
 
 	/* A version the toy does not speak: refused, and said so. */
-	make_init(&c, "pawlink session v2", 2, init);
+	make_init(&c, "pawlink session v3", 3, init);
 	assert_int_equal(toy_respond(&c, 0, init, sizeof(init), resp, &len,
 				     &tr), -EPROTONOSUPPORT);
 	assert_int_equal(len, PAWLINK_SESS_REJECT_LEN);
 	assert_int_equal(resp[2], PAWLINK_SESS_REJ_VERSION);
 
-	/* Header rewritten on the way (epoch 1 -> 7): bound by the prologue. */
+	/* Header rewritten on the way (epoch 1 -> 7): mac1 stops it... */
 	host_start_ok(&c, &h, 0, init);
 	init[4] = 7;
+	assert_int_equal(toy_respond(&c, 0, init, sizeof(init), resp, &len,
+				     &tr), -EPERM);
+	/* ... and with mac1 redone, the prologue binds header and stamp. */
+	remac(&c, init);
+	assert_int_equal(toy_respond(&c, 0, init, sizeof(init), resp, &len,
+				     &tr), -EACCES);
+	host_start_ok(&c, &h, 0, init);
+	init[9] = 1;			/* stamp */
+	remac(&c, init);
 	assert_int_equal(toy_respond(&c, 0, init, sizeof(init), resp, &len,
 				     &tr), -EACCES);
 
@@ -455,8 +476,8 @@ static void test_tampering(void **state)
 {
 	struct pawlink_session_result hr, tr;
 	struct pawlink_session_host h, hcopy;
-	uint8_t init[PAWLINK_SESS_MSG_LEN], resp[PAWLINK_SESS_MSG_LEN];
-	uint8_t bad[PAWLINK_SESS_MSG_LEN], out[PAWLINK_SESS_MSG_LEN];
+	uint8_t init[PAWLINK_SESS_INIT_LEN], resp[PAWLINK_SESS_MSG_LEN];
+	uint8_t bad[PAWLINK_SESS_INIT_LEN], out[PAWLINK_SESS_MSG_LEN];
 	size_t len, out_len, bit;
 	struct cast c;
 
@@ -490,7 +511,7 @@ static void test_truncated_and_extended(void **state)
 {
 	struct pawlink_session_result hr, tr;
 	struct pawlink_session_host h, hcopy;
-	uint8_t init[PAWLINK_SESS_MSG_LEN + 1], resp[PAWLINK_SESS_MSG_LEN + 1];
+	uint8_t init[PAWLINK_SESS_INIT_LEN + 1], resp[PAWLINK_SESS_MSG_LEN + 1];
 	uint8_t out[PAWLINK_SESS_MSG_LEN];
 	size_t len, out_len, n;
 	struct cast c;
@@ -498,7 +519,7 @@ static void test_truncated_and_extended(void **state)
 	(void)state;
 	cast_new(&c);
 	host_start_ok(&c, &h, 0, init);
-	for (n = 0; n < PAWLINK_SESS_MSG_LEN; n++) {
+	for (n = 0; n < PAWLINK_SESS_INIT_LEN; n++) {
 		assert_int_equal(toy_respond(&c, 0, init, n, out, &out_len,
 					     &tr), -EBADMSG);
 		/* Too short to be a session message at all: no answer. */
@@ -507,11 +528,11 @@ static void test_truncated_and_extended(void **state)
 		else
 			assert_int_equal(out[2], PAWLINK_SESS_REJ_MALFORMED);
 	}
-	init[PAWLINK_SESS_MSG_LEN] = 0;
+	init[PAWLINK_SESS_INIT_LEN] = 0;
 	assert_int_equal(toy_respond(&c, 0, init, sizeof(init), out, &out_len,
 				     &tr), -EBADMSG);
 
-	assert_int_equal(toy_respond(&c, 0, init, PAWLINK_SESS_MSG_LEN, resp,
+	assert_int_equal(toy_respond(&c, 0, init, PAWLINK_SESS_INIT_LEN, resp,
 				     &len, &tr), 0);
 	for (n = 0; n <= PAWLINK_SESS_MSG_LEN + 1; n++) {
 		if (n == PAWLINK_SESS_MSG_LEN)
@@ -529,8 +550,8 @@ static void test_replay(void **state)
 {
 	struct pawlink_session_result hr, tr, tr2;
 	struct pawlink_session_host h, h2;
-	uint8_t init[PAWLINK_SESS_MSG_LEN], resp[PAWLINK_SESS_MSG_LEN];
-	uint8_t init2[PAWLINK_SESS_MSG_LEN], resp2[PAWLINK_SESS_MSG_LEN];
+	uint8_t init[PAWLINK_SESS_INIT_LEN], resp[PAWLINK_SESS_MSG_LEN];
+	uint8_t init2[PAWLINK_SESS_INIT_LEN], resp2[PAWLINK_SESS_MSG_LEN];
 	size_t len, len2;
 	struct cast c;
 
@@ -575,8 +596,8 @@ static void test_reflection(void **state)
 {
 	struct pawlink_session_result hr, tr;
 	struct pawlink_session_host h, hcopy;
-	uint8_t init[PAWLINK_SESS_MSG_LEN], resp[PAWLINK_SESS_MSG_LEN];
-	uint8_t bad[PAWLINK_SESS_MSG_LEN], out[PAWLINK_SESS_MSG_LEN];
+	uint8_t init[PAWLINK_SESS_INIT_LEN], resp[PAWLINK_SESS_MSG_LEN];
+	uint8_t bad[PAWLINK_SESS_INIT_LEN], out[PAWLINK_SESS_MSG_LEN];
 	size_t len, out_len;
 	struct cast c;
 
@@ -591,6 +612,11 @@ static void test_reflection(void **state)
 	bad[0] = PAWLINK_SESS_RESP;
 	hcopy = h;
 	assert_int_equal(pawlink_session_host_finish(&hcopy, bad, sizeof(bad),
+						     &hr), -EBADMSG);
+	memmove(bad + 8, bad + 16, 48);	/* in a RESP's shape */
+	hcopy = h;
+	assert_int_equal(pawlink_session_host_finish(&hcopy, bad,
+						     PAWLINK_SESS_MSG_LEN,
 						     &hr), -EACCES);
 
 	/* The toy's own RESP sent back to it: not an INIT, no answer. */
@@ -599,8 +625,13 @@ static void test_reflection(void **state)
 	assert_int_equal(toy_respond(&c, 0, resp, len, out, &out_len, &tr),
 			 -EBADMSG);
 	assert_int_equal(out_len, 0);
-	memcpy(bad, resp, sizeof(resp));
+	memset(bad, 0, sizeof(bad));
+	memcpy(bad, resp, 8);
+	memcpy(bad + 16, resp + 8, 48);
 	bad[0] = PAWLINK_SESS_INIT;
+	assert_int_equal(toy_respond(&c, 0, bad, sizeof(bad), out, &out_len,
+				     &tr), -EPERM);
+	remac(&c, bad);
 	assert_int_equal(toy_respond(&c, 0, bad, sizeof(bad), out, &out_len,
 				     &tr), -EACCES);
 	pawlink_session_host_abort(&h);
@@ -610,8 +641,8 @@ static void test_low_order_points(void **state)
 {
 	struct pawlink_session_result hr, tr;
 	struct pawlink_session_host h, hcopy;
-	uint8_t init[PAWLINK_SESS_MSG_LEN], resp[PAWLINK_SESS_MSG_LEN];
-	uint8_t bad[PAWLINK_SESS_MSG_LEN], out[PAWLINK_SESS_MSG_LEN];
+	uint8_t init[PAWLINK_SESS_INIT_LEN], resp[PAWLINK_SESS_MSG_LEN];
+	uint8_t bad[PAWLINK_SESS_INIT_LEN], out[PAWLINK_SESS_MSG_LEN];
 	size_t len, out_len, i;
 	struct cast c;
 
@@ -623,7 +654,8 @@ static void test_low_order_points(void **state)
 	for (i = 0; testvec_x25519_low_order(i); i++) {
 		memcpy(bad, init, sizeof(init));
 		testvec_hex_exact(testvec_x25519_low_order(i),
-				  bad + PAWLINK_SESS_HDR_LEN, 32);
+				  bad + PAWLINK_SESS_INIT_HDR_LEN, 32);
+		remac(&c, bad);
 		assert_int_equal(toy_respond(&c, 0, bad, sizeof(bad), out,
 					     &out_len, &tr), -EKEYREJECTED);
 		assert_int_equal(out[2], PAWLINK_SESS_REJ_AUTH);
@@ -646,7 +678,7 @@ static void test_malformed_fields(void **state)
 {
 	struct pawlink_session_result hr, tr;
 	struct pawlink_session_host h, hcopy;
-	uint8_t init[PAWLINK_SESS_MSG_LEN], bad[PAWLINK_SESS_MSG_LEN];
+	uint8_t init[PAWLINK_SESS_INIT_LEN], bad[PAWLINK_SESS_INIT_LEN];
 	uint8_t out[PAWLINK_SESS_MSG_LEN];
 	size_t out_len;
 	struct cast c;
@@ -712,7 +744,7 @@ static void test_api_misuse(void **state)
 {
 	struct pawlink_session_result hr, tr;
 	struct pawlink_session_host h;
-	uint8_t init[PAWLINK_SESS_MSG_LEN], out[PAWLINK_SESS_MSG_LEN];
+	uint8_t init[PAWLINK_SESS_INIT_LEN], out[PAWLINK_SESS_MSG_LEN];
 	size_t len;
 	struct cast c;
 
@@ -747,6 +779,111 @@ static void test_api_misuse(void **state)
 				     &tr), 0);
 	assert_int_equal(pawlink_session_host_finish(&h, out, len, &hr), 0);
 	pawlink_session_result_wipe(&hr);
+	pawlink_session_result_wipe(&tr);
+}
+
+/* The toy's side as the firmware calls it: mac1 key and stamps given. */
+static int toy_answer(struct cast *c, const uint64_t *stamps,
+		      const uint8_t *msg, size_t len, uint8_t *out,
+		      size_t *out_len, struct pawlink_session_result *res)
+{
+	uint8_t key[PAWLINK_SESS_MAC1_KEY_LEN];
+	struct pawlink_session_toy_keys k = {
+		.toy_priv = c->toy.priv,
+		.mac1_key = key,
+		.host_pubs = (const uint8_t (*)[32])c->pinned,
+		.host_stamps = stamps,
+		.n_hosts = 3,
+	};
+
+	pawlink_session_mac1_key(key, c->toy.pub);
+	return pawlink_session_toy_answer(&k, 0, msg, len, out,
+					  PAWLINK_SESS_MSG_LEN, out_len, res);
+}
+
+/*
+ * A sender that does not know the toy's static public key costs the toy
+ * no X25519 at all; one that does costs 1 + 3 per pinned host.
+ */
+static void test_mac1_before_any_dh(void **state)
+{
+	struct pawlink_session_result tr;
+	uint8_t init[PAWLINK_SESS_INIT_LEN], out[PAWLINK_SESS_MSG_LEN];
+	struct pawlink_session_host h;
+	unsigned long before;
+	size_t len;
+	struct cast c;
+
+	(void)state;
+	cast_new(&c);
+	/* A stranger guessing at the toy's key: everything but mac1 right. */
+	assert_int_equal(pawlink_session_host_start_at(&h, c.host.priv,
+						       c.stranger.pub, 0, 5,
+						       init, sizeof(init),
+						       &len), 0);
+	before = noise_x25519_ops();
+	assert_int_equal(toy_answer(&c, NULL, init, len, out, &len, &tr),
+			 -EPERM);
+	assert_int_equal(noise_x25519_ops() - before, 0);
+	assert_int_equal(len, PAWLINK_SESS_REJECT_LEN);
+	assert_int_equal(out[2], PAWLINK_SESS_REJ_AUTH);
+	/* Random bytes of the right shape: the same. */
+	randombytes_buf(init + 16, sizeof(init) - 16);
+	before = noise_x25519_ops();
+	assert_int_equal(toy_answer(&c, NULL, init, sizeof(init), out, &len,
+				    &tr), -EPERM);
+	assert_int_equal(noise_x25519_ops() - before, 0);
+
+	/* A paired host: the low-order check, then 3 per pinned key. */
+	assert_int_equal(pawlink_session_host_start_at(&h, c.host.priv,
+						       c.toy.pub, 0, 5, init,
+						       sizeof(init), &len), 0);
+	before = noise_x25519_ops();
+	assert_int_equal(toy_answer(&c, NULL, init, len, out, &len, &tr), 0);
+	/* ... and 2 for the RESP (its ephemeral, ee, se). */
+	assert_int_equal(noise_x25519_ops() - before, 1 + 3 * 3 + 3);
+	pawlink_session_host_abort(&h);
+	pawlink_session_result_wipe(&tr);
+}
+
+/* An INIT whose stamp is not above its host's last gets nothing. */
+static void test_stamp_refuses_replays(void **state)
+{
+	struct pawlink_session_result tr;
+	uint8_t init[PAWLINK_SESS_INIT_LEN], out[PAWLINK_SESS_MSG_LEN];
+	uint64_t stamps[3] = { 900, 0, 900 };
+	struct pawlink_session_host h;
+	size_t len;
+	struct cast c;
+
+	(void)state;
+	cast_new(&c);
+	assert_int_equal(pawlink_session_host_start_at(&h, c.host.priv,
+						       c.toy.pub, 0, 1000,
+						       init, sizeof(init),
+						       &len), 0);
+	assert_int_equal(toy_answer(&c, stamps, init, len, out, &len, &tr), 0);
+	assert_int_equal(tr.stamp, 1000);
+	assert_int_equal(tr.host_index, 1);
+	pawlink_session_result_wipe(&tr);
+	/* The toy kept 1000 for this host: the same INIT again, nothing. */
+	stamps[1] = 1000;
+	assert_int_equal(toy_answer(&c, stamps, init, sizeof(init), out, &len,
+				    &tr), -EALREADY);
+	assert_int_equal(len, 0);
+	/* An older one neither; the stamp is bound, so it cannot be raised. */
+	stamps[1] = 1001;
+	assert_int_equal(toy_answer(&c, stamps, init, sizeof(init), out, &len,
+				    &tr), -EALREADY);
+	init[9] ^= 0x10;
+	assert_int_not_equal(toy_answer(&c, stamps, init, sizeof(init), out,
+					&len, &tr), 0);
+	/* Other hosts' stamps do not matter: per host. */
+	stamps[1] = 999;
+	init[9] ^= 0x10;
+	assert_int_equal(toy_answer(&c, stamps, init, sizeof(init), out, &len,
+				    &tr), 0);
+	pawlink_session_host_abort(&h);
 	pawlink_session_result_wipe(&tr);
 }
 
@@ -807,6 +944,8 @@ int main(void)
 		cmocka_unit_test(test_malformed_fields),
 		cmocka_unit_test(test_api_misuse),
 		cmocka_unit_test(test_key_derivation_vectors),
+		cmocka_unit_test(test_mac1_before_any_dh),
+		cmocka_unit_test(test_stamp_refuses_replays),
 	};
 
 	if (sodium_init() < 0)

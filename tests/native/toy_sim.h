@@ -71,6 +71,7 @@ struct toy_sim {
 	int fail_blob;			/* its saves fail; -1: none */
 	/* Saves that still reach the flash; then the power is gone.  -1: all. */
 	int saves_left;
+	unsigned long saves[TOY_BLOB_COUNT];	/* blob_save calls, each */
 	char label[PAWLINK_SETUP_CODE_DISPLAY_SIZE];
 	char dir[64];			/* the message store's directory */
 	struct pawlink_msg_store *store;
@@ -121,6 +122,7 @@ static int sim_blob_save(void *ctx, enum toy_blob b, const uint8_t *buf,
 {
 	struct toy_sim *s = ctx;
 
+	s->saves[b]++;
 	if ((int)b == s->fail_blob || len > TOY_BLOB_MAX || s->saves_left == 0)
 		return -EIO;
 	if (s->saves_left > 0)
@@ -530,6 +532,17 @@ static inline size_t toy_sim_count_events(struct toy_sim *s, uint8_t event)
 	pthread_mutex_lock(&s->lock);
 	for (i = 0; i < s->n_events; i++)
 		n += s->events[i].event == event;
+	pthread_mutex_unlock(&s->lock);
+	return n;
+}
+
+/* How many times the toy saved blob @b (flash writes). */
+static inline unsigned long toy_sim_saves(struct toy_sim *s, enum toy_blob b)
+{
+	unsigned long n;
+
+	pthread_mutex_lock(&s->lock);
+	n = s->saves[b];
 	pthread_mutex_unlock(&s->lock);
 	return n;
 }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -269,11 +270,13 @@ static int write_all(int fd, const char *data, size_t len)
 /*
  * Replaces @name atomically: a 0600 temporary in the same directory,
  * written and fsynced, renamed over @name, then the directory fsynced.
- * On failure the temporary is removed and @name is as it was.
+ * On failure the temporary is removed and @name is as it was.  With
+ * @replace false, the temporary is linked to @name instead, which fails
+ * with -EEXIST if @name appeared meanwhile (two first runs at once).
  */
-static int write_file_atomic(struct pawlink_keystore *ks, const char *name,
-			     const char *data, size_t len, char *err,
-			     size_t err_len)
+static int write_file(struct pawlink_keystore *ks, const char *name,
+		      const char *data, size_t len, bool replace, char *err,
+		      size_t err_len)
 {
 	char tmp[NAME_MAX + 1], path[PATH_MAX + NAME_MAX + 2];
 	uint8_t rnd[8];
@@ -307,7 +310,19 @@ static int write_file_atomic(struct pawlink_keystore *ks, const char *name,
 		ret = -errno;
 		goto out_unlink;
 	}
-	if (renameat(ks->dirfd, tmp, ks->dirfd, name) != 0) {
+	if (!replace) {
+		/* link(2) never replaces: the first of two creators wins. */
+		ret = linkat(ks->dirfd, tmp, ks->dirfd, name, 0) != 0 ?
+		      -errno : 0;
+		unlinkat(ks->dirfd, tmp, 0);
+		if (ret == -EEXIST) {
+			pawlink_errf(err, err_len, "'%s' already exists; not "
+				     "replacing it", path);
+			return ret;
+		}
+		if (ret)
+			goto out_unlink;
+	} else if (renameat(ks->dirfd, tmp, ks->dirfd, name) != 0) {
 		ret = -errno;
 		goto out_unlink;
 	}
@@ -324,6 +339,13 @@ out_unlink:
 	pawlink_errf(err, err_len, "cannot write '%s': %s (left unchanged)",
 		     path, strerror(-ret));
 	return ret;
+}
+
+static int write_file_atomic(struct pawlink_keystore *ks, const char *name,
+			     const char *data, size_t len, char *err,
+			     size_t err_len)
+{
+	return write_file(ks, name, data, len, true, err, err_len);
 }
 
 /* ---- the directory ---- */
@@ -376,10 +398,17 @@ static int make_dirs(const char *dir, char *err, size_t err_len)
 	return 0;
 }
 
-/* Removes ".name.<random>.tmp" files that a crash mid-write left. */
+/*
+ * Removes ".name.<random>.tmp" files that a crash mid-write left: those
+ * older than STALE_TMP_SECONDS.  A younger one may be another process's
+ * write in progress (two first runs at once), which must not vanish.
+ */
+#define STALE_TMP_SECONDS	600
 static void remove_stale_temporaries(struct pawlink_keystore *ks)
 {
+	time_t now = time(NULL);
 	struct dirent *de;
+	struct stat st;
 	DIR *d;
 	int fd = dup(ks->dirfd);
 
@@ -394,7 +423,10 @@ static void remove_stale_temporaries(struct pawlink_keystore *ks)
 		size_t n = strlen(de->d_name);
 
 		if (de->d_name[0] == '.' && n > sizeof(TMP_SUFFIX) &&
-		    strcmp(de->d_name + n - strlen(TMP_SUFFIX), TMP_SUFFIX) == 0)
+		    strcmp(de->d_name + n - strlen(TMP_SUFFIX), TMP_SUFFIX) == 0 &&
+		    fstatat(ks->dirfd, de->d_name, &st,
+			    AT_SYMLINK_NOFOLLOW) == 0 &&
+		    now - st.st_mtime >= STALE_TMP_SECONDS)
 			unlinkat(ks->dirfd, de->d_name, 0);
 	}
 	closedir(d);
@@ -529,8 +561,9 @@ int pawlink_keystore_host_create(struct pawlink_keystore *ks,
 	pawlink_hex_encode(sk_hex, host->secret_key, sizeof(host->secret_key));
 	n = snprintf(buf, sizeof(buf), HOST_MAGIC "id %s\nsecret %s\n", id_hex,
 		     sk_hex);
-	ret = write_file_atomic(ks, PAWLINK_KEYSTORE_HOST_FILE, buf, (size_t)n,
-				err, err_len);
+	/* Never over another process's identity made since the check. */
+	ret = write_file(ks, PAWLINK_KEYSTORE_HOST_FILE, buf, (size_t)n, false,
+			 err, err_len);
 	sodium_memzero(sk_hex, sizeof(sk_hex));
 	sodium_memzero(buf, sizeof(buf));
 	if (ret)

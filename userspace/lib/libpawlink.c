@@ -27,7 +27,15 @@ int pawlink_open(struct pawlink **out, const char *store_dir, char *err,
 		pawlink_errf(err, err_len, "libsodium could not start");
 		return -EIO;
 	}
-	p = calloc(1, sizeof(*p));
+	/*
+	 * The host's secret key lives in here: sodium_malloc() keeps it out
+	 * of core dumps (MADV_DONTDUMP), locks it in RAM where allowed (an
+	 * mlock refused for RLIMIT_MEMLOCK is ignored) and fences it with
+	 * guard pages.
+	 */
+	p = sodium_malloc(sizeof(*p));
+	if (p)
+		memset(p, 0, sizeof(*p));
 	if (!p) {
 		pawlink_errf(err, err_len, "out of memory");
 		return -ENOMEM;
@@ -98,8 +106,7 @@ void pawlink_close(struct pawlink *p)
 	if (p->store_open)
 		pawlink_keystore_close(&p->ks);
 	pawlink_host_identity_wipe(&p->host);
-	sodium_memzero(p, sizeof(*p));
-	free(p);
+	sodium_free(p);		/* wipes it */
 }
 
 /*

@@ -60,6 +60,7 @@ struct pawlink {
 	uint8_t hash[PAWLINK_SESSION_HASH_LEN];
 	uint16_t next_tag;			/* toy commands */
 	struct pawlink_msg_host *msg;		/* one per session */
+	uint64_t last_stamp;			/* the last INIT's stamp */
 
 	char err[PAWLINK_ERR_MAX];
 };

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <sodium.h>
 
@@ -31,6 +32,9 @@ static int session_reject_errno(struct pawlink *p, uint8_t reason)
 	case PAWLINK_SESS_REJ_AUTH:
 		return pawlink_fail(p, -EACCES,
 				    "the toy does not know this host (unpaired, or reset): pair again");
+	case PAWLINK_SESS_REJ_BUSY:
+		return pawlink_fail(p, -EBUSY,
+				    "the toy is in a session with another host: try again when it ends");
 	case PAWLINK_SESS_REJ_VERSION:
 		return pawlink_fail(p, -EPROTONOSUPPORT,
 				    "the toy speaks another session version");
@@ -39,6 +43,25 @@ static int session_reject_errno(struct pawlink *p, uint8_t reason)
 				    "the toy refused the session (reason %u)",
 				    reason);
 	}
+}
+
+/*
+ * The INIT's stamp: wall-clock microseconds, so that it grows across runs
+ * of pawctl without a write per session, and never repeats within one.
+ * A clock set back stalls this host until it passes its last stamp.
+ */
+static uint64_t next_stamp(struct pawlink *p)
+{
+	struct timespec ts;
+	uint64_t now = 0;
+
+	if (clock_gettime(CLOCK_REALTIME, &ts) == 0 && ts.tv_sec > 0)
+		now = (uint64_t)ts.tv_sec * 1000000 +
+		      (uint64_t)ts.tv_nsec / 1000;
+	if (now <= p->last_stamp)
+		now = p->last_stamp + 1;
+	p->last_stamp = now;
+	return now;
 }
 
 /* Drops frames that are already waiting: answers to an older attempt. */
@@ -62,16 +85,16 @@ static void drain(struct pawlink *p)
 static int session_run(struct pawlink *p, const struct pawlink_toy_record *toy,
 		       struct pawlink_session_result *res)
 {
-	uint8_t init[PAWLINK_SESS_MSG_LEN], in[PAWLINK_FRAME_MAX];
+	uint8_t init[PAWLINK_SESS_INIT_LEN], in[PAWLINK_FRAME_MAX];
 	struct pawlink_session_host hs, trial;
 	size_t init_len, in_len;
 	uint64_t deadline;
 	int rc;
 
 	drain(p);
-	rc = pawlink_session_host_start(&hs, p->host.secret_key,
-					toy->static_key, 0, init, sizeof(init),
-					&init_len);
+	rc = pawlink_session_host_start_at(&hs, p->host.secret_key,
+					   toy->static_key, 0, next_stamp(p),
+					   init, sizeof(init), &init_len);
 	if (rc)
 		return pawlink_fail(p, rc, "session setup failed: %s",
 				    strerror(-rc));
@@ -145,7 +168,7 @@ static int handshake(struct pawlink *p, const struct pawlink_toy_record *toy,
 		rc = session_run(p, toy, &res);
 	if (rc == 1)
 		rc = pawlink_fail(p, -ETIMEDOUT,
-				  "toy %s did not answer: out of range, or in a session with another host",
+				  "toy %s did not answer: out of range, or switched off",
 				  hex);
 	if (rc == 0) {
 		rc = p->t->ops->set_keys(p->t, &res.keys);
@@ -249,6 +272,12 @@ int pawlink_session_hash(const struct pawlink *p,
 	return 0;
 }
 
+/*
+ * Only the toy's authenticated UNPAIR answer lets this host erase its pin.
+ * If the answer is lost, a new session asks again; a REJECT on the way
+ * (unauthenticated: anyone can forge one) proves nothing, so the pin stays
+ * and the caller hears that the toy could not confirm.
+ */
 int pawlink_unpair(struct pawlink *p)
 {
 	struct pawlink_toy_frame req = { .type = PAWLINK_TOY_UNPAIR_REQ }, resp;
@@ -261,26 +290,22 @@ int pawlink_unpair(struct pawlink *p)
 	memcpy(toy_id, p->toy_id, PAWLINK_ID_LEN);
 	rc = pawlink_toy_request(p, &req, &resp, PAWLINK_END_TRIES);
 	pawlink_session_drop(p);
-	if (rc == 0 && resp.status != PAWLINK_TOY_OK)
+	if (rc == -ETIMEDOUT) {
+		/* The answer may be what got lost: ask again, in a session. */
+		if (pawlink_connect(p, toy_id, NULL) != 0)
+			return pawlink_fail(p, -ETIMEDOUT,
+					    "the toy could not confirm that it forgot this host; this host still holds its pin");
+		rc = pawlink_toy_request(p, &req, &resp, PAWLINK_END_TRIES);
+		pawlink_session_drop(p);
+		if (rc == -ETIMEDOUT)
+			return pawlink_fail(p, rc,
+					    "the toy could not confirm that it forgot this host; this host still holds its pin");
+	}
+	if (rc)
+		return rc;
+	if (resp.status != PAWLINK_TOY_OK)
 		return pawlink_fail(p, -EIO, "the toy could not unpair: %s",
 				    pawlink_toy_status_str(resp.status));
-	if (rc == -ETIMEDOUT) {
-		/*
-		 * The answer may be what got lost: if the toy now refuses a
-		 * session as unknown, it did forget this host.
-		 */
-		rc = pawlink_connect(p, toy_id, NULL);
-		if (rc == 0) {
-			pawlink_disconnect(p);
-			return pawlink_fail(p, -ETIMEDOUT,
-					    "the toy did not confirm; it still knows this host");
-		}
-		if (rc != -EACCES)
-			return pawlink_fail(p, -ETIMEDOUT,
-					    "the toy did not confirm that it forgot this host");
-	} else if (rc) {
-		return rc;
-	}
 	return pawlink_keystore_toy_erase(&p->ks, toy_id, p->err,
 					  sizeof(p->err));
 }

@@ -55,6 +55,10 @@ int pawlink_need_host(struct pawlink *p)
 	if (rc == -ENOENT)
 		rc = pawlink_keystore_host_create(&p->ks, &p->host, p->err,
 						  sizeof(p->err));
+	/* Another first run made it meanwhile: use that one. */
+	if (rc == -EEXIST)
+		rc = pawlink_keystore_host_load(&p->ks, &p->host, p->err,
+						sizeof(p->err));
 	if (rc)
 		return rc;
 	p->have_host = true;

@@ -22,7 +22,8 @@ static const char *detail_text(const struct pawlink_toy_event *e,
 		"", "wrong code or forged", "malformed",
 		"no confirmation in 30 s", "state not saved" };
 	static const char *const end[] = {
-		"", "bye", "idle", "unpaired", "factory reset" };
+		"", "bye", "idle", "unpaired", "factory reset",
+		"replaced by the same host's new session" };
 	static const char *const mic_stop[] = {
 		"", "by the host", "LED off", "session ended" };
 
@@ -46,7 +47,9 @@ static const char *detail_text(const struct pawlink_toy_event *e,
 		break;
 	case PAWLINK_TOY_EV_PAIR_REFUSED:
 	case PAWLINK_TOY_EV_SESSION_REJECT:
-		snprintf(buf, len, "%u in a row", e->detail);
+		/* Folded per type and boot; the count saturates. */
+		snprintf(buf, len, "%u%s this boot",
+			 e->detail, e->detail == UINT8_MAX ? " or more" : "");
 		return buf;
 	default:
 		break;
@@ -59,7 +62,7 @@ static const char *detail_text(const struct pawlink_toy_event *e,
 static void show(struct pawctl *c, const struct pawlink_toy_event *e,
 		 const uint8_t host[PAWLINK_ID_LEN])
 {
-	char hex[PAWCTL_TOY_HEX_LEN + 1], buf[16];
+	char hex[PAWCTL_TOY_HEX_LEN + 1], buf[32];
 	const char *text = detail_text(e, buf, sizeof(buf));
 	static const uint8_t no_host[PAWLINK_ID_LEN];
 	bool none = !memcmp(e->host_id, no_host, PAWLINK_ID_LEN);

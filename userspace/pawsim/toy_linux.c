@@ -59,6 +59,7 @@ static const char *const blob_names[TOY_BLOB_COUNT] = {
 	[TOY_BLOB_LOG] = "log",
 	[TOY_BLOB_SETTINGS] = "settings",
 	[TOY_BLOB_SECURE_ELEMENT] = "secure-element",
+	[TOY_BLOB_STAMPS] = "stamps",
 };
 
 struct linux_toy {

@@ -147,4 +147,12 @@ int noise_kk_split(struct noise_handshake *hs,
 /* Zeroes every key, chaining key and hash in @hs. */
 void noise_kk_wipe(struct noise_handshake *hs);
 
+/* X25519 (crypto_scalarmult and its base form), each one counted. */
+int noise_x25519(uint8_t out[NOISE_DH_LEN], const uint8_t priv[NOISE_DH_LEN],
+		 const uint8_t pub[NOISE_DH_LEN]);
+int noise_x25519_base(uint8_t out[NOISE_DH_LEN],
+		      const uint8_t priv[NOISE_DH_LEN]);
+/* How many X25519 operations this process has done (tests, benchmarks). */
+unsigned long noise_x25519_ops(void);
+
 #endif /* PAWLINK_NOISE_H */

@@ -187,6 +187,12 @@ int pawlink_policy_succeed(struct pawlink_pair_policy *p, uint64_t now,
  * Attempt @gen failed; its charge stays.  Closes the window at the
  * window's failure limit.  No-op when @gen is not current.
  */
+/*
+ * Undoes pawlink_policy_succeed()'s refund, when the state it produced
+ * could not be saved: the attempt stays charged, as the flash says.
+ */
+void pawlink_policy_charge_back(struct pawlink_pair_policy *p);
+
 void pawlink_policy_fail(struct pawlink_pair_policy *p, uint64_t now,
 			 uint32_t gen);
 

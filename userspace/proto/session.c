@@ -17,12 +17,19 @@ _Static_assert(sizeof(struct pawlink_sess_hdr) == PAWLINK_SESS_HDR_LEN,
 	       "session header layout");
 _Static_assert(sizeof(struct pawlink_sess_msg) == PAWLINK_SESS_MSG_LEN,
 	       "session message layout");
+_Static_assert(sizeof(struct pawlink_sess_init) == PAWLINK_SESS_INIT_LEN,
+	       "session INIT layout");
 _Static_assert(PAWLINK_SESS_MSG_LEN ==
 	       PAWLINK_SESS_HDR_LEN + NOISE_KK_MSG_OVERHEAD,
-	       "INIT and RESP carry an empty Noise payload");
+	       "RESP carries an empty Noise payload");
+_Static_assert(PAWLINK_SESS_INIT_LEN ==
+	       PAWLINK_SESS_INIT_HDR_LEN + NOISE_KK_MSG_OVERHEAD +
+	       PAWLINK_SESS_MAC1_LEN, "INIT carries an empty Noise payload");
 
 #define SESS_PROLOGUE_LABEL_LEN	(sizeof(PAWLINK_SESS_PROLOGUE) - 1)
-#define SESS_PROLOGUE_LEN	(SESS_PROLOGUE_LABEL_LEN + PAWLINK_SESS_HDR_LEN)
+#define SESS_PROLOGUE_LEN \
+	(SESS_PROLOGUE_LABEL_LEN + PAWLINK_SESS_INIT_HDR_LEN)
+#define SESS_MAC1_OFF		(PAWLINK_SESS_INIT_LEN - PAWLINK_SESS_MAC1_LEN)
 
 /* HKDF info labels (Documentation/session.rst, "Record keys"). */
 static const char label_h2t_ctrl[] = "pawlink v1 record h2t ctrl";
@@ -44,10 +51,32 @@ static void sess_put_hdr(uint8_t out[PAWLINK_SESS_HDR_LEN], uint8_t type,
 
 /* The prologue binds the protocol label and every cleartext INIT byte. */
 static void sess_prologue(uint8_t out[SESS_PROLOGUE_LEN],
-			  const uint8_t init_hdr[PAWLINK_SESS_HDR_LEN])
+			  const uint8_t init_hdr[PAWLINK_SESS_INIT_HDR_LEN])
 {
 	memcpy(out, PAWLINK_SESS_PROLOGUE, SESS_PROLOGUE_LABEL_LEN);
-	memcpy(out + SESS_PROLOGUE_LABEL_LEN, init_hdr, PAWLINK_SESS_HDR_LEN);
+	memcpy(out + SESS_PROLOGUE_LABEL_LEN, init_hdr,
+	       PAWLINK_SESS_INIT_HDR_LEN);
+}
+
+void pawlink_session_mac1_key(uint8_t key[PAWLINK_SESS_MAC1_KEY_LEN],
+			      const uint8_t toy_pub[PAWLINK_SESSION_KEY_LEN])
+{
+	crypto_generichash_state st;
+
+	crypto_generichash_init(&st, NULL, 0, PAWLINK_SESS_MAC1_KEY_LEN);
+	crypto_generichash_update(&st, (const uint8_t *)PAWLINK_SESS_MAC1_LABEL,
+				  sizeof(PAWLINK_SESS_MAC1_LABEL) - 1);
+	crypto_generichash_update(&st, toy_pub, PAWLINK_SESSION_KEY_LEN);
+	crypto_generichash_final(&st, key, PAWLINK_SESS_MAC1_KEY_LEN);
+}
+
+/* mac1 over the INIT's first SESS_MAC1_OFF bytes. */
+static void sess_mac1(uint8_t mac[PAWLINK_SESS_MAC1_LEN],
+		      const uint8_t key[PAWLINK_SESS_MAC1_KEY_LEN],
+		      const uint8_t *init)
+{
+	crypto_generichash(mac, PAWLINK_SESS_MAC1_LEN, init, SESS_MAC1_OFF,
+			   key, PAWLINK_SESS_MAC1_KEY_LEN);
 }
 
 /* Writes a REJECT if it fits; *@out_len says whether one was written. */
@@ -138,7 +167,20 @@ int pawlink_session_host_start(struct pawlink_session_host *host,
 			       uint32_t current_epoch,
 			       uint8_t *msg, size_t msg_cap, size_t *msg_len)
 {
+	return pawlink_session_host_start_at(host, host_priv, toy_pub,
+					     current_epoch, 1, msg, msg_cap,
+					     msg_len);
+}
+
+int pawlink_session_host_start_at(struct pawlink_session_host *host,
+				  const uint8_t host_priv[PAWLINK_SESSION_KEY_LEN],
+				  const uint8_t toy_pub[PAWLINK_SESSION_KEY_LEN],
+				  uint32_t current_epoch, uint64_t stamp,
+				  uint8_t *msg, size_t msg_cap,
+				  size_t *msg_len)
+{
 	uint8_t prologue[SESS_PROLOGUE_LEN];
+	uint8_t mac_key[PAWLINK_SESS_MAC1_KEY_LEN];
 	size_t noise_len;
 	int ret;
 
@@ -147,14 +189,17 @@ int pawlink_session_host_start(struct pawlink_session_host *host,
 	pawlink_session_host_abort(host);
 	if (!host_priv || !toy_pub || !msg || !msg_len)
 		return -EINVAL;
-	if (msg_cap < PAWLINK_SESS_MSG_LEN)
+	if (msg_cap < PAWLINK_SESS_INIT_LEN)
 		return -ENOSPC;
 	if (current_epoch == UINT32_MAX)
 		return -EOVERFLOW;
+	if (sodium_init() < 0)
+		return -EIO;
 
 	host->epoch = current_epoch + 1;
 	host->flags = current_epoch ? PAWLINK_KEYS_REKEY : 0;
 	sess_put_hdr(host->init_hdr, PAWLINK_SESS_INIT, 0, host->epoch);
+	pawlink_store_le64(host->init_hdr + PAWLINK_SESS_HDR_LEN, stamp);
 	sess_prologue(prologue, host->init_hdr);
 
 	ret = noise_kk_init(&host->hs, true, prologue, sizeof(prologue),
@@ -163,12 +208,15 @@ int pawlink_session_host_start(struct pawlink_session_host *host,
 		goto fail_abort;
 	/* Message 1 is replayable, so its payload stays empty. */
 	ret = noise_kk_write_message(&host->hs, NULL, 0,
-				     msg + PAWLINK_SESS_HDR_LEN,
-				     msg_cap - PAWLINK_SESS_HDR_LEN, &noise_len);
+				     msg + PAWLINK_SESS_INIT_HDR_LEN,
+				     NOISE_KK_MSG_OVERHEAD, &noise_len);
 	if (ret)
 		goto fail_abort;
-	memcpy(msg, host->init_hdr, PAWLINK_SESS_HDR_LEN);
-	*msg_len = PAWLINK_SESS_HDR_LEN + noise_len;
+	memcpy(msg, host->init_hdr, PAWLINK_SESS_INIT_HDR_LEN);
+	pawlink_session_mac1_key(mac_key, toy_pub);
+	sess_mac1(msg + SESS_MAC1_OFF, mac_key, msg);
+	sodium_memzero(mac_key, sizeof(mac_key));
+	*msg_len = PAWLINK_SESS_INIT_LEN;
 	return 0;
 
 fail_abort:
@@ -242,9 +290,12 @@ out_abort:
 
 /* Header checks on an INIT; on failure *@reason is the REJECT to send. */
 static int toy_check_init(const uint8_t *msg, size_t msg_len,
-			  uint32_t current_epoch, uint8_t *reason)
+			  const uint8_t *mac1_key, uint32_t current_epoch,
+			  uint8_t *reason)
 {
+	uint8_t mac[PAWLINK_SESS_MAC1_LEN];
 	uint32_t epoch;
+	bool ok;
 
 	*reason = 0;
 	if (msg_len < PAWLINK_SESS_HDR_LEN || msg[0] != PAWLINK_SESS_INIT)
@@ -254,10 +305,18 @@ static int toy_check_init(const uint8_t *msg, size_t msg_len,
 		return -EPROTONOSUPPORT;
 	}
 	epoch = pawlink_load_le32(msg + 4);
-	if (msg_len != PAWLINK_SESS_MSG_LEN || msg[2] != 0 || msg[3] != 0 ||
+	if (msg_len != PAWLINK_SESS_INIT_LEN || msg[2] != 0 || msg[3] != 0 ||
 	    epoch == 0) {
 		*reason = PAWLINK_SESS_REJ_MALFORMED;
 		return -EBADMSG;
+	}
+	/* Before any X25519: only who knows the toy's key gets further. */
+	sess_mac1(mac, mac1_key, msg);
+	ok = crypto_verify_16(mac, msg + SESS_MAC1_OFF) == 0;
+	sodium_memzero(mac, sizeof(mac));
+	if (!ok) {
+		*reason = PAWLINK_SESS_REJ_AUTH;
+		return -EPERM;
 	}
 	if (epoch <= current_epoch) {
 		*reason = PAWLINK_SESS_REJ_EPOCH;
@@ -279,7 +338,7 @@ static int toy_find_host(struct noise_handshake *found, size_t *index,
 	uint8_t prologue[SESS_PROLOGUE_LEN];
 	struct noise_handshake trial;
 	uint8_t shared[NOISE_DH_LEN];
-	const uint8_t *noise_msg = msg + PAWLINK_SESS_HDR_LEN;
+	const uint8_t *noise_msg = msg + PAWLINK_SESS_INIT_HDR_LEN;
 	size_t payload_len;
 	bool matched = false;
 	size_t i;
@@ -289,7 +348,7 @@ static int toy_find_host(struct noise_handshake *found, size_t *index,
 	 * A low-order ephemeral fails every trial; find that out once, so
 	 * that a corrupt pinned key is only "no match", never an abort.
 	 */
-	ret = crypto_scalarmult(shared, toy_priv, noise_msg);
+	ret = noise_x25519(shared, toy_priv, noise_msg);
 	sodium_memzero(shared, sizeof(shared));
 	if (ret != 0)
 		return -EKEYREJECTED;
@@ -314,29 +373,31 @@ static int toy_find_host(struct noise_handshake *found, size_t *index,
 	return matched ? 0 : -EACCES;
 }
 
-int pawlink_session_toy_respond(const uint8_t toy_priv[PAWLINK_SESSION_KEY_LEN],
-				const uint8_t (*host_pubs)[PAWLINK_SESSION_KEY_LEN],
-				size_t n_hosts, uint32_t current_epoch,
-				const uint8_t *msg, size_t msg_len,
-				uint8_t *out, size_t out_cap, size_t *out_len,
-				struct pawlink_session_result *res)
+int pawlink_session_toy_answer(const struct pawlink_session_toy_keys *k,
+			       uint32_t current_epoch,
+			       const uint8_t *msg, size_t msg_len,
+			       uint8_t *out, size_t out_cap, size_t *out_len,
+			       struct pawlink_session_result *res)
 {
 	struct noise_handshake hs;
 	size_t index = 0;
 	size_t noise_len;
 	uint32_t epoch = 0;
+	uint64_t stamp;
 	uint8_t reason;
 	int ret;
 
 	if (!out_len)
 		return -EINVAL;
 	*out_len = 0;
-	if (!toy_priv || (n_hosts && !host_pubs) || !msg || !out || !res)
+	if (!k || !k->toy_priv || !k->mac1_key ||
+	    (k->n_hosts && !k->host_pubs) || !msg || !out || !res)
 		return -EINVAL;
 	if (sodium_init() < 0)
 		return -EIO;
 
-	ret = toy_check_init(msg, msg_len, current_epoch, &reason);
+	ret = toy_check_init(msg, msg_len, k->mac1_key, current_epoch,
+			     &reason);
 	if (msg_len >= PAWLINK_SESS_HDR_LEN)
 		epoch = pawlink_load_le32(msg + 4);
 	if (ret)
@@ -345,10 +406,17 @@ int pawlink_session_toy_respond(const uint8_t toy_priv[PAWLINK_SESSION_KEY_LEN],
 		return -ENOSPC;
 
 	noise_kk_wipe(&hs);
-	ret = toy_find_host(&hs, &index, toy_priv, host_pubs, n_hosts, msg);
+	ret = toy_find_host(&hs, &index, k->toy_priv, k->host_pubs,
+			    k->n_hosts, msg);
 	if (ret) {
 		reason = PAWLINK_SESS_REJ_AUTH;
 		goto fail_reject;
+	}
+	/* Authentic, but not newer than what this host sent: a replay. */
+	stamp = pawlink_load_le64(msg + PAWLINK_SESS_HDR_LEN);
+	if (k->host_stamps && stamp <= k->host_stamps[index]) {
+		ret = -EALREADY;
+		goto fail_wipe;
 	}
 	ret = noise_kk_write_message(&hs, NULL, 0, out + PAWLINK_SESS_HDR_LEN,
 				     out_cap - PAWLINK_SESS_HDR_LEN,
@@ -363,6 +431,7 @@ int pawlink_session_toy_respond(const uint8_t toy_priv[PAWLINK_SESSION_KEY_LEN],
 		goto fail_wipe;
 	}
 	res->host_index = index;
+	res->stamp = stamp;
 	sess_put_hdr(out, PAWLINK_SESS_RESP, 0, epoch);
 	*out_len = PAWLINK_SESS_HDR_LEN + noise_len;
 	return 0;
@@ -373,5 +442,38 @@ fail_wipe:
 fail_reject:
 	if (reason)
 		sess_put_reject(out, out_cap, out_len, reason, epoch);
+	return ret;
+}
+
+int pawlink_session_toy_respond(const uint8_t toy_priv[PAWLINK_SESSION_KEY_LEN],
+				const uint8_t (*host_pubs)[PAWLINK_SESSION_KEY_LEN],
+				size_t n_hosts, uint32_t current_epoch,
+				const uint8_t *msg, size_t msg_len,
+				uint8_t *out, size_t out_cap, size_t *out_len,
+				struct pawlink_session_result *res)
+{
+	struct pawlink_session_toy_keys k = {
+		.toy_priv = toy_priv,
+		.host_pubs = host_pubs,
+		.n_hosts = n_hosts,
+	};
+	uint8_t pub[PAWLINK_SESSION_KEY_LEN];
+	uint8_t mac_key[PAWLINK_SESS_MAC1_KEY_LEN];
+	int ret;
+
+	if (!out_len)
+		return -EINVAL;
+	*out_len = 0;
+	if (!toy_priv)
+		return -EINVAL;
+	if (sodium_init() < 0)
+		return -EIO;
+	if (noise_x25519_base(pub, toy_priv) != 0)
+		return -EKEYREJECTED;
+	pawlink_session_mac1_key(mac_key, pub);
+	k.mac1_key = mac_key;
+	ret = pawlink_session_toy_answer(&k, current_epoch, msg, msg_len, out,
+					 out_cap, out_len, res);
+	sodium_memzero(mac_key, sizeof(mac_key));
 	return ret;
 }

@@ -8,7 +8,7 @@
  *
  *	struct pawlink_session_host host;
  *	struct pawlink_session_result hr, tr;
- *	uint8_t init[PAWLINK_SESS_MSG_LEN], resp[PAWLINK_SESS_MSG_LEN];
+ *	uint8_t init[PAWLINK_SESS_INIT_LEN], resp[PAWLINK_SESS_MSG_LEN];
  *	size_t init_len, resp_len;
  *
  *	pawlink_session_host_start(&host, host_priv, toy_pub, 0,
@@ -27,6 +27,10 @@
  *   -EBADMSG         malformed message: length, type, reserved byte, epoch
  *   -EPROTONOSUPPORT session version other than PAWLINK_SESS_VERSION
  *   -ESTALE          toy: INIT epoch not above the toy's current epoch
+ *   -EPERM           toy: mac1 wrong (the sender does not know the toy's
+ *                    static key); no X25519 was done
+ *   -EALREADY        toy: stamp not above the last one accepted from the
+ *                    host that sent it (a replay); nothing to send
  *   -EKEYREJECTED    peer ephemeral is a low-order or invalid X25519 point
  *   -EACCES          authentication failed: unpaired/unknown host, wrong
  *                    toy key, changed prologue (downgrade), tampering,
@@ -61,12 +65,14 @@ struct pawlink_session_result {
 	uint8_t handshake_hash[PAWLINK_SESSION_HASH_LEN];
 	/* Toy side: index of the pinned host key that matched. */
 	size_t host_index;
+	/* Toy side: the INIT's stamp, to keep as that host's newest. */
+	uint64_t stamp;
 };
 
 /* Host (initiator) state between start and finish.  Wiped on every end. */
 struct pawlink_session_host {
 	struct noise_handshake hs;
-	uint8_t init_hdr[PAWLINK_SESS_HDR_LEN];	/* header of the INIT sent */
+	uint8_t init_hdr[PAWLINK_SESS_INIT_HDR_LEN];	/* INIT's header, stamp */
 	uint32_t epoch;				/* epoch being set up */
 	uint32_t flags;				/* PAWLINK_KEYS_* to install */
 	/* After -ECONNREFUSED: the toy's PAWLINK_SESS_REJ_* (unauthenticated). */
@@ -76,14 +82,28 @@ struct pawlink_session_host {
 /*
  * Host: begins a handshake with the toy whose static public key was pinned
  * at pairing.  @current_epoch is the epoch of the keys installed now (0 if
- * none); the new one is @current_epoch + 1.  Writes the INIT message
- * (PAWLINK_SESS_MSG_LEN bytes) to @msg.
+ * none); the new one is @current_epoch + 1.  @stamp must be above every
+ * stamp this host sent this toy before (libpawlink: wall-clock
+ * microseconds, never repeated).  Writes the INIT message
+ * (PAWLINK_SESS_INIT_LEN bytes) to @msg.
  */
+int pawlink_session_host_start_at(struct pawlink_session_host *host,
+				  const uint8_t host_priv[PAWLINK_SESSION_KEY_LEN],
+				  const uint8_t toy_pub[PAWLINK_SESSION_KEY_LEN],
+				  uint32_t current_epoch, uint64_t stamp,
+				  uint8_t *msg, size_t msg_cap,
+				  size_t *msg_len);
+
+/* The same with stamp 1: for a toy that does not check stamps (tests). */
 int pawlink_session_host_start(struct pawlink_session_host *host,
 			       const uint8_t host_priv[PAWLINK_SESSION_KEY_LEN],
 			       const uint8_t toy_pub[PAWLINK_SESSION_KEY_LEN],
 			       uint32_t current_epoch,
 			       uint8_t *msg, size_t msg_cap, size_t *msg_len);
+
+/* mac1's key for the toy whose static public key is @toy_pub. */
+void pawlink_session_mac1_key(uint8_t key[PAWLINK_SESS_MAC1_KEY_LEN],
+			      const uint8_t toy_pub[PAWLINK_SESSION_KEY_LEN]);
 
 /*
  * Host: takes the toy's answer (RESP or REJECT) and, on success, fills
@@ -96,8 +116,32 @@ int pawlink_session_host_finish(struct pawlink_session_host *host,
 /* Host: gives up a started handshake. */
 void pawlink_session_host_abort(struct pawlink_session_host *host);
 
+/* What the toy answers INITs with. */
+struct pawlink_session_toy_keys {
+	const uint8_t *toy_priv;	/* X25519, PAWLINK_SESSION_KEY_LEN */
+	const uint8_t *mac1_key;	/* pawlink_session_mac1_key() */
+	const uint8_t (*host_pubs)[PAWLINK_SESSION_KEY_LEN];
+	/* The last stamp accepted from each host; NULL: not checked. */
+	const uint64_t *host_stamps;
+	size_t n_hosts;
+};
+
 /*
- * Toy: answers an INIT.  @host_pubs are the static public keys of the
+ * Toy: answers an INIT.  In this order: the header (a REJECT for a bad
+ * one), mac1 (-EPERM and a REJECT(AUTH), before any X25519), the epoch,
+ * Noise against every pinned key, then the stamp against the matching
+ * host's (-EALREADY, nothing to send).  As pawlink_session_toy_respond()
+ * otherwise; res->stamp is the stamp to keep on success.
+ */
+int pawlink_session_toy_answer(const struct pawlink_session_toy_keys *k,
+			       uint32_t current_epoch,
+			       const uint8_t *msg, size_t msg_len,
+			       uint8_t *out, size_t out_cap, size_t *out_len,
+			       struct pawlink_session_result *res);
+
+/*
+ * Toy: answers an INIT, no stamps checked (tests, benchmarks; it derives
+ * the toy's public key, one more X25519).  @host_pubs are the static public keys of the
  * @n_hosts paired hosts (pinned at pairing); the INIT does not name its
  * sender, so every key is tried (the same work whichever one matches).
  * @current_epoch is the epoch of the toy's installed keys (0 if none).

@@ -221,8 +221,9 @@ PAWLINK_API int pawlink_pair(struct pawlink *p,
  * its keys in the transport and confirms them with a status request, whose
  * answer fills @status (may be NULL).  -ENOENT not paired here, -EACCES
  * the toy does not know this host (unpaired or reset: pair again),
- * -ETIMEDOUT no answer (out of range, or in a session with another host),
- * -EISCONN a session is already open.
+ * -EBUSY the toy is in a session with another host, -ETIMEDOUT no answer
+ * (out of range, or off), -EISCONN a session is already open.  A session
+ * of this same host that its program lost (killed) is replaced at once.
  */
 PAWLINK_API int pawlink_connect(struct pawlink *p,
 				const uint8_t toy_id[PAWLINK_ID_LEN],
@@ -327,7 +328,9 @@ PAWLINK_API int pawlink_log(struct pawlink *p, uint32_t from,
 /*
  * Asks the toy to forget this host (it ends the session), then erases the
  * host's pin of it.  After this neither side can open a session again
- * without pairing.
+ * without pairing.  The pin is erased only on the toy's authenticated
+ * answer (asked again in a new session if the first is lost); otherwise
+ * -ETIMEDOUT, "could not confirm", and the pin stays.
  */
 PAWLINK_API int pawlink_unpair(struct pawlink *p);
 

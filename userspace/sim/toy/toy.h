@@ -48,6 +48,7 @@ enum toy_blob {
 	 * a separate blob.  The only blob not sealed.
 	 */
 	TOY_BLOB_SECURE_ELEMENT,
+	TOY_BLOB_STAMPS,	/* the newest session INIT stamp per host */
 	TOY_BLOB_COUNT
 };
 

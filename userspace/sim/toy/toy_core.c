@@ -191,9 +191,13 @@ static void plaintext(struct toy *t, const uint8_t src[PAWLINK_ID_LEN],
 
 	if (type >= PAWLINK_PAIR_MSG_HELLO && type <= PAWLINK_PAIR_MSG_BUSY)
 		toy_pairing_input(t, src, body, len);
-	else if (type == PAWLINK_SESS_INIT)
-		toy_session_init(t, src, body, len);
-	else
+	else if (type == PAWLINK_SESS_INIT) {
+		if (toy_session_init(t, src, body, len, false) ==
+		    TOY_SESSION_TAKEOVER) {
+			end_session(t, PAWLINK_TOY_END_REPLACED);
+			toy_session_takeover(t);
+		}
+	} else
 		t->c.refused_unauth++;	/* a command without a session */
 }
 
@@ -203,7 +207,7 @@ static void control(struct toy *t, const uint8_t *pt, size_t len)
 	uint8_t type = pt[0], end;
 
 	if (type == PAWLINK_SESS_INIT) {
-		toy_session_init(t, t->peer, pt, len);
+		toy_session_init(t, t->peer, pt, len, true);
 	} else if (type >= PAWLINK_MSG_TYPE_FIRST &&
 		   type <= PAWLINK_MSG_TYPE_LAST) {
 		toy_messages_input(t, pt, len);

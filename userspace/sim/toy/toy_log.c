@@ -11,9 +11,13 @@
  *                                 the entry with seq s in slot s % 64,
  *                                 slots not held all zero
  *
- * Unauthenticated floods (refused pairing HELLOs, session INITs no host
- * key opens) fold into one entry that counts them, so nobody off the air
- * can push a microphone start out of the log.
+ * Events anyone in range can cause (refused pairing HELLOs, session INITs
+ * no host key opens) fold, per type, into the one entry of that type this
+ * boot already holds, wherever it is in the ring: a count (saturating) and
+ * the last time.  So a flood holds at most one slot per type and cannot
+ * push a microphone start out of the log.  They are kept in RAM and reach
+ * flash at most once per TOY_LOG_UNAUTH_SAVE_US (or with the next
+ * authenticated event's save), so a flood cannot wear the flash out.
  */
 #include <errno.h>
 #include <string.h>
@@ -117,6 +121,62 @@ static bool folds(uint8_t event)
 	       event == PAWLINK_TOY_EV_PAIR_REFUSED;
 }
 
+/* The entry of @event this boot holds, or NULL. */
+static struct pawlink_toy_event *folded_entry(struct toy_log *log,
+					      uint8_t event)
+{
+	uint32_t seq;
+
+	for (seq = log->next > TOY_LOG_KEEP ? log->next - TOY_LOG_KEEP : 0;
+	     seq < log->next; seq++) {
+		struct pawlink_toy_event *e = &log->ring[seq % TOY_LOG_KEEP];
+
+		if (e->event == event && e->boot == log->boot)
+			return e;
+	}
+	return NULL;
+}
+
+/*
+ * An event anyone can cause: folded in RAM, saved at most once per
+ * TOY_LOG_UNAUTH_SAVE_US.  A failed save keeps it in RAM: it is only
+ * unauthenticated noise, and the next save carries it.
+ */
+static void unauth_event(struct toy *t, uint8_t event,
+			 const uint8_t host[PAWLINK_ID_LEN])
+{
+	struct toy_log *log = &t->log;
+	struct pawlink_toy_event *e = folded_entry(log, event);
+	uint64_t now = toy_now(t);
+
+	if (e) {
+		if (e->detail < UINT8_MAX)
+			e->detail++;
+	} else {
+		e = &log->ring[log->next % TOY_LOG_KEEP];
+		memset(e, 0, sizeof(*e));
+		e->seq = log->next++;
+		e->event = event;
+		e->detail = 1;
+		e->boot = log->boot;
+	}
+	e->time_ms = (now - t->boot_us) / 1000;
+	if (host)
+		memcpy(e->host_id, host, PAWLINK_ID_LEN);
+	else
+		memset(e->host_id, 0, PAWLINK_ID_LEN);
+	log->dirty = true;
+	if (!log->saved_unauth ||
+	    now - log->unauth_save_us >= TOY_LOG_UNAUTH_SAVE_US) {
+		log->saved_unauth = true;
+		log->unauth_save_us = now;
+		if (save(t) == 0)
+			log->dirty = false;
+	}
+	if (t->pf.event)
+		t->pf.event(t->pf.ctx, e);
+}
+
 int toy_log_event(struct toy *t, uint8_t event, uint8_t detail,
 		  const uint8_t host[PAWLINK_ID_LEN])
 {
@@ -126,24 +186,19 @@ int toy_log_event(struct toy *t, uint8_t event, uint8_t detail,
 	uint64_t now = toy_now(t);
 	int rc;
 
-	e = &log->ring[(log->next - 1) % TOY_LOG_KEEP];
-	if (folds(event) && log->next > 0 && e->event == event &&
-	    e->boot == log->boot) {
-		/* One more of the same flood: count it in the last entry. */
-		old = *e;
-		if (e->detail < UINT8_MAX)
-			e->detail++;
-	} else {
-		e = &log->ring[log->next % TOY_LOG_KEEP];
-		old = *e;
-		memset(e, 0, sizeof(*e));
-		e->seq = log->next++;
-		e->event = event;
-		e->detail = folds(event) ? 1 : detail;
-		e->boot = log->boot;
-		if (event == PAWLINK_TOY_EV_MIC_START)
-			log->mic_starts++;
+	if (folds(event)) {
+		unauth_event(t, event, host);
+		return 0;
 	}
+	e = &log->ring[log->next % TOY_LOG_KEEP];
+	old = *e;
+	memset(e, 0, sizeof(*e));
+	e->seq = log->next++;
+	e->event = event;
+	e->detail = detail;
+	e->boot = log->boot;
+	if (event == PAWLINK_TOY_EV_MIC_START)
+		log->mic_starts++;
 	e->time_ms = (now - t->boot_us) / 1000;
 	if (host)
 		memcpy(e->host_id, host, PAWLINK_ID_LEN);
@@ -157,6 +212,7 @@ int toy_log_event(struct toy *t, uint8_t event, uint8_t detail,
 		log->mic_starts = old_mic;
 		return rc;
 	}
+	log->dirty = false;
 	if (t->pf.event)
 		t->pf.event(t->pf.ctx, e);
 	return 0;

@@ -30,6 +30,8 @@
 #ifndef PAWSIM_TOY_PRIV_H
 #define PAWSIM_TOY_PRIV_H
 
+#include <pawlink/session.h>
+
 #include "beacon_id.h"
 #include "msg_toy.h"
 #include "pairing.h"
@@ -38,6 +40,8 @@
 #include "toy.h"
 
 #define TOY_LOG_KEEP		64	/* entries the log holds */
+/* Flash writes unauthenticated events may cause: one a minute. */
+#define TOY_LOG_UNAUTH_SAVE_US	(60ULL * 1000000)
 
 struct toy_identity {
 	uint8_t id[PAWLINK_ID_LEN];
@@ -51,6 +55,26 @@ struct toy_log {
 	uint32_t next;		/* sequence number of the next entry */
 	uint32_t mic_starts;	/* ever, since manufacture or reset */
 	struct pawlink_toy_event ring[TOY_LOG_KEEP];	/* seq % KEEP */
+	/* RAM only: unauthenticated events not saved yet, last such save. */
+	bool dirty;
+	bool saved_unauth;
+	uint64_t unauth_save_us;
+};
+
+/* The newest session INIT stamp accepted from a host (toy_session.c). */
+struct toy_stamp {
+	uint8_t host[PAWLINK_ID_LEN];
+	uint64_t stamp;
+};
+
+/* A new session the session's own host asked for, until the old ends. */
+struct toy_takeover {
+	bool pending;
+	uint8_t peer[PAWLINK_ID_LEN];
+	uint8_t host[PAWLINK_ID_LEN];
+	struct pawlink_key_install keys;
+	size_t resp_len;
+	uint8_t resp[PAWLINK_SESS_MSG_LEN];
 };
 
 struct toy_player {
@@ -121,6 +145,11 @@ struct toy {
 	bool staged;
 	uint8_t staged_peer[PAWLINK_ID_LEN];
 	uint8_t staged_host[PAWLINK_ID_LEN];
+	struct toy_takeover takeover;
+	/* INIT stamps, loaded at the first INIT; saved before each RESP. */
+	bool stamps_loaded;
+	size_t n_stamps;
+	struct toy_stamp stamps[PAWLINK_POLICY_MAX_HOSTS];
 	struct pawlink_msg_toy *msg;
 	/* The request that started the message service's transfer. */
 	bool xfer_req_valid;
@@ -250,9 +279,16 @@ int toy_policy_persist(const struct pawlink_pair_policy *policy, void *ctx);
  */
 int toy_session_open(struct toy *t, const uint8_t *rec, size_t len,
 		     struct toy_record *r);
-/* A session INIT from radio @src: in the clear, or sealed (a rekey). */
-void toy_session_init(struct toy *t, const uint8_t src[PAWLINK_ID_LEN],
-		      const uint8_t *msg, size_t len);
+/*
+ * A session INIT from radio @src: in the clear, or @sealed (a rekey).  0,
+ * or TOY_SESSION_TAKEOVER: the session's own host started anew in the
+ * clear (its pawctl died, say); the dispatcher ends the session, then
+ * calls toy_session_takeover(), which stages the new keys and answers.
+ */
+#define TOY_SESSION_TAKEOVER	1
+int toy_session_init(struct toy *t, const uint8_t src[PAWLINK_ID_LEN],
+		     const uint8_t *msg, size_t len, bool sealed);
+void toy_session_takeover(struct toy *t);
 /* Wipes the session's keys, keeps its drop counts, logs the end. */
 void toy_session_close(struct toy *t, uint8_t reason);
 /* Whether the host has been silent for TOY_SESSION_IDLE_US. */

@@ -16,55 +16,236 @@
 
 #include <sodium.h>
 
+#include "byteorder.h"
 #include "session.h"
 #include "toy_priv.h"
 
 /*
- * Answers an INIT with the pinned hosts' keys.  Unkeyed, it came in the
- * clear and its RESP goes back the same way; in a session it came sealed
- * (a rekey) and its RESP is sealed too.
+ * INIT stamps (session.rst, "Replays"): the newest accepted per host, in
+ * a blob of 8 + 24 n bytes: "PWSS", version 1, n, 2 zero bytes, then n of
+ * (host id, stamp LE64).  Hosts no longer paired are dropped on save.
  */
-void toy_session_init(struct toy *t, const uint8_t src[PAWLINK_ID_LEN],
-		      const uint8_t *msg, size_t len)
+#define STAMPS_MAGIC	"PWSS"
+#define STAMPS_HDR	8
+#define STAMP_REC	(PAWLINK_ID_LEN + 8)
+#define STAMPS_MAX_LEN	(STAMPS_HDR + PAWLINK_POLICY_MAX_HOSTS * STAMP_REC)
+
+static int stamps_load(struct toy *t)
 {
-	uint8_t pubs[PAWLINK_POLICY_MAX_HOSTS][PAWLINK_SESSION_KEY_LEN];
-	uint8_t out[PAWLINK_SESS_MSG_LEN];
-	struct pawlink_session_result res;
-	uint32_t epoch = t->link.keyed ? t->link.tx_ctrl.epoch : 0;
-	size_t out_len = 0;
-	unsigned int i;
+	uint8_t buf[STAMPS_MAX_LEN + 1];
+	size_t len = 0, i, n;
 	int rc;
 
-	for (i = 0; i < t->policy.n_hosts; i++)
+	if (t->stamps_loaded)
+		return 0;
+	t->n_stamps = 0;
+	rc = t->pf.blob_load(t->pf.ctx, TOY_BLOB_STAMPS, buf, sizeof(buf),
+			     &len);
+	if (rc == -ENOENT) {
+		t->stamps_loaded = true;
+		return 0;
+	}
+	if (rc)
+		return rc;
+	n = len >= STAMPS_HDR ? buf[5] : 0;
+	if (len < STAMPS_HDR || memcmp(buf, STAMPS_MAGIC, 4) || buf[4] != 1 ||
+	    buf[6] || buf[7] || n > PAWLINK_POLICY_MAX_HOSTS ||
+	    len != STAMPS_HDR + n * STAMP_REC) {
+		/*
+		 * Corrupt: start from none rather than refuse every session
+		 * for good (a factory reset does not rewrite this blob).  The
+		 * next accepted INIT rewrites it.
+		 */
+		t->stamps_loaded = true;
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		memcpy(t->stamps[i].host, buf + STAMPS_HDR + i * STAMP_REC,
+		       PAWLINK_ID_LEN);
+		t->stamps[i].stamp = pawlink_load_le64(buf + STAMPS_HDR +
+						       i * STAMP_REC +
+						       PAWLINK_ID_LEN);
+	}
+	t->n_stamps = n;
+	t->stamps_loaded = true;
+	return 0;
+}
+
+static uint64_t stamp_of(const struct toy *t, const uint8_t host[PAWLINK_ID_LEN])
+{
+	size_t i;
+
+	for (i = 0; i < t->n_stamps; i++)
+		if (!memcmp(t->stamps[i].host, host, PAWLINK_ID_LEN))
+			return t->stamps[i].stamp;
+	return 0;
+}
+
+/*
+ * Keeps @stamp as @host's newest, durably, before the RESP goes out: so
+ * no INIT a RESP ever answered gets one again, even after a reboot.
+ */
+static int stamp_keep(struct toy *t, const uint8_t host[PAWLINK_ID_LEN],
+		      uint64_t stamp)
+{
+	struct toy_stamp next[PAWLINK_POLICY_MAX_HOSTS];
+	uint8_t buf[STAMPS_MAX_LEN];
+	size_t i, n = 0;
+	int rc;
+
+	for (i = 0; i < t->policy.n_hosts && n < PAWLINK_POLICY_MAX_HOSTS;
+	     i++) {
+		const uint8_t *id = t->policy.hosts[i].id;
+
+		memcpy(next[n].host, id, PAWLINK_ID_LEN);
+		next[n].stamp = memcmp(id, host, PAWLINK_ID_LEN) ?
+				stamp_of(t, id) : stamp;
+		n++;
+	}
+	memset(buf, 0, sizeof(buf));
+	memcpy(buf, STAMPS_MAGIC, 4);
+	buf[4] = 1;
+	buf[5] = (uint8_t)n;
+	for (i = 0; i < n; i++) {
+		memcpy(buf + STAMPS_HDR + i * STAMP_REC, next[i].host,
+		       PAWLINK_ID_LEN);
+		pawlink_store_le64(buf + STAMPS_HDR + i * STAMP_REC +
+				   PAWLINK_ID_LEN, next[i].stamp);
+	}
+	rc = t->pf.blob_save(t->pf.ctx, TOY_BLOB_STAMPS, buf,
+			     STAMPS_HDR + n * STAMP_REC);
+	if (rc)
+		return rc;
+	memcpy(t->stamps, next, sizeof(next));
+	t->n_stamps = n;
+	return 0;
+}
+
+/* Sends a bare REJECT in the clear: a hint, unauthenticated. */
+static void send_reject(struct toy *t, const uint8_t src[PAWLINK_ID_LEN],
+			const uint8_t *init, uint8_t reason)
+{
+	uint8_t out[PAWLINK_SESS_REJECT_LEN];
+
+	out[0] = PAWLINK_SESS_REJECT;
+	out[1] = PAWLINK_SESS_VERSION;
+	out[2] = reason;
+	out[3] = 0;
+	memcpy(out + 4, init + 4, 4);	/* the INIT's epoch */
+	toy_send_plain(t, src, out, sizeof(out));
+}
+
+/*
+ * Answers an INIT with the pinned hosts' keys.  Unkeyed, it came in the
+ * clear and its RESP goes back the same way; in a session it came sealed
+ * (a rekey) and its RESP is sealed too, or it came in the clear from a
+ * host that lost its session (its own: a takeover; another: BUSY).
+ *
+ * Strangers (mac1 wrong) cost no X25519; replays (stamp not newer) get
+ * nothing and change nothing, not even the log.
+ */
+int toy_session_init(struct toy *t, const uint8_t src[PAWLINK_ID_LEN],
+		     const uint8_t *msg, size_t len, bool sealed)
+{
+	uint8_t pubs[PAWLINK_POLICY_MAX_HOSTS][PAWLINK_SESSION_KEY_LEN];
+	uint64_t stamps[PAWLINK_POLICY_MAX_HOSTS];
+	uint8_t mac1_key[PAWLINK_SESS_MAC1_KEY_LEN];
+	uint8_t out[PAWLINK_SESS_MSG_LEN];
+	struct pawlink_session_toy_keys k;
+	struct pawlink_session_result res;
+	uint32_t epoch = sealed ? t->link.tx_ctrl.epoch : 0;
+	const uint8_t *host = NULL;
+	bool own = false, plain_in_session = t->session && !sealed;
+	size_t out_len = 0;
+	unsigned int i;
+	int rc, ret = 0;
+
+	if (stamps_load(t))
+		return 0;	/* flash unreadable: no session, no answer */
+	for (i = 0; i < t->policy.n_hosts; i++) {
 		memcpy(pubs[i], t->policy.hosts[i].static_key,
 		       PAWLINK_SESSION_KEY_LEN);
-	rc = pawlink_session_toy_respond(t->id.secret, (const void *)pubs,
-					 t->policy.n_hosts, epoch, msg, len,
-					 out, sizeof(out), &out_len, &res);
+		stamps[i] = stamp_of(t, t->policy.hosts[i].id);
+	}
+	pawlink_session_mac1_key(mac1_key, t->id.public_key);
+	k = (struct pawlink_session_toy_keys){
+		.toy_priv = t->id.secret,
+		.mac1_key = mac1_key,
+		.host_pubs = (const void *)pubs,
+		.host_stamps = stamps,
+		.n_hosts = t->policy.n_hosts,
+	};
+	rc = pawlink_session_toy_answer(&k, epoch, msg, len, out, sizeof(out),
+					&out_len, &res);
 	sodium_memzero(pubs, sizeof(pubs));
+	sodium_memzero(mac1_key, sizeof(mac1_key));
+	if (rc == 0) {
+		host = t->policy.hosts[res.host_index].id;
+		own = t->session && !memcmp(host, t->host, PAWLINK_ID_LEN);
+	}
 	/* In a session only the session's host may renew its keys. */
-	if (rc == 0 && t->session &&
-	    memcmp(t->policy.hosts[res.host_index].id, t->host,
-		   PAWLINK_ID_LEN) != 0)
+	if (rc == 0 && t->session && !own)
 		rc = -EACCES;
+	if (rc == -EACCES && plain_in_session && host) {
+		/*
+		 * A paired host, fresh: tell it why, and only that.  Its stamp
+		 * is kept, so this INIT cannot be replayed once the toy is free.
+		 */
+		if (stamp_keep(t, host, res.stamp) == 0)
+			send_reject(t, src, msg, PAWLINK_SESS_REJ_BUSY);
+		goto out;
+	}
+	if (rc == 0)
+		rc = stamp_keep(t, host, res.stamp);
+	if (rc == 0 && plain_in_session) {
+		/* Its own host lost the session: the old one ends first. */
+		t->takeover.pending = true;
+		memcpy(t->takeover.peer, src, PAWLINK_ID_LEN);
+		memcpy(t->takeover.host, host, PAWLINK_ID_LEN);
+		t->takeover.keys = res.keys;
+		memcpy(t->takeover.resp, out, out_len);
+		t->takeover.resp_len = out_len;
+		ret = TOY_SESSION_TAKEOVER;
+		goto out;
+	}
 	if (rc == 0)
 		rc = pawlink_record_link_stage(&t->link, &res.keys,
 					       PAWLINK_ROLE_TOY);
 	if (rc == 0) {
 		t->staged = true;
 		memcpy(t->staged_peer, src, PAWLINK_ID_LEN);
-		memcpy(t->staged_host, t->policy.hosts[res.host_index].id,
-		       PAWLINK_ID_LEN);
+		memcpy(t->staged_host, host, PAWLINK_ID_LEN);
 	}
-	pawlink_session_result_wipe(&res);
-	if (rc == -EACCES || rc == -EKEYREJECTED)
+	/* Refused (stranger, unpaired, another host's rekey): folded, RAM. */
+	if ((rc == -EACCES || rc == -EKEYREJECTED || rc == -EPERM) &&
+	    !plain_in_session)
 		toy_log_event(t, PAWLINK_TOY_EV_SESSION_REJECT, 0, NULL);
 	if (!out_len || (rc && t->session))
-		return;
-	if (t->session)
+		goto out;
+	if (sealed)
 		toy_send(t, PAWLINK_CH_CTRL, out, out_len);
 	else
 		toy_send_plain(t, src, out, out_len);
+out:
+	pawlink_session_result_wipe(&res);
+	sodium_memzero(out, sizeof(out));
+	return ret;
+}
+
+void toy_session_takeover(struct toy *t)
+{
+	struct toy_takeover *to = &t->takeover;
+
+	if (!to->pending)
+		return;
+	if (pawlink_record_link_stage(&t->link, &to->keys,
+				      PAWLINK_ROLE_TOY) == 0) {
+		t->staged = true;
+		memcpy(t->staged_peer, to->peer, PAWLINK_ID_LEN);
+		memcpy(t->staged_host, to->host, PAWLINK_ID_LEN);
+		toy_send_plain(t, to->peer, to->resp, to->resp_len);
+	}
+	sodium_memzero(to, sizeof(*to));
 }
 
 /* The staged keys just took over: a new session, or a rekey of this one. */
@@ -81,6 +262,26 @@ static bool session_started(struct toy *t, bool was_keyed)
 	return true;
 }
 
+/*
+ * A plaintext record the keyed link refused: a session INIT still goes on
+ * (its host may have lost the session); anything else stays dropped.
+ */
+static int plain_init(const uint8_t *rec, size_t len, struct toy_record *r)
+{
+	const uint8_t *body;
+	size_t body_len;
+	uint8_t channel;
+
+	if (pawlink_record_read_plain(rec, len, &channel, &body, &body_len) ||
+	    channel != PAWLINK_CH_PLAIN || body_len == 0 ||
+	    body[0] != PAWLINK_SESS_INIT || body_len > sizeof(r->pt))
+		return -EPERM;
+	memcpy(r->pt, body, body_len);
+	r->len = body_len;
+	r->channel = PAWLINK_CH_PLAIN;
+	return 0;
+}
+
 int toy_session_open(struct toy *t, const uint8_t *rec, size_t len,
 		     struct toy_record *r)
 {
@@ -91,6 +292,8 @@ int toy_session_open(struct toy *t, const uint8_t *rec, size_t len,
 	r->started = false;
 	rc = pawlink_record_link_open(&t->link, rec, len, &r->channel, r->pt,
 				      sizeof(r->pt), &r->len);
+	if (rc == -EPERM && t->session)
+		return plain_init(rec, len, r);
 	if (rc)
 		return rc;
 	if (r->channel == PAWLINK_CH_PLAIN)
