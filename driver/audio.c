@@ -203,30 +203,41 @@ static int pawlink_audio_slot(struct pawlink_dev *dev,
 }
 
 /*
- * Sends a START or STOP of direction @dir numbered by the next request
- * number (from 1, never 0); returns that number, or -errno.
+ * Sends a START or STOP of direction @dir with request number @req.
+ * Returns 0 or -errno.  Caller holds dev->lock.
+ */
+static int pawlink_audio_send_req(struct pawlink_dev *dev, u8 type,
+				  enum pawlink_dir dir, u32 req)
+{
+	struct pawlink_audio_hdr hdr = {
+		.type = type,
+		.dirs = pawlink_dir_bit[dir],
+		.seq = cpu_to_le32(req),
+	};
+	int slot;
+
+	lockdep_assert_held(&dev->lock);
+
+	slot = pawlink_audio_slot(dev, &hdr);
+	if (slot < 0)
+		return slot;
+	return pawlink_audio_submit(dev, slot, sizeof(hdr));
+}
+
+/*
+ * Sends a START or STOP of direction @dir under the next request number
+ * (from 1, never 0), which it stores in @req.  Returns 0 or -errno.
  * Caller holds dev->lock.
  */
 static int pawlink_audio_request(struct pawlink_dev *dev, u8 type,
 				 enum pawlink_dir dir, u32 *req)
 {
-	struct pawlink_audio_hdr hdr = {
-		.type = type,
-		.dirs = pawlink_dir_bit[dir],
-	};
-	int slot, err;
-
 	lockdep_assert_held(&dev->lock);
 
 	if (++dev->audio.req_next == 0)
 		dev->audio.req_next = 1;
 	*req = dev->audio.req_next;
-	hdr.seq = cpu_to_le32(*req);
-	slot = pawlink_audio_slot(dev, &hdr);
-	if (slot < 0)
-		return slot;
-	err = pawlink_audio_submit(dev, slot, sizeof(hdr));
-	return err;
+	return pawlink_audio_send_req(dev, type, dir, *req);
 }
 
 /* ---- the streams ------------------------------------------------------ */
@@ -246,6 +257,7 @@ static void pawlink_stream_reset(struct pawlink_stream *s)
 	s->synced = false;
 	s->sent = 0;
 	s->played = 0;
+	s->appl_pos = 0;
 	s->buf_pos = 0;
 	s->period_pos = 0;
 }
@@ -299,18 +311,40 @@ static u32 pawlink_played(const struct pawlink_stream *s)
 }
 
 /*
- * Sends playback periods from the ring until the window is full: the toy
- * has played all but @s->window of them.  A period never wraps the ring
+ * Frames the program has written beyond what was sent.  appl_ptr moves
+ * under the stream lock, which the completion does not hold: a stale read
+ * only sends less now, and the next credit or write (ack) sends the rest.
+ * Caller holds dev->lock.
+ */
+static snd_pcm_uframes_t pawlink_play_data(const struct pawlink_stream *s,
+					   struct snd_pcm_runtime *runtime)
+{
+	snd_pcm_sframes_t d = READ_ONCE(runtime->control->appl_ptr) -
+			      s->appl_pos;
+
+	if (d < 0)
+		d += runtime->boundary;
+	/* More than a ring: the padded last period of a drain went past it. */
+	return d > runtime->buffer_size ? 0 : d;
+}
+
+/*
+ * Sends playback periods from the ring until the window is full (the toy
+ * has played all but @s->window of them) or the program's data runs out:
+ * never a period it has not written, so a short file or a late writer
+ * costs silence on the toy, not stale samples.  A draining stream's last
+ * partial period goes padded with silence.  A period never wraps the ring
  * (buffer and period are whole records, pcm.c).  Stops at the first
- * period that cannot go; the next credit retries.
+ * period that cannot go; the next credit or write retries.
  * Caller holds dev->lock.
  */
 static void pawlink_play_fill(struct pawlink_dev *dev,
 			      struct pawlink_rx_after *after)
 {
 	struct pawlink_stream *s = &dev->audio.streams[PAWLINK_DIR_PLAYBACK];
-	struct snd_pcm_runtime *runtime;
 	struct pawlink_audio_hdr hdr = { .type = PAWLINK_AUDIO_PCM };
+	struct snd_pcm_runtime *runtime;
+	snd_pcm_uframes_t frames;
 	int slot;
 
 	lockdep_assert_held(&dev->lock);
@@ -321,17 +355,31 @@ static void pawlink_play_fill(struct pawlink_dev *dev,
 	while (s->sent - pawlink_played(s) < s->window) {
 		u8 *buf;
 
+		frames = pawlink_play_data(s, runtime);
+		if (frames < PAWLINK_AUDIO_PERIOD_FRAMES &&
+		    (!frames || READ_ONCE(runtime->status->state) !=
+				SNDRV_PCM_STATE_DRAINING))
+			return;
+		frames = min_t(snd_pcm_uframes_t, frames,
+			       PAWLINK_AUDIO_PERIOD_FRAMES);
 		hdr.seq = cpu_to_le32(s->sent);
 		slot = pawlink_audio_slot(dev, &hdr);
 		if (slot < 0)
 			return;
-		buf = dev->audio.tx_urbs[slot]->transfer_buffer;
-		memcpy(buf + PAWLINK_REC_HDR_LEN + PAWLINK_AUDIO_HDR_LEN,
+		buf = (u8 *)dev->audio.tx_urbs[slot]->transfer_buffer +
+		      PAWLINK_REC_HDR_LEN + PAWLINK_AUDIO_HDR_LEN;
+		memcpy(buf,
 		       runtime->dma_area + frames_to_bytes(runtime, s->buf_pos),
-		       PAWLINK_AUDIO_PERIOD_BYTES);
+		       frames_to_bytes(runtime, frames));
+		memset(buf + frames_to_bytes(runtime, frames), 0,
+		       PAWLINK_AUDIO_PERIOD_BYTES -
+		       frames_to_bytes(runtime, frames));
 		if (pawlink_audio_submit(dev, slot, PAWLINK_AUDIO_PCM_LEN))
 			return;
 		s->sent++;
+		s->appl_pos += PAWLINK_AUDIO_PERIOD_FRAMES;
+		if (s->appl_pos >= runtime->boundary)
+			s->appl_pos -= runtime->boundary;
 		dev->stats.audio_tx_periods++;
 		pawlink_stream_advance(s, runtime, PAWLINK_DIR_PLAYBACK, after);
 	}
@@ -402,6 +450,29 @@ static void pawlink_answer(struct pawlink_dev *dev, u32 seq, u8 status)
 	}
 }
 
+/*
+ * A STATE says which directions run on the toy.  One of ours that was
+ * started (its START answered) and is not among them was stopped by the
+ * toy itself (its LED went off): the stream ends, as when the session
+ * does.  Under dev->lock.
+ */
+static void pawlink_toy_stopped(struct pawlink_dev *dev, u8 dirs,
+				struct pawlink_rx_after *after)
+{
+	unsigned int i;
+
+	for (i = 0; i < PAWLINK_NUM_DIRS; i++) {
+		struct pawlink_stream *s = &dev->audio.streams[i];
+
+		if (!s->substream || s->req || s->gone ||
+		    dirs & pawlink_dir_bit[i])
+			continue;
+		s->gone = true;
+		s->running = false;
+		after->stopped[i] = pawlink_stream_hold(s);
+	}
+}
+
 /* Is anything of ours waiting for audio records?  Under dev->lock. */
 static bool pawlink_audio_listening(struct pawlink_dev *dev)
 {
@@ -452,6 +523,7 @@ void pawlink_audio_rx(struct pawlink_dev *dev, const u8 *body, size_t len,
 			goto malformed;
 		if (seq)
 			pawlink_answer(dev, seq, hdr->status);
+		pawlink_toy_stopped(dev, hdr->dirs, after);
 		break;
 	default:
 		/* START and STOP only ever go to the toy. */
@@ -470,10 +542,32 @@ malformed:
 }
 
 /*
+ * Ends a stream that can go no further: past hw_params it goes to
+ * SNDRV_PCM_STATE_DISCONNECTED, so the program's next read or write fails
+ * with -EBADFD; in OPEN its prepare fails (the stream is gone).  Drops the
+ * busy reference its caller took.  Takes the stream lock: never under
+ * dev->lock.  Atomic is fine.
+ */
+static void pawlink_stream_end(struct pawlink_dev *dev,
+			       struct pawlink_stream *s,
+			       struct snd_pcm_substream *ss)
+{
+	unsigned long flags;
+
+	snd_pcm_stream_lock_irqsave(ss, flags);
+	if (ss->runtime->status->state != SNDRV_PCM_STATE_OPEN &&
+	    ss->runtime->status->state != SNDRV_PCM_STATE_DISCONNECTED)
+		snd_pcm_stop(ss, SNDRV_PCM_STATE_DISCONNECTED);
+	snd_pcm_stream_unlock_irqrestore(ss, flags);
+	pawlink_stream_release(dev, s);
+}
+
+/*
  * After the receive path dropped dev->lock: frees the keys a LINK event
- * took and stops the streams that ran on them, then reports the periods
- * filled or sent.  Each runs under its substream's stream lock, which
- * snd_pcm_period_elapsed() takes itself.  No lock held; atomic is fine.
+ * took and stops the streams that ran on them, ends the streams the toy
+ * stopped, then reports the periods filled or sent.  Each runs under its
+ * substream's stream lock, which snd_pcm_period_elapsed() takes itself.
+ * No lock held; atomic is fine.
  */
 void pawlink_audio_after(struct pawlink_dev *dev,
 			 struct pawlink_rx_after *after)
@@ -485,21 +579,23 @@ void pawlink_audio_after(struct pawlink_dev *dev,
 		pawlink_audio_link_gone(dev);
 	}
 	for (i = 0; i < PAWLINK_NUM_DIRS; i++) {
-		if (!after->elapsed[i])
-			continue;
-		snd_pcm_period_elapsed(after->elapsed[i]);
-		pawlink_stream_release(dev, &dev->audio.streams[i]);
+		struct pawlink_stream *s = &dev->audio.streams[i];
+
+		if (after->stopped[i])
+			pawlink_stream_end(dev, s, after->stopped[i]);
+		if (after->elapsed[i]) {
+			snd_pcm_period_elapsed(after->elapsed[i]);
+			pawlink_stream_release(dev, s);
+		}
 	}
 }
 
 /*
  * The session's keys are gone (PAWLINK_IOC_DISCONNECT, a LINK event saying
- * the link is gone, a USB reset, unplug): every open stream is over.  A
- * stream past hw_params goes to SNDRV_PCM_STATE_DISCONNECTED, so the
- * program's next read or write fails with -EBADFD; one still in OPEN
- * fails at prepare.  A PCM open waiting for the toy's answer wakes and
- * fails with -ENOTCONN.  Must be called without dev->lock (it takes the
- * stream lock, which nests outside); atomic is fine.
+ * the link is gone, a USB reset, unplug): every open stream is over
+ * (pawlink_stream_end()).  A PCM open waiting for the toy's answer wakes
+ * and fails with -ENOTCONN.  Must be called without dev->lock (it takes
+ * the stream lock, which nests outside); atomic is fine.
  */
 void pawlink_audio_link_gone(struct pawlink_dev *dev)
 {
@@ -518,15 +614,8 @@ void pawlink_audio_link_gone(struct pawlink_dev *dev)
 		}
 		spin_unlock_irqrestore(&dev->lock, flags);
 		wake_up_all(&dev->audio.wait);
-		if (!ss)
-			continue;
-
-		snd_pcm_stream_lock_irqsave(ss, flags);
-		if (ss->runtime->status->state != SNDRV_PCM_STATE_OPEN &&
-		    ss->runtime->status->state != SNDRV_PCM_STATE_DISCONNECTED)
-			snd_pcm_stop(ss, SNDRV_PCM_STATE_DISCONNECTED);
-		snd_pcm_stream_unlock_irqrestore(ss, flags);
-		pawlink_stream_release(dev, s);
+		if (ss)
+			pawlink_stream_end(dev, s, ss);
 	}
 }
 
@@ -580,9 +669,37 @@ static void pawlink_audio_detach(struct pawlink_dev *dev,
 	pawlink_stream_wait_idle(dev, s);
 }
 
+/* Lockless peek for open()'s wait; it re-checks under dev->lock. */
+static bool pawlink_answered(struct pawlink_dev *dev,
+			     const struct pawlink_stream *s)
+{
+	return READ_ONCE(s->answer) || READ_ONCE(s->gone) ||
+	       READ_ONCE(dev->disconnected);
+}
+
 /*
- * The PCM open: asks the toy to start @ss's direction and waits, up to
- * PAWLINK_AUDIO_ANSWER_MS and interruptibly, for its STATE.  Returns 0,
+ * Asks again for the START of @s that has no answer yet, with its request
+ * number (the toy answers a repeat without starting twice).  Best effort.
+ * Takes io_mutex and dev->lock.
+ */
+static void pawlink_audio_resend(struct pawlink_dev *dev,
+				 struct pawlink_stream *s, enum pawlink_dir dir)
+{
+	mutex_lock(&dev->io_mutex);
+	if (!dev->disconnected) {
+		spin_lock_irq(&dev->lock);
+		if (dev->keys && s->req && !s->answer && !s->gone)
+			pawlink_audio_send_req(dev, PAWLINK_AUDIO_START, dir,
+					       s->req);
+		spin_unlock_irq(&dev->lock);
+	}
+	mutex_unlock(&dev->io_mutex);
+}
+
+/*
+ * The PCM open: asks the toy to start @ss's direction and waits,
+ * interruptibly, for its STATE: PAWLINK_AUDIO_TRIES times
+ * PAWLINK_AUDIO_ANSWER_MS, asking again after each.  Returns 0,
  * -ENOTCONN (no keyed session, or it ended meanwhile), -EACCES (the toy
  * refused: no LED, no microphone), -ETIMEDOUT (no answer), -ENODEV
  * (unplugged), -EPROTO (the toy could not parse it), or the error of
@@ -593,7 +710,9 @@ static void pawlink_audio_detach(struct pawlink_dev *dev,
 int pawlink_audio_open(struct pawlink_dev *dev, struct snd_pcm_substream *ss)
 {
 	struct pawlink_stream *s = pawlink_stream_of(dev, ss);
+	long answer_wait = msecs_to_jiffies(PAWLINK_AUDIO_ANSWER_MS);
 	enum pawlink_dir dir = ss->stream;
+	unsigned int tries;
 	long left;
 	int err;
 
@@ -621,11 +740,14 @@ int pawlink_audio_open(struct pawlink_dev *dev, struct snd_pcm_substream *ss)
 	}
 	mutex_unlock(&dev->io_mutex);
 
-	left = wait_event_interruptible_timeout(dev->audio.wait,
-						READ_ONCE(s->answer) ||
-						READ_ONCE(s->gone) ||
-						READ_ONCE(dev->disconnected),
-						msecs_to_jiffies(PAWLINK_AUDIO_ANSWER_MS));
+	for (tries = 1;; tries++) {
+		left = wait_event_interruptible_timeout(dev->audio.wait,
+							pawlink_answered(dev, s),
+							answer_wait);
+		if (left || tries == PAWLINK_AUDIO_TRIES)
+			break;
+		pawlink_audio_resend(dev, s, dir);
+	}
 
 	spin_lock_irq(&dev->lock);
 	if (READ_ONCE(dev->disconnected))
@@ -693,11 +815,30 @@ int pawlink_audio_trigger(struct pawlink_dev *dev,
 	} else {
 		s->running = true;
 		s->synced = false;
+		/* ALSA's frame number of the ring position we send next. */
+		s->appl_pos = ss->runtime->status->hw_ptr;
 		if (ss->stream == SNDRV_PCM_STREAM_PLAYBACK)
 			pawlink_play_fill(dev, NULL);
 	}
 	spin_unlock_irqrestore(&dev->lock, flags);
 	return err;
+}
+
+/*
+ * The PCM ack, after the program wrote: a running playback stream sends
+ * what fits in the window now, rather than at the next credit.  Atomic,
+ * under the stream lock; takes dev->lock.
+ */
+void pawlink_audio_ack(struct pawlink_dev *dev, struct snd_pcm_substream *ss)
+{
+	unsigned long flags;
+
+	if (ss->stream != SNDRV_PCM_STREAM_PLAYBACK)
+		return;
+	spin_lock_irqsave(&dev->lock, flags);
+	if (pawlink_stream_of(dev, ss)->substream == ss)
+		pawlink_play_fill(dev, NULL);
+	spin_unlock_irqrestore(&dev->lock, flags);
 }
 
 /*

@@ -434,6 +434,7 @@ static bool pawlink_ioc_known(unsigned int cmd)
 	case PAWLINK_IOC_CONNECT:
 	case PAWLINK_IOC_DISCONNECT:
 	case PAWLINK_IOC_GET_STATS:
+	case PAWLINK_IOC_GET_STATS_V3:
 	case PAWLINK_IOC_GET_STATS_V2:
 	case PAWLINK_IOC_GET_STATS_V1:
 	case PAWLINK_IOC_SET_KEYS:

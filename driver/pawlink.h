@@ -36,8 +36,13 @@
 /* Room in each: header, audio header and one period, tag. */
 #define PAWLINK_AUDIO_TX_BUF \
 	(PAWLINK_REC_HDR_LEN + PAWLINK_AUDIO_PCM_LEN + PAWLINK_TAG_LEN)
-/* How long a PCM open waits for the toy to answer its START. */
-#define PAWLINK_AUDIO_ANSWER_MS	1000
+/*
+ * How long a PCM open waits for the toy to answer its START, in tries: an
+ * answer lost on the air is asked for again with the same request number,
+ * which the toy answers again without starting twice.
+ */
+#define PAWLINK_AUDIO_ANSWER_MS	250
+#define PAWLINK_AUDIO_TRIES	4
 /*
  * The longest capture gap, in periods, filled with silence (0.5 s).  A
  * longer one (or one the ring cannot hold) is not filled: the stream
@@ -127,6 +132,7 @@ struct pawlink_stream {
 	bool synced;			/* capture: a record since START */
 	u32 sent;			/* playback: PCM records sent */
 	u32 played;			/* playback: the toy's credit */
+	unsigned long appl_pos;		/* playback: ALSA's frame number sent next */
 	unsigned int buf_pos;		/* frames into the ring */
 	unsigned int period_pos;	/* frames into the current period */
 };
@@ -147,11 +153,13 @@ struct pawlink_audio {
 
 /*
  * What the receive path does once it has dropped dev->lock: free the keys
- * a LINK event took (and stop the streams they fed), and tell ALSA of the
- * periods it filled.  Each @elapsed holds a busy reference on its stream.
+ * a LINK event took (and stop the streams they fed), stop the streams the
+ * toy stopped by itself, and tell ALSA of the periods it filled.  Each
+ * substream here holds a busy reference on its stream.
  */
 struct pawlink_rx_after {
 	struct pawlink_keys *gone;
+	struct snd_pcm_substream *stopped[PAWLINK_NUM_DIRS];
 	struct snd_pcm_substream *elapsed[PAWLINK_NUM_DIRS];
 };
 
@@ -297,6 +305,8 @@ int pawlink_audio_prepare(struct pawlink_dev *dev,
 			  struct snd_pcm_substream *substream);
 int pawlink_audio_trigger(struct pawlink_dev *dev,
 			  struct snd_pcm_substream *substream, bool start);
+void pawlink_audio_ack(struct pawlink_dev *dev,
+		       struct snd_pcm_substream *substream);
 unsigned int pawlink_audio_pointer(struct pawlink_dev *dev,
 				   struct snd_pcm_substream *substream,
 				   unsigned int *delay);

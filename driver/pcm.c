@@ -157,6 +157,13 @@ static int pawlink_pcm_trigger(struct snd_pcm_substream *substream, int cmd)
 	}
 }
 
+/* Atomic, under the stream lock: the program wrote, playback may send. */
+static int pawlink_pcm_ack(struct snd_pcm_substream *substream)
+{
+	pawlink_audio_ack(snd_pcm_substream_chip(substream), substream);
+	return 0;
+}
+
 /* Atomic, under the stream lock: reads the position and the delay. */
 static snd_pcm_uframes_t pawlink_pcm_pointer(struct snd_pcm_substream *ss)
 {
@@ -182,6 +189,7 @@ static const struct snd_pcm_ops pawlink_pcm_ops = {
 	.prepare = pawlink_pcm_prepare,
 	.trigger = pawlink_pcm_trigger,
 	.pointer = pawlink_pcm_pointer,
+	.ack = pawlink_pcm_ack,
 	.sync_stop = pawlink_pcm_sync_stop,
 };
 

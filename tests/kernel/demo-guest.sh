@@ -195,10 +195,20 @@ pawctl connect bear
 ok
 pawctl dongles
 ok
-echo "(the session is the dongle's sound card's to use; aplay and arecord through it come with PCM streaming, not in this version)"
+say "The toy's microphone and speaker through the sound card"
+echo "\$ arecord -D hw:CARD=Pawlink -f S16_LE -r 16000 -c 1 -d 2 $dir/heard.wav"
+arecord -D hw:CARD=Pawlink -f S16_LE -r 16000 -c 1 -d 2 "$dir/heard.wav"
+ok
+echo "\$ aplay -D hw:CARD=Pawlink $dir/heard.wav"
+aplay -D hw:CARD=Pawlink "$dir/heard.wav"
+ok
 pawctl disconnect
 ok
 pawctl dongles
+ok
+
+say "The sound card's start of the microphone, in the toy's log"
+pawctl log bear
 ok
 
 say "Done; everything was in $dir, which goes with the guest"

@@ -58,6 +58,8 @@ struct faketoy {
 	uint8_t running_dirs;
 	unsigned int starts, stops;
 	uint8_t last_start_dirs, last_stop_dirs;
+	uint32_t last_start_seq;
+	unsigned int start_repeats;	/* a START with the last one's seq */
 	unsigned int pcm_count;
 	uint32_t pcm_seq[TOY_PCM_MAX];
 	int16_t pcm[TOY_PCM_MAX][PERIOD];
@@ -169,8 +171,10 @@ static void toy_heard(struct faketoy *t, const uint8_t *rec, size_t len)
 	pthread_mutex_lock(&t->lock);
 	switch (hdr.type) {
 	case PAWLINK_AUDIO_START:
+		t->start_repeats += t->starts && hdr.seq == t->last_start_seq;
 		t->starts++;
 		t->last_start_dirs = hdr.dirs;
+		t->last_start_seq = hdr.seq;
 		if (t->answer == ANSWER_OK)
 			t->running_dirs |= hdr.dirs;
 		else
@@ -347,6 +351,24 @@ static int params_set(snd_pcm_t *pcm, unsigned int period, unsigned int periods)
 	return err;
 }
 
+/* Never stops on an underrun, as sound servers run a card. */
+static int no_stop_on_underrun(snd_pcm_t *pcm)
+{
+	snd_pcm_sw_params_t *sw;
+	snd_pcm_uframes_t boundary;
+	int err;
+
+	snd_pcm_sw_params_alloca(&sw);
+	err = snd_pcm_sw_params_current(pcm, sw);
+	if (!err)
+		err = snd_pcm_sw_params_get_boundary(sw, &boundary);
+	if (!err)
+		err = snd_pcm_sw_params_set_stop_threshold(pcm, sw, boundary);
+	if (!err)
+		err = snd_pcm_sw_params(pcm, sw);
+	return err;
+}
+
 FIXTURE(pcm) {
 	struct dongle d;
 	int fd;
@@ -434,8 +456,9 @@ TEST_F(pcm, not_keyed)
 
 /*
  * Each open sends one START for its direction and returns once the toy
- * said OK; each close sends one STOP.  A refusal is EACCES, silence is
- * ETIMEDOUT, and both leave the toy told to stop.
+ * said OK; each close sends one STOP.  A refusal is EACCES; silence is
+ * ETIMEDOUT after the same START was asked four times, and the toy is
+ * told to stop.
  */
 TEST_F(pcm, start_and_stop)
 {
@@ -466,11 +489,12 @@ TEST_F(pcm, start_and_stop)
 					SND_PCM_STREAM_CAPTURE, 0));
 	EXPECT_EQ(3, toy_get(&self->t, &self->t.starts));
 
+	/* no answer: asked four times, the same request, then taken back */
 	self->t.answer = ANSWER_NONE;
 	EXPECT_EQ(-ETIMEDOUT, snd_pcm_open(&pcm, self->dev,
 					   SND_PCM_STREAM_CAPTURE, 0));
-	EXPECT_EQ(4, toy_get(&self->t, &self->t.starts));
-	/* the START nobody answered is taken back */
+	EXPECT_EQ(7, toy_get(&self->t, &self->t.starts));
+	EXPECT_EQ(3, toy_get(&self->t, &self->t.start_repeats));
 	ASSERT_EQ(0, toy_wait(&self->t, &self->t.stops, 3));
 
 	self->t.answer = ANSWER_OK;
@@ -752,6 +776,111 @@ TEST_F(pcm, playback_window_and_credits)
 	EXPECT_EQ(0, snd_pcm_close(pcm));
 	ASSERT_EQ(0, toy_wait(&self->t, &self->t.stops, 1));
 	EXPECT_EQ(PAWLINK_AUDIO_DIR_PLAYBACK, self->t.last_stop_dirs);
+}
+
+/*
+ * Only what the program wrote goes to the toy: a write after START sends
+ * at once (the PCM ack) as far as the window allows, a program that falls
+ * behind sends nothing stale, and a drain sends the last partial period
+ * padded with silence, then the stream stops.  (With ALSA's default stop
+ * threshold, falling behind is an underrun: EPIPE.  Here it is set as a
+ * sound server sets it, so the stream runs on.)
+ */
+TEST_F(pcm, playback_sends_only_what_was_written)
+{
+	static int16_t buf[16 * PERIOD];
+	snd_pcm_t *pcm;
+	unsigned int i;
+	long end;
+
+	ASSERT_EQ(0, session_start(_metadata, self));
+	ASSERT_EQ(0, snd_pcm_open(&pcm, self->dev, SND_PCM_STREAM_PLAYBACK,
+				  SND_PCM_NONBLOCK));
+	ASSERT_EQ(0, params_set(pcm, PERIOD, 16));
+	ASSERT_EQ(0, no_stop_on_underrun(pcm));
+	ASSERT_EQ(0, snd_pcm_prepare(pcm));
+	for (i = 0; i < 16; i++)
+		period_fill(buf + i * PERIOD, i);
+
+	ASSERT_EQ(3 * PERIOD, snd_pcm_writei(pcm, buf, 3 * PERIOD));
+	ASSERT_EQ(0, snd_pcm_start(pcm));
+	ASSERT_EQ(0, toy_wait(&self->t, &self->t.pcm_count, 3));
+	sleep_ms(200);
+	EXPECT_EQ(3, toy_get(&self->t, &self->t.pcm_count));
+
+	/* five more written: three fill the window at once */
+	ASSERT_EQ(5 * PERIOD, snd_pcm_writei(pcm, buf + 3 * PERIOD,
+					     5 * PERIOD));
+	ASSERT_EQ(0, toy_wait(&self->t, &self->t.pcm_count, 6));
+	sleep_ms(200);
+	EXPECT_EQ(6, toy_get(&self->t, &self->t.pcm_count));
+	/* all played: the two left go, and nothing after them */
+	ASSERT_EQ(0, toy_state(&self->t, 0, PAWLINK_AUDIO_OK,
+			       PAWLINK_AUDIO_DIR_PLAYBACK, 6));
+	ASSERT_EQ(0, toy_wait(&self->t, &self->t.pcm_count, 8));
+	sleep_ms(200);
+	EXPECT_EQ(8, toy_get(&self->t, &self->t.pcm_count));
+
+	/* half a period, then drain: it goes padded at the next credit */
+	ASSERT_EQ(PERIOD / 2, snd_pcm_writei(pcm, buf + 8 * PERIOD,
+					     PERIOD / 2));
+	EXPECT_EQ(-EAGAIN, snd_pcm_drain(pcm));
+	ASSERT_EQ(0, toy_state(&self->t, 0, PAWLINK_AUDIO_OK,
+			       PAWLINK_AUDIO_DIR_PLAYBACK, 8));
+	ASSERT_EQ(0, toy_wait(&self->t, &self->t.pcm_count, 9));
+	end = now_ms() + WAIT_MS;
+	while (snd_pcm_state(pcm) == SND_PCM_STATE_DRAINING && now_ms() < end)
+		sleep_ms(POLL_STEP_MS);
+	EXPECT_EQ(SND_PCM_STATE_SETUP, snd_pcm_state(pcm));
+
+	pthread_mutex_lock(&self->t.lock);
+	for (i = 0; i < 8; i++) {
+		EXPECT_EQ(i, self->t.pcm_seq[i]);
+		EXPECT_TRUE(period_is(self->t.pcm[i], i)) TH_LOG("period %u", i);
+	}
+	EXPECT_EQ(8, self->t.pcm_seq[8]);
+	/* the half written, then silence */
+	EXPECT_EQ(0, memcmp(self->t.pcm[8], buf + 8 * PERIOD, PERIOD));
+	for (i = PERIOD / 2; i < PERIOD; i++)
+		EXPECT_EQ(0, self->t.pcm[8][i]) TH_LOG("sample %u", i);
+	pthread_mutex_unlock(&self->t.lock);
+	EXPECT_EQ(9, stat_get(&self->d, "audio_tx_periods"));
+	EXPECT_EQ(0, snd_pcm_close(pcm));
+}
+
+/*
+ * The toy stopped its microphone by itself (its LED went off) and says so
+ * in a STATE: the capture stream ends as when the session does, and the
+ * playback stream the STATE still lists runs on.
+ */
+TEST_F(pcm, toy_stops_its_microphone)
+{
+	static int16_t buf[4 * PERIOD];
+	snd_pcm_t *cap, *play;
+
+	ASSERT_EQ(0, session_start(_metadata, self));
+	ASSERT_EQ(0, snd_pcm_open(&cap, self->dev, SND_PCM_STREAM_CAPTURE,
+				  SND_PCM_NONBLOCK));
+	ASSERT_EQ(0, snd_pcm_open(&play, self->dev, SND_PCM_STREAM_PLAYBACK,
+				  SND_PCM_NONBLOCK));
+	ASSERT_EQ(0, params_set(cap, PERIOD, 8));
+	ASSERT_EQ(0, params_set(play, PERIOD, 8));
+	ASSERT_EQ(0, snd_pcm_prepare(cap));
+	ASSERT_EQ(0, snd_pcm_prepare(play));
+	ASSERT_EQ(0, snd_pcm_start(cap));
+	ASSERT_EQ(0, toy_pcm(&self->t, 0, 0, buf));
+	ASSERT_EQ(0, read_now(cap, buf, PERIOD));
+
+	ASSERT_EQ(0, toy_state(&self->t, 0, PAWLINK_AUDIO_OK,
+			       PAWLINK_AUDIO_DIR_PLAYBACK, 0));
+	EXPECT_EQ(SND_PCM_STATE_DISCONNECTED, snd_pcm_state(cap));
+	EXPECT_EQ(-EBADFD, snd_pcm_readi(cap, buf, PERIOD));
+	EXPECT_EQ(SND_PCM_STATE_PREPARED, snd_pcm_state(play));
+	ASSERT_EQ(4 * PERIOD, snd_pcm_writei(play, buf, 4 * PERIOD));
+	ASSERT_EQ(0, snd_pcm_start(play));
+	EXPECT_EQ(0, toy_wait(&self->t, &self->t.pcm_count, 4));
+	snd_pcm_close(cap);
+	EXPECT_EQ(0, snd_pcm_close(play));
 }
 
 /* ---- the session ends mid-stream ---------------------------------------- */
