@@ -865,17 +865,8 @@ static void duplex(struct __test_metadata *_metadata, FIXTURE_DATA(toy) *self,
 
 	ASSERT_EQ(0, snd_pcm_open(&cap.pcm, self->hw, SND_PCM_STREAM_CAPTURE, 0));
 	ASSERT_EQ(0, pcm_setup(cap.pcm, 20, false));
+	/* Duplex at every speed: full speed carries it (issue 10). */
 	err = snd_pcm_open(&play.pcm, self->hw, SND_PCM_STREAM_PLAYBACK, 0);
-	if (err && !strcmp(lane_speed(), "full")) {
-		/*
-		 * Issue 10: at full speed, duplex either works or is refused
-		 * with a clear error.  A refusal ends the test here.
-		 */
-		TH_LOG("full speed: duplex refused: %s", snd_strerror(err));
-		EXPECT_TRUE(err == -EBUSY || err == -ENOSPC);
-		snd_pcm_close(cap.pcm);
-		return;
-	}
 	ASSERT_EQ(0, err) TH_LOG("%s", snd_strerror(err));
 	ASSERT_EQ(0, pcm_setup(play.pcm, 20, true));
 	ASSERT_EQ(0, pthread_create(&tc, NULL, stream_main, &cap));
@@ -931,12 +922,14 @@ static void duplex(struct __test_metadata *_metadata, FIXTURE_DATA(toy) *self,
 		EXPECT_EQ(n, heard);
 		EXPECT_EQ(-1, bad);
 		/*
-		 * The toy's speaker is fed: at most a tenth of the stream's
-		 * time is underrun silence.  (At high and super speed under
-		 * TCG we measured 1-6 %; a host that could not keep up with
-		 * the toy's clock shows far more.)
+		 * How well the toy's speaker was fed is a figure, not a
+		 * verdict: it follows the host machine's load, not the
+		 * driver (0-3 % at every speed with the host's load
+		 * average about 2, 15-85 % at any speed with a second QEMU
+		 * lane running; Documentation/testing.rst).
 		 */
-		EXPECT_GE(n / 10, holes);
+		TH_LOG("the toy's speaker ran dry for %.1f %% of the stream",
+		       100.0 * holes / n);
 		/* Nothing after the end: no stale ring played past it. */
 		for (; k < cap.done; k++)
 			if (cap.buf[k])
