@@ -17,11 +17,13 @@
 
 #include "pawlink.h"
 
-static_assert(sizeof(struct pawlink_stats) == PAWLINK_STATS_SIZE_V3);
+static_assert(sizeof(struct pawlink_stats) == PAWLINK_STATS_SIZE_V4);
 static_assert(offsetof(struct pawlink_stats, rx_dropped_epoch) ==
 	      PAWLINK_STATS_SIZE_V1);
 static_assert(offsetof(struct pawlink_stats, xact_errors) ==
 	      PAWLINK_STATS_SIZE_V2);
+static_assert(offsetof(struct pawlink_stats, audio_rx_periods) ==
+	      PAWLINK_STATS_SIZE_V3);
 
 static int pawlink_open(struct inode *inode, struct file *file)
 {
@@ -432,6 +434,7 @@ static bool pawlink_ioc_known(unsigned int cmd)
 	case PAWLINK_IOC_CONNECT:
 	case PAWLINK_IOC_DISCONNECT:
 	case PAWLINK_IOC_GET_STATS:
+	case PAWLINK_IOC_GET_STATS_V3:
 	case PAWLINK_IOC_GET_STATS_V2:
 	case PAWLINK_IOC_GET_STATS_V1:
 	case PAWLINK_IOC_SET_KEYS:
@@ -494,6 +497,7 @@ static long pawlink_ioctl(struct file *file, unsigned int cmd,
 		ret = pawlink_ioc_disconnect(dev, arg);
 		break;
 	case PAWLINK_IOC_GET_STATS:
+	case PAWLINK_IOC_GET_STATS_V3:
 	case PAWLINK_IOC_GET_STATS_V2:
 	case PAWLINK_IOC_GET_STATS_V1:
 		ret = pawlink_ioc_get_stats(dev, &u.stats);

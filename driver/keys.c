@@ -107,9 +107,10 @@ int pawlink_keys_install(struct pawlink_dev *dev,
 }
 
 /*
- * Drops the session keys, if any, and zeroes them.  @end_session also ends
- * the session, so that plaintext may flow again (PAWLINK_IOC_DISCONNECT,
- * unplug).  Takes dev->lock.
+ * Drops the session keys, if any, and zeroes them; the sound card's
+ * streams that ran on them stop (audio.c).  @end_session also ends the
+ * session, so that plaintext may flow again (PAWLINK_IOC_DISCONNECT,
+ * unplug).  Takes dev->lock, then (after it) PCM stream locks.
  */
 void pawlink_keys_erase(struct pawlink_dev *dev, bool end_session)
 {
@@ -122,5 +123,7 @@ void pawlink_keys_erase(struct pawlink_dev *dev, bool end_session)
 	if (end_session)
 		dev->session = false;
 	spin_unlock_irqrestore(&dev->lock, flags);
+	if (old)
+		pawlink_audio_link_gone(dev);
 	kfree_sensitive(old);
 }

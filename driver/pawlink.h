@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * pawlink.ko internals: the per-dongle state shared by usb.c, cdev.c,
- * pcm.c, sysfs.c and keys.c.  Documentation/driver.rst describes the
+ * pcm.c, audio.c, sysfs.c and keys.c.  Documentation/driver.rst describes the
  * lifecycle and the locking rules summarised here.
  */
 #ifndef _PAWLINK_DRIVER_H
@@ -31,6 +31,24 @@
 #define PAWLINK_XACT_ERR_MAX	8
 /* Halt recoveries in a row, with no good transfer between, before giving up. */
 #define PAWLINK_RECOVER_MAX	3
+/* Audio OUT URBs: a whole window of periods plus a START or STOP each way. */
+#define PAWLINK_AUDIO_TX_URBS	(PAWLINK_AUDIO_JITTER_MAX + 4)
+/* Room in each: header, audio header and one period, tag. */
+#define PAWLINK_AUDIO_TX_BUF \
+	(PAWLINK_REC_HDR_LEN + PAWLINK_AUDIO_PCM_LEN + PAWLINK_TAG_LEN)
+/*
+ * How long a PCM open waits for the toy to answer its START, in tries: an
+ * answer lost on the air is asked for again with the same request number,
+ * which the toy answers again without starting twice.
+ */
+#define PAWLINK_AUDIO_ANSWER_MS	250
+#define PAWLINK_AUDIO_TRIES	4
+/*
+ * The longest capture gap, in periods, filled with silence (0.5 s).  A
+ * longer one (or one the ring cannot hold) is not filled: the stream
+ * realigns on the next record and audio_gaps_too_large counts it.
+ */
+#define PAWLINK_AUDIO_GAP_MAX	50
 
 /* The two IN endpoints, each with its own set of receive URBs. */
 enum pawlink_rx_index {
@@ -89,6 +107,61 @@ enum pawlink_verdict {
 };
 
 struct pawlink_dev;
+struct snd_pcm_substream;
+
+/* The two audio directions, numbered as ALSA numbers its streams. */
+enum pawlink_dir {
+	PAWLINK_DIR_PLAYBACK,		/* SNDRV_PCM_STREAM_PLAYBACK */
+	PAWLINK_DIR_CAPTURE,		/* SNDRV_PCM_STREAM_CAPTURE */
+	PAWLINK_NUM_DIRS,
+};
+
+/*
+ * One direction of the sound card.  Everything but @busy is under
+ * dev->lock.  Counts are in periods of PAWLINK_AUDIO_PERIOD_FRAMES.
+ */
+struct pawlink_stream {
+	struct snd_pcm_substream *substream;	/* set from open to close */
+	atomic_t busy;			/* users of @substream outside the lock */
+	bool running;			/* trigger START to trigger STOP */
+	bool gone;			/* the session ended while open */
+	u32 req;			/* START awaiting its STATE, 0: none */
+	int answer;			/* 1 OK, or -errno; 0 while waiting */
+	unsigned int window;		/* playback: periods in flight at most */
+	u32 next_seq;			/* capture: the seq expected next */
+	bool synced;			/* capture: a record since START */
+	u32 sent;			/* playback: PCM records sent */
+	u32 played;			/* playback: the toy's credit */
+	unsigned long appl_pos;		/* playback: ALSA's frame number sent next */
+	unsigned int buf_pos;		/* frames into the ring */
+	unsigned int period_pos;	/* frames into the current period */
+};
+
+/*
+ * The audio channel (audio.c): the streams, the request numbers of START
+ * and STOP, and the preallocated URBs of the audio OUT endpoint.
+ * @tx_idle (a bit per idle URB) and @req_next are under dev->lock.
+ */
+struct pawlink_audio {
+	struct pawlink_stream streams[PAWLINK_NUM_DIRS];
+	u32 req_next;
+	wait_queue_head_t wait;		/* answers, link gone, idle streams */
+	struct usb_anchor tx_anchor;
+	struct urb *tx_urbs[PAWLINK_AUDIO_TX_URBS];
+	unsigned long tx_idle;
+};
+
+/*
+ * What the receive path does once it has dropped dev->lock: free the keys
+ * a LINK event took (and stop the streams they fed), stop the streams the
+ * toy stopped by itself, and tell ALSA of the periods it filled.  Each
+ * substream here holds a busy reference on its stream.
+ */
+struct pawlink_rx_after {
+	struct pawlink_keys *gone;
+	struct snd_pcm_substream *stopped[PAWLINK_NUM_DIRS];
+	struct snd_pcm_substream *elapsed[PAWLINK_NUM_DIRS];
+};
 
 /* Receive side of one IN endpoint. */
 struct pawlink_rx_ep {
@@ -119,9 +192,13 @@ struct pawlink_rx_ep {
  *   so it can copy_to_user() the head frame without holding @lock.
  * - @lock (irqsave: taken from URB completions) protects the rx queue,
  *   the link state, @keys (pointer and contents: the completion opens
- *   records with them), @session, @tx_error and @stats.
- * - Lock order: @read_mutex or @io_mutex, then @lock.  Never sleep under
- *   @lock.
+ *   records with them), @session, @tx_error, @stats and the streams of
+ *   @audio (audio.c seals and submits audio records under it, so that
+ *   their counters reach the wire in order).
+ * - Lock order: @read_mutex or @io_mutex, then @lock.  A PCM substream's
+ *   stream lock nests outside @lock (trigger and pointer hold it and take
+ *   ours), so snd_pcm_period_elapsed() and snd_pcm_stop() are only ever
+ *   called with @lock dropped.  Never sleep under @lock.
  */
 struct pawlink_dev {
 	struct kref kref;
@@ -165,6 +242,7 @@ struct pawlink_dev {
 	struct work_struct halt_work;
 	atomic_t test_xact_err[PAWLINK_NUM_EPS];	/* test hooks only */
 
+	struct pawlink_audio audio;
 	struct snd_card *card;
 	unsigned int card_slot;
 };
@@ -207,7 +285,33 @@ int pawlink_record_seal(const u8 key[PAWLINK_KEY_LEN], u32 epoch, u8 channel,
 enum pawlink_verdict pawlink_record_open(struct pawlink_rx_key *rx, u32 epoch,
 					 u8 channel, u8 *rec, size_t len);
 ssize_t pawlink_record_frame(struct pawlink_dev *dev, u8 *rec, size_t pt_len);
-void pawlink_rx_sealed(struct pawlink_dev *dev, u8 *rec, size_t len);
+void pawlink_rx_sealed(struct pawlink_dev *dev, u8 *rec, size_t len,
+		       struct pawlink_rx_after *after);
+
+/* audio.c */
+int pawlink_audio_init(struct pawlink_dev *dev);
+void pawlink_audio_free(struct pawlink_dev *dev);
+void pawlink_audio_kill(struct pawlink_dev *dev);
+void pawlink_audio_rx(struct pawlink_dev *dev, const u8 *body, size_t len,
+		      struct pawlink_rx_after *after);
+void pawlink_audio_after(struct pawlink_dev *dev,
+			 struct pawlink_rx_after *after);
+void pawlink_audio_link_gone(struct pawlink_dev *dev);
+int pawlink_audio_open(struct pawlink_dev *dev,
+		       struct snd_pcm_substream *substream);
+void pawlink_audio_close(struct pawlink_dev *dev,
+			 struct snd_pcm_substream *substream);
+int pawlink_audio_prepare(struct pawlink_dev *dev,
+			  struct snd_pcm_substream *substream);
+int pawlink_audio_trigger(struct pawlink_dev *dev,
+			  struct snd_pcm_substream *substream, bool start);
+void pawlink_audio_ack(struct pawlink_dev *dev,
+		       struct snd_pcm_substream *substream);
+unsigned int pawlink_audio_pointer(struct pawlink_dev *dev,
+				   struct snd_pcm_substream *substream,
+				   unsigned int *delay);
+void pawlink_audio_sync(struct pawlink_dev *dev,
+			struct snd_pcm_substream *substream);
 
 /* testhooks.c */
 extern bool pawlink_test_hooks;

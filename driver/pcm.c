@@ -3,7 +3,10 @@
  * pawlink.ko: the ALSA card (the toy's speaker and microphone).
  *
  * One card per dongle with one PCM device: one playback and one capture
- * substream, S16_LE mono 16 kHz in 10 ms periods once streaming exists.
+ * substream, S16_LE mono 16 kHz in periods of whole 10 ms records.  As in
+ * ua101.c, the ops that may sleep do the work (open asks the toy to start
+ * and waits for its answer; close tells it to stop) and trigger and
+ * pointer only flip state and read positions; audio.c moves the samples.
  * Audio only ever travels sealed, so a PCM cannot open before a session is
  * keyed: open() fails with -ENOTCONN ("Transport endpoint is not
  * connected" in aplay).  The card holds a reference on the dongle state
@@ -16,6 +19,7 @@
 #include <sound/core.h>
 #include <sound/initval.h>
 #include <sound/pcm.h>
+#include <sound/pcm_params.h>
 
 #include "pawlink.h"
 
@@ -34,21 +38,159 @@ MODULE_PARM_DESC(enable, "Enable the Pawlink sound card.");
 /* Which of the index/id/enable slots belong to a live card. */
 static DECLARE_BITMAP(pawlink_slots_used, SNDRV_CARDS);
 
+/* A blocked read or write gives up (-EIO) after this long without a period. */
+#define PAWLINK_PCM_WAIT_MS	2000
+
+/* Ring sizes: whole records, from two periods up to about 2 s. */
+#define PAWLINK_PCM_BUFFER_MAX	(200 * PAWLINK_AUDIO_PERIOD_BYTES)
+
+static const struct snd_pcm_hardware pawlink_pcm_hw = {
+	.info = SNDRV_PCM_INFO_INTERLEAVED | SNDRV_PCM_INFO_MMAP |
+		SNDRV_PCM_INFO_MMAP_VALID | SNDRV_PCM_INFO_BLOCK_TRANSFER |
+		SNDRV_PCM_INFO_BATCH,
+	.formats = SNDRV_PCM_FMTBIT_S16_LE,
+	.rates = SNDRV_PCM_RATE_16000,
+	.rate_min = PAWLINK_AUDIO_RATE,
+	.rate_max = PAWLINK_AUDIO_RATE,
+	.channels_min = PAWLINK_AUDIO_CHANNELS,
+	.channels_max = PAWLINK_AUDIO_CHANNELS,
+	.buffer_bytes_max = PAWLINK_PCM_BUFFER_MAX,
+	.period_bytes_min = PAWLINK_AUDIO_PERIOD_BYTES,
+	.period_bytes_max = PAWLINK_PCM_BUFFER_MAX / 2,
+	.periods_min = 2,
+	.periods_max = PAWLINK_PCM_BUFFER_MAX / PAWLINK_AUDIO_PERIOD_BYTES,
+};
+
 /*
- * The record layer that seals audio is not in this driver yet, so even a
- * keyed session cannot stream: that open fails with -EOPNOTSUPP.
+ * Periods and the ring are whole records, so a record never wraps the
+ * ring.  Playback's ring holds more than its window, so that sending a
+ * whole window never moves the pointer a whole ring.
+ */
+static int pawlink_pcm_constrain(struct snd_pcm_runtime *runtime,
+				 bool playback, unsigned int window)
+{
+	unsigned int min_frames = 2 * PAWLINK_AUDIO_PERIOD_FRAMES;
+	int err;
+
+	/* Each of these returns 1, not 0, when it narrowed a range. */
+	err = snd_pcm_hw_constraint_step(runtime, 0,
+					 SNDRV_PCM_HW_PARAM_PERIOD_SIZE,
+					 PAWLINK_AUDIO_PERIOD_FRAMES);
+	if (err < 0)
+		return err;
+	err = snd_pcm_hw_constraint_step(runtime, 0,
+					 SNDRV_PCM_HW_PARAM_BUFFER_SIZE,
+					 PAWLINK_AUDIO_PERIOD_FRAMES);
+	if (err < 0)
+		return err;
+	err = snd_pcm_hw_constraint_integer(runtime,
+					    SNDRV_PCM_HW_PARAM_PERIODS);
+	if (err < 0)
+		return err;
+	if (playback)
+		min_frames = (window + 1) * PAWLINK_AUDIO_PERIOD_FRAMES;
+	err = snd_pcm_hw_constraint_minmax(runtime,
+					   SNDRV_PCM_HW_PARAM_BUFFER_SIZE,
+					   min_frames, UINT_MAX);
+	/* Positive when it narrowed the range: that is success too. */
+	return err < 0 ? err : 0;
+}
+
+/*
+ * Needs a keyed session (-ENOTCONN: run `pawctl connect TOY` first), then
+ * asks the toy to start this direction and waits for its answer
+ * (audio.c lists the errors).  Sleeps.
  */
 static int pawlink_pcm_open(struct snd_pcm_substream *substream)
 {
 	struct pawlink_dev *dev = snd_pcm_substream_chip(substream);
+	struct snd_pcm_runtime *runtime = substream->runtime;
+	int err;
 
 	if (!pawlink_keyed(dev))
 		return -ENOTCONN;
-	return -EOPNOTSUPP;
+	runtime->hw = pawlink_pcm_hw;
+	/*
+	 * The toy's clock drives the ring, and a stall on the air is the
+	 * link's business (it ends as a LINK event), so a blocked read or
+	 * write waits longer than ALSA's 1.1 buffers before its -EIO.
+	 */
+	substream->wait_time = PAWLINK_PCM_WAIT_MS;
+	err = pawlink_audio_open(dev, substream);
+	if (err)
+		return err;
+	err = pawlink_pcm_constrain(runtime,
+				    substream->stream ==
+				    SNDRV_PCM_STREAM_PLAYBACK,
+				    dev->audio.streams[substream->stream].window);
+	if (err)
+		pawlink_audio_close(dev, substream);
+	return err;
+}
+
+/* Tells the toy to stop (best effort).  Sleeps. */
+static int pawlink_pcm_close(struct snd_pcm_substream *substream)
+{
+	pawlink_audio_close(snd_pcm_substream_chip(substream), substream);
+	return 0;
+}
+
+/* Sleeps: waits for the completion that may still report a period. */
+static int pawlink_pcm_prepare(struct snd_pcm_substream *substream)
+{
+	return pawlink_audio_prepare(snd_pcm_substream_chip(substream),
+				     substream);
+}
+
+/* Atomic, under the stream lock: only flips the stream's state. */
+static int pawlink_pcm_trigger(struct snd_pcm_substream *substream, int cmd)
+{
+	struct pawlink_dev *dev = snd_pcm_substream_chip(substream);
+
+	switch (cmd) {
+	case SNDRV_PCM_TRIGGER_START:
+		return pawlink_audio_trigger(dev, substream, true);
+	case SNDRV_PCM_TRIGGER_STOP:
+		return pawlink_audio_trigger(dev, substream, false);
+	default:
+		return -EINVAL;
+	}
+}
+
+/* Atomic, under the stream lock: the program wrote, playback may send. */
+static int pawlink_pcm_ack(struct snd_pcm_substream *substream)
+{
+	pawlink_audio_ack(snd_pcm_substream_chip(substream), substream);
+	return 0;
+}
+
+/* Atomic, under the stream lock: reads the position and the delay. */
+static snd_pcm_uframes_t pawlink_pcm_pointer(struct snd_pcm_substream *ss)
+{
+	struct pawlink_dev *dev = snd_pcm_substream_chip(ss);
+	unsigned int delay;
+	snd_pcm_uframes_t pos;
+
+	pos = pawlink_audio_pointer(dev, ss, &delay);
+	ss->runtime->delay = delay;
+	return pos;
+}
+
+/* Sleeps: no completion reports a period of this stream after it. */
+static int pawlink_pcm_sync_stop(struct snd_pcm_substream *substream)
+{
+	pawlink_audio_sync(snd_pcm_substream_chip(substream), substream);
+	return 0;
 }
 
 static const struct snd_pcm_ops pawlink_pcm_ops = {
 	.open = pawlink_pcm_open,
+	.close = pawlink_pcm_close,
+	.prepare = pawlink_pcm_prepare,
+	.trigger = pawlink_pcm_trigger,
+	.pointer = pawlink_pcm_pointer,
+	.ack = pawlink_pcm_ack,
+	.sync_stop = pawlink_pcm_sync_stop,
 };
 
 static const char *pawlink_speed_name(enum usb_device_speed speed)
@@ -90,7 +232,9 @@ static int pawlink_pcm_new(struct pawlink_dev *dev)
 	strscpy(pcm->name, "Pawlink toy", sizeof(pcm->name));
 	snd_pcm_set_ops(pcm, SNDRV_PCM_STREAM_PLAYBACK, &pawlink_pcm_ops);
 	snd_pcm_set_ops(pcm, SNDRV_PCM_STREAM_CAPTURE, &pawlink_pcm_ops);
-	return 0;
+	/* hw_params and hw_free allocate and free the ring themselves. */
+	return snd_pcm_set_managed_buffer_all(pcm, SNDRV_DMA_TYPE_VMALLOC,
+					      NULL, 0, 0);
 }
 
 /*

@@ -164,17 +164,20 @@ ssize_t pawlink_record_frame(struct pawlink_dev *dev, u8 *rec, size_t pt_len)
 /*
  * A record on a keyed channel, whose framing pawlink_rx_record() checked.
  * Opens it in place with the session's key for its channel and delivers
- * the plaintext: a control frame to the read() queue; an audio period is
- * counted, as no PCM data path takes it yet.  Without keys nothing can
- * authenticate it.  Each drop is counted once, and changes nothing else.
+ * the plaintext: a control frame to the read() queue, an audio one to the
+ * sound card's streams (audio.c), which leave in @after what must wait
+ * until dev->lock is dropped.  Without keys nothing can authenticate it.
+ * Each drop is counted once, and changes nothing else.
  * Caller holds dev->lock (in the completion: atomic, nothing allocated).
  */
-void pawlink_rx_sealed(struct pawlink_dev *dev, u8 *rec, size_t len)
+void pawlink_rx_sealed(struct pawlink_dev *dev, u8 *rec, size_t len,
+		       struct pawlink_rx_after *after)
 {
 	const struct pawlink_rec_hdr *hdr = (const void *)rec;
 	struct pawlink_keys *keys = dev->keys;
 	struct pawlink_stats *st = &dev->stats;
 	u8 channel = hdr->channel;
+	size_t pt_len;
 
 	lockdep_assert_held(&dev->lock);
 
@@ -204,9 +207,11 @@ void pawlink_rx_sealed(struct pawlink_dev *dev, u8 *rec, size_t len)
 		return;
 	}
 
-	if (channel == PAWLINK_CH_CTRL)
-		pawlink_rx_queue(dev, rec + PAWLINK_REC_HDR_LEN,
-				 len - PAWLINK_REC_HDR_LEN - PAWLINK_TAG_LEN);
-	else
-		st->rx_records++;
+	pt_len = len - PAWLINK_REC_HDR_LEN - PAWLINK_TAG_LEN;
+	if (channel == PAWLINK_CH_CTRL) {
+		pawlink_rx_queue(dev, rec + PAWLINK_REC_HDR_LEN, pt_len);
+		return;
+	}
+	st->rx_records++;
+	pawlink_audio_rx(dev, rec + PAWLINK_REC_HDR_LEN, pt_len, after);
 }

@@ -127,6 +127,10 @@ PAWLINK_STAT_ATTR(audio_lost_frames);
 PAWLINK_STAT_ATTR(rx_dropped_epoch);
 PAWLINK_STAT_ATTR(rx_dropped_length);
 PAWLINK_STAT_ATTR(xact_errors);
+PAWLINK_STAT_ATTR(audio_rx_periods);
+PAWLINK_STAT_ATTR(audio_tx_periods);
+PAWLINK_STAT_ATTR(audio_gaps_too_large);
+PAWLINK_STAT_ATTR(audio_dropped_malformed);
 
 static struct attribute *pawlink_stat_attrs[] = {
 	&pawlink_stat_tx_records.attr.attr,
@@ -142,6 +146,10 @@ static struct attribute *pawlink_stat_attrs[] = {
 	&pawlink_stat_rx_dropped_epoch.attr.attr,
 	&pawlink_stat_rx_dropped_length.attr.attr,
 	&pawlink_stat_xact_errors.attr.attr,
+	&pawlink_stat_audio_rx_periods.attr.attr,
+	&pawlink_stat_audio_tx_periods.attr.attr,
+	&pawlink_stat_audio_gaps_too_large.attr.attr,
+	&pawlink_stat_audio_dropped_malformed.attr.attr,
 	NULL,
 };
 

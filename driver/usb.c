@@ -40,6 +40,7 @@ static void pawlink_delete(struct kref *kref)
 		for (j = 0; j < PAWLINK_RX_URBS; j++)
 			usb_free_urb(rx->urbs[j]);
 	}
+	pawlink_audio_free(dev);
 	kvfree(dev->rx_queue);
 	usb_put_intf(dev->intf);
 	usb_put_dev(dev->udev);
@@ -148,7 +149,8 @@ void pawlink_rx_queue(struct pawlink_dev *dev, const u8 *body, size_t len)
  * are numbered 1, 2, ... by the dongle (Documentation/usb-interface.rst);
  * one that does not advance the number is old news and is dropped.
  * A link that is gone (idle or lost) takes the session keys with it:
- * returns them for the caller to free after unlocking.  The session stays
+ * returns them for the caller to free, and to stop the sound card's
+ * streams, after unlocking.  The session stays
  * (no plaintext either way) until PAWLINK_IOC_DISCONNECT, so an event can
  * end a keyed session but never turn it back into a plaintext one.
  * Caller holds lock.
@@ -193,14 +195,15 @@ static struct pawlink_keys *pawlink_rx_event(struct pawlink_dev *dev,
  * Checks the framing of one record received on IN endpoint @ep and
  * dispatches it by channel.  @buf is the receive buffer: a sealed record
  * is opened in place.  Called by the receive completion (atomic), and by
- * the test hooks' injection in process context.  Takes lock.
+ * the test hooks' injection in process context.  Takes lock; tells ALSA
+ * what changed only after dropping it (see the lock order in pawlink.h).
  */
 void pawlink_rx_record(struct pawlink_dev *dev, unsigned int ep, u8 *buf,
 		       size_t actual)
 {
 	const struct pawlink_rec_hdr *hdr = (const void *)buf;
 	const u8 *body = buf + PAWLINK_REC_HDR_LEN;
-	struct pawlink_keys *gone = NULL;
+	struct pawlink_rx_after after = { };
 	unsigned long flags;
 	size_t len;
 
@@ -232,15 +235,15 @@ void pawlink_rx_record(struct pawlink_dev *dev, unsigned int ep, u8 *buf,
 			pawlink_rx_queue(dev, body, len);
 		break;
 	case PAWLINK_CH_EVENT:
-		gone = pawlink_rx_event(dev, hdr, body, len);
+		after.gone = pawlink_rx_event(dev, hdr, body, len);
 		break;
 	default:
-		pawlink_rx_sealed(dev, buf, actual);
+		pawlink_rx_sealed(dev, buf, actual, &after);
 		break;
 	}
 unlock:
 	spin_unlock_irqrestore(&dev->lock, flags);
-	kfree_sensitive(gone);
+	pawlink_audio_after(dev, &after);
 }
 
 static void pawlink_rx_complete(struct urb *urb)
@@ -389,8 +392,12 @@ static void pawlink_ep_idle(struct pawlink_dev *dev, unsigned int ep)
 	struct urb *urb;
 	unsigned int i, j;
 
-	if (ep == PAWLINK_EP_CTRL_OUT || ep == PAWLINK_EP_AUDIO_OUT) {
+	if (ep == PAWLINK_EP_CTRL_OUT) {
 		usb_kill_anchored_urbs(&dev->tx_anchor);
+		return;
+	}
+	if (ep == PAWLINK_EP_AUDIO_OUT) {
+		pawlink_audio_kill(dev);
 		return;
 	}
 	for (i = 0; i < PAWLINK_NUM_RX_EPS; i++) {
@@ -733,8 +740,10 @@ free_link:
  * Stops all I/O for good.  After the flag no completion resubmits and
  * halt_work does nothing; but a halt_work that was running may have
  * resubmitted parked URBs just before, so kill, cancel the work, kill
- * again.  Then no URB is in flight and none will be.  Used by disconnect()
- * and every probe failure; takes io_mutex.
+ * again.  Receive goes first: its completion is what sends playback
+ * periods (a credit), so after it no audio URB is submitted.  Then no URB
+ * is in flight and none will be.  Used by disconnect() and every probe
+ * failure; takes io_mutex.
  */
 static void pawlink_stop_io(struct pawlink_dev *dev)
 {
@@ -744,9 +753,11 @@ static void pawlink_stop_io(struct pawlink_dev *dev)
 
 	usb_kill_anchored_urbs(&dev->rx_anchor);
 	usb_kill_anchored_urbs(&dev->tx_anchor);
+	pawlink_audio_kill(dev);
 	cancel_work_sync(&dev->halt_work);
 	usb_kill_anchored_urbs(&dev->rx_anchor);
 	usb_kill_anchored_urbs(&dev->tx_anchor);
+	pawlink_audio_kill(dev);
 }
 
 static int pawlink_probe(struct usb_interface *intf,
@@ -771,6 +782,8 @@ static int pawlink_probe(struct usb_interface *intf,
 	init_waitqueue_head(&dev->tx_wait);
 	init_usb_anchor(&dev->rx_anchor);
 	init_usb_anchor(&dev->tx_anchor);
+	init_usb_anchor(&dev->audio.tx_anchor);
+	init_waitqueue_head(&dev->audio.wait);
 	INIT_WORK(&dev->halt_work, pawlink_halt_work);
 	dev->udev = usb_get_dev(interface_to_usbdev(intf));
 	dev->intf = usb_get_intf(intf);
@@ -790,6 +803,9 @@ static int pawlink_probe(struct usb_interface *intf,
 	if (err)
 		goto err_stop_io;
 	err = pawlink_rx_alloc(dev);
+	if (err)
+		goto err_stop_io;
+	err = pawlink_audio_init(dev);
 	if (err)
 		goto err_stop_io;
 

@@ -48,12 +48,21 @@
 #define PAWLINK_TOY_UNPAIR_RESP		0x6d
 #define PAWLINK_TOY_BYE_REQ		0x6e	/* end the session */
 #define PAWLINK_TOY_BYE_RESP		0x6f
+/* Administration (toy.rst "Administration"): any paired host may. */
+#define PAWLINK_TOY_HOSTS_REQ		0x70	/* header only */
+#define PAWLINK_TOY_HOSTS_RESP		0x71	/* + hosts_resp, entries */
+#define PAWLINK_TOY_REVOKE_REQ		0x72	/* + struct pawlink_toy_revoke */
+#define PAWLINK_TOY_REVOKE_RESP		0x73
+#define PAWLINK_TOY_INVITE_REQ		0x74	/* + struct pawlink_toy_invite */
+#define PAWLINK_TOY_INVITE_RESP		0x75	/* + struct pawlink_toy_invite_resp */
 
 /* Status byte of responses; a response that is not OK is the header alone. */
 #define PAWLINK_TOY_OK			0
 #define PAWLINK_TOY_E_BAD_REQUEST	1	/* malformed or out of range */
 #define PAWLINK_TOY_E_IO		2	/* could not be made durable */
-#define PAWLINK_TOY_STATUS_LAST		PAWLINK_TOY_E_IO
+#define PAWLINK_TOY_E_NOT_FOUND		3	/* REVOKE: no such host */
+#define PAWLINK_TOY_E_FULL		4	/* INVITE: 8 hosts paired */
+#define PAWLINK_TOY_STATUS_LAST		PAWLINK_TOY_E_FULL
 
 struct pawlink_toy_hdr {
 	__u8 type;			/* PAWLINK_TOY_* */
@@ -72,6 +81,51 @@ struct pawlink_toy_set {
 /* LOG_REQ: the first sequence number wanted.  8 bytes. */
 struct pawlink_toy_log_req {
 	__le32 from;
+	__le32 reserved;		/* zero */
+};
+
+/*
+ * HOSTS_RESP body: this, then @count entries of 48 bytes.  @boot and
+ * @uptime_ms are the toy's clock now, so a host can turn the entries'
+ * times (the toy has no calendar) into ages.
+ */
+#define PAWLINK_TOY_HOST_NAME_LEN	16	/* printable ASCII, zero padded */
+struct pawlink_toy_hosts_resp {
+	__u8 count;			/* 0..8 */
+	__u8 reserved[3];		/* zero */
+	__le32 boot;
+	__le64 uptime_ms;
+};
+
+/* One paired host, 48 bytes. */
+#define PAWLINK_TOY_HOST_YOU		0x01	/* the session's own host */
+#define PAWLINK_TOY_HOST_SEEN		0x02	/* had a session this boot */
+struct pawlink_toy_host_entry {
+	__u8 host_id[PAWLINK_ID_LEN];
+	__le32 paired_boot;		/* the boot it was paired in */
+	__u8 flags;			/* PAWLINK_TOY_HOST_* */
+	__u8 reserved[3];		/* zero */
+	__le64 paired_ms;		/* since that boot */
+	__le64 seen_ms;			/* last session start, this boot; 0
+					 * without PAWLINK_TOY_HOST_SEEN */
+	char name[PAWLINK_TOY_HOST_NAME_LEN];	/* from the invite */
+};
+
+/* REVOKE_REQ: the host to forget (not the session's own: UNPAIR). */
+struct pawlink_toy_revoke {
+	__u8 host_id[PAWLINK_ID_LEN];
+};
+
+/* INVITE_REQ: the name the invited host will have in HOSTS_RESP. */
+struct pawlink_toy_invite {
+	char name[PAWLINK_TOY_HOST_NAME_LEN];	/* printable, zero padded */
+};
+
+/* INVITE_RESP body: the one-time code the window now takes.  16 bytes. */
+#define PAWLINK_TOY_INVITE_CODE_LEN	8	/* ASCII digits */
+struct pawlink_toy_invite_resp {
+	char code[PAWLINK_TOY_INVITE_CODE_LEN];
+	__le32 valid_ms;		/* from now; one pairing, then gone */
 	__le32 reserved;		/* zero */
 };
 
@@ -137,11 +191,14 @@ struct pawlink_toy_log_entry {
 #define PAWLINK_TOY_EV_MIC_START	12	/* host */
 #define PAWLINK_TOY_EV_MIC_STOP		13	/* detail: PAWLINK_TOY_MIC_* */
 #define PAWLINK_TOY_EV_UNPAIR		14	/* host removed itself */
-#define PAWLINK_TOY_EV_LAST		PAWLINK_TOY_EV_UNPAIR
+#define PAWLINK_TOY_EV_REVOKE		15	/* host: the one removed */
+#define PAWLINK_TOY_EV_INVITE		16	/* host: the one who invited */
+#define PAWLINK_TOY_EV_LAST		PAWLINK_TOY_EV_INVITE
 
 #define PAWLINK_TOY_BUTTON_OPENED	0	/* the pairing window opened */
 #define PAWLINK_TOY_BUTTON_LOCKED	1	/* refused: locked out */
 #define PAWLINK_TOY_BUTTON_FULL		2	/* refused: 8 hosts paired */
+#define PAWLINK_TOY_BUTTON_CLAIMED	3	/* refused: paired; invite */
 #define PAWLINK_TOY_PAIR_AUTH		1	/* wrong code, or forged */
 #define PAWLINK_TOY_PAIR_PROTOCOL	2	/* malformed or out of order */
 #define PAWLINK_TOY_PAIR_TIMEOUT	3	/* no CONFIRM in time */
@@ -161,6 +218,12 @@ struct pawlink_toy_log_entry {
 #define PAWLINK_TOY_STATUS_RESP_LEN	(PAWLINK_TOY_HDR_LEN + PAWLINK_TOY_STATUS_LEN)
 #define PAWLINK_TOY_LOG_RESP_HDR_LEN	16	/* struct pawlink_toy_log_resp */
 #define PAWLINK_TOY_LOG_ENTRY_LEN	32
+#define PAWLINK_TOY_HOSTS_RESP_HDR_LEN	16	/* struct pawlink_toy_hosts_resp */
+#define PAWLINK_TOY_HOST_ENTRY_LEN	48
+#define PAWLINK_TOY_REVOKE_LEN		(PAWLINK_TOY_HDR_LEN + PAWLINK_ID_LEN)
+#define PAWLINK_TOY_INVITE_LEN		(PAWLINK_TOY_HDR_LEN + PAWLINK_TOY_HOST_NAME_LEN)
+#define PAWLINK_TOY_INVITE_RESP_LEN	(PAWLINK_TOY_HDR_LEN + 16)
+#define PAWLINK_TOY_HOSTS_MAX		8
 /* As many entries as fit one frame: 8 + 16 + 31 * 32 = 1016 bytes. */
 #define PAWLINK_TOY_LOG_MAX		31
 
@@ -190,6 +253,17 @@ struct pawlink_toy_status_info {
 	uint64_t refused_unauth;
 	uint64_t audio_frames_sent;
 	uint64_t speaker_samples;
+};
+
+/* One HOSTS_RESP entry in host order (pawlink_hosts()). */
+struct pawlink_toy_host_info {
+	uint8_t id[PAWLINK_ID_LEN];
+	char name[PAWLINK_TOY_HOST_NAME_LEN + 1];	/* "" for none */
+	bool you;			/* this host */
+	bool seen;			/* had a session since the toy booted */
+	uint32_t paired_boot;
+	uint64_t paired_ms;		/* since that boot */
+	uint64_t seen_ms;		/* since this boot, when @seen */
 };
 
 struct pawlink_toy_event {

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Host CPU per pairing and per session setup, and the round trips each
- * needs (Documentation/pairing.rst, "Cost").  Both parties run in this
+ * needs (Documentation/pairing.rst, "Cost"); and per private beacon id a
+ * host resolves (Documentation/air.rst, "Private beacon ids").  Both parties run in this
  * process; only the host's calls are timed, with the process CPU clock.
  * Every figure is also given as a ratio to one X25519 scalar
  * multiplication measured in the same run, so results compare across
@@ -15,6 +16,7 @@
 
 #include <sodium.h>
 
+#include "beacon_id.h"
 #include "pairing.h"
 #include "session.h"
 
@@ -196,10 +198,39 @@ static double bench_session(int iters, int *round_trips)
 	return median(v);
 }
 
+/*
+ * One private beacon id checked against one toy's resolving key: what a
+ * host pays per beacon heard, per toy it has pinned (beacon_id.h).
+ */
+static double bench_beacon_resolve(int iters)
+{
+	uint8_t irk[PAWLINK_BEACON_IRK_LEN], pub[32], id[PAWLINK_ID_LEN];
+	uint8_t prand[4];
+	double v[BATCHES], t;
+	int b, i, hits = 0;
+
+	randombytes_buf(pub, sizeof(pub));
+	pawlink_beacon_irk(irk, pub);
+	do
+		randombytes_buf(prand, sizeof(prand));
+	while (pawlink_beacon_id_make(id, irk, prand, NULL));
+	for (b = 0; b < BATCHES; b++) {
+		t = cpu_now_us();
+		for (i = 0; i < iters; i++) {
+			hits += pawlink_beacon_id_resolves(id, irk);
+			id[0] ^= (uint8_t)(i & 1);	/* a miss every other */
+		}
+		v[b] = (cpu_now_us() - t) / iters;
+	}
+	if (hits == 0)
+		die("pawlink_beacon_id_resolves");
+	return median(v);
+}
+
 int main(int argc, char **argv)
 {
 	int iters = argc > 1 ? atoi(argv[1]) : 200;
-	double base, pair_us, sess_us;
+	double base, pair_us, sess_us, resolve_us;
 	int pair_rt = 0, sess_rt = 0;
 
 	if (iters < 1 || sodium_init() < 0)
@@ -209,6 +240,7 @@ int main(int argc, char **argv)
 	base = bench_x25519(iters * 10);
 	pair_us = bench_pairing(iters, &pair_rt);
 	sess_us = bench_session(iters, &sess_rt);
+	resolve_us = bench_beacon_resolve(iters * 100);
 
 	printf("handshake: baseline, one X25519 scalar multiplication: "
 	       "%.1f us CPU\n", base);
@@ -218,6 +250,9 @@ int main(int argc, char **argv)
 	printf("handshake: session setup, host side: %.1f us CPU = %.2f x "
 	       "baseline, %d round trip (targets: 1 round trip, < 5 ms)\n",
 	       sess_us, sess_us / base, sess_rt);
+	printf("handshake: private beacon id resolved, per beacon per toy "
+	       "pinned: %.2f us CPU = %.4f x baseline\n", resolve_us,
+	       resolve_us / base);
 	printf("handshake: medians of %d batches of %d runs each\n", BATCHES,
 	       iters);
 	return 0;

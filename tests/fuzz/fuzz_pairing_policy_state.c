@@ -21,10 +21,18 @@ static void write_seeds(void)
 	pawlink_policy_save(&p, state);
 	fuzz_write_seed("new-toy", state, sizeof(state));
 	pawlink_policy_press_button(&p, 1);
-	pawlink_policy_begin(&p, 1, host, &gen);
+	pawlink_policy_begin(&p, 1, host, host, &gen);
 	pawlink_policy_succeed(&p, 2, gen, key);
 	pawlink_policy_save(&p, state);
 	fuzz_write_seed("one-host", state, sizeof(state));
+	/* A second host by invite: a name and a stamp in its record. */
+	p.boot = 3;
+	pawlink_policy_invite(&p, 10, "40187263", "tablet");
+	host[0] = 7;
+	pawlink_policy_begin(&p, 11, host, host, &gen);
+	pawlink_policy_succeed(&p, 12, gen, key);
+	pawlink_policy_save(&p, state);
+	fuzz_write_seed("invited-host", state, sizeof(state));
 }
 
 FUZZ_PAIR_INITIALIZE(write_seeds)

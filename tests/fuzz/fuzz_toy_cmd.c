@@ -6,12 +6,13 @@
  * canonical (encoding the result gives back exactly the input) and keeps
  * the promises toy_cmd.h makes: a known type, a status only where one
  * belongs, a microphone never streaming with the LED off, consecutive log
- * entries.  The same for one 32-byte log entry, as the toy's log blob
+ * entries, printable host names, an invite's code of 8 digits.  The same for one 32-byte log entry, as the toy's log blob
  * holds it.
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "fuzz_msg.h"
 #include "toy_cmd.h"
@@ -74,6 +75,36 @@ static void write_seeds(void)
 	seed("unpair-req", &f);
 	f = (struct pawlink_toy_frame){ .type = PAWLINK_TOY_BYE_RESP, .tag = 7 };
 	seed("bye-resp", &f);
+	f = (struct pawlink_toy_frame){ .type = PAWLINK_TOY_HOSTS_REQ, .tag = 8 };
+	seed("hosts-req", &f);
+	f = (struct pawlink_toy_frame){ .type = PAWLINK_TOY_HOSTS_RESP, .tag = 8 };
+	f.u.hosts.boot = 2;
+	f.u.hosts.uptime_ms = 90000;
+	f.u.hosts.count = 2;
+	f.u.hosts.entries[0].id[0] = 0x41;
+	f.u.hosts.entries[0].you = true;
+	f.u.hosts.entries[0].seen = true;
+	f.u.hosts.entries[0].seen_ms = 80000;
+	f.u.hosts.entries[0].paired_boot = 1;
+	f.u.hosts.entries[0].paired_ms = 3000;
+	f.u.hosts.entries[1].id[0] = 0x42;
+	f.u.hosts.entries[1].paired_boot = 2;
+	f.u.hosts.entries[1].paired_ms = 5000;
+	memcpy(f.u.hosts.entries[1].name, "tablet", 7);
+	seed("hosts-resp", &f);
+	f = (struct pawlink_toy_frame){ .type = PAWLINK_TOY_REVOKE_REQ, .tag = 9 };
+	memcpy(f.u.host_id, "hostB\0\0\1", PAWLINK_ID_LEN);
+	seed("revoke-req", &f);
+	f = (struct pawlink_toy_frame){ .type = PAWLINK_TOY_REVOKE_RESP, .tag = 9,
+					.status = PAWLINK_TOY_E_NOT_FOUND };
+	seed("revoke-resp-not-found", &f);
+	f = (struct pawlink_toy_frame){ .type = PAWLINK_TOY_INVITE_REQ, .tag = 10 };
+	memcpy(f.u.name, "grandma", 8);
+	seed("invite-req", &f);
+	f = (struct pawlink_toy_frame){ .type = PAWLINK_TOY_INVITE_RESP, .tag = 10 };
+	memcpy(f.u.invite.code, "40187263", 9);
+	f.u.invite.valid_ms = 600000;
+	seed("invite-resp", &f);
 }
 
 FUZZ_INITIALIZE(fuzz_no_setup, write_seeds)
@@ -108,6 +139,21 @@ static void check_frame(const uint8_t *data, size_t size)
 			FUZZ_CHECK(i == 0 || f.u.log.entries[i].seq ==
 				   f.u.log.entries[i - 1].seq + 1);
 		}
+	}
+	if (f.type == PAWLINK_TOY_HOSTS_RESP && f.status == PAWLINK_TOY_OK) {
+		FUZZ_CHECK(f.u.hosts.count <= PAWLINK_TOY_HOSTS_MAX);
+		for (i = 0; i < f.u.hosts.count; i++) {
+			FUZZ_CHECK(pawlink_toy_host_name_ok(
+				f.u.hosts.entries[i].name));
+			FUZZ_CHECK(f.u.hosts.entries[i].seen ||
+				   !f.u.hosts.entries[i].seen_ms);
+		}
+	}
+	if (f.type == PAWLINK_TOY_INVITE_REQ)
+		FUZZ_CHECK(pawlink_toy_host_name_ok(f.u.name));
+	if (f.type == PAWLINK_TOY_INVITE_RESP && f.status == PAWLINK_TOY_OK) {
+		FUZZ_CHECK(strlen(f.u.invite.code) == PAWLINK_TOY_INVITE_CODE_LEN);
+		FUZZ_CHECK(f.u.invite.valid_ms > 0);
 	}
 }
 

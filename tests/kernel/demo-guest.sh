@@ -157,7 +157,7 @@ ok
 pawctl toys
 ok
 
-say "Record with pawctl: through a dongle the toy's microphone is the sound card's (below)"
+say "Record: through a dongle the toy's microphone is the sound card's"
 pawctl record bear -o "$dir/microphone.wav" --seconds 3
 echo "(exit $?: arecord on the dongle's card does this; pawctl says so before the toy's LED lights)"
 
@@ -190,29 +190,25 @@ say "The toy's log: every session, with the host that opened it"
 pawctl log bear
 ok
 
-say "A session kept in the driver: the dongle's sound card is the toy's microphone and speaker"
+say "A session kept in the driver, for the dongle's sound card"
 pawctl connect bear
 ok
 pawctl dongles
 ok
-echo '$ arecord -l'
-arecord -l
+say "The toy's microphone and speaker through the sound card"
+echo "\$ arecord -D hw:CARD=Pawlink -f S16_LE -r 16000 -c 1 -d 2 $dir/heard.wav"
+arecord -D hw:CARD=Pawlink -f S16_LE -r 16000 -c 1 -d 2 "$dir/heard.wav"
 ok
-# plughw: converts in alsa-lib; the toy itself is 16 kHz mono S16_LE.
-echo "\$ arecord -D plughw:Pawlink -f S16_LE -c 2 -r 48000 -d 3 $dir/room.wav"
-arecord -D plughw:Pawlink -f S16_LE -c 2 -r 48000 -d 3 "$dir/room.wav"
+echo "\$ aplay -D hw:CARD=Pawlink $dir/heard.wav"
+aplay -D hw:CARD=Pawlink "$dir/heard.wav"
 ok
-ls -l "$dir/room.wav"
-echo "\$ aplay -D plughw:Pawlink $dir/hello.wav"
-aplay -D plughw:Pawlink "$dir/hello.wav"
-ok
-echo "the toy's speaker wrote $(wc -c <"$dir/speaker.wav") bytes to $dir/speaker.wav"
-echo "(the microphone start by arecord is in the toy's log, with this computer's name)"
 pawctl disconnect
 ok
-pawctl log bear
-ok
 pawctl dongles
+ok
+
+say "The sound card's start of the microphone, in the toy's log"
+pawctl log bear
 ok
 
 say "Done; everything was in $dir, which goes with the guest"

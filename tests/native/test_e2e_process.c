@@ -189,6 +189,12 @@ static void test_command_line(void **state)
 		{ "toy", "--dir", "d", "press", "--json", NULL },
 		{ "toy", "--dir", "d", "push", NULL },
 		{ "toy", "--dir", "d", "--button", NULL },
+		{ "toy", "--dir", "d", "--air", "s", "--clock-ppm", "2x", NULL },
+		{ "toy", "--dir", "d", "--air", "s", "--clock-ppm", "100001",
+		  NULL },
+		{ "toy", "--dir", "d", "--clock-ppm", "5", NULL },
+		{ "toy", "--dir", "d", "--air", "s", "--speaker", "alsa:", NULL },
+		{ "toy", "--dir", "d", "--air", "s", "--mic", "alsa:", NULL },
 	};
 	size_t i;
 

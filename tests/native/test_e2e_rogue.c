@@ -31,6 +31,7 @@
 #include <sodium.h>
 
 #include "air_frame.h"
+#include "beacon_id.h"
 #include "capture.h"
 #include "keystore.h"
 #include "libpawlink.h"
@@ -54,6 +55,10 @@ struct world {
 	char toy_dir[160], host_dir[160];
 	char code[16];
 	uint8_t toy_id[PAWLINK_ID_LEN];
+	/* Its address on the air: private once paired (beacon_id.h). */
+	uint8_t addr[PAWLINK_ID_LEN];
+	bool have_irk;
+	uint8_t irk[PAWLINK_BEACON_IRK_LEN];
 	struct pawlink_transport *t;
 	struct pawlink *p;
 };
@@ -71,6 +76,48 @@ static int toy_control(struct world *w, const char *cmd)
 static void scan(struct world *w)
 {
 	assert_int_equal(host_scan_toy(w->p, -1, w->toy_id), 0);
+	memcpy(w->addr, w->toy_id, PAWLINK_ID_LEN);
+	w->have_irk = false;
+}
+
+/* Whether @id is the toy's: its identity, or a private id it resolves. */
+static bool is_toy(struct world *w, const uint8_t id[PAWLINK_ID_LEN])
+{
+	struct pawlink_toy_record pin;
+	struct pawlink_keystore ks;
+
+	if (!memcmp(id, w->toy_id, PAWLINK_ID_LEN))
+		return true;
+	if (!w->have_irk) {
+		if (pawlink_keystore_open(&ks, w->host_dir, NULL, 0))
+			return false;
+		w->have_irk = pawlink_keystore_toy_load(&ks, w->toy_id, &pin,
+							NULL, 0) == 0;
+		pawlink_keystore_close(&ks);
+		if (!w->have_irk)
+			return false;
+		pawlink_beacon_irk(w->irk, pin.static_key);
+	}
+	return pawlink_beacon_id_resolves(id, w->irk);
+}
+
+/* Where the toy is on the air now, as a rogue finds it: its beacons. */
+static void find_addr(struct world *w)
+{
+	struct pawlink_beacon b[4];
+	size_t n, i;
+	int tries;
+
+	for (tries = 0; tries < 20; tries++) {
+		assert_int_equal(w->t->ops->scan(w->t, 300, b, 4, &n), 0);
+		for (i = 0; i < n; i++) {
+			if (is_toy(w, b[i].toy_id)) {
+				memcpy(w->addr, b[i].toy_id, PAWLINK_ID_LEN);
+				return;
+			}
+		}
+	}
+	fail_msg("the toy's beacons were not heard");
 }
 
 static void world_open(struct world *w)
@@ -101,6 +148,7 @@ static void pair_and_connect(struct world *w)
 		fail_msg("pairing: %s", pawlink_error(w->p));
 	if (pawlink_connect(w->p, w->toy_id, NULL))
 		fail_msg("session: %s", pawlink_error(w->p));
+	find_addr(w);
 }
 
 /* Stops everything; the toy's last counters stay in out_buf. */
@@ -224,6 +272,11 @@ static uint8_t *slurp(const char *path, size_t *len)
 struct tally {
 	unsigned int beacons;
 	unsigned int plain_to_toy, plain_to_host;
+	/*
+	 * Of those to the toy, the ones sent to where it is now: pairing went
+	 * to its identity id, which a paired toy no longer answers at.
+	 */
+	unsigned int plain_to_addr, plain_from_addr;
 	unsigned int sealed_to_toy, sealed_to_host;
 	unsigned int audio_to_host;
 	uint8_t host_radio[PAWLINK_ID_LEN];
@@ -247,17 +300,17 @@ static void check_capture(struct world *w, const uint8_t *cap, size_t len,
 		if (f.type == PAWLINK_AIR_BEACON) {
 			/* The toy's id and one flag: nothing else. */
 			assert_int_equal(f.payload_len, PAWLINK_AIR_BEACON_LEN);
-			assert_memory_equal(f.src, w->toy_id, PAWLINK_ID_LEN);
-			assert_memory_equal(f.payload, w->toy_id,
+			assert_true(is_toy(w, f.src));
+			assert_memory_equal(f.payload, f.src,
 					    PAWLINK_ID_LEN);
 			assert_true(f.payload[PAWLINK_ID_LEN] <=
 				    PAWLINK_BEACON_PAIRING);
 			t->beacons++;
 			continue;
 		}
-		to_toy = !memcmp(f.dst, w->toy_id, PAWLINK_ID_LEN);
+		to_toy = is_toy(w, f.dst);
 		if (!to_toy) {
-			assert_memory_equal(f.src, w->toy_id, PAWLINK_ID_LEN);
+			assert_true(is_toy(w, f.src));
 			memcpy(t->host_radio, f.dst, PAWLINK_ID_LEN);
 		}
 		assert_int_equal(pawlink_record_parse_header(f.payload,
@@ -270,10 +323,15 @@ static void check_capture(struct world *w, const uint8_t *cap, size_t len,
 				     type <= PAWLINK_PAIR_MSG_BUSY) ||
 				    (type >= PAWLINK_SESS_INIT &&
 				     type <= PAWLINK_SESS_REJECT));
-			if (to_toy)
+			if (to_toy) {
 				t->plain_to_toy++;
-			else
+				t->plain_to_addr += !memcmp(f.dst, w->addr,
+							    PAWLINK_ID_LEN);
+			} else {
 				t->plain_to_host++;
+				t->plain_from_addr += !memcmp(f.src, w->addr,
+							      PAWLINK_ID_LEN);
+			}
 		} else if (info.channel == PAWLINK_CH_AUDIO) {
 			assert_false(to_toy);
 			t->audio_to_host++;
@@ -362,14 +420,15 @@ static void test_sniffed_and_replayed(void **state)
 	assert_int_equal(rogue(w, replay_argv), 0);
 	want = drops_of(&before);
 	want.replay += t.sealed_to_toy;
-	want.plaintext += t.plain_to_toy;
+	want.plaintext += t.plain_to_addr;
 	status_until(w, &st, drops_reached, &want);
 	link_until(w, &ha, hb.rx_dropped_replay + t.sealed_to_host +
-		   t.audio_to_host, hb.rx_dropped_plaintext + t.plain_to_host);
+		   t.audio_to_host, hb.rx_dropped_plaintext + t.plain_from_addr);
 	assert_int_equal(st.rx_dropped_replay - before.rx_dropped_replay,
 			 t.sealed_to_toy);
+	assert_int_equal(t.plain_to_addr, 1);	/* INIT */
 	assert_int_equal(st.rx_dropped_plaintext - before.rx_dropped_plaintext,
-			 t.plain_to_toy);
+			 t.plain_to_addr);
 	assert_int_equal(st.rx_dropped_auth, before.rx_dropped_auth);
 	assert_int_equal(st.mic_starts, 1);
 	assert_false(st.mic);
@@ -378,8 +437,9 @@ static void test_sniffed_and_replayed(void **state)
 	assert_int_equal(pawlink_link_stats(w->p, &ha), 0);
 	assert_int_equal(ha.rx_dropped_replay - hb.rx_dropped_replay,
 			 t.sealed_to_host + t.audio_to_host);
+	assert_int_equal(t.plain_from_addr, 1);	/* RESP */
 	assert_int_equal(ha.rx_dropped_plaintext - hb.rx_dropped_plaintext,
-			 t.plain_to_host);
+			 t.plain_from_addr);
 	assert_int_equal(ha.rx_dropped_auth, hb.rx_dropped_auth);
 
 	/*
@@ -415,7 +475,7 @@ static int inject(struct world *w, uint8_t channel, uint32_t epoch,
 			       "--counter", ctr, "--body", hex, NULL };
 
 	pawlink_hex_encode(src, rogue_id, PAWLINK_ID_LEN);
-	pawlink_hex_encode(dst, w->toy_id, PAWLINK_ID_LEN);
+	pawlink_hex_encode(dst, w->addr, PAWLINK_ID_LEN);
 	pawlink_hex_encode(hex, body, len);
 	snprintf(ch, sizeof(ch), "%u", channel);
 	snprintf(ep, sizeof(ep), "%u", epoch);

@@ -226,21 +226,132 @@ static void test_secrets_wiped_after_run(void **state)
 			 PAWLINK_PAIR_ERROR);
 }
 
-static void test_repairing_replaces_the_pin(void **state)
+static void test_repairing_never_replaces_the_pin(void **state)
 {
+	uint8_t first[PAWLINK_PAIR_STATIC_LEN];
 	struct run run;
 	struct rig r;
 
 	(void)state;
 	rig_init(&r);
 	honest_run(&r, &run);
+	memcpy(first, r.hp.host_static, sizeof(first));
+	/* Even in an open window, with the right code, from its own radio. */
 	new_static_key(r.hp.host_static);
-	pawlink_policy_press_button(&r.policy, r.now);
-	honest_run(&r, &run);
+	assert_int_equal(pawlink_policy_invite(&r.policy, r.now, "40187263", ""),
+			 0);
+	assert_int_equal(host_start(&r), PAWLINK_PAIR_SEND);
+	assert_int_equal(to_toy(&r, r.msg, r.msg_len, NULL),
+			 PAWLINK_PAIR_CLOSED);
+	assert_msg_is(&r, fail_msg);
 	assert_int_equal(r.policy.n_hosts, 1);
+	assert_int_equal(r.policy.window_failures, 0);
 	assert_memory_equal(pawlink_policy_find_host(&r.policy,
 						     r.hp.host_id)->static_key,
-			    r.hp.host_static, 32);
+			    first, sizeof(first));
+	pawlink_pair_host_wipe(&r.host);
+}
+
+/* Delivers @msg to the toy as if from radio @src. */
+static enum pawlink_pair_result to_toy_from(struct rig *r, uint8_t src,
+					    const uint8_t *msg, size_t len,
+					    struct pawlink_pair_peer *host)
+{
+	uint8_t in[PAWLINK_PAIR_MSG_MAX + 8], radio[PAWLINK_ID_LEN] = { 0 };
+
+	radio[0] = src;
+	assert_true(len <= sizeof(in));
+	memcpy(in, msg, len);
+	return pawlink_pair_toy_receive_from(&r->toy, r->now, radio, in, len,
+					     r->msg, &r->msg_len, host);
+}
+
+/*
+ * The honest host's id travels in clear: a stranger's radio sending a
+ * HELLO with it, a FAIL, or a junk CONFIRM does not end its pairing.
+ */
+static void test_copied_host_id_does_not_kill_pairing(void **state)
+{
+	uint8_t resp[PAWLINK_PAIR_RESPONSE_LEN], junk[PAWLINK_PAIR_CONFIRM_LEN];
+	struct pawlink_pair_host_params ep;
+	struct pawlink_pair_host evil;
+	uint8_t out[PAWLINK_PAIR_MSG_MAX];
+	struct pawlink_pair_peer toy_saw;
+	size_t out_len;
+	struct rig r;
+
+	(void)state;
+	rig_init(&r);
+	assert_int_equal(host_start(&r), PAWLINK_PAIR_SEND);
+	assert_int_equal(to_toy_from(&r, 1, r.msg, r.msg_len, NULL),
+			 PAWLINK_PAIR_SEND);
+	keep(resp, sizeof(resp), &r);
+
+	ep = r.hp;	/* the same host id, a guessed code */
+	memcpy(ep.code.digits, "11112222", PAWLINK_SETUP_CODE_SIZE);
+	assert_int_equal(pawlink_pair_host_start(&evil, &ep, out, &out_len),
+			 PAWLINK_PAIR_SEND);
+	assert_int_equal(to_toy_from(&r, 2, out, out_len, NULL),
+			 PAWLINK_PAIR_BUSY);
+	assert_int_equal(to_toy_from(&r, 2, fail_msg, sizeof(fail_msg), NULL),
+			 PAWLINK_PAIR_PROTOCOL);
+	assert_int_equal(r.msg_len, 0);
+	memset(junk, 0, sizeof(junk));
+	junk[0] = PAWLINK_PAIR_MSG_CONFIRM;
+	junk[1] = PAWLINK_PAIR_VERSION;
+	assert_int_equal(to_toy_from(&r, 2, junk, sizeof(junk), NULL),
+			 PAWLINK_PAIR_PROTOCOL);
+	assert_int_equal(r.msg_len, 0);
+	/* Only the honest attempt was charged. */
+	assert_int_equal(r.policy.lifetime_failures, 1);
+
+	assert_int_equal(to_host(&r, resp, sizeof(resp)), PAWLINK_PAIR_SEND);
+	assert_int_equal(to_toy_from(&r, 1, r.msg, r.msg_len, &toy_saw),
+			 PAWLINK_PAIR_COMPLETE);
+	assert_int_equal(to_host(&r, r.msg, r.msg_len), PAWLINK_PAIR_COMPLETE);
+	assert_int_equal(r.policy.lifetime_failures, 0);
+	pawlink_pair_host_wipe(&evil);
+}
+
+/* Once claimed only an invite's code pairs, once; the printed one never. */
+static void test_invite_code_pairs_once(void **state)
+{
+	struct pawlink_pair_host_params first;
+	struct run run;
+	struct rig r;
+
+	(void)state;
+	rig_init(&r);
+	honest_run(&r, &run);
+	first = r.hp;
+	assert_int_equal(pawlink_policy_press_button(&r.policy, r.now), -EACCES);
+	assert_int_equal(pawlink_policy_invite(&r.policy, r.now, "13572468",
+					       "tablet"), 0);
+	/* A second host with the printed code (a stolen label): refused. */
+	randombytes_buf(r.hp.host_id, PAWLINK_ID_LEN);
+	r.hp.host_id[0] |= 1;
+	new_static_key(r.hp.host_static);
+	assert_int_equal(host_start(&r), PAWLINK_PAIR_SEND);
+	assert_int_equal(to_toy(&r, r.msg, r.msg_len, NULL), PAWLINK_PAIR_SEND);
+	assert_int_equal(to_host(&r, r.msg, r.msg_len), PAWLINK_PAIR_FAILED);
+	assert_int_equal(to_toy(&r, r.msg, r.msg_len, NULL), PAWLINK_PAIR_FAILED);
+	/* With the invite's code it pairs. */
+	memcpy(r.hp.code.digits, "13572468", PAWLINK_SETUP_CODE_SIZE);
+	honest_run(&r, &run);
+	assert_int_equal(r.policy.n_hosts, 2);
+	assert_string_equal(pawlink_policy_find_host(&r.policy,
+						     r.hp.host_id)->name,
+			    "tablet");
+	/* One use: a third host with the same code finds the window shut. */
+	randombytes_buf(r.hp.host_id, PAWLINK_ID_LEN);
+	r.hp.host_id[0] |= 1;
+	assert_int_equal(host_start(&r), PAWLINK_PAIR_SEND);
+	assert_int_equal(to_toy(&r, r.msg, r.msg_len, NULL), PAWLINK_PAIR_CLOSED);
+	assert_int_equal(r.policy.n_hosts, 2);
+	/* Invite failures never touch the printed code's lifetime count. */
+	assert_int_equal(r.policy.lifetime_failures, 0);
+	pawlink_pair_host_wipe(&r.host);
+	sodium_memzero(&first, sizeof(first));
 }
 
 /* ---- wrong code, window, limits ---- */
@@ -649,9 +760,11 @@ static void test_replayed_messages(void **state)
 	(void)state;
 	rig_init(&r);
 	honest_run(&r, &old);
+	/* The next runs are a second host's, under an invite. */
+	r.hp.host_id[1] ^= 0x55;
 
 	/* An old RESPONSE does not fit a new run of the host. */
-	pawlink_policy_press_button(&r.policy, r.now);
+	pawlink_policy_invite(&r.policy, r.now, "40187263", "");
 	assert_int_equal(host_start(&r), PAWLINK_PAIR_SEND);
 	assert_int_equal(to_host(&r, old.response, sizeof(old.response)),
 			 PAWLINK_PAIR_FAILED);
@@ -661,22 +774,22 @@ static void test_replayed_messages(void **state)
 	assert_int_equal(to_toy(&r, r.msg, r.msg_len, NULL), PAWLINK_PAIR_SEND);
 	assert_int_equal(to_toy(&r, old.confirm, sizeof(old.confirm), NULL),
 			 PAWLINK_PAIR_FAILED);
-	assert_int_equal(r.policy.lifetime_failures, 1);
+	assert_int_equal(r.policy.window_failures, 1);
 
 	/* An old DONE does not complete a new run. */
-	pawlink_policy_press_button(&r.policy, r.now);
+	pawlink_policy_invite(&r.policy, r.now, "40187263", "");
 	assert_int_equal(host_start(&r), PAWLINK_PAIR_SEND);
 	assert_int_equal(to_toy(&r, r.msg, r.msg_len, NULL), PAWLINK_PAIR_SEND);
 	assert_int_equal(to_host(&r, r.msg, r.msg_len), PAWLINK_PAIR_SEND);
 	assert_int_equal(to_host(&r, old.done, sizeof(old.done)),
 			 PAWLINK_PAIR_FAILED);
 
-	/* A replayed HELLO starts an attempt the replayer cannot finish. */
-	pawlink_policy_press_button(&r.policy, r.now);
+	/* A replayed HELLO of a paired host is refused outright. */
+	pawlink_policy_invite(&r.policy, r.now, "40187263", "");
 	assert_int_equal(to_toy(&r, old.hello, sizeof(old.hello), NULL),
-			 PAWLINK_PAIR_SEND);
+			 PAWLINK_PAIR_CLOSED);
 	assert_int_equal(to_toy(&r, old.confirm, sizeof(old.confirm), NULL),
-			 PAWLINK_PAIR_FAILED);
+			 PAWLINK_PAIR_PROTOCOL);
 	assert_int_equal(r.policy.n_hosts, 1);	/* only the first pairing */
 }
 
@@ -1011,6 +1124,10 @@ static void test_persist_failures(void **state)
 			 PAWLINK_PAIR_ERROR);
 	assert_msg_is(&r, fail_msg);
 	assert_int_equal(r.policy.n_hosts, 0);
+	/* Nothing of the success stays in memory: no claim, no refund. */
+	assert_false(r.policy.claimed);
+	assert_int_equal(r.policy.lifetime_failures, 1);
+	assert_false(r.policy.attempt_active);
 	assert_int_equal(to_host(&r, r.msg, r.msg_len), PAWLINK_PAIR_FAILED);
 }
 
@@ -1052,7 +1169,9 @@ int main(void)
 		cmocka_unit_test(test_full_pairing),
 		cmocka_unit_test(test_static_keys_never_in_clear),
 		cmocka_unit_test(test_secrets_wiped_after_run),
-		cmocka_unit_test(test_repairing_replaces_the_pin),
+		cmocka_unit_test(test_repairing_never_replaces_the_pin),
+		cmocka_unit_test(test_copied_host_id_does_not_kill_pairing),
+		cmocka_unit_test(test_invite_code_pairs_once),
 		cmocka_unit_test(test_wrong_code),
 		cmocka_unit_test(test_wrong_code_host_forges_confirm),
 		cmocka_unit_test(test_walk_away_after_response_is_charged),

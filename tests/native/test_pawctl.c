@@ -805,6 +805,28 @@ static void test_every_command(void **state)
 	assert_int_equal(ctl(w, "status", "bear", NULL), EXIT_OK);
 	assert_non_null(strstr(r.out, "bear ("));
 
+	/* hosts: this host alone, as the toy itself lists it. */
+	assert_int_equal(ctl(w, "hosts", "bear", "--json", NULL), EXIT_OK);
+	assert_document(r.out, "hosts", true);
+	assert_true(json_has(r.out, "\"name\":\"\",\"this_host\":true,"));
+	assert_true(json_number(r.out, "paired_age_ms") >= 0);
+	assert_true(json_number(r.out, "last_seen_age_ms") >= 0);
+	assert_int_equal(ctl(w, "hosts", "bear", NULL), EXIT_OK);
+	assert_non_null(strstr(r.out, "(this host)"));
+	/* revoke: not a host the toy has, nor this one. */
+	assert_int_equal(ctl(w, "revoke", "bear", "0011223344556677", NULL),
+			 EXIT_NOT_FOUND);
+	/* invite: a one-time code for one new host, shown once. */
+	assert_int_equal(ctl(w, "invite", "bear", "--name", "tablet", "--json",
+			     NULL), EXIT_OK);
+	assert_document(r.out, "invite", true);
+	assert_int_equal(json_number(r.out, "valid_ms"), 600000);
+	assert_int_equal(strlen(json_text(r.out, "code", path, sizeof(path))),
+			 9);
+	assert_true(json_has(r.out, "\"name\":\"tablet\""));
+	assert_int_equal(ctl(w, "invite", "bear", "--name",
+			     "a name longer than sixteen", NULL), EXIT_USAGE);
+
 	/* record: the toy's tone, 1 s, a private WAV. */
 	assert_int_equal(ctl(w, "record", "bear", "-o", wav, "--seconds",
 			     "1", "--json", NULL), EXIT_OK);

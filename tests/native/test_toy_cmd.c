@@ -24,6 +24,9 @@ static const uint8_t all_types[] = {
 	PAWLINK_TOY_MIC_STOP_REQ, PAWLINK_TOY_MIC_STOP_RESP,
 	PAWLINK_TOY_LOG_REQ, PAWLINK_TOY_LOG_RESP, PAWLINK_TOY_UNPAIR_REQ,
 	PAWLINK_TOY_UNPAIR_RESP, PAWLINK_TOY_BYE_REQ, PAWLINK_TOY_BYE_RESP,
+	PAWLINK_TOY_HOSTS_REQ, PAWLINK_TOY_HOSTS_RESP, PAWLINK_TOY_REVOKE_REQ,
+	PAWLINK_TOY_REVOKE_RESP, PAWLINK_TOY_INVITE_REQ,
+	PAWLINK_TOY_INVITE_RESP,
 };
 
 static struct pawlink_toy_status_info good_status(void)
@@ -69,6 +72,30 @@ static size_t example(uint8_t type, uint8_t *buf)
 			f.u.log.entries[i].time_ms = 1000u * (unsigned int)i;
 			f.u.log.entries[i].host_id[0] = (uint8_t)i;
 		}
+	}
+	if (type == PAWLINK_TOY_HOSTS_RESP) {
+		f.u.hosts.boot = 4;
+		f.u.hosts.uptime_ms = 99999;
+		f.u.hosts.count = PAWLINK_TOY_HOSTS_MAX;
+		for (i = 0; i < PAWLINK_TOY_HOSTS_MAX; i++) {
+			struct pawlink_toy_host_info *h = &f.u.hosts.entries[i];
+
+			h->id[0] = (uint8_t)(i + 1);
+			h->paired_boot = (uint32_t)i;
+			h->paired_ms = 1000u * (unsigned int)i;
+			h->you = i == 2;
+			h->seen = i % 2;
+			h->seen_ms = h->seen ? 500u * (unsigned int)i : 0;
+			memcpy(h->name, "sixteen chars!!!", i == 0 ? 16 : 5);
+		}
+	}
+	if (type == PAWLINK_TOY_REVOKE_REQ)
+		memcpy(f.u.host_id, "revokeme", PAWLINK_ID_LEN);
+	if (type == PAWLINK_TOY_INVITE_REQ)
+		memcpy(f.u.name, "grandma's tablet", 16);
+	if (type == PAWLINK_TOY_INVITE_RESP) {
+		memcpy(f.u.invite.code, "40187263", 9);
+		f.u.invite.valid_ms = 600000;
 	}
 	n = pawlink_toy_encode(buf, PAWLINK_FRAME_MAX, &f);
 	assert_true(n >= PAWLINK_TOY_HDR_LEN);
@@ -177,15 +204,18 @@ static void test_types_and_statuses(void **state)
 	unsigned int t;
 
 	(void)state;
-	/* Every type outside the sixteen known ones, as a bare header. */
+	/* Every type outside the 22 known ones, as a bare header. */
 	for (t = 0; t < 256; t++) {
 		buf[0] = (uint8_t)t;
-		if (t >= PAWLINK_TOY_STATUS_REQ && t <= PAWLINK_TOY_BYE_RESP &&
+		if (t >= PAWLINK_TOY_STATUS_REQ && t <= PAWLINK_TOY_INVITE_RESP &&
 		    t != PAWLINK_TOY_LED_REQ && t != PAWLINK_TOY_VOLUME_REQ &&
 		    t != PAWLINK_TOY_LOG_REQ && t != PAWLINK_TOY_STATUS_RESP &&
-		    t != PAWLINK_TOY_LOG_RESP)
+		    t != PAWLINK_TOY_LOG_RESP && t != PAWLINK_TOY_HOSTS_RESP &&
+		    t != PAWLINK_TOY_REVOKE_REQ && t != PAWLINK_TOY_INVITE_REQ &&
+		    t != PAWLINK_TOY_INVITE_RESP)
 			assert_int_equal(pawlink_toy_decode(&f, buf, 8), 0);
-		else if (t < PAWLINK_TOY_STATUS_REQ || t > PAWLINK_TOY_BYE_RESP)
+		else if (t < PAWLINK_TOY_STATUS_REQ ||
+			 t > PAWLINK_TOY_INVITE_RESP)
 			assert_int_equal(pawlink_toy_decode(&f, buf, 8),
 					 -EBADMSG);
 	}
@@ -208,8 +238,66 @@ static void test_types_and_statuses(void **state)
 	assert_int_equal(pawlink_toy_decode(&f, buf, 112), -EBADMSG);
 	assert_true(pawlink_toy_is_request(PAWLINK_TOY_MIC_START_REQ));
 	assert_false(pawlink_toy_is_request(PAWLINK_TOY_MIC_START_RESP));
-	assert_false(pawlink_toy_is_request(0x70));
-	assert_false(pawlink_toy_is_response(0x71));
+	assert_false(pawlink_toy_is_request(0x76));
+	assert_false(pawlink_toy_is_response(0x77));
+}
+
+/* The administration messages: names, ids, codes and flags are strict. */
+static void test_admin_messages_strict(void **state)
+{
+	uint8_t buf[PAWLINK_FRAME_MAX];
+	struct pawlink_toy_frame f;
+	size_t len;
+
+	(void)state;
+	len = example(PAWLINK_TOY_HOSTS_RESP, buf);
+	assert_int_equal(len, 8 + 16 + 8 * 48);
+	assert_int_equal(pawlink_toy_decode(&f, buf, len), 0);
+	assert_string_equal(f.u.hosts.entries[0].name, "sixteen chars!!!");
+	assert_true(f.u.hosts.entries[2].you);
+	buf[8 + 16 + 12] = 0x04;	/* an unknown host flag */
+	assert_int_equal(pawlink_toy_decode(&f, buf, len), -EBADMSG);
+	len = example(PAWLINK_TOY_HOSTS_RESP, buf);
+	buf[8 + 16 + 48 + 32 + 7] = 'x';	/* a name byte after its NUL */
+	assert_int_equal(pawlink_toy_decode(&f, buf, len), -EBADMSG);
+	len = example(PAWLINK_TOY_HOSTS_RESP, buf);
+	buf[8 + 16 + 32] = '\n';	/* not printable */
+	assert_int_equal(pawlink_toy_decode(&f, buf, len), -EBADMSG);
+	len = example(PAWLINK_TOY_HOSTS_RESP, buf);
+	memcpy(buf + 8 + 16 + 48, buf + 8 + 16, PAWLINK_ID_LEN);	/* twice */
+	assert_int_equal(pawlink_toy_decode(&f, buf, len), -EBADMSG);
+	len = example(PAWLINK_TOY_HOSTS_RESP, buf);
+	memset(buf + 8 + 16, 0, PAWLINK_ID_LEN);	/* host id 0 */
+	assert_int_equal(pawlink_toy_decode(&f, buf, len), -EBADMSG);
+	len = example(PAWLINK_TOY_HOSTS_RESP, buf);
+	buf[8] = PAWLINK_TOY_HOSTS_MAX + 1;
+	assert_int_equal(pawlink_toy_decode(&f, buf, len), -EBADMSG);
+	len = example(PAWLINK_TOY_HOSTS_RESP, buf);
+	buf[8 + 16 + 24] = 1;	/* not seen, yet a time */
+	assert_int_equal(pawlink_toy_decode(&f, buf, len), -EBADMSG);
+
+	len = example(PAWLINK_TOY_REVOKE_REQ, buf);
+	assert_int_equal(len, 16);
+	memset(buf + 8, 0, 8);
+	assert_int_equal(pawlink_toy_decode(&f, buf, len), -EBADMSG);
+
+	len = example(PAWLINK_TOY_INVITE_REQ, buf);
+	assert_int_equal(len, 24);
+	buf[8] = 0x7f;
+	assert_int_equal(pawlink_toy_decode(&f, buf, len), -EBADMSG);
+
+	len = example(PAWLINK_TOY_INVITE_RESP, buf);
+	assert_int_equal(len, 24);
+	assert_int_equal(pawlink_toy_decode(&f, buf, len), 0);
+	assert_string_equal(f.u.invite.code, "40187263");
+	buf[8 + 3] = 'a';
+	assert_int_equal(pawlink_toy_decode(&f, buf, len), -EBADMSG);
+	len = example(PAWLINK_TOY_INVITE_RESP, buf);
+	memset(buf + 16, 0, 4);		/* valid for no time */
+	assert_int_equal(pawlink_toy_decode(&f, buf, len), -EBADMSG);
+	len = example(PAWLINK_TOY_INVITE_RESP, buf);
+	buf[20] = 1;
+	assert_int_equal(pawlink_toy_decode(&f, buf, len), -EBADMSG);
 }
 
 static void test_values_in_range(void **state)
@@ -232,7 +320,7 @@ static void test_values_in_range(void **state)
 	f = (struct pawlink_toy_frame){ .type = PAWLINK_TOY_BYE_REQ,
 					.status = 1 };
 	assert_int_equal(pawlink_toy_encode(buf, sizeof(buf), &f), -EINVAL);
-	f = (struct pawlink_toy_frame){ .type = 0x70 };
+	f = (struct pawlink_toy_frame){ .type = 0x76 };
 	assert_int_equal(pawlink_toy_encode(buf, sizeof(buf), &f), -EINVAL);
 	f = (struct pawlink_toy_frame){ .type = PAWLINK_TOY_BYE_REQ };
 	assert_int_equal(pawlink_toy_encode(buf, 7, &f), -ENOSPC);
@@ -337,6 +425,7 @@ int main(void)
 		cmocka_unit_test(test_every_reserved_byte_refused),
 		cmocka_unit_test(test_types_and_statuses),
 		cmocka_unit_test(test_values_in_range),
+		cmocka_unit_test(test_admin_messages_strict),
 		cmocka_unit_test(test_status_a_toy_cannot_report),
 		cmocka_unit_test(test_log_must_be_consecutive),
 		cmocka_unit_test(test_names),

@@ -69,6 +69,8 @@ struct toy_sim {
 	size_t blob_len[TOY_BLOB_COUNT];
 	bool blob_set[TOY_BLOB_COUNT];
 	int fail_blob;			/* its saves fail; -1: none */
+	/* Saves that still reach the flash; then the power is gone.  -1: all. */
+	int saves_left;
 	char label[PAWLINK_SETUP_CODE_DISPLAY_SIZE];
 	char dir[64];			/* the message store's directory */
 	struct pawlink_msg_store *store;
@@ -119,8 +121,10 @@ static int sim_blob_save(void *ctx, enum toy_blob b, const uint8_t *buf,
 {
 	struct toy_sim *s = ctx;
 
-	if ((int)b == s->fail_blob || len > TOY_BLOB_MAX)
+	if ((int)b == s->fail_blob || len > TOY_BLOB_MAX || s->saves_left == 0)
 		return -EIO;
+	if (s->saves_left > 0)
+		s->saves_left--;
 	memcpy(s->blob[b], buf, len);
 	s->blob_len[b] = len;
 	s->blob_set[b] = true;
@@ -374,6 +378,7 @@ static inline int toy_sim_init(struct toy_sim *s, struct air_local *air)
 	memset(s, 0, sizeof(*s));
 	s->air = air;
 	s->fail_blob = -1;
+	s->saves_left = -1;
 	snprintf(s->dir, sizeof(s->dir), "/tmp/pawlink-toy-XXXXXX");
 	if (!mkdtemp(s->dir))
 		return -errno;
@@ -502,6 +507,18 @@ static inline void toy_sim_status(struct toy_sim *s,
 {
 	pthread_mutex_lock(&s->lock);
 	toy_get_status(s->toy, st);
+	pthread_mutex_unlock(&s->lock);
+}
+
+/*
+ * Where the toy is on the air now: its identity id, or the private id a
+ * paired toy uses outside a pairing window (beacon_id.h).
+ */
+static inline void toy_sim_address(struct toy_sim *s,
+				   uint8_t id[PAWLINK_ID_LEN])
+{
+	pthread_mutex_lock(&s->lock);
+	memcpy(id, s->radio_id, PAWLINK_ID_LEN);
 	pthread_mutex_unlock(&s->lock);
 }
 

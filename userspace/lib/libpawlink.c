@@ -102,6 +102,29 @@ void pawlink_close(struct pawlink *p)
 	free(p);
 }
 
+/*
+ * Our toys beacon private ids (beacon_id.h): each that resolves is shown
+ * by its identity id, once, so it reads as the toy paired here.
+ */
+static void resolve_beacons(struct pawlink *p, struct pawlink_beacon *b,
+			    size_t *n)
+{
+	struct pawlink_toy_record toy;
+	size_t i, j, kept = 0;
+
+	for (i = 0; i < *n; i++) {
+		if (pawlink_store_resolve(p, b[i].toy_id, &toy) == 0)
+			memcpy(b[i].toy_id, toy.id, PAWLINK_ID_LEN);
+		sodium_memzero(&toy, sizeof(toy));
+		for (j = 0; j < kept; j++)
+			if (!memcmp(b[j].toy_id, b[i].toy_id, PAWLINK_ID_LEN))
+				break;
+		if (j == kept)
+			b[kept++] = b[i];
+	}
+	*n = kept;
+}
+
 int pawlink_scan(struct pawlink *p, unsigned int listen_ms,
 		 struct pawlink_beacon *out, size_t max, size_t *n)
 {
@@ -114,6 +137,7 @@ int pawlink_scan(struct pawlink *p, unsigned int listen_ms,
 	if (rc)
 		return pawlink_fail(p, rc, "scanning failed: %s",
 				    pawlink_link_error(rc));
+	resolve_beacons(p, out, n);
 	return 0;
 }
 

@@ -23,7 +23,7 @@ static int pair_result_errno(struct pawlink *p, enum pawlink_pair_result r)
 	switch (r) {
 	case PAWLINK_PAIR_FAILED:
 		return pawlink_fail(p, -EACCES,
-				    "pairing failed: wrong setup code, or the toy's pairing window is not open (press its button)");
+				    "pairing failed: wrong setup code (or invite code), or the toy's pairing window is not open (a new toy: press its button and use the printed code; a paired toy: run 'pawctl invite' on a host it knows and use that code), or the toy already knows this host");
 	case PAWLINK_PAIR_BUSY:
 		return pawlink_fail(p, -EBUSY,
 				    "the toy is pairing with another host; try again shortly");
@@ -138,6 +138,15 @@ int pawlink_pair(struct pawlink *p, const uint8_t toy_id[PAWLINK_ID_LEN],
 	memcpy(params.host_id, p->host.id, PAWLINK_ID_LEN);
 	memcpy(params.host_static, p->host.public_key, PAWLINK_PAIR_STATIC_LEN);
 	memcpy(params.toy_id, toy_id, PAWLINK_ID_LEN);
+	/* The toy refuses a paired host's id; say why here, plainly. */
+	if (pawlink_keystore_toy_load(&p->ks, toy_id, &rec, NULL, 0) == 0) {
+		pawlink_toy_id_hex(hex, toy_id);
+		sodium_memzero(&rec, sizeof(rec));
+		rc = pawlink_fail(p, -EEXIST,
+				  "this host is already paired with toy %s: a pairing never replaces a key the toy holds; unpair first (or forget, if the toy was reset)",
+				  hex);
+		goto out;
+	}
 
 	rc = p->t->ops->connect(p->t, toy_id);
 	if (rc) {

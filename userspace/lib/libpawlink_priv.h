@@ -80,6 +80,20 @@ int pawlink_need_transport(struct pawlink *p);
 int pawlink_need_store(struct pawlink *p, bool create);
 /* Loads this host's identity, making it (and the store) on first use. */
 int pawlink_need_host(struct pawlink *p);
+/*
+ * The paired toy a beacon id belongs to: its identity id, or a private id
+ * its resolving key resolves (beacon_id.h).  0 with *@toy, or -ENOENT.
+ */
+int pawlink_store_resolve(struct pawlink *p, const uint8_t id[PAWLINK_ID_LEN],
+			  struct pawlink_toy_record *toy);
+/*
+ * Where @toy is on the air now: listens to beacons for the one it sends
+ * (its identity id while its window is open, else a private id it
+ * rotates).  0, or -EHOSTUNREACH with @addr its identity id.
+ */
+int pawlink_toy_address(struct pawlink *p,
+			const struct pawlink_toy_record *toy,
+			uint8_t addr[PAWLINK_ID_LEN]);
 
 /* ---- libpawlink_rx.c ---------------------------------------------------- */
 

@@ -130,9 +130,12 @@ static int handshake(struct pawlink *p, const struct pawlink_toy_record *toy,
 		     const char *hex)
 {
 	struct pawlink_session_result res;
+	uint8_t addr[PAWLINK_ID_LEN];
 	int attempt, rc;
 
-	rc = p->t->ops->connect(p->t, toy->id);
+	/* Its address on the air rotates (beacon_id.h): find it first. */
+	pawlink_toy_address(p, toy, addr);
+	rc = p->t->ops->connect(p->t, addr);
 	if (rc)
 		return pawlink_fail(p, rc, "cannot reach toy %s: %s", hex,
 				    pawlink_link_error(rc));

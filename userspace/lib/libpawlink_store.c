@@ -15,6 +15,7 @@
 
 #include <sodium.h>
 
+#include "beacon_id.h"
 #include "libpawlink_priv.h"
 #include "setup_code.h"
 
@@ -241,4 +242,77 @@ int pawlink_setup_code_check(struct pawlink *p, const char *text)
 		return pawlink_fail(p, -EINVAL, "setup code: %s", why);
 	pawlink_setup_code_wipe(&code);
 	return 0;
+}
+
+/* ---- private beacon ids (beacon_id.h) ---- */
+
+struct resolve_ctx {
+	const uint8_t *id;
+	struct pawlink_toy_record *out;
+	bool found;
+};
+
+static int resolve_one(const struct pawlink_toy_record *toy, void *ctx)
+{
+	uint8_t irk[PAWLINK_BEACON_IRK_LEN];
+	struct resolve_ctx *r = ctx;
+
+	if (r->found)
+		return 0;
+	pawlink_beacon_irk(irk, toy->static_key);
+	if (memcmp(r->id, toy->id, PAWLINK_ID_LEN) == 0 ||
+	    pawlink_beacon_id_resolves(r->id, irk)) {
+		*r->out = *toy;
+		r->found = true;
+	}
+	sodium_memzero(irk, sizeof(irk));
+	return 0;
+}
+
+int pawlink_store_resolve(struct pawlink *p, const uint8_t id[PAWLINK_ID_LEN],
+			  struct pawlink_toy_record *toy)
+{
+	struct resolve_ctx r = { .id = id, .out = toy };
+
+	if (pawlink_need_store(p, false))
+		return -ENOENT;
+	if (pawlink_keystore_toy_list(&p->ks, resolve_one, &r, NULL, 0) ||
+	    !r.found)
+		return -ENOENT;
+	return 0;
+}
+
+/*
+ * A toy beacons every 200 ms: one listen of 250 ms usually hears it, and
+ * six cover a lossy air.  Each session start pays that once.
+ */
+#define ADDRESS_LISTEN_MS	250
+#define ADDRESS_TRIES		6
+
+int pawlink_toy_address(struct pawlink *p,
+			const struct pawlink_toy_record *toy,
+			uint8_t addr[PAWLINK_ID_LEN])
+{
+	struct pawlink_beacon b[16];
+	uint8_t irk[PAWLINK_BEACON_IRK_LEN];
+	size_t n, i;
+	int try, rc = -EHOSTUNREACH;
+
+	pawlink_beacon_irk(irk, toy->static_key);
+	for (try = 0; try < ADDRESS_TRIES && rc; try++) {
+		if (p->t->ops->scan(p->t, ADDRESS_LISTEN_MS, b, 16, &n))
+			break;
+		for (i = 0; i < n && rc; i++) {
+			if (memcmp(b[i].toy_id, toy->id, PAWLINK_ID_LEN) &&
+			    !pawlink_beacon_id_resolves(b[i].toy_id, irk))
+				continue;
+			memcpy(addr, b[i].toy_id, PAWLINK_ID_LEN);
+			rc = 0;
+		}
+	}
+	sodium_memzero(irk, sizeof(irk));
+	/* Not heard: its id, so that the usual "did not answer" follows. */
+	if (rc)
+		memcpy(addr, toy->id, PAWLINK_ID_LEN);
+	return rc;
 }

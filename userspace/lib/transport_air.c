@@ -13,6 +13,7 @@
 #include <sodium.h>
 
 #include "air_pace.h"
+#include "audio_wire.h"
 #include "radio.h"
 #include "record_layer.h"
 #include "transport.h"
@@ -21,6 +22,13 @@
 #define CTRL_QUEUE_MAX		64
 /* Audio periods held: 2.56 s. */
 #define AUDIO_QUEUE_MAX		256
+/* A gap in the microphone's numbers up to 1 s becomes silence; more is
+ * counted lost but not filled (the stream jumped, it did not stutter). */
+#define AUDIO_FILL_MAX		100
+/* Playback: periods ahead of the toy's credit, and how long to wait. */
+#define PLAY_WINDOW		6
+#define PLAY_RETRY_MS		250
+#define PLAY_TIMEOUT_MS		2000
 /* A made-up signal strength: the air has none (air.rst). */
 #define SCAN_RSSI		(-40)
 
@@ -43,7 +51,14 @@ struct air_transport {
 	int16_t audio[AUDIO_QUEUE_MAX][PAWLINK_AUDIO_PERIOD_FRAMES];
 	unsigned int audio_head, audio_n;
 	bool audio_any;
-	uint64_t audio_last;		/* last audio record's counter */
+	uint32_t audio_next;		/* the microphone period expected next */
+	/*
+	 * Playback: the next period's number, the START's request number,
+	 * whether the toy answered it, and its credit since (periods played).
+	 */
+	uint32_t play_seq, play_req;
+	bool play_started, play_answered;
+	uint32_t play_credit;
 
 	/* While scanning: one beacon per toy. */
 	struct pawlink_beacon *scan;
@@ -65,6 +80,9 @@ static void queues_clear(struct air_transport *a)
 	a->ctrl_head = a->ctrl_n = 0;
 	a->audio_head = a->audio_n = 0;
 	a->audio_any = false;
+	a->play_seq = 0;
+	a->play_started = false;
+	a->play_answered = false;
 }
 
 static void note_beacon(struct air_transport *a, const struct air_frame *f)
@@ -100,31 +118,54 @@ static void queue_ctrl(struct air_transport *a, const uint8_t *pt, size_t n)
 	s->len = n;
 }
 
-static void queue_audio(struct air_transport *a, const uint8_t *rec,
-			const uint8_t *pt, size_t n)
+static int16_t *audio_slot(struct air_transport *a)
 {
-	struct pawlink_record_info info;
-	int16_t *dst;
-	unsigned int i;
+	if (a->audio_n == AUDIO_QUEUE_MAX) {
+		a->st.rx_dropped_queue_full++;
+		return NULL;
+	}
+	return a->audio[(a->audio_head + a->audio_n++) % AUDIO_QUEUE_MAX];
+}
 
-	if (n != PAWLINK_AUDIO_PERIOD_BYTES ||
-	    pawlink_record_parse_header(rec, PAWLINK_REC_HDR_LEN + n +
-					PAWLINK_TAG_LEN, &info)) {
+/*
+ * A body of the audio channel: a microphone period is queued, a gap in
+ * its numbers first as that many periods of silence, so the samples keep
+ * their place in time.  STATE (answers, credits) is for a player this
+ * path does not have.
+ */
+static void queue_audio(struct air_transport *a, const uint8_t *pt, size_t n)
+{
+	struct pawlink_audio_msg m;
+	uint32_t gap = 0, i;
+	int16_t *dst;
+
+	if (pawlink_audio_msg_decode(&m, pt, n)) {
 		a->st.rx_dropped_malformed++;
 		return;
 	}
-	/* Counters only go up; a gap is periods the air lost. */
-	if (a->audio_any && info.counter > a->audio_last + 1)
-		a->st.audio_lost_frames += info.counter - a->audio_last - 1;
-	a->audio_any = true;
-	a->audio_last = info.counter;
-	if (a->audio_n == AUDIO_QUEUE_MAX) {
-		a->st.rx_dropped_queue_full++;
+	/* Credits count from the answer to our START on. */
+	if (a->play_started && m.type == PAWLINK_AUDIO_STATE &&
+	    m.seq == a->play_req && m.status == PAWLINK_AUDIO_OK)
+		a->play_answered = true;
+	if (a->play_answered && m.played > a->play_credit)
+		a->play_credit = m.played;
+	if (m.type != PAWLINK_AUDIO_PCM)
 		return;
+	/* Numbers only go up within a start; lower means a new start. */
+	if (a->audio_any && m.seq > a->audio_next)
+		gap = m.seq - a->audio_next;
+	a->audio_any = true;
+	a->audio_next = m.seq + 1;
+	a->st.audio_lost_frames += gap;
+	for (i = 0; i < gap && i < AUDIO_FILL_MAX; i++) {
+		dst = audio_slot(a);
+		if (dst)
+			memset(dst, 0, sizeof(a->audio[0]));
 	}
-	dst = a->audio[(a->audio_head + a->audio_n++) % AUDIO_QUEUE_MAX];
-	for (i = 0; i < PAWLINK_AUDIO_PERIOD_FRAMES; i++)
-		dst[i] = (int16_t)(pt[2 * i] | pt[2 * i + 1] << 8);
+	dst = audio_slot(a);
+	if (dst)
+		memcpy(dst, m.pcm, sizeof(a->audio[0]));
+	sodium_memzero(&m, sizeof(m));
 }
 
 /* One record from the toy: open it and queue what it carries. */
@@ -156,7 +197,7 @@ static void take_record(struct air_transport *a, const uint8_t *rec,
 	}
 	a->st.rx_records++;
 	if (channel == PAWLINK_CH_AUDIO)
-		queue_audio(a, rec, pt, n);
+		queue_audio(a, pt, n);
 	else
 		queue_ctrl(a, pt, n);
 	sodium_memzero(pt, sizeof(pt));
@@ -247,8 +288,10 @@ static int air_set_keys(struct pawlink_transport *t,
 	if (!a->connected)
 		return -ENOTCONN;
 	rc = pawlink_record_link_install(&a->link, keys, PAWLINK_ROLE_HOST);
-	if (rc == 0)
+	if (rc == 0) {
 		a->audio_any = false;
+		a->play_started = false;
+	}
 	return rc;
 }
 
@@ -321,18 +364,72 @@ static int air_recv(struct pawlink_transport *t, uint8_t *frame, size_t cap,
 	}
 }
 
+static int send_audio_msg(struct air_transport *a,
+			  const struct pawlink_audio_msg *m)
+{
+	uint8_t buf[PAWLINK_AUDIO_PCM_LEN];
+	int len = pawlink_audio_msg_encode(buf, sizeof(buf), m);
+
+	if (len < 0)
+		return len;
+	return send_channel(a, PAWLINK_CH_AUDIO, buf, (size_t)len);
+}
+
+static int send_start(struct air_transport *a)
+{
+	struct pawlink_audio_msg req = {
+		.type = PAWLINK_AUDIO_START, .dirs = PAWLINK_AUDIO_DIR_PLAYBACK,
+		.seq = a->play_req,
+	};
+
+	return send_audio_msg(a, &req);
+}
+
+/*
+ * The toy's speaker, paced by its credits (record-layer.rst, "Audio
+ * channel"), as the kernel's ALSA card is: the first period starts
+ * playback (START, resent until answered); then period n leaves only
+ * while n < played + PLAY_WINDOW, so this blocks, listening, until the
+ * toy has room.  -ETIMEDOUT when the toy neither answers nor plays.
+ */
 static int air_send_audio(struct pawlink_transport *t, const int16_t *pcm)
 {
-	uint8_t buf[PAWLINK_AUDIO_PERIOD_BYTES];
-	unsigned int i;
+	struct air_transport *a = to_air(t);
+	struct pawlink_audio_msg m = { .type = PAWLINK_AUDIO_PCM };
+	uint64_t deadline, retry;
+	int rc;
 
-	if (!to_air(t)->link.keyed)
+	if (!a->link.keyed)
 		return -ENOTCONN;
-	for (i = 0; i < PAWLINK_AUDIO_PERIOD_FRAMES; i++) {
-		buf[2 * i] = (uint8_t)pcm[i];
-		buf[2 * i + 1] = (uint8_t)((uint16_t)pcm[i] >> 8);
+	if (!a->play_started) {
+		a->play_req = a->play_req + 1 ? a->play_req + 1 : 1;
+		a->play_started = true;
+		a->play_answered = false;
+		a->play_credit = 0;
+		a->play_seq = 0;
+		rc = send_start(a);
+		if (rc)
+			return rc;
 	}
-	return send_channel(to_air(t), PAWLINK_CH_AUDIO, buf, sizeof(buf));
+	deadline = deadline_after(a, PLAY_TIMEOUT_MS);
+	retry = deadline_after(a, PLAY_RETRY_MS);
+	while (!a->play_answered ||
+	       a->play_seq - a->play_credit >= PLAY_WINDOW) {
+		if (radio_now(a->r) >= deadline)
+			return -ETIMEDOUT;
+		if (!a->play_answered && radio_now(a->r) >= retry) {
+			rc = send_start(a);
+			if (rc)
+				return rc;
+			retry = deadline_after(a, PLAY_RETRY_MS);
+		}
+		rc = pump(a, a->play_answered ? deadline : retry);
+		if (rc && rc != -ETIMEDOUT)
+			return rc;
+	}
+	m.seq = a->play_seq++;
+	memcpy(m.pcm, pcm, sizeof(m.pcm));
+	return send_audio_msg(a, &m);
 }
 
 static int air_recv_audio(struct pawlink_transport *t, int16_t *pcm,

@@ -16,7 +16,8 @@ static const char *detail_text(const struct pawlink_toy_event *e,
 {
 	static const char *const button[] = {
 		"window opened", "refused: locked out",
-		"refused: 8 hosts paired" };
+		"refused: 8 hosts paired",
+		"refused: paired (invite)" };
 	static const char *const pair_fail[] = {
 		"", "wrong code or forged", "malformed",
 		"no confirmation in 30 s", "state not saved" };

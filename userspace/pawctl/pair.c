@@ -62,9 +62,14 @@ static int pair_run(struct pawctl *c, int argc, char *argv[])
 	rc = pawctl_open_link(c);
 	if (rc)
 		goto out;
-	pawctl_info(c, "pairing with toy %s (its button must have been pressed)",
+	pawctl_info(c, "pairing with toy %s (its window must be open: the button of a new toy, or 'pawctl invite' on a host it knows)",
 		    c->operand[0]);
 	rc = pawlink_pair(c->p, rec.id, code, rec.name);
+	if (rc == -EEXIST) {
+		rc = pawctl_fail(c, PAWCTL_EXIT_REFUSED, "%s",
+				 pawlink_error(c->p));
+		goto out;
+	}
 	if (rc) {
 		rc = pawctl_lib_fail(c, rc);
 		goto out;
@@ -79,7 +84,7 @@ const struct pawctl_command pawctl_cmd_pair = {
 	.name = "pair",
 	.run = pair_run,
 	.synopsis = "pair TOY-ID [--name NAME] [--code-file FILE]",
-	.summary = "pair with a toy: press its button, then give the setup code on its label",
+	.summary = "pair with a toy: a new toy's button and printed code, or a paired host's invite code",
 	.options =
 		"  --name NAME       call the toy NAME here (then TOY may be NAME)\n"
 		"  --code-file FILE  read the setup code from FILE's first line ('-': stdin)\n"

@@ -16,7 +16,8 @@ static const struct pawctl_command *const commands[] = {
 	&pawctl_cmd_status, &pawctl_cmd_ls, &pawctl_cmd_send,
 	&pawctl_cmd_get, &pawctl_cmd_rm, &pawctl_cmd_play,
 	&pawctl_cmd_record, &pawctl_cmd_led, &pawctl_cmd_volume,
-	&pawctl_cmd_log, &pawctl_cmd_unpair, &pawctl_cmd_forget,
+	&pawctl_cmd_log, &pawctl_cmd_hosts, &pawctl_cmd_invite,
+	&pawctl_cmd_revoke, &pawctl_cmd_unpair, &pawctl_cmd_forget,
 	&pawctl_cmd_dongles, &pawctl_cmd_connect, &pawctl_cmd_disconnect,
 };
 

@@ -270,6 +270,7 @@ extern const struct pawctl_command pawctl_cmd_scan, pawctl_cmd_pair,
 	pawctl_cmd_get, pawctl_cmd_rm, pawctl_cmd_play, pawctl_cmd_record,
 	pawctl_cmd_led, pawctl_cmd_volume, pawctl_cmd_log, pawctl_cmd_unpair,
 	pawctl_cmd_forget, pawctl_cmd_dongles, pawctl_cmd_connect,
-	pawctl_cmd_disconnect;
+	pawctl_cmd_disconnect, pawctl_cmd_hosts, pawctl_cmd_revoke,
+	pawctl_cmd_invite;
 
 #endif /* PAWCTL_H */

@@ -186,7 +186,8 @@ int dongle_opts_parse(int argc, char *argv[], struct dongle_opts *o)
 		pawsim_msg("--vanish-after only goes with --fault vanish");
 		return PAWSIM_EXIT_USAGE;
 	}
-	if (o->fault >= DONGLE_FAULT_LOG && !o->air) {
+	/* The log only records: the loopback's traffic is worth one too. */
+	if (o->fault > DONGLE_FAULT_LOG && !o->air) {
 		pawsim_msg("--fault %s goes with --air: the loopback has no "
 			   "session to attack", dongle_fault_name(o->fault));
 		return PAWSIM_EXIT_USAGE;

@@ -50,12 +50,15 @@
 #define MESSAGES_DIR		"messages"
 /* The loop looks at signals and the button at least this often. */
 #define LOOP_WAIT_MAX_MS	1000
+/* --clock-ppm: a crystal far worse than this is a broken toy. */
+#define CLOCK_PPM_MAX		100000
 
 static const char *const blob_names[TOY_BLOB_COUNT] = {
 	[TOY_BLOB_IDENTITY] = "identity",
 	[TOY_BLOB_POLICY] = "policy",
 	[TOY_BLOB_LOG] = "log",
 	[TOY_BLOB_SETTINGS] = "settings",
+	[TOY_BLOB_SECURE_ELEMENT] = "secure-element",
 };
 
 struct linux_toy {
@@ -68,6 +71,9 @@ struct linux_toy {
 	struct toy_audio_dev *audio;
 	bool led;
 	bool made_label;
+	/* The toy's clock: (1 + ppm / 1e6) x CLOCK_MONOTONIC from @origin_us. */
+	long ppm;
+	uint64_t origin_us;
 };
 
 /* ---- the toy's flash: files in the state directory --------------------- */
@@ -209,13 +215,25 @@ static int lx_erase_messages(void *ctx)
 
 /* ---- clock, random, radio, audio, LED, events --------------------------- */
 
-static uint64_t lx_now_us(void *ctx)
+static uint64_t mono_us(void)
 {
 	struct timespec ts;
 
-	(void)ctx;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+/*
+ * The toy's own clock, which paces its microphone and speaker: with
+ * --clock-ppm it runs fast or slow against the host's, as a real toy's
+ * crystal does.
+ */
+static uint64_t lx_now_us(void *ctx)
+{
+	struct linux_toy *lt = ctx;
+	int64_t d = (int64_t)(mono_us() - lt->origin_us);
+
+	return lt->origin_us + (uint64_t)(d + d * lt->ppm / 1000000);
 }
 
 static void lx_random(void *ctx, uint8_t *buf, size_t len)
@@ -414,7 +432,9 @@ static const char *press_reply(int rc)
 	case -EPERM:
 		return "refused: pairing is locked out (factory reset needed)";
 	case -ENOSPC:
-		return "refused: 8 hosts are paired (unpair one first)";
+		return "refused: 8 hosts are paired (revoke one first)";
+	case -EACCES:
+		return "refused: a host has paired; it invites others (pawctl invite)";
 	default:
 		return "error: the toy could not save its state";
 	}
@@ -560,12 +580,17 @@ static void print_json(struct toy *t)
 	       ",\"rx_dropped_auth\":%" PRIu64 ",\"rx_dropped_replay\":%" PRIu64
 	       ",\"rx_dropped_malformed\":%" PRIu64
 	       ",\"refused_unauth\":%" PRIu64 ",\"audio_frames_sent\":%" PRIu64
-	       ",\"speaker_samples\":%" PRIu64 "}\n",
+	       ",\"speaker_samples\":%" PRIu64 ",\"audio_malformed\":%" PRIu64
+	       ",\"speaker_underruns\":%" PRIu64 ",\"speaker_lost\":%" PRIu64
+	       ",\"speaker_late\":%" PRIu64 ",\"speaker_dropped\":%" PRIu64
+	       "}\n",
 	       hex, st.boot, st.paired_hosts, st.lifetime_failures, st.locked,
 	       st.msg_count, st.log_next, st.mic_starts, c->sessions,
 	       c->beacons, st.rx_dropped_plaintext, st.rx_dropped_auth,
 	       st.rx_dropped_replay, st.rx_dropped_malformed,
-	       st.refused_unauth, st.audio_frames_sent, st.speaker_samples);
+	       st.refused_unauth, st.audio_frames_sent, st.speaker_samples,
+	       c->audio_malformed, c->speaker_underruns, c->speaker_lost,
+	       c->speaker_late, c->speaker_dropped);
 	fflush(stdout);
 }
 
@@ -575,13 +600,15 @@ struct toy_opts {
 	const char *air, *dir, *mic, *speaker;
 	bool button, factory_reset, json;
 	int ready_fd;
+	long clock_ppm;
 };
 
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: pawsim toy --air SOCKET --dir STATE_DIR [--mic SOURCE] [--speaker FILE]\n"
-		"                  [--button] [--factory-reset] [--json] [--ready-fd FD]\n"
+		"Usage: pawsim toy --air SOCKET --dir STATE_DIR [--mic SOURCE] [--speaker SINK]\n"
+		"                  [--clock-ppm N] [--button] [--factory-reset] [--json]\n"
+		"                  [--ready-fd FD]\n"
 		"       pawsim toy --dir STATE_DIR --factory-reset\n"
 		"       pawsim toy --dir STATE_DIR press|reset\n\n"
 		"A simulated pawlink toy on the air at SOCKET, until SIGINT or SIGTERM.\n"
@@ -589,9 +616,14 @@ static void usage(FILE *out)
 		"first boot it prints its setup code to STATE_DIR/label.\n\n"
 		"  --air SOCKET     the `pawsim air` to join\n"
 		"  --dir STATE_DIR  the toy's flash (made 0700 if missing)\n"
-		"  --mic SOURCE     wav:FILE (16 kHz mono, looped), tone:HZ, loopback\n"
-		"                   (what the speaker played) or silence (default)\n"
-		"  --speaker FILE   write what the speaker plays to a 16 kHz WAV file\n"
+		"  --mic SOURCE     wav:FILE (16 kHz mono, looped), tone:HZ, alsa:DEVICE\n"
+		"                   (a sound card's capture), loopback (what the speaker\n"
+		"                   played) or silence (default)\n"
+		"  --speaker SINK   FILE: write exactly what the speaker plays to a 16 kHz\n"
+		"                   WAV file; alsa:DEVICE: play it on a sound card\n"
+		"  --clock-ppm N    the toy's clock runs (1 + N/1e6) x the host's, N in\n"
+		"                   -100000..100000 (default 0); microphone and speaker\n"
+		"                   follow it\n"
 		"  --button         press the pairing button once booted\n"
 		"  --factory-reset  reset first (alone: reset, then exit)\n"
 		"  --json           on exit, print the toy's counters as JSON\n"
@@ -604,7 +636,8 @@ static void usage(FILE *out)
 /* Boots the toy and runs it (or only resets it); the exit status. */
 static int toy_main(const struct toy_opts *o, struct toy_audio_dev *audio)
 {
-	struct linux_toy lt = { .dirfd = -1, .lockfd = -1, .audio = audio };
+	struct linux_toy lt = { .dirfd = -1, .lockfd = -1, .audio = audio,
+				.ppm = o->clock_ppm, .origin_us = mono_us() };
 	struct toy_platform pf;
 	char hex[2 * PAWLINK_ID_LEN + 1];
 	uint8_t id[PAWLINK_ID_LEN];
@@ -691,6 +724,7 @@ int pawsim_toy_main(int argc, char *argv[])
 		{ "factory-reset", no_argument, NULL, 'r' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "ready-fd", required_argument, NULL, 'f' },
+		{ "clock-ppm", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -727,6 +761,19 @@ int pawsim_toy_main(int argc, char *argv[])
 				return pawsim_usage_error("bad --ready-fd '%s'",
 							  optarg);
 			break;
+		case 'p': {
+			char *end;
+
+			errno = 0;
+			o.clock_ppm = strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end ||
+			    o.clock_ppm < -CLOCK_PPM_MAX ||
+			    o.clock_ppm > CLOCK_PPM_MAX)
+				return pawsim_usage_error("bad --clock-ppm '%s' (-%d..%d)",
+							  optarg, CLOCK_PPM_MAX,
+							  CLOCK_PPM_MAX);
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			return PAWSIM_EXIT_OK;
@@ -742,7 +789,8 @@ int pawsim_toy_main(int argc, char *argv[])
 			return pawsim_usage_error("unexpected argument '%s'",
 						  argv[optind]);
 		if (o.air || o.mic || o.speaker || o.button ||
-		    o.factory_reset || o.json || o.ready_fd >= 0)
+		    o.factory_reset || o.json || o.ready_fd >= 0 ||
+		    o.clock_ppm)
 			return pawsim_usage_error("'%s' takes only --dir",
 						  argv[optind]);
 		return control_client(o.dir, argv[optind]);
@@ -750,7 +798,7 @@ int pawsim_toy_main(int argc, char *argv[])
 	if (!o.air && !o.factory_reset)
 		return pawsim_usage_error("--air SOCKET is required");
 	if (!o.air && (o.mic || o.speaker || o.button || o.json ||
-		       o.ready_fd >= 0))
+		       o.ready_fd >= 0 || o.clock_ppm))
 		return pawsim_usage_error("without --air only --factory-reset makes sense");
 	rc = toy_audio_dev_open(&audio, o.mic, o.speaker, err, sizeof(err));
 	if (rc == -EINVAL)

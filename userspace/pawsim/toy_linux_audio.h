@@ -4,8 +4,12 @@
  * toy"): what the simulated toy hears and where what it plays goes.
  *
  *   microphone  wav:FILE (a 16 kHz mono file, looped), tone:HZ (a sine),
- *               loopback (what the speaker just played), or silence
- *   speaker     a 16 kHz mono WAV file, or only counted
+ *               alsa:DEVICE (a sound card's capture, alsa-lib, never
+ *               blocking), loopback (what the speaker just played), or
+ *               silence
+ *   speaker     a 16 kHz mono WAV file of exactly what it played,
+ *               alsa:DEVICE (a sound card, never blocking), or only
+ *               counted
  */
 #ifndef PAWSIM_TOY_LINUX_AUDIO_H
 #define PAWSIM_TOY_LINUX_AUDIO_H
@@ -16,8 +20,8 @@
 struct toy_audio_dev;
 
 /*
- * Parses @mic_spec (NULL: silence) and opens @speaker_path (NULL: count
- * only).  0, -EINVAL for a spec that does not parse, or another -errno
+ * Parses @mic_spec (NULL: silence) and opens @speaker_path (alsa:DEVICE or
+ * a WAV file; NULL: count only).  0, -EINVAL for a spec that does not parse, or another -errno
  * when a file cannot be used; a sentence in @err.
  */
 int toy_audio_dev_open(struct toy_audio_dev **out, const char *mic_spec,

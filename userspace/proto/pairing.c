@@ -528,9 +528,11 @@ void pawlink_pair_toy_tick(struct pawlink_pair_toy *t, uint64_t now)
 }
 
 static enum pawlink_pair_result
-toy_on_hello(struct pawlink_pair_toy *t, uint64_t now, const uint8_t *msg,
+toy_on_hello(struct pawlink_pair_toy *t, uint64_t now,
+	     const uint8_t src[PAWLINK_ID_LEN], const uint8_t *msg,
 	     size_t len, uint8_t *out, size_t *out_len)
 {
+	const char *code;
 	static const uint8_t resp_hdr[PAWLINK_PAIR_HDR_LEN] = {
 		PAWLINK_PAIR_MSG_RESPONSE, PAWLINK_PAIR_VERSION, 0, 0
 	};
@@ -549,9 +551,18 @@ toy_on_hello(struct pawlink_pair_toy *t, uint64_t now, const uint8_t *msg,
 		return toy_reply(PAWLINK_PAIR_PROTOCOL, PAWLINK_PAIR_MSG_FAIL, out,
 				 out_len);
 
-	switch (pawlink_policy_begin(t->p.policy, now, hello.host_id, &gen)) {
+	switch (pawlink_policy_begin(t->p.policy, now, src, hello.host_id,
+				     &gen)) {
 	case PAWLINK_POLICY_ALLOW:
 		break;
+	case PAWLINK_POLICY_KNOWN:
+		/*
+		 * A paired host's id: refused, nothing charged, and any
+		 * attempt in progress left alone.  The answer is the same
+		 * FAIL as a wrong code, so it tells a stranger nothing.
+		 */
+		return toy_reply(PAWLINK_PAIR_CLOSED, PAWLINK_PAIR_MSG_FAIL,
+				 out, out_len);
 	case PAWLINK_POLICY_BUSY:
 		return toy_reply(PAWLINK_PAIR_BUSY, PAWLINK_PAIR_MSG_BUSY, out,
 				 out_len);
@@ -574,7 +585,10 @@ toy_on_hello(struct pawlink_pair_toy *t, uint64_t now, const uint8_t *msg,
 		return toy_abort(t, now, PAWLINK_PAIR_ERROR, out, out_len);
 
 	build_ci(ci, hello.host_id, t->p.toy_id);
-	ret = pawlink_cpace_start(&cpace, (const uint8_t *)t->p.code.digits,
+	/* An invite's one-time code, or the printed one. */
+	code = pawlink_policy_window_code(t->p.policy);
+	ret = pawlink_cpace_start(&cpace, (const uint8_t *)(code ? code :
+							   t->p.code.digits),
 				  PAWLINK_SETUP_CODE_DIGITS, ci, sizeof(ci),
 				  hello.sid, sizeof(hello.sid));
 	if (ret)
@@ -616,6 +630,7 @@ toy_on_confirm(struct pawlink_pair_toy *t, uint64_t now, const uint8_t *msg,
 	       struct pawlink_pair_peer *host)
 {
 	struct pawlink_pair_confirm confirm;
+	struct pawlink_pair_policy before;
 	struct pawlink_pair_done done;
 	struct pawlink_pair_peer peer;
 
@@ -630,23 +645,29 @@ toy_on_confirm(struct pawlink_pair_toy *t, uint64_t now, const uint8_t *msg,
 		return toy_abort(t, now, PAWLINK_PAIR_PROTOCOL, out, out_len);
 	memcpy(peer.id, t->transcript + HELLO_HOST_ID, PAWLINK_ID_LEN);
 
+	before = *t->p.policy;
 	switch (pawlink_policy_succeed(t->p.policy, now, t->gen,
 				       peer.static_key)) {
 	case 0:
 		break;
 	case -ENOSPC:
+		sodium_memzero(&before, sizeof(before));
 		return toy_abort(t, now, PAWLINK_PAIR_CLOSED, out, out_len);
 	default:
-		/* Went stale between HELLO and CONFIRM. */
+		/* Stale between HELLO and CONFIRM, or paired meanwhile. */
+		sodium_memzero(&before, sizeof(before));
 		return toy_abort(t, now, PAWLINK_PAIR_FAILED, out, out_len);
 	}
 	if (t->p.persist(t->p.policy, t->p.persist_ctx)) {
-		/* Not durable: do not claim the pairing in memory either. */
-		pawlink_policy_unpair(t->p.policy, peer.id);
-		toy_wipe_attempt(t);
-		return toy_reply(PAWLINK_PAIR_ERROR, PAWLINK_PAIR_MSG_FAIL, out,
-				 out_len);
+		/*
+		 * Not durable: undo all of it (pin, claim and the refund),
+		 * so the attempt ends charged as the flash already says.
+		 */
+		*t->p.policy = before;
+		sodium_memzero(&before, sizeof(before));
+		return toy_abort(t, now, PAWLINK_PAIR_ERROR, out, out_len);
 	}
+	sodium_memzero(&before, sizeof(before));
 
 	put_hdr(&done.hdr, PAWLINK_PAIR_MSG_DONE);
 	mac3(done.mac, t->k_done, t->transcript, PAWLINK_PAIR_TRANSCRIPT_LEN,
@@ -665,6 +686,18 @@ pawlink_pair_toy_receive(struct pawlink_pair_toy *t, uint64_t now,
 			 const uint8_t *msg, size_t len, uint8_t *out,
 			 size_t *out_len, struct pawlink_pair_peer *host)
 {
+	static const uint8_t no_src[PAWLINK_ID_LEN];
+
+	return pawlink_pair_toy_receive_from(t, now, no_src, msg, len, out,
+					     out_len, host);
+}
+
+enum pawlink_pair_result
+pawlink_pair_toy_receive_from(struct pawlink_pair_toy *t, uint64_t now,
+			      const uint8_t src[PAWLINK_ID_LEN],
+			      const uint8_t *msg, size_t len, uint8_t *out,
+			      size_t *out_len, struct pawlink_pair_peer *host)
+{
 	int type = pawlink_pair_msg_type(msg, len);
 
 	*out_len = 0;
@@ -673,7 +706,14 @@ pawlink_pair_toy_receive(struct pawlink_pair_toy *t, uint64_t now,
 	pawlink_pair_toy_tick(t, now);
 
 	if (type == PAWLINK_PAIR_MSG_HELLO)
-		return toy_on_hello(t, now, msg, len, out, out_len);
+		return toy_on_hello(t, now, src, msg, len, out, out_len);
+	/*
+	 * The attempt belongs to the radio of its HELLO: from any other,
+	 * a CONFIRM or FAIL is ignored rather than allowed to end it.
+	 */
+	if (t->state == TOY_AWAIT_CONFIRM &&
+	    !pawlink_policy_attempt_from(t->p.policy, src))
+		return PAWLINK_PAIR_PROTOCOL;
 	if (t->state != TOY_AWAIT_CONFIRM) {
 		/* Nothing in progress: never answer a FAIL or BUSY. */
 		if (type == PAWLINK_PAIR_MSG_FAIL || type == PAWLINK_PAIR_MSG_BUSY)

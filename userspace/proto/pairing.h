@@ -167,6 +167,17 @@ pawlink_pair_toy_receive(struct pawlink_pair_toy *t, uint64_t now,
 			 const uint8_t *msg, size_t len, uint8_t *out,
 			 size_t *out_len, struct pawlink_pair_peer *host);
 
+/*
+ * The same, for a message from radio @src: an attempt belongs to the
+ * radio its HELLO came from, and only that radio's CONFIRM or FAIL reaches
+ * it (pawlink_pair_toy_receive() is this with an all-zero @src).
+ */
+enum pawlink_pair_result
+pawlink_pair_toy_receive_from(struct pawlink_pair_toy *t, uint64_t now,
+			      const uint8_t src[PAWLINK_ID_LEN],
+			      const uint8_t *msg, size_t len, uint8_t *out,
+			      size_t *out_len, struct pawlink_pair_peer *host);
+
 /* Wipes the attempt's keys once the policy says it went stale. */
 void pawlink_pair_toy_tick(struct pawlink_pair_toy *t, uint64_t now);
 

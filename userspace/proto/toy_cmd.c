@@ -8,6 +8,8 @@
 #include "toy_cmd.h"
 #include "bytes.h"
 
+#include <sodium.h>
+
 _Static_assert(sizeof(struct pawlink_toy_hdr) == PAWLINK_TOY_HDR_LEN,
 	       "toy header is 8 bytes");
 _Static_assert(sizeof(struct pawlink_toy_set) + PAWLINK_TOY_HDR_LEN ==
@@ -23,7 +25,18 @@ _Static_assert(sizeof(struct pawlink_toy_log_entry) ==
 _Static_assert(PAWLINK_TOY_HDR_LEN + PAWLINK_TOY_LOG_RESP_HDR_LEN +
 	       PAWLINK_TOY_LOG_MAX * PAWLINK_TOY_LOG_ENTRY_LEN <=
 	       PAWLINK_FRAME_MAX, "a full log response fits one frame");
-_Static_assert(PAWLINK_TOY_BYE_RESP < PAWLINK_TOY_TYPE_LAST,
+_Static_assert(sizeof(struct pawlink_toy_hosts_resp) ==
+	       PAWLINK_TOY_HOSTS_RESP_HDR_LEN, "hosts response header is 16 bytes");
+_Static_assert(sizeof(struct pawlink_toy_host_entry) ==
+	       PAWLINK_TOY_HOST_ENTRY_LEN, "host entry is 48 bytes");
+_Static_assert(PAWLINK_TOY_HDR_LEN + PAWLINK_TOY_HOSTS_RESP_HDR_LEN +
+	       PAWLINK_TOY_HOSTS_MAX * PAWLINK_TOY_HOST_ENTRY_LEN <=
+	       PAWLINK_FRAME_MAX, "every host fits one frame");
+_Static_assert(PAWLINK_TOY_HOSTS_MAX == PAWLINK_POLICY_MAX_HOSTS,
+	       "the toy lists every host it can pair");
+_Static_assert(sizeof(struct pawlink_toy_invite_resp) + PAWLINK_TOY_HDR_LEN ==
+	       PAWLINK_TOY_INVITE_RESP_LEN, "invite response is 24 bytes");
+_Static_assert(PAWLINK_TOY_INVITE_RESP < PAWLINK_TOY_TYPE_LAST,
 	       "every type is in the toy's range");
 
 /* Offsets in the header, the status body and a log entry. */
@@ -67,18 +80,39 @@ enum {
 	EV_RESERVED2 = 12,
 	EV_TIME = 16,
 	EV_HOST = 24,
+
+	HOSTS_COUNT = 0,
+	HOSTS_RESERVED = 1,
+	HOSTS_BOOT = 4,
+	HOSTS_UPTIME = 8,
+	HOSTS_ENTRIES = OFF_BODY + PAWLINK_TOY_HOSTS_RESP_HDR_LEN,	/* 24 */
+
+	HE_ID = 0,
+	HE_BOOT = 8,
+	HE_FLAGS = 12,
+	HE_RESERVED = 13,
+	HE_PAIRED = 16,
+	HE_SEEN = 24,
+	HE_NAME = 32,
+
+	INV_CODE = 0,
+	INV_VALID = 8,
+	INV_RESERVED = 12,
 };
+
+#define HE_FLAGS_KNOWN	(PAWLINK_TOY_HOST_YOU | PAWLINK_TOY_HOST_SEEN)
 
 bool pawlink_toy_is_request(uint8_t type)
 {
-	return type >= PAWLINK_TOY_STATUS_REQ && type <= PAWLINK_TOY_BYE_REQ &&
+	return type >= PAWLINK_TOY_STATUS_REQ &&
+	       type <= PAWLINK_TOY_INVITE_REQ &&
 	       (type - PAWLINK_TOY_STATUS_REQ) % 2 == 0;
 }
 
 bool pawlink_toy_is_response(uint8_t type)
 {
 	return type >= PAWLINK_TOY_STATUS_RESP &&
-	       type <= PAWLINK_TOY_BYE_RESP &&
+	       type <= PAWLINK_TOY_INVITE_RESP &&
 	       (type - PAWLINK_TOY_STATUS_RESP) % 2 == 0;
 }
 
@@ -234,6 +268,122 @@ static int decode_log(struct pawlink_toy_frame *f, const uint8_t *buf,
 	return 0;
 }
 
+/*
+ * A host name field: printable ASCII, then zero padding only.  An empty
+ * name is all zero.  @out gets it NUL terminated.
+ */
+static int decode_name(char out[PAWLINK_TOY_HOST_NAME_LEN + 1],
+		       const uint8_t *p)
+{
+	size_t n = 0;
+
+	while (n < PAWLINK_TOY_HOST_NAME_LEN && p[n])
+		n++;
+	if (!all_zero(p + n, PAWLINK_TOY_HOST_NAME_LEN - n))
+		return -EBADMSG;
+	for (size_t i = 0; i < n; i++)
+		if (p[i] < 0x20 || p[i] > 0x7e)
+			return -EBADMSG;
+	memcpy(out, p, n);
+	out[n] = '\0';
+	return 0;
+}
+
+bool pawlink_toy_host_name_ok(const char *name)
+{
+	size_t n = strnlen(name, PAWLINK_TOY_HOST_NAME_LEN + 1);
+
+	if (n > PAWLINK_TOY_HOST_NAME_LEN)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (name[i] < 0x20 || name[i] > 0x7e)
+			return false;
+	return true;
+}
+
+static int decode_hosts(struct pawlink_toy_frame *f, const uint8_t *buf,
+			size_t len)
+{
+	const uint8_t *p = buf + OFF_BODY;
+	uint32_t i, j;
+
+	if (len < HOSTS_ENTRIES || !all_zero(p + HOSTS_RESERVED, 3))
+		return -EBADMSG;
+	f->u.hosts.count = p[HOSTS_COUNT];
+	f->u.hosts.boot = pawlink_load_le32(p + HOSTS_BOOT);
+	f->u.hosts.uptime_ms = pawlink_load_le64(p + HOSTS_UPTIME);
+	if (f->u.hosts.count > PAWLINK_TOY_HOSTS_MAX ||
+	    len != HOSTS_ENTRIES +
+		   (size_t)f->u.hosts.count * PAWLINK_TOY_HOST_ENTRY_LEN)
+		return -EBADMSG;
+	for (i = 0; i < f->u.hosts.count; i++) {
+		const uint8_t *e = buf + HOSTS_ENTRIES +
+				   i * PAWLINK_TOY_HOST_ENTRY_LEN;
+		struct pawlink_toy_host_info *h = &f->u.hosts.entries[i];
+		uint8_t flags = e[HE_FLAGS];
+
+		if ((flags & ~HE_FLAGS_KNOWN) || !all_zero(e + HE_RESERVED, 3) ||
+		    all_zero(e + HE_ID, PAWLINK_ID_LEN) ||
+		    decode_name(h->name, e + HE_NAME))
+			return -EBADMSG;
+		memcpy(h->id, e + HE_ID, PAWLINK_ID_LEN);
+		h->paired_boot = pawlink_load_le32(e + HE_BOOT);
+		h->you = flags & PAWLINK_TOY_HOST_YOU;
+		h->seen = flags & PAWLINK_TOY_HOST_SEEN;
+		h->paired_ms = pawlink_load_le64(e + HE_PAIRED);
+		h->seen_ms = pawlink_load_le64(e + HE_SEEN);
+		/* Nothing seen has no time; no two entries name one host. */
+		if (!h->seen && h->seen_ms)
+			return -EBADMSG;
+		for (j = 0; j < i; j++)
+			if (!memcmp(f->u.hosts.entries[j].id, h->id,
+				    PAWLINK_ID_LEN))
+				return -EBADMSG;
+	}
+	return 0;
+}
+
+static void encode_hosts(uint8_t *out, const struct pawlink_toy_frame *f)
+{
+	uint8_t *p = out + OFF_BODY;
+	uint32_t i;
+
+	p[HOSTS_COUNT] = f->u.hosts.count;
+	pawlink_store_le32(p + HOSTS_BOOT, f->u.hosts.boot);
+	pawlink_store_le64(p + HOSTS_UPTIME, f->u.hosts.uptime_ms);
+	for (i = 0; i < f->u.hosts.count; i++) {
+		const struct pawlink_toy_host_info *h = &f->u.hosts.entries[i];
+		uint8_t *e = out + HOSTS_ENTRIES + i * PAWLINK_TOY_HOST_ENTRY_LEN;
+
+		memcpy(e + HE_ID, h->id, PAWLINK_ID_LEN);
+		pawlink_store_le32(e + HE_BOOT, h->paired_boot);
+		e[HE_FLAGS] = (uint8_t)((h->you ? PAWLINK_TOY_HOST_YOU : 0) |
+					(h->seen ? PAWLINK_TOY_HOST_SEEN : 0));
+		pawlink_store_le64(e + HE_PAIRED, h->paired_ms);
+		pawlink_store_le64(e + HE_SEEN, h->seen_ms);
+		memcpy(e + HE_NAME, h->name,
+		       strnlen(h->name, PAWLINK_TOY_HOST_NAME_LEN));
+	}
+}
+
+static int decode_invite_resp(struct pawlink_toy_frame *f, const uint8_t *buf,
+			      size_t len)
+{
+	const uint8_t *p = buf + OFF_BODY;
+	int i;
+
+	if (len != PAWLINK_TOY_INVITE_RESP_LEN ||
+	    !all_zero(p + INV_RESERVED, 4))
+		return -EBADMSG;
+	for (i = 0; i < PAWLINK_TOY_INVITE_CODE_LEN; i++)
+		if (p[INV_CODE + i] < '0' || p[INV_CODE + i] > '9')
+			return -EBADMSG;
+	memcpy(f->u.invite.code, p + INV_CODE, PAWLINK_TOY_INVITE_CODE_LEN);
+	f->u.invite.code[PAWLINK_TOY_INVITE_CODE_LEN] = '\0';
+	f->u.invite.valid_ms = pawlink_load_le32(p + INV_VALID);
+	return f->u.invite.valid_ms ? 0 : -EBADMSG;
+}
+
 /* The body of a request, after the common checks. */
 static int decode_request(struct pawlink_toy_frame *f, const uint8_t *buf,
 			  size_t len)
@@ -257,6 +407,16 @@ static int decode_request(struct pawlink_toy_frame *f, const uint8_t *buf,
 			return -EBADMSG;
 		f->u.from = pawlink_load_le32(body);
 		return 0;
+	case PAWLINK_TOY_REVOKE_REQ:
+		if (len != PAWLINK_TOY_REVOKE_LEN ||
+		    all_zero(body, PAWLINK_ID_LEN))
+			return -EBADMSG;
+		memcpy(f->u.host_id, body, PAWLINK_ID_LEN);
+		return 0;
+	case PAWLINK_TOY_INVITE_REQ:
+		if (len != PAWLINK_TOY_INVITE_LEN)
+			return -EBADMSG;
+		return decode_name(f->u.name, body);
 	default:
 		return len == PAWLINK_TOY_HDR_LEN ? 0 : -EBADMSG;
 	}
@@ -277,6 +437,10 @@ static int decode_response(struct pawlink_toy_frame *f, const uint8_t *buf,
 		return decode_status(&f->u.status, buf + OFF_BODY);
 	case PAWLINK_TOY_LOG_RESP:
 		return decode_log(f, buf, len);
+	case PAWLINK_TOY_HOSTS_RESP:
+		return decode_hosts(f, buf, len);
+	case PAWLINK_TOY_INVITE_RESP:
+		return decode_invite_resp(f, buf, len);
 	default:
 		return len == PAWLINK_TOY_HDR_LEN ? 0 : -EBADMSG;
 	}
@@ -341,13 +505,41 @@ int pawlink_toy_encode(uint8_t *buf, size_t cap,
 				     &f->u.log.entries[i]);
 		len = LOG_ENTRIES +
 		      (size_t)f->u.log.count * PAWLINK_TOY_LOG_ENTRY_LEN;
+	} else if (f->type == PAWLINK_TOY_HOSTS_RESP &&
+		   f->status == PAWLINK_TOY_OK) {
+		if (f->u.hosts.count > PAWLINK_TOY_HOSTS_MAX)
+			return -EINVAL;
+		encode_hosts(out, f);
+		len = HOSTS_ENTRIES +
+		      (size_t)f->u.hosts.count * PAWLINK_TOY_HOST_ENTRY_LEN;
+	} else if (f->type == PAWLINK_TOY_REVOKE_REQ) {
+		memcpy(out + OFF_BODY, f->u.host_id, PAWLINK_ID_LEN);
+		len = PAWLINK_TOY_REVOKE_LEN;
+	} else if (f->type == PAWLINK_TOY_INVITE_REQ) {
+		memcpy(out + OFF_BODY, f->u.name,
+		       strnlen(f->u.name, PAWLINK_TOY_HOST_NAME_LEN));
+		len = PAWLINK_TOY_INVITE_LEN;
+	} else if (f->type == PAWLINK_TOY_INVITE_RESP &&
+		   f->status == PAWLINK_TOY_OK) {
+		memcpy(out + OFF_BODY + INV_CODE, f->u.invite.code,
+		       strnlen(f->u.invite.code, PAWLINK_TOY_INVITE_CODE_LEN));
+		pawlink_store_le32(out + OFF_BODY + INV_VALID,
+				   f->u.invite.valid_ms);
+		len = PAWLINK_TOY_INVITE_RESP_LEN;
 	}
 	/* One set of rules: what the decoder refuses is not encoded. */
-	if (pawlink_toy_decode(&check, out, len))
+	if (pawlink_toy_decode(&check, out, len)) {
+		sodium_memzero(out, sizeof(out));
 		return -EINVAL;
-	if (cap < len)
+	}
+	sodium_memzero(&check, sizeof(check));
+	if (cap < len) {
+		sodium_memzero(out, sizeof(out));
 		return -ENOSPC;
+	}
 	memcpy(buf, out, len);
+	/* An invite's code passed through here. */
+	sodium_memzero(out, len);
 	return (int)len;
 }
 
@@ -368,6 +560,8 @@ const char *pawlink_toy_event_name(uint8_t event)
 		[PAWLINK_TOY_EV_MIC_START] = "mic-start",
 		[PAWLINK_TOY_EV_MIC_STOP] = "mic-stop",
 		[PAWLINK_TOY_EV_UNPAIR] = "unpair",
+		[PAWLINK_TOY_EV_REVOKE] = "revoke",
+		[PAWLINK_TOY_EV_INVITE] = "invite",
 	};
 
 	if (event >= PAWLINK_ARRAY_SIZE(names) || !names[event])
@@ -384,6 +578,10 @@ const char *pawlink_toy_status_str(int status)
 		return "the toy refused a malformed or out-of-range request";
 	case PAWLINK_TOY_E_IO:
 		return "the toy could not save its state";
+	case PAWLINK_TOY_E_NOT_FOUND:
+		return "the toy has no such host paired";
+	case PAWLINK_TOY_E_FULL:
+		return "the toy has 8 hosts paired: revoke one first";
 	default:
 		return "unknown status";
 	}

@@ -40,6 +40,21 @@ struct pawlink_toy_frame {
 			uint8_t count;
 			struct pawlink_toy_event entries[PAWLINK_TOY_LOG_MAX];
 		} log;
+		/* HOSTS_RESP with status OK */
+		struct {
+			uint32_t boot;
+			uint64_t uptime_ms;
+			uint8_t count;
+			struct pawlink_toy_host_info entries[PAWLINK_TOY_HOSTS_MAX];
+		} hosts;
+		uint8_t host_id[PAWLINK_ID_LEN];	/* REVOKE_REQ */
+		/* INVITE_REQ: a name, NUL terminated */
+		char name[PAWLINK_TOY_HOST_NAME_LEN + 1];
+		/* INVITE_RESP with status OK: a secret, wipe it */
+		struct {
+			char code[PAWLINK_TOY_INVITE_CODE_LEN + 1];
+			uint32_t valid_ms;
+		} invite;
 	} u;
 };
 
@@ -67,6 +82,9 @@ int pawlink_toy_decode(struct pawlink_toy_frame *f, const uint8_t *buf,
  */
 int pawlink_toy_encode(uint8_t *buf, size_t cap,
 		       const struct pawlink_toy_frame *f);
+
+/* A host name an INVITE may carry: 0..16 printable ASCII characters. */
+bool pawlink_toy_host_name_ok(const char *name);
 
 /*
  * One 32-byte log entry (struct pawlink_toy_log_entry), as the log

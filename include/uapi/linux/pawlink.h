@@ -249,12 +249,18 @@ struct pawlink_stats {
 	__u64 rx_dropped_length;	/* length wrong for the record or channel */
 	/* Added with transaction-error recovery (PAWLINK_STATS_SIZE_V3). */
 	__u64 xact_errors;		/* transfers failed EPROTO, EILSEQ, ETIME */
+	/* Added with the sound card's streams (PAWLINK_STATS_SIZE_V4). */
+	__u64 audio_rx_periods;		/* capture periods copied to the card */
+	__u64 audio_tx_periods;		/* playback periods sent to the toy */
+	__u64 audio_gaps_too_large;	/* capture gaps realigned, not filled */
+	__u64 audio_dropped_malformed;	/* audio header wrong for the stream */
 };
 
 /* Sizes of struct pawlink_stats that PAWLINK_IOC_GET_STATS answers. */
 #define PAWLINK_STATS_SIZE_V1		80	/* up to audio_lost_frames */
 #define PAWLINK_STATS_SIZE_V2		96	/* up to rx_dropped_length */
 #define PAWLINK_STATS_SIZE_V3		104	/* up to xact_errors */
+#define PAWLINK_STATS_SIZE_V4		136	/* up to audio_dropped_malformed */
 
 /*
  * Session keys, derived in userspace (Documentation/session.rst), one per
@@ -291,5 +297,8 @@ struct pawlink_key_install {
 /* GET_STATS as a program built against the record layer's header asks. */
 #define PAWLINK_IOC_GET_STATS_V2 \
 	_IOC(_IOC_READ, PAWLINK_IOC_MAGIC, 0x05, PAWLINK_STATS_SIZE_V2)
+/* GET_STATS as a program built against transaction-error recovery asks. */
+#define PAWLINK_IOC_GET_STATS_V3 \
+	_IOC(_IOC_READ, PAWLINK_IOC_MAGIC, 0x05, PAWLINK_STATS_SIZE_V3)
 
 #endif /* _UAPI_LINUX_PAWLINK_H */

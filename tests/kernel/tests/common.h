@@ -274,7 +274,7 @@ static inline int dongle_wait_bound(struct dongle *d)
 		 * The driver core adds the attributes after probe() returns,
 		 * so after the node: wait for the last one.
 		 */
-		if (!str_fmt(dir, sizeof(dir), "%s/statistics/xact_errors",
+		if (!str_fmt(dir, sizeof(dir), "%s/statistics/audio_dropped_malformed",
 			     d->intf) || access(dir, R_OK))
 			goto again;
 		d->card = atoi(name + strlen("card"));

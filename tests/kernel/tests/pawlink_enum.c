@@ -93,6 +93,8 @@ TEST_F(dongle, sysfs_matches_get_info)
 		"rx_dropped_auth", "rx_dropped_replay",
 		"rx_dropped_queue_full", "stalls", "audio_lost_frames",
 		"rx_dropped_epoch", "rx_dropped_length", "xact_errors",
+		"audio_rx_periods", "audio_tx_periods", "audio_gaps_too_large",
+		"audio_dropped_malformed",
 	};
 	struct pawlink_stats stats;
 	struct pawlink_info info;

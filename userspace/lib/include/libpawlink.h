@@ -200,14 +200,17 @@ PAWLINK_API int pawlink_scan(struct pawlink *p, unsigned int listen_ms,
 			     struct pawlink_beacon *out, size_t max, size_t *n);
 
 /*
- * Pairs with toy @toy_id using the setup code as typed (@code_text, as
- * pawlink_setup_code_check() accepts it) after the toy's button was
- * pressed, and pins it in the key store under @name (may be "";
- * pawlink_toy_name_check() says whether another toy has it).  Two round
- * trips; lost messages are retried.  -EINVAL bad code or name (the
- * sentence says why), -EACCES wrong code or window closed (the toy says
+ * Pairs with toy @toy_id using a code as typed (@code_text, as
+ * pawlink_setup_code_check() accepts it): the printed code after the
+ * button of a toy no host has paired yet, or else the one-time code of a
+ * paired host's pawlink_invite().  Pins the toy in the key store under
+ * @name (may be ""; pawlink_toy_name_check() says whether another toy has
+ * it).  Two round trips; lost messages are retried.  -EINVAL bad code or
+ * name (the sentence says why), -EEXIST this host has the toy pinned
+ * already (unpair first: a pairing never replaces a key), -EACCES wrong
+ * code, window closed, or the toy knows this host already (the toy says
  * nothing more), -EBUSY another host is pairing, -ETIMEDOUT the toy did
- * not answer (or its last message was lost: press the button, pair again).
+ * not answer (or its last message was lost: open the window, pair again).
  */
 PAWLINK_API int pawlink_pair(struct pawlink *p,
 			     const uint8_t toy_id[PAWLINK_ID_LEN],
@@ -327,6 +330,40 @@ PAWLINK_API int pawlink_log(struct pawlink *p, uint32_t from,
  * without pairing.
  */
 PAWLINK_API int pawlink_unpair(struct pawlink *p);
+
+/* ---- administration (a session is needed) ------------------------------ */
+
+/*
+ * The hosts the toy has paired, at most @max (PAWLINK_TOY_HOSTS_MAX is
+ * every one), with the toy's boot and uptime now (may be NULL) to read
+ * their times by: a time is since the boot it names, so an entry of
+ * this boot happened (uptime - its ms) ago.  The toy says which one is
+ * this host (@you).
+ */
+PAWLINK_API int pawlink_hosts(struct pawlink *p,
+			      struct pawlink_toy_host_info *out, size_t max,
+			      size_t *n, uint32_t *boot, uint64_t *uptime_ms);
+/*
+ * Has the toy forget another host (a lost laptop): it can no longer open
+ * a session.  The toy logs it.  -ENOENT the toy has no such host,
+ * -EINVAL @host_id is this host's own (pawlink_unpair() is that).
+ */
+PAWLINK_API int pawlink_revoke(struct pawlink *p,
+			       const uint8_t host_id[PAWLINK_ID_LEN]);
+/* "1234-5678" and its NUL. */
+#define PAWLINK_INVITE_CODE_SIZE	10
+/*
+ * Opens the toy's pairing window for one new host, with a fresh one-time
+ * code the toy made: *@code ("1234-5678"; show it once, keep it nowhere)
+ * pairs one host within *@valid_ms (may be NULL; 10 minutes), and is then
+ * gone.  Once a toy has a host this is the only way to pair another: the
+ * printed code works again only after a factory reset.  @name (may be
+ * NULL; at most PAWLINK_TOY_HOST_NAME_LEN printable characters) names the
+ * new host in pawlink_hosts().  -ENOSPC the toy has 8 hosts.
+ */
+PAWLINK_API int pawlink_invite(struct pawlink *p, const char *name,
+			       char code[PAWLINK_INVITE_CODE_SIZE],
+			       uint32_t *valid_ms);
 
 /* The transport's counters (drops by reason). */
 PAWLINK_API int pawlink_link_stats(struct pawlink *p, struct pawlink_stats *st);

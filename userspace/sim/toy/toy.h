@@ -41,17 +41,32 @@ enum toy_blob {
 	TOY_BLOB_POLICY,	/* pairing_policy.h's persisted state */
 	TOY_BLOB_LOG,		/* the event log */
 	TOY_BLOB_SETTINGS,	/* volume */
+	/*
+	 * The secure element: the device key every other blob is sealed
+	 * under, and the printed setup code (toy.rst "Storage at rest").
+	 * On a board, a key slot the flash cannot be read for; in pawsim,
+	 * a separate blob.  The only blob not sealed.
+	 */
+	TOY_BLOB_SECURE_ELEMENT,
 	TOY_BLOB_COUNT
 };
 
-/* The largest blob (the log). */
-#define TOY_BLOB_MAX		2080
+/* The largest blob the core writes (the log), and sealed, as stored. */
+#define TOY_BLOB_PLAIN_MAX	2080
+#define TOY_VAULT_OVERHEAD	56
+#define TOY_BLOB_MAX		(TOY_BLOB_PLAIN_MAX + TOY_VAULT_OVERHEAD)
 
 /* Beacon period, and how long a session may stay silent before it ends. */
 #define TOY_BEACON_US		200000ULL
 #define TOY_SESSION_IDLE_US	(5ULL * 60 * 1000000)
 /* One audio period: 10 ms. */
 #define TOY_AUDIO_PERIOD_US	10000ULL
+/*
+ * The speaker starts once this many periods are held, or this long after
+ * the first came (a sound shorter than the prefill).
+ */
+#define TOY_SPEAKER_PREFILL	3
+#define TOY_SPEAKER_PREFILL_US	(3 * TOY_AUDIO_PERIOD_US)
 #define TOY_VOLUME_DEFAULT	70
 
 /*
@@ -125,6 +140,12 @@ struct toy_counters {
 	uint64_t refused_unauth;	/* commands without a session */
 	uint64_t audio_frames_sent;
 	uint64_t speaker_samples;
+	/* The audio channel (toy.rst, "Audio streaming"); not on the wire. */
+	uint64_t audio_malformed;	/* bodies dropped (also in malformed) */
+	uint64_t speaker_underruns;	/* a period due and nothing held */
+	uint64_t speaker_lost;		/* periods played as silence */
+	uint64_t speaker_late;		/* already played, or held already */
+	uint64_t speaker_dropped;	/* beyond the window, or not playing */
 	uint64_t sessions;
 	uint64_t beacons;
 };
@@ -152,14 +173,19 @@ void toy_run(struct toy *t);
 uint64_t toy_deadline(const struct toy *t);
 
 /*
- * The pairing button: opens the window.  -EPERM when locked out, -ENOSPC
- * with 8 hosts paired, or a storage error (the press is logged).
+ * The pairing button: opens the window for the printed code, on a toy no
+ * host has claimed yet.  -EACCES once a host has paired (a paired host
+ * invites: INVITE_REQ), -EPERM when locked out, -ENOSPC with 8 hosts
+ * paired (the press is logged).
  */
 int toy_press_button(struct toy *t);
 /*
- * Factory reset: ends any session, forgets every host, clears the
- * lock-out, erases every message and the log, and makes a new toy id and
- * static key.  The setup code stays: it is printed on the toy.
+ * Factory reset: first replaces the device key in the secure element, so
+ * that nothing saved before can be read again whatever a power cut
+ * interrupts next (crypto-erase); then ends any session, forgets every host, clears the
+ * lock-out and the claim (the printed code pairs again), erases every
+ * message and the log, and makes a new toy id and static key.  The setup
+ * code stays: it is printed on the toy.
  */
 int toy_factory_reset(struct toy *t);
 

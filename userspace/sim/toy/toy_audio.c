@@ -1,23 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The toy's indicator LED, microphone and speaker (Documentation/toy.rst,
- * "LED and microphone").
+ * The toy's indicator LED, microphone and message player
+ * (Documentation/toy.rst, "LED and microphone").
  *
- * The microphone streams one 10 ms record (PAWLINK_AUDIO_PERIOD_FRAMES
- * samples) on PAWLINK_CH_AUDIO per period, only inside a session and only
- * while the LED is lit: starting it lights the LED and is logged (durably,
- * before the first sample leaves), and turning the LED off, or the
- * session ending, stops it.  Every period re-checks both conditions.
+ * The microphone streams one 10 ms record (a PCM body of the audio
+ * channel, audio_wire.h) on PAWLINK_CH_AUDIO per period, only inside a
+ * session and only while the LED is lit: starting it lights the LED and is
+ * logged (durably, before the first sample leaves), and turning the LED
+ * off, or the session ending, stops it.  Every period re-checks both
+ * conditions.  Whoever starts it (the MIC_START command, or a START on
+ * the audio channel) goes through toy_mic_start(), so every start looks
+ * the same in the log.
  *
- * The speaker plays the host's audio records as they come, and voice
- * messages from the store at the toy's own pace, one period per 10 ms, at
- * the current volume.  The core reads and hash-checks a message; the
- * platform's decoder turns it into samples.
+ * Voice messages from the store play at the toy's own pace, one period
+ * per 10 ms, through the speaker (toy_speaker.c).  The core reads and
+ * hash-checks a message; the platform's decoder turns it into samples.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "audio_wire.h"
 #include "toy_priv.h"
 
 #define SETTINGS_MAGIC		"PWST"
@@ -112,50 +115,29 @@ int toy_mic_start(struct toy *t)
 	}
 	t->mic = true;
 	t->mic_next_us = toy_now(t);
+	t->mic_seq = 0;
 	return 0;
 }
 
+/* One period: numbered, and carrying the speaker's credit. */
 static void mic_send_period(struct toy *t)
 {
-	int16_t pcm[PAWLINK_AUDIO_PERIOD_FRAMES];
-	uint8_t buf[PAWLINK_AUDIO_PERIOD_BYTES];
-	unsigned int i;
+	struct pawlink_audio_msg m = {
+		.type = PAWLINK_AUDIO_PCM, .seq = t->mic_seq++,
+		.played = t->spk.played,
+	};
+	uint8_t buf[PAWLINK_AUDIO_PCM_LEN];
+	int len;
 
-	t->pf.mic(t->pf.ctx, pcm, PAWLINK_AUDIO_PERIOD_FRAMES);
-	for (i = 0; i < PAWLINK_AUDIO_PERIOD_FRAMES; i++) {
-		buf[2 * i] = (uint8_t)pcm[i];
-		buf[2 * i + 1] = (uint8_t)((uint16_t)pcm[i] >> 8);
-	}
-	if (toy_send(t, PAWLINK_CH_AUDIO, buf, sizeof(buf)) == 0)
+	t->pf.mic(t->pf.ctx, m.pcm, PAWLINK_AUDIO_PERIOD_FRAMES);
+	len = pawlink_audio_msg_encode(buf, sizeof(buf), &m);
+	if (len > 0 && toy_send(t, PAWLINK_CH_AUDIO, buf, (size_t)len) == 0) {
 		t->c.audio_frames_sent++;
-}
-
-/* ---- speaker ------------------------------------------------------------ */
-
-static void speaker_write(struct toy *t, int16_t *pcm, size_t frames)
-{
-	size_t i;
-
-	for (i = 0; i < frames; i++)
-		pcm[i] = (int16_t)((int32_t)pcm[i] * t->volume /
-				   PAWLINK_TOY_VOLUME_MAX);
-	t->pf.speaker(t->pf.ctx, pcm, frames);
-	t->c.speaker_samples += frames;
-}
-
-void toy_audio_from_host(struct toy *t, const uint8_t *pt, size_t len)
-{
-	int16_t pcm[PAWLINK_AUDIO_PERIOD_FRAMES];
-	unsigned int i;
-
-	if (len != PAWLINK_AUDIO_PERIOD_BYTES) {
-		t->c.dropped_malformed++;
-		return;
+		t->audio_reported = m.played;
 	}
-	for (i = 0; i < PAWLINK_AUDIO_PERIOD_FRAMES; i++)
-		pcm[i] = (int16_t)(pt[2 * i] | pt[2 * i + 1] << 8);
-	speaker_write(t, pcm, PAWLINK_AUDIO_PERIOD_FRAMES);
 }
+
+/* ---- voice messages ----------------------------------------------------- */
 
 void toy_player_stop(struct toy *t)
 {
@@ -202,7 +184,7 @@ static void player_period(struct toy *t)
 		toy_player_stop(t);
 		return;
 	}
-	speaker_write(t, pcm, (size_t)n);
+	toy_speaker_write(t, pcm, (size_t)n);
 	t->player.next_us += TOY_AUDIO_PERIOD_US;
 }
 
@@ -217,8 +199,12 @@ void toy_audio_tick(struct toy *t)
 		toy_mic_stop(t, t->session ? PAWLINK_TOY_MIC_LED_OFF :
 					     PAWLINK_TOY_MIC_SESSION_END);
 	if (t->mic && now >= t->mic_next_us + MIC_CATCH_UP_MAX *
-						TOY_AUDIO_PERIOD_US)
+						TOY_AUDIO_PERIOD_US) {
+		/* The periods skipped are a gap the host fills with silence. */
+		t->mic_seq += (uint32_t)((now - t->mic_next_us) /
+					 TOY_AUDIO_PERIOD_US);
 		t->mic_next_us = now;
+	}
 	while (t->mic && now >= t->mic_next_us) {
 		mic_send_period(t);
 		t->mic_next_us += TOY_AUDIO_PERIOD_US;

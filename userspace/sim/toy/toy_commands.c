@@ -11,12 +11,16 @@
 #include <errno.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "toy_priv.h"
 
 void toy_commands_reset(struct toy *t)
 {
 	t->resp_valid = false;
 	t->resp_len = 0;
+	/* The kept answer may be an invite's code: it ends here. */
+	sodium_memzero(t->resp, sizeof(t->resp));
 }
 
 /* Sends @resp and keeps it for a repeat of request @req_type. */
@@ -100,6 +104,93 @@ static uint8_t cmd_unpair(struct toy *t, const struct pawlink_toy_frame *req)
 	return PAWLINK_TOY_END_UNPAIRED;
 }
 
+/* Every paired host, with the toy's clock to read their times by. */
+static void cmd_hosts(struct toy *t, const struct pawlink_toy_frame *req)
+{
+	struct pawlink_toy_frame resp = { .tag = req->tag };
+	unsigned int i;
+
+	resp.u.hosts.boot = t->log.boot;
+	resp.u.hosts.uptime_ms = (toy_now(t) - t->boot_us) / 1000;
+	resp.u.hosts.count = (uint8_t)t->policy.n_hosts;
+	for (i = 0; i < t->policy.n_hosts; i++) {
+		const struct pawlink_paired_host *h = &t->policy.hosts[i];
+		struct pawlink_toy_host_info *e = &resp.u.hosts.entries[i];
+
+		memcpy(e->id, h->id, PAWLINK_ID_LEN);
+		memcpy(e->name, h->name, sizeof(e->name));
+		e->you = memcmp(h->id, t->host, PAWLINK_ID_LEN) == 0;
+		e->paired_boot = h->paired_boot;
+		e->paired_ms = h->paired_ms;
+		e->seen = h->seen;
+		e->seen_ms = h->seen ? h->seen_ms : 0;
+	}
+	answer(t, req->type, &resp);
+}
+
+/*
+ * Forgets another paired host for good (HomeKit's RemovePairing).  In a
+ * session only the session's host can stage keys, so the revoked host
+ * has none.  The session's own host unpairs itself (UNPAIR), which also
+ * ends the session.
+ */
+static void cmd_revoke(struct toy *t, const struct pawlink_toy_frame *req)
+{
+	struct pawlink_pair_policy before = t->policy;
+	int rc;
+
+	if (memcmp(req->u.host_id, t->host, PAWLINK_ID_LEN) == 0) {
+		answer_status(t, req, PAWLINK_TOY_E_BAD_REQUEST);
+		return;
+	}
+	rc = pawlink_policy_unpair(&t->policy, req->u.host_id);
+	if (rc) {
+		answer_status(t, req, PAWLINK_TOY_E_NOT_FOUND);
+		return;
+	}
+	if (toy_policy_persist(&t->policy, t)) {
+		t->policy = before;
+		sodium_memzero(&before, sizeof(before));
+		answer_status(t, req, PAWLINK_TOY_E_IO);
+		return;
+	}
+	sodium_memzero(&before, sizeof(before));
+	answer_status(t, req, PAWLINK_TOY_OK);
+	toy_log_event(t, PAWLINK_TOY_EV_REVOKE, 0, req->u.host_id);
+}
+
+/*
+ * Opens the pairing window for one new host with a fresh one-time code
+ * (Matter's commissioning window), which goes back sealed in this
+ * session and nowhere else: never in the log, never on the air in clear.
+ */
+static void cmd_invite(struct toy *t, const struct pawlink_toy_frame *req)
+{
+	struct pawlink_toy_frame resp = { .tag = req->tag };
+	struct pawlink_setup_code code;
+	int rc;
+
+	pawlink_setup_code_generate(&code);
+	rc = pawlink_policy_invite(&t->policy, toy_now(t) / 1000,
+				   code.digits, req->u.name);
+	if (rc) {
+		pawlink_setup_code_wipe(&code);
+		answer_status(t, req, rc == -ENOSPC ? PAWLINK_TOY_E_FULL :
+					 PAWLINK_TOY_E_BAD_REQUEST);
+		return;
+	}
+	/* An attempt the invite ended has no keys to keep. */
+	pawlink_pair_toy_tick(&t->pair, toy_now(t) / 1000);
+	memcpy(resp.u.invite.code, code.digits, sizeof(resp.u.invite.code));
+	resp.u.invite.valid_ms = PAWLINK_POLICY_WINDOW_MS;
+	pawlink_setup_code_wipe(&code);
+	answer(t, req->type, &resp);
+	sodium_memzero(&resp, sizeof(resp));
+	toy_log_event(t, PAWLINK_TOY_EV_INVITE, 0, t->host);
+	/* Beacon the open window at once. */
+	t->beacon_next_us = toy_now(t);
+}
+
 uint8_t toy_command(struct toy *t, const uint8_t *frame, size_t len)
 {
 	struct pawlink_toy_frame req;
@@ -147,6 +238,15 @@ uint8_t toy_command(struct toy *t, const uint8_t *frame, size_t len)
 	case PAWLINK_TOY_BYE_REQ:
 		answer_status(t, &req, PAWLINK_TOY_OK);
 		return PAWLINK_TOY_END_BYE;
+	case PAWLINK_TOY_HOSTS_REQ:
+		cmd_hosts(t, &req);
+		break;
+	case PAWLINK_TOY_REVOKE_REQ:
+		cmd_revoke(t, &req);
+		break;
+	case PAWLINK_TOY_INVITE_REQ:
+		cmd_invite(t, &req);
+		break;
 	}
 	return 0;
 }

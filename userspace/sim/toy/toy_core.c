@@ -3,7 +3,7 @@
  * The toy firmware core's entry points (toy.h), and its dispatcher: a
  * record comes in here, the session opens it, and this file hands the
  * plaintext on by channel and type (pairing, a session handshake, the
- * message service, the commands, the speaker).  It also runs the timers,
+ * message service, the commands, the audio channel).  It also runs the timers,
  * ends sessions (whoever asks, it stops everything a session started),
  * sends beacons and takes the physical controls.
  */
@@ -43,6 +43,50 @@ static int policy_load(struct toy *t)
 	return pawlink_policy_load(&t->policy, buf, len) ? -EBADMSG : 0;
 }
 
+/*
+ * The toy's address on the air, which is also its beacon's id.  Anyone
+ * may pair (no host yet, or a window open): the identity id, which HELLO
+ * names.  Otherwise a private id only paired hosts resolve, new at boot
+ * and every PAWLINK_BEACON_ROTATE_MS.  Never changed while a host is
+ * talking to it (a session, or keys staged for one): the host sends to
+ * the address it found.
+ */
+#define TOY_ADDRESS_SETTLE_US	1000ULL
+
+static void air_address(struct toy *t, uint64_t now)
+{
+	bool want_private = t->policy.claimed &&
+			    !pawlink_policy_window_is_open(&t->policy,
+							   now / 1000);
+	uint8_t prand[4], id[PAWLINK_ID_LEN];
+
+	if (t->session || t->staged || t->policy.attempt_active)
+		return;
+	if (!want_private) {
+		if (t->air_private &&
+		    t->pf.radio_set_id(t->pf.ctx, t->id.id) == 0) {
+			t->air_private = false;
+			t->beacon_next_us = now + TOY_ADDRESS_SETTLE_US;
+		}
+		return;
+	}
+	if (t->air_private && now < t->air_rotate_us)
+		return;
+	do
+		t->pf.random(t->pf.ctx, prand, sizeof(prand));
+	while (pawlink_beacon_id_make(id, t->irk, prand, t->id.id));
+	if (t->pf.radio_set_id(t->pf.ctx, id))
+		return;
+	memcpy(t->air_id, id, PAWLINK_ID_LEN);
+	t->air_private = true;
+	t->air_rotate_us = now + PAWLINK_BEACON_ROTATE_MS * 1000ULL;
+	/*
+	 * Beacon the new id at once, so hosts find it without waiting; just
+	 * after what is already queued under the old one has gone out.
+	 */
+	t->beacon_next_us = now + TOY_ADDRESS_SETTLE_US;
+}
+
 int toy_boot(struct toy **out, const struct toy_platform *platform)
 {
 	struct toy *t;
@@ -56,11 +100,18 @@ int toy_boot(struct toy **out, const struct toy_platform *platform)
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return -ENOMEM;
-	t->pf = *platform;
+	toy_vault_wrap(t, platform);
 	t->boot_us = toy_now(t);
+	rc = toy_vault_open(t);
+	if (rc)
+		goto err_free;
 	rc = toy_identity_load(t);
 	if (rc)
 		goto err_free;
+	rc = toy_vault_keep_code(t, &t->id.code);
+	if (rc)
+		goto err_identity;
+	pawlink_beacon_irk(t->irk, t->id.public_key);
 	rc = t->pf.radio_set_id(t->pf.ctx, t->id.id);
 	if (rc)
 		goto err_identity;
@@ -78,6 +129,8 @@ int toy_boot(struct toy **out, const struct toy_platform *platform)
 		goto err_identity;
 	t->pf.led(t->pf.ctx, false);
 	t->beacon_next_us = t->boot_us;
+	/* A new private id at every boot. */
+	air_address(t, t->boot_us);
 	*out = t;
 	return 0;
 
@@ -92,6 +145,7 @@ err_free:
 static void release(struct toy *t)
 {
 	toy_player_stop(t);
+	toy_stream_reset(t);
 	pawlink_pair_toy_wipe(&t->pair);
 	pawlink_record_link_wipe(&t->link);
 	toy_identity_wipe(&t->id);
@@ -123,6 +177,7 @@ static void end_session(struct toy *t, uint8_t reason)
 	if (!t->session)
 		return;
 	toy_mic_stop(t, PAWLINK_TOY_MIC_SESSION_END);
+	toy_stream_reset(t);
 	toy_messages_close(t);
 	toy_commands_reset(t);
 	toy_session_close(t, reason);
@@ -173,10 +228,13 @@ void toy_receive(struct toy *t, const uint8_t src[PAWLINK_ID_LEN],
 	}
 	if (r.started) {
 		toy_commands_reset(t);
+		toy_stream_reset(t);
 		toy_messages_open(t);
+		/* Last seen, for HOSTS: in RAM, so no flash write per session. */
+		pawlink_policy_seen(&t->policy, t->host, toy_now(t) / 1000);
 	}
 	if (r.channel == PAWLINK_CH_AUDIO)
-		toy_audio_from_host(t, r.pt, r.len);
+		toy_stream_input(t, r.pt, r.len);
 	else if (r.len > 0)
 		control(t, r.pt, r.len);
 	sodium_memzero(r.pt, r.len);
@@ -201,8 +259,11 @@ void toy_run(struct toy *t)
 	toy_pairing_tick(t);
 	if (toy_session_idle(t))
 		end_session(t, PAWLINK_TOY_END_IDLE);
+	/* The speaker first: a credit it makes rides the microphone's record. */
+	toy_stream_tick(t);
 	toy_audio_tick(t);
 	toy_messages_run(t);
+	air_address(t, toy_now(t));
 	beacon(t, toy_now(t));
 }
 
@@ -215,9 +276,12 @@ uint64_t toy_deadline(const struct toy *t)
 {
 	uint64_t d = t->beacon_next_us;
 
+	if (t->air_private)
+		d = min64(d, t->air_rotate_us);
 	d = min64(d, toy_pairing_deadline(t));
 	d = min64(d, toy_session_deadline(t));
 	d = min64(d, toy_audio_deadline(t));
+	d = min64(d, toy_stream_deadline(t));
 	d = min64(d, toy_messages_deadline(t));
 	return d;
 }
@@ -233,6 +297,8 @@ int toy_press_button(struct toy *t)
 		detail = PAWLINK_TOY_BUTTON_LOCKED;
 	else if (rc == -ENOSPC)
 		detail = PAWLINK_TOY_BUTTON_FULL;
+	else if (rc == -EACCES)
+		detail = PAWLINK_TOY_BUTTON_CLAIMED;
 	else
 		detail = PAWLINK_TOY_BUTTON_OPENED;
 	toy_log_event(t, PAWLINK_TOY_EV_BUTTON, detail, NULL);
@@ -246,13 +312,17 @@ int toy_factory_reset(struct toy *t)
 {
 	int rc;
 
+	/* The key first: from here on nothing of before can be read. */
+	rc = toy_vault_erase(t);
+	if (rc)
+		return rc;
 	end_session(t, PAWLINK_TOY_END_RESET);
 	/* Keys a host had staged die with the hosts. */
 	pawlink_record_link_wipe(&t->link);
 	t->staged = false;
 	toy_player_stop(t);
 	toy_led_set(t, false);
-	/* Hosts first: whatever else a power cut interrupts, they are gone. */
+	/* Then the hosts, under the new key. */
 	pawlink_policy_factory_reset(&t->policy);
 	rc = toy_policy_persist(&t->policy, t);
 	if (rc)
@@ -264,6 +334,9 @@ int toy_factory_reset(struct toy *t)
 	rc = toy_identity_renew(t);
 	if (rc)
 		return rc;
+	/* A new static key: a new resolving key; no host holds either. */
+	pawlink_beacon_irk(t->irk, t->id.public_key);
+	t->air_private = false;
 	rc = t->pf.radio_set_id(t->pf.ctx, t->id.id);
 	if (rc)
 		return rc;

@@ -110,6 +110,17 @@ static int manufacture(struct toy *t)
 	rc = make_keys(t, &id);
 	if (rc)
 		goto out;
+	/*
+	 * A factory reset cut short after its crypto-erase: the identity is
+	 * unreadable, but the label's code is in the secure element.
+	 */
+	if (t->vault.has_code) {
+		id.code = t->vault.code;
+		rc = save(t, &id);
+		if (rc == 0)
+			t->id = id;
+		goto out;
+	}
 	pawlink_setup_code_generate(&id.code);
 	rc = pawlink_setup_code_format(&id.code, label);
 	if (rc)

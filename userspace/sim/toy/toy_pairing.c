@@ -32,6 +32,9 @@ int toy_pairing_init(struct toy *t)
 	params.policy = &t->policy;
 	params.persist = toy_policy_persist;
 	params.persist_ctx = t;
+	/* New hosts' records carry the boot they were paired in. */
+	t->policy.boot = t->log.boot;
+	t->policy.boot_ms = t->boot_us / 1000;
 	rc = pawlink_pair_toy_init(&t->pair, &params);
 	pawlink_setup_code_wipe(&params.code);
 	return rc;
@@ -65,8 +68,8 @@ void toy_pairing_input(struct toy *t, const uint8_t src[PAWLINK_ID_LEN],
 	was_locked = pawlink_policy_is_locked(&t->policy);
 	is_hello = pawlink_pair_parse_hello(&hello, msg, len) == 0;
 
-	r = pawlink_pair_toy_receive(&t->pair, now_ms(t), msg, len, out,
-				     &out_len, &host);
+	r = pawlink_pair_toy_receive_from(&t->pair, now_ms(t), src, msg, len,
+					  out, &out_len, &host);
 	if (out_len)
 		toy_send_plain(t, src, out, out_len);
 

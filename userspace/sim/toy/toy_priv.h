@@ -11,11 +11,16 @@
  *   toy_session.c   sessions (session.h, record_layer.h): opens every
  *                   record, answers INITs, the session's keys and life
  *   toy_pairing.c   pairing (pairing.h and its policy) on the air
- *   toy_audio.c     LED, microphone, speaker, message playback, volume
+ *   toy_stream.c    the audio channel: START, STOP, the host's periods
+ *                   into the speaker, STATE answers and credits
+ *   toy_audio.c     LED, microphone, message playback, volume
+ *   toy_speaker.c   the speaker: its jitter buffer, played at the toy's
+ *                   own clock, and volume
  *   toy_status.c    what the toy reports: id, status, counters
  *   toy_send.c      the one way out: records to the radio
  *   toy_identity.c  the identity blob: toy id, static key, setup code
  *   toy_log.c       the event log and its blob
+ *   toy_vault.c     storage at rest: blobs sealed under the device key
  *
  * A file calls only files below it in this list, so no path leads back
  * up: what a lower file cannot do itself (end the session after BYE, say)
@@ -25,6 +30,7 @@
 #ifndef PAWSIM_TOY_PRIV_H
 #define PAWSIM_TOY_PRIV_H
 
+#include "beacon_id.h"
 #include "msg_toy.h"
 #include "pairing.h"
 #include "record_layer.h"
@@ -55,14 +61,52 @@ struct toy_player {
 	uint64_t next_us;		/* next period is due */
 };
 
+/*
+ * The speaker's jitter buffer (toy_speaker.c): the host's periods by
+ * their number, slot seq % PAWLINK_AUDIO_JITTER_MAX, played from
+ * @played on.  @played is both the count of periods consumed since START
+ * and the number of the next one due.
+ */
+struct toy_speaker {
+	bool on;			/* playback started, not yet stopped */
+	bool running;			/* prefilled: one period per 10 ms */
+	bool draining;			/* STOP came: play what is held, stop */
+	uint32_t played;
+	unsigned int held;		/* periods buffered */
+	uint64_t first_us;		/* the first held period came (prefill) */
+	uint64_t next_us;		/* running: the next period is due */
+	bool full[PAWLINK_AUDIO_JITTER_MAX];
+	uint32_t seq[PAWLINK_AUDIO_JITTER_MAX];
+	int16_t pcm[PAWLINK_AUDIO_JITTER_MAX][PAWLINK_AUDIO_PERIOD_FRAMES];
+};
+
+#define TOY_VAULT_KEY_LEN	32
+#define TOY_VAULT_KEY_ID_LEN	8
+
+/* The secure element's content, in RAM while the toy runs. */
+struct toy_vault {
+	uint8_t key[TOY_VAULT_KEY_LEN];		/* XChaCha20-Poly1305 */
+	uint8_t key_id[TOY_VAULT_KEY_ID_LEN];	/* random, names the key */
+	bool has_code;
+	struct pawlink_setup_code code;		/* the printed one */
+};
+
 struct toy {
+	/* The board's operations, and the core's view (toy_vault.c). */
+	struct toy_platform raw;
 	struct toy_platform pf;
+	struct toy_vault vault;
 	uint64_t boot_us;
 	struct toy_identity id;
 	struct toy_log log;
 	struct toy_counters c;
 	uint64_t beacon_next_us;
 	bool paced;			/* a transfer waits for the radio */
+	/* Its address on the air (beacon_id.h): private outside a window. */
+	uint8_t irk[PAWLINK_BEACON_IRK_LEN];	/* from the static key */
+	bool air_private;
+	uint8_t air_id[PAWLINK_ID_LEN];
+	uint64_t air_rotate_us;		/* the next private id is due */
 
 	/* Pairing: libpawlink's state machine and the policy it obeys. */
 	struct pawlink_pair_policy policy;
@@ -95,8 +139,18 @@ struct toy {
 	bool led_by_mic;		/* the microphone lit it */
 	bool mic;
 	uint64_t mic_next_us;
+	uint32_t mic_seq;		/* the next microphone period's number */
 	uint8_t volume;
 	struct toy_player player;
+	struct toy_speaker spk;
+
+	/* The audio channel (toy_stream.c). */
+	uint32_t audio_answered;	/* the last START/STOP answered */
+	uint8_t audio_status;		/* and its answer's status */
+	bool audio_stop_pending;	/* answered once the speaker drained */
+	uint32_t audio_stop_seq;
+	uint32_t audio_reported;	/* @spk.played as last sent to the host */
+	uint8_t audio_dirs;		/* @dirs as the last STATE said */
 };
 
 static inline uint64_t toy_now(const struct toy *t)
@@ -111,6 +165,16 @@ struct toy_record {
 	size_t len;
 	uint8_t pt[PAWLINK_FRAME_MAX];	/* the plaintext */
 };
+
+/* toy_vault.c */
+/* t->pf becomes the board's operations with blobs sealed. */
+void toy_vault_wrap(struct toy *t, const struct toy_platform *board);
+/* Loads the device key from the secure element, or makes the first. */
+int toy_vault_open(struct toy *t);
+/* Keeps the printed code in the secure element too. */
+int toy_vault_keep_code(struct toy *t, const struct pawlink_setup_code *code);
+/* A new device key: every blob sealed before is unreadable.  First. */
+int toy_vault_erase(struct toy *t);
 
 /* toy_identity.c */
 int toy_identity_load(struct toy *t);
@@ -135,19 +199,41 @@ int toy_send(struct toy *t, uint8_t channel, const uint8_t *pt, size_t len);
 int toy_send_plain(struct toy *t, const uint8_t dst[PAWLINK_ID_LEN],
 		   const uint8_t *body, size_t len);
 
+/* toy_speaker.c */
+/* Plays @frames at the current volume (@pcm is scaled in place). */
+void toy_speaker_write(struct toy *t, int16_t *pcm, size_t frames);
+/* Playback starts afresh: empty buffer, played 0, prefilling. */
+void toy_speaker_start(struct toy *t);
+/* The host's period @seq; dropped and counted if it cannot be played. */
+void toy_speaker_put(struct toy *t, uint32_t seq, const int16_t *pcm);
+/* Plays what is held, then stops; at once when nothing is. */
+void toy_speaker_drain(struct toy *t);
+/* Stops now, dropping what is held. */
+void toy_speaker_stop(struct toy *t);
+void toy_speaker_tick(struct toy *t);
+uint64_t toy_speaker_deadline(const struct toy *t);
+
 /* toy_audio.c */
 int toy_settings_load(struct toy *t);
 int toy_settings_save(struct toy *t);
 void toy_led_set(struct toy *t, bool on);
 int toy_mic_start(struct toy *t);
 void toy_mic_stop(struct toy *t, uint8_t reason);
-void toy_audio_from_host(struct toy *t, const uint8_t *pt, size_t len);
 /* msg_toy.h's play operation, with the toy as @ctx. */
 int toy_play_message(void *ctx, struct pawlink_msg_store *st,
 		     const struct pawlink_msg_info *info);
 void toy_player_stop(struct toy *t);
 void toy_audio_tick(struct toy *t);
 uint64_t toy_audio_deadline(const struct toy *t);
+
+/* toy_stream.c */
+/* A body on PAWLINK_CH_AUDIO from the session's host. */
+void toy_stream_input(struct toy *t, const uint8_t *pt, size_t len);
+/* Plays the speaker's due periods and reports them to the host. */
+void toy_stream_tick(struct toy *t);
+uint64_t toy_stream_deadline(const struct toy *t);
+/* A session began or ended: no playback, no request remembered. */
+void toy_stream_reset(struct toy *t);
 
 /* toy_pairing.c */
 int toy_pairing_init(struct toy *t);
