@@ -11,13 +11,14 @@
  *     dongle --trace: just before the IN transfer is offered) to the
  *     period being readable (poll() on the capture PCM returns with a
  *     period available), against one period (target <= 1);
- *  2. playback delay: what snd_pcm_delay() reports in steady state (the
- *     records sent and not yet played: in flight and in the toy's jitter
- *     buffer), and the time from writing a period into the buffer to the
- *     dongle reading its record, against one period;
+ *  2. playback: what snd_pcm_delay() reports beyond the frames still in
+ *     the ring (runtime->delay: records sent, not yet played by the toy),
+ *     and so a frame's way from write() to the toy's speaker with the
+ *     buffer kept full, against one period;
  *  3. kernel CPU per second of duplex audio (system + irq + softirq in
- *     /proc/stat, the whole guest, less the same scene idle), pawlink
- *     against snd-aloop duplex at the same format (target <= 2x);
+ *     /proc/stat, less the system time of the simulator's processes, less
+ *     the same scene idle), pawlink against snd-aloop duplex at the same
+ *     format (target <= 2x);
  *  4. xruns in SECONDS (default 600) of duplex (target 0);
  *  5. 8 dongles (dummy_hcd num=8) with 8 toys streaming duplex at once:
  *     xruns, and CPU against one dongle's times 8.
@@ -151,8 +152,13 @@ static void scene_up(unsigned int n)
 	str_fmt(sc.store, sizeof(sc.store), "%s/host", sc.dir);
 	str_fmt(sc.trace, sizeof(sc.trace), "%s/trace", sc.dir);
 	{
+		/*
+		 * Eight duplex streams need some 4.7 Mbit/s of air; the
+		 * default air (2M) is one radio channel's worth.
+		 */
 		const char *const air[] = {
-			pawsim, "air", "--socket", sc.sock, NULL
+			pawsim, "air", "--socket", sc.sock, "--rate",
+			n > 1 ? "16M" : "2M", NULL
 		};
 
 		if (start_ready(&sc.air, air, NULL))
@@ -233,13 +239,15 @@ struct stream {
 	int error;			/* a failure other than an xrun */
 	double *ready_ns;		/* capture: when each period was readable */
 	size_t ready_n, ready_max;
-	double *delay;			/* snd_pcm_delay() in frames, each period */
+	/*
+	 * snd_pcm_delay() less what is still in the ring (buffer - avail):
+	 * the frames queued beyond the buffer, runtime->delay, each period.
+	 */
+	double *delay;
 	size_t delay_n, delay_max;
-	double *write_ns;		/* playback: when each period was written */
-	size_t write_n, write_max;
 };
 
-static int pcm_setup(snd_pcm_t *pcm)
+static int pcm_setup(snd_pcm_t *pcm, snd_pcm_uframes_t *buffer_out)
 {
 	snd_pcm_hw_params_t *hw;
 	snd_pcm_sw_params_t *sw;
@@ -263,10 +271,12 @@ static int pcm_setup(snd_pcm_t *pcm)
 		return err;
 	if ((err = snd_pcm_sw_params_current(pcm, sw)) < 0 ||
 	    (err = snd_pcm_sw_params_set_avail_min(pcm, sw, PERIOD)) < 0 ||
+	    /* A full buffer first, as aplay does: more than the window. */
 	    (err = snd_pcm_sw_params_set_start_threshold(pcm, sw,
-				buffer / 2)) < 0 ||
+							 buffer)) < 0 ||
 	    (err = snd_pcm_sw_params(pcm, sw)) < 0)
 		return err;
+	*buffer_out = buffer;
 	return 0;
 }
 
@@ -288,7 +298,8 @@ static void *stream_main(void *arg)
 {
 	struct stream *s = arg;
 	int16_t buf[PERIOD];
-	snd_pcm_sframes_t n, delay;
+	snd_pcm_sframes_t n, delay, avail;
+	snd_pcm_uframes_t buffer = 0;
 	struct pollfd pfd[4];
 	unsigned int i, k = 0;
 	snd_pcm_t *pcm;
@@ -298,7 +309,7 @@ static void *stream_main(void *arg)
 	s->error = snd_pcm_open(&pcm, s->device, s->dir, 0);
 	if (s->error < 0)
 		return NULL;
-	s->error = pcm_setup(pcm);
+	s->error = pcm_setup(pcm, &buffer);
 	if (s->error < 0)
 		goto close;
 	nfds = snd_pcm_poll_descriptors(pcm, pfd, 4);
@@ -310,9 +321,6 @@ static void *stream_main(void *arg)
 			for (i = 0; i < PERIOD; i++, k++)
 				buf[i] = (int16_t)(8000 * ((k / 18) % 2 ? 1 : -1));
 			n = snd_pcm_writei(pcm, buf, PERIOD);
-			if (n == PERIOD)
-				push(&s->write_ns, &s->write_n, &s->write_max,
-				     mono_ns());
 		} else {
 			/* Wait for a whole period: its readable moment. */
 			if (snd_pcm_avail(pcm) < PERIOD)
@@ -336,9 +344,11 @@ static void *stream_main(void *arg)
 			break;
 		}
 		s->periods++;
-		if (snd_pcm_delay(pcm, &delay) == 0)
+		if (snd_pcm_avail_delay(pcm, &avail, &delay) == 0)
 			push(&s->delay, &s->delay_n, &s->delay_max,
-			     (double)delay);
+			     s->dir == SND_PCM_STREAM_PLAYBACK ?
+			     (double)(delay - ((snd_pcm_sframes_t)buffer - avail)) :
+			     (double)(delay - avail));
 	}
 	if (s->error >= 0)
 		s->error = 0;
@@ -370,7 +380,6 @@ static void stream_free(struct stream *s, unsigned int n)
 	for (i = 0; i < n; i++) {
 		free(s[i].ready_ns);
 		free(s[i].delay);
-		free(s[i].write_ns);
 	}
 	memset(s, 0, n * sizeof(*s));
 }
@@ -413,14 +422,43 @@ static double kernel_ticks(void)
 	return (double)(sys + irq + softirq);
 }
 
-/* Kernel ticks per second while nothing streams, over @seconds. */
-static double idle_rate(double seconds)
+/* The system time (ticks) of process @pid, its threads included. */
+static double proc_stime(pid_t pid)
 {
-	double t0 = kernel_ticks(), w0 = mono_ns();
+	unsigned long long stime = 0;
+	char path[64], buf[1024], *p;
+	FILE *f;
+	size_t n;
 
-	sleep_ms((long)(seconds * 1000));
-	return (kernel_ticks() - t0) / ((mono_ns() - w0) / 1e9);
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* After the command's ")": state is field 3, stime field 15. */
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u "
+			 "%*u %llu", &stime) != 1)
+		return 0;
+	return (double)stime;
 }
+
+/*
+ * The kernel time of the simulator's processes (air, toys, dongles):
+ * what a real dongle and toy would spend on their own hardware.
+ */
+static double sim_ticks(void)
+{
+	double t = proc_stime(sc.air.pid);
+	unsigned int i;
+
+	for (i = 0; i < sc.n; i++)
+		t += proc_stime(sc.toys[i].p.pid) + proc_stime(sc.toys[i].d.pid);
+	return t;
+}
+
 
 /* ---- 1, 2: latency ---------------------------------------------------------- */
 
@@ -438,27 +476,6 @@ static size_t trace_in_audio(const char *path, double **out)
 	while (fscanf(f, "%llu %llu %7s %7s %llu %llu", &start, &end, dir,
 		      pair, &len, &counter) == 6)
 		if (!strcmp(dir, "in") && !strcmp(pair, "audio") &&
-		    len == PAWLINK_REC_HDR_LEN + PAWLINK_AUDIO_PCM_LEN +
-			   PAWLINK_TAG_LEN)
-			push(out, &n, &max, (double)start);
-	fclose(f);
-	return n;
-}
-
-/* The trace's "out audio" PCM read times (ns). */
-static size_t trace_out_audio(const char *path, double **out)
-{
-	unsigned long long start, end, len, counter;
-	char dir[8], pair[8];
-	size_t n = 0, max = 0;
-	FILE *f = fopen(path, "r");
-
-	*out = NULL;
-	if (!f)
-		die(path, strerror(errno));
-	while (fscanf(f, "%llu %llu %7s %7s %llu %llu", &start, &end, dir,
-		      pair, &len, &counter) == 6)
-		if (!strcmp(dir, "out") && !strcmp(pair, "audio") &&
 		    len == PAWLINK_REC_HDR_LEN + PAWLINK_AUDIO_PCM_LEN +
 			   PAWLINK_TAG_LEN)
 			push(out, &n, &max, (double)start);
@@ -484,35 +501,16 @@ static size_t since_latest(const double *from, size_t nf, const double *at,
 	return n;
 }
 
-/*
- * For each event at @from[i], the time until the first @at[] at or after
- * it: for playback, a period written to the dongle reading a record.
- */
-static size_t until_next(const double *from, size_t nf, const double *at,
-			 size_t na, double *lat)
-{
-	size_t i, j = 0, n = 0;
-
-	for (i = 0; i < nf; i++) {
-		while (j < na && at[j] < from[i])
-			j++;
-		if (j < na)
-			lat[n++] = at[j] - from[i];
-	}
-	return n;
-}
-
 static void bench_latency(int card)
 {
 	struct stream s[2];
-	double *in, *out, *lat;
-	size_t n_in, n_out, n;
+	double *in, *lat;
+	size_t n_in, n;
 
 	duplex(s, &card, 1, LATENCY_S);
 	n_in = trace_in_audio(sc.trace, &in);
-	n_out = trace_out_audio(sc.trace, &out);
 
-	lat = calloc(s[0].ready_n + s[1].write_n + 1, sizeof(*lat));
+	lat = calloc(s[0].ready_n + 1, sizeof(*lat));
 	if (!lat)
 		die("calloc", "out of memory");
 	/* The first second settles (prefill, the first credits). */
@@ -524,70 +522,145 @@ static void bench_latency(int card)
 	       quantile(lat, n, 0.5) / 1e6, quantile(lat, n, 0.99) / 1e6, n,
 	       quantile(lat, n, 0.5) / PERIOD_NS,
 	       quantile(lat, n, 0.99) / PERIOD_NS);
-	printf("capture  snd_pcm_delay: median %.0f frames = %.2f periods\n",
+	printf("capture  delay beyond the buffer (snd_pcm_delay - avail): "
+	       "median %.0f frames = %.2f periods\n",
 	       quantile(s[0].delay, s[0].delay_n, 0.5),
 	       quantile(s[0].delay, s[0].delay_n, 0.5) / PERIOD);
 
-	n = until_next(s[1].write_ns + 100,
-		       s[1].write_n > 100 ? s[1].write_n - 100 : 0, out,
-		       n_out, lat);
-	printf("playback written -> dongle reads a record: median %.2f ms "
-	       "(%zu periods; the window of credits, not the host, sets it)\n",
-	       quantile(lat, n, 0.5) / 1e6, n);
-	printf("playback snd_pcm_delay (sent, not yet played by the toy): "
+	printf("playback delay beyond the buffer (snd_pcm_delay - filled; sent, "
+	       "not yet played by the toy): "
 	       "median %.0f frames = %.2f periods, p99 %.2f periods\n",
 	       quantile(s[1].delay, s[1].delay_n, 0.5),
 	       quantile(s[1].delay, s[1].delay_n, 0.5) / PERIOD,
 	       quantile(s[1].delay, s[1].delay_n, 0.99) / PERIOD);
+	printf("playback write() -> the toy's speaker, the buffer kept full: "
+	       "%.2f periods (the program's %d-period buffer, and the window "
+	       "the driver adds)\n",
+	       BUFFER_PERIODS + quantile(s[1].delay, s[1].delay_n, 0.5) / PERIOD,
+	       BUFFER_PERIODS);
 	printf("xruns    in %d s: capture %lu, playback %lu\n", LATENCY_S,
 	       s[0].xruns, s[1].xruns);
 	free(lat);
 	free(in);
-	free(out);
 	stream_free(s, 2);
 }
 
-/* ---- 3: CPU against snd-aloop ------------------------------------------------ */
+/* ---- 3: CPU against snd-aloop ---------------------------------------------- */
 
-/* Kernel ticks per audio second of a duplex run of @n cards, less idle. */
-static double cpu_duplex(const int *cards, unsigned int n, double idle)
+/* Kernel tick rates: the whole guest's, and less the simulator's. */
+struct cpu_rate {
+	double all, host;
+};
+
+struct cpu_mark {
+	double all, host, wall;
+};
+
+static struct cpu_mark cpu_mark(void)
 {
-	struct stream s[2 * MAX_DONGLES];
-	double t0 = kernel_ticks(), w0 = mono_ns(), rate;
+	struct cpu_mark m;
 
-	duplex(s, cards, n, CPU_S);
-	rate = (kernel_ticks() - t0) / ((mono_ns() - w0) / 1e9);
-	stream_free(s, 2 * n);
-	return rate - idle;
+	m.all = kernel_ticks();
+	m.host = m.all - sim_ticks();
+	m.wall = mono_ns();
+	return m;
 }
 
-static double cpu_aloop(double idle)
+static struct cpu_rate cpu_since(struct cpu_mark m0)
+{
+	struct cpu_mark m1 = cpu_mark();
+	double s = (m1.wall - m0.wall) / 1e9;
+	struct cpu_rate r = {
+		.all = (m1.all - m0.all) / s, .host = (m1.host - m0.host) / s,
+	};
+
+	return r;
+}
+
+/* Kernel tick rates while nothing streams, over @seconds. */
+static struct cpu_rate idle_rate(double seconds)
+{
+	struct cpu_mark m0 = cpu_mark();
+
+	sleep_ms((long)(seconds * 1000));
+	return cpu_since(m0);
+}
+
+/* Tick rates of a duplex run of @n pawlink cards. */
+static struct cpu_rate cpu_duplex(const int *cards, unsigned int n)
+{
+	struct stream s[2 * MAX_DONGLES];
+	struct cpu_mark m0 = cpu_mark();
+	struct cpu_rate r;
+
+	duplex(s, cards, n, CPU_S);
+	r = cpu_since(m0);
+	stream_free(s, 2 * n);
+	return r;
+}
+
+/* Tick rates of snd-aloop moving the same duplex stream. */
+static struct cpu_rate cpu_aloop(void)
 {
 	struct stream s[2];
-	double t0, w0, rate;
+	struct cpu_mark m0;
+	struct cpu_rate r;
 
-	if (system("/usr/sbin/modprobe snd-aloop pcm_substreams=1"))
-		die("modprobe snd-aloop", "failed");
 	memset(s, 0, sizeof(s));
 	strcpy(s[0].device, "hw:Loopback,1,0");
 	s[0].dir = SND_PCM_STREAM_CAPTURE;
 	strcpy(s[1].device, "hw:Loopback,0,0");
 	s[1].dir = SND_PCM_STREAM_PLAYBACK;
 	s[0].seconds = s[1].seconds = CPU_S;
-	t0 = kernel_ticks();
-	w0 = mono_ns();
+	m0 = cpu_mark();
 	streams_run(s, 2);
-	rate = (kernel_ticks() - t0) / ((mono_ns() - w0) / 1e9);
+	r = cpu_since(m0);
 	stream_free(s, 2);
+	return r;
+}
+
+#define CPU_ROUNDS	3
+
+/*
+ * Kernel CPU per audio second, pawlink and snd-aloop, each less the idle
+ * scene, in CPU_ROUNDS alternating rounds (the median of each): in ticks
+ * per second, as fractions of one CPU once divided by the tick rate.
+ * @host: less the simulator's own system time (what a real dongle and toy
+ * spend on their own hardware); else the whole guest.
+ */
+static void bench_cpu(int card, double hz, double *one_host)
+{
+	double ph[CPU_ROUNDS], pa[CPU_ROUNDS], ah[CPU_ROUNDS];
+	struct cpu_rate idle, r;
+	unsigned int i;
+
+	if (system("/usr/sbin/modprobe snd-aloop pcm_substreams=1"))
+		die("modprobe snd-aloop", "failed");
+	for (i = 0; i < CPU_ROUNDS; i++) {
+		idle = idle_rate(5);
+		r = cpu_duplex(&card, 1);
+		ph[i] = r.host - idle.host;
+		pa[i] = r.all - idle.all;
+		r = cpu_aloop();
+		ah[i] = r.host - idle.host;
+	}
 	if (system("/usr/sbin/rmmod snd-aloop"))
 		die("rmmod snd-aloop", "failed");
-	return rate - idle;
+	*one_host = quantile(ph, CPU_ROUNDS, 0.5);
+	printf("cpu      kernel per audio second, duplex, median of %d rounds: "
+	       "pawlink %.2f%% of one CPU (the simulator's own system time "
+	       "left out; %.2f%% with it), snd-aloop %.2f%%; pawlink/aloop "
+	       "%.2f (target <= 2)\n", CPU_ROUNDS, 100.0 * *one_host / hz,
+	       100.0 * quantile(pa, CPU_ROUNDS, 0.5) / hz,
+	       100.0 * quantile(ah, CPU_ROUNDS, 0.5) / hz,
+	       *one_host / quantile(ah, CPU_ROUNDS, 0.5));
 }
 
 int main(int argc, char **argv)
 {
 	struct stream s[2 * MAX_DONGLES];
-	double seconds = 600, idle, idle8, one, aloop, eight;
+	double seconds = 600, one, eight;
+	struct cpu_rate idle8, r8;
 	int cards[MAX_DONGLES];
 	unsigned long xr;
 	unsigned int i;
@@ -606,16 +679,8 @@ int main(int argc, char **argv)
 	cards[0] = sc.toys[0].d.card;
 	bench_latency(cards[0]);
 
-	/* 3: CPU, idle first (the scene beacons and the dongle polls). */
-	idle = idle_rate(5);
-	one = cpu_duplex(cards, 1, idle);
-	aloop = cpu_aloop(idle_rate(5));
-	printf("cpu      kernel per audio second, duplex: pawlink %.2f%%, "
-	       "snd-aloop %.2f%% of one CPU; pawlink/aloop %.2f "
-	       "(target <= 2; pawlink's figure includes the simulated "
-	       "dongle's USB gadget side)\n",
-	       100.0 * one / (double)hz, 100.0 * aloop / (double)hz,
-	       aloop > 0 ? one / aloop : 0);
+	/* 3: CPU against snd-aloop. */
+	bench_cpu(cards[0], (double)hz, &one);
 
 	/* 4: xruns over a long duplex run. */
 	duplex(s, cards, 1, seconds);
@@ -634,7 +699,8 @@ int main(int argc, char **argv)
 	for (xr = 0, i = 0; i < 2 * MAX_DONGLES; i++)
 		xr += s[i].xruns;
 	stream_free(s, 2 * MAX_DONGLES);
-	eight = cpu_duplex(cards, MAX_DONGLES, idle8);
+	r8 = cpu_duplex(cards, MAX_DONGLES);
+	eight = r8.host - idle8.host;
 	printf("scale    %d dongles duplex for %d s: %lu xruns (target 0); "
 	       "kernel CPU %.2f%% against one dongle x %d = %.2f%%: "
 	       "ratio %.2f\n", MAX_DONGLES, SCALE_S, xr,
