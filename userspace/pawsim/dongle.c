@@ -42,6 +42,7 @@ struct dongle {
 	struct dongle_gadgetfs gadgetfs;	/* zero-maxpacket only */
 	struct dongle_fault fault;
 	struct dongle_relay relay;
+	struct dongle_trace trace;		/* --trace */
 	struct dongle_far *far;
 	struct dongle_ep0 ep0;
 	int ep0_fd;
@@ -382,8 +383,16 @@ static int dongle_run(struct dongle *d, const sigset_t *wait_set)
 	if (dongle_gadget_claim(&d->gadget))
 		return PAWSIM_EXIT_RUNTIME;
 
-	if (dongle_relay_init(&d->relay, &d->fault, d->opts.verbose)) {
+	err = dongle_trace_open(&d->trace, d->opts.trace);
+	if (err) {
+		pawsim_msg("cannot open the trace %s: %s", d->opts.trace,
+			   strerror(-err));
+		return PAWSIM_EXIT_RUNTIME;
+	}
+	if (dongle_relay_init(&d->relay, &d->fault, &d->trace,
+			      d->opts.verbose)) {
 		pawsim_msg("out of memory");
+		dongle_trace_close(&d->trace);
 		return PAWSIM_EXIT_RUNTIME;
 	}
 	far_host = dongle_relay_far_host(&d->relay);
@@ -432,6 +441,7 @@ take_down:
 	d->far->ops->destroy(d->far);
 destroy_relay:
 	dongle_relay_destroy(&d->relay);
+	dongle_trace_close(&d->trace);
 	dongle_attack_log_close(&d->fault);
 	if (ret == PAWSIM_EXIT_OK)
 		pawsim_msg("gadget %s removed", d->gadget.name);

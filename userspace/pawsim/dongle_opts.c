@@ -39,6 +39,9 @@ static void usage(FILE *out)
 "  -f, --fault MODE        misbehave on purpose: %s\n"
 "      --vanish-after N    with --fault vanish: vanish on the N-th record\n"
 "                          received (default 1)\n"
+"      --trace FILE        one line per record moved over USB, with its\n"
+"                          CLOCK_MONOTONIC times, header counter and size\n"
+"                          (for latency benches; no body byte is written)\n"
 "  -b, --background        go to the background once the gadget is bound\n"
 "                          (needs --pidfile)\n"
 "  -p, --pidfile FILE      write the dongle's pid to FILE (removed on exit)\n"
@@ -57,7 +60,7 @@ static void usage(FILE *out)
 
 int dongle_opts_parse(int argc, char *argv[], struct dongle_opts *o)
 {
-	enum { OPT_VANISH_AFTER = 256, OPT_CLEANUP };
+	enum { OPT_VANISH_AFTER = 256, OPT_CLEANUP, OPT_TRACE };
 	static const struct option longopts[] = {
 		{ "name", required_argument, NULL, 'n' },
 		{ "udc", required_argument, NULL, 'u' },
@@ -65,6 +68,7 @@ int dongle_opts_parse(int argc, char *argv[], struct dongle_opts *o)
 		{ "air", required_argument, NULL, 'a' },
 		{ "fault", required_argument, NULL, 'f' },
 		{ "vanish-after", required_argument, NULL, OPT_VANISH_AFTER },
+		{ "trace", required_argument, NULL, OPT_TRACE },
 		{ "background", no_argument, NULL, 'b' },
 		{ "pidfile", required_argument, NULL, 'p' },
 		{ "cleanup", no_argument, NULL, OPT_CLEANUP },
@@ -134,6 +138,13 @@ int dongle_opts_parse(int argc, char *argv[], struct dongle_opts *o)
 			}
 			o->vanish_after = (unsigned long)count;
 			o->vanish_after_given = true;
+			break;
+		case OPT_TRACE:
+			if (!optarg[0]) {
+				pawsim_msg("--trace wants a file name");
+				return PAWSIM_EXIT_USAGE;
+			}
+			o->trace = optarg;
 			break;
 		case 'b':
 			o->background = true;

@@ -20,6 +20,7 @@ struct dongle_opts {
 	const char *air;		/* NULL: the loopback far side */
 	enum dongle_fault_mode fault;
 	const char *log;		/* DONGLE_FAULT_LOG: the file */
+	const char *trace;		/* --trace FILE, or NULL */
 	unsigned long vanish_after;
 	bool vanish_after_given;
 	bool background;

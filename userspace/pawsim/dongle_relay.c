@@ -304,6 +304,7 @@ static void *reader_main(void *arg)
 	uint8_t buf[DONGLE_RELAY_READ_MAX];
 	bool in_long = false;	/* inside a transfer longer than buf */
 	unsigned long count;
+	uint64_t now;
 	ssize_t n;
 
 	while (!atomic_load(&relay->stop)) {
@@ -347,6 +348,10 @@ static void *reader_main(void *arg)
 		}
 
 		atomic_fetch_add(&relay->stats.rx_records, 1);
+		now = dongle_trace_now();
+		dongle_trace_record(relay->trace, false,
+				    pair == DONGLE_PAIR_AUDIO, now, now, buf,
+				    (size_t)n);
 		if (relay->verbose)
 			pawsim_msg("%s OUT: record, channel %u, %zd bytes",
 				   pair_names[pair], buf[1], n);
@@ -507,6 +512,7 @@ static void writer_send(struct dongle_relay *relay, enum dongle_pair pair,
 			int fd, enum dongle_slot_kind kind, const uint8_t *out,
 			size_t len, uint16_t maxp)
 {
+	uint64_t start = dongle_trace_now();
 	int err;
 
 	dongle_attack_log(relay->fault, DONGLE_LOG_USB_IN, out, len);
@@ -515,6 +521,8 @@ static void writer_send(struct dongle_relay *relay, enum dongle_pair pair,
 		writer_failed(relay, pair, err, len);
 		return;
 	}
+	dongle_trace_record(relay->trace, true, pair == DONGLE_PAIR_AUDIO,
+			    start, dongle_trace_now(), out, len);
 	atomic_fetch_add(&relay->stats.tx_records, 1);
 	if (kind == DONGLE_SLOT_EVENT)
 		atomic_fetch_add(&relay->stats.tx_events, 1);
@@ -573,7 +581,7 @@ static void *writer_main(void *arg)
 /* ---- lifecycle ------------------------------------------------------------ */
 
 int dongle_relay_init(struct dongle_relay *relay, struct dongle_fault *fault,
-		      bool verbose)
+		      struct dongle_trace *trace, bool verbose)
 {
 	int i, ret;
 
@@ -581,6 +589,7 @@ int dongle_relay_init(struct dongle_relay *relay, struct dongle_fault *fault,
 	for (i = 0; i < PAWLINK_NUM_EPS; i++)
 		relay->ep_fd[i] = -1;
 	relay->fault = fault;
+	relay->trace = trace;
 	relay->verbose = verbose;
 	atomic_init(&relay->stop, false);
 	atomic_init(&relay->rx_count, 0);

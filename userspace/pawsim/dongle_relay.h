@@ -23,6 +23,7 @@
 
 #include "dongle_far.h"
 #include "dongle_fault.h"
+#include "dongle_trace.h"
 
 /* Records waiting for the host, per IN endpoint. */
 #define DONGLE_RELAY_QUEUE_DEPTH	32
@@ -83,6 +84,7 @@ struct dongle_relay {
 	int ep_fd[PAWLINK_NUM_EPS];	/* -1 for an endpoint not declared */
 	struct dongle_far *far;
 	struct dongle_fault *fault;
+	struct dongle_trace *trace;	/* --trace; fd -1 when off */
 	bool verbose;
 	/* DONGLE_FAULT_VANISH: unbinds the UDC and exits; never returns. */
 	void (*vanish)(void *ctx);
@@ -116,7 +118,7 @@ struct dongle_relay {
 
 /* Sets @relay up with no far side yet; every ep_fd -1.  Returns 0 or -errno. */
 int dongle_relay_init(struct dongle_relay *relay, struct dongle_fault *fault,
-		      bool verbose);
+		      struct dongle_trace *trace, bool verbose);
 void dongle_relay_destroy(struct dongle_relay *relay);
 
 /* The callbacks a far side needs to reach the host through @relay. */

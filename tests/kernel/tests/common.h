@@ -333,13 +333,16 @@ static inline int dongle_stop(struct dongle *d)
  * Starts "pawsim dongle" on UDC @udc in the background, with fault mode
  * @fault (NULL for none) and, when @vanish_after is nonzero, the record
  * count after which it vanishes.  With $PAWLINK_TEST_AIR set, its far side
- * is the `pawsim air` at that socket.  Does not wait for the host side.
+ * is the `pawsim air` at that socket; with $PAWLINK_TEST_TRACE set, it
+ * traces every record to that file (--trace).  Does not wait for the host
+ * side.
  */
 static inline int dongle_start(struct dongle *d, int udc, const char *fault,
 			       unsigned long vanish_after)
 {
 	const char *pawsim = getenv("PAWSIM") ? getenv("PAWSIM") : "pawsim";
 	const char *air = getenv("PAWLINK_TEST_AIR");
+	const char *trace = getenv("PAWLINK_TEST_TRACE");
 	char udc_name[32], name[32], vanish[32], pidbuf[32];
 	const char *argv[16];
 	int argc = 0, status;
@@ -374,6 +377,10 @@ static inline int dongle_start(struct dongle *d, int udc, const char *fault,
 	if (air) {
 		argv[argc++] = "--air";
 		argv[argc++] = air;
+	}
+	if (trace) {
+		argv[argc++] = "--trace";
+		argv[argc++] = trace;
 	}
 	argv[argc] = NULL;
 
