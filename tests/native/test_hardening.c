@@ -530,6 +530,37 @@ static void test_stranger_init_costs_no_x25519(void **state)
 	scene_close(&s, &s.a);
 }
 
+/*
+ * A stamps blob that does not open (sealed under the device key, then
+ * corrupted) starts from none, as a corrupt one always did (toy.rst): the
+ * paired host still gets a session, and the next one rewrites the blob.
+ */
+static void test_corrupt_stamps_blob_starts_from_none(void **state)
+{
+	unsigned long stamp_saves;
+	struct scene s;
+
+	(void)state;
+	scene_open(&s);
+	pair(&s, &s.a);
+	connect_ok(&s, &s.a);
+	assert_int_equal(pawlink_disconnect(s.a.p), 0);
+	toy_sim_stop(&s.toy, s.a.t, false);
+	assert_true(s.toy.blob_set[TOY_BLOB_STAMPS]);
+	s.toy.blob[TOY_BLOB_STAMPS][s.toy.blob_len[TOY_BLOB_STAMPS] - 1] ^= 1;
+	assert_int_equal(toy_sim_start(&s.toy), 0);
+	stamp_saves = toy_sim_saves(&s.toy, TOY_BLOB_STAMPS);
+	connect_ok(&s, &s.a);
+	assert_int_equal(toy_sim_saves(&s.toy, TOY_BLOB_STAMPS),
+			 stamp_saves + 1);
+	assert_int_equal(pawlink_disconnect(s.a.p), 0);
+	/* Rewritten: it opens after the next reboot. */
+	toy_sim_stop(&s.toy, s.a.t, false);
+	assert_int_equal(toy_sim_start(&s.toy), 0);
+	connect_ok(&s, &s.a);
+	scene_close(&s, &s.a);
+}
+
 /* ---- finding 8 and the rekey guard: whose session it is ----------------- */
 
 static void test_own_lost_session_is_replaced_at_once(void **state)
@@ -818,6 +849,7 @@ int main(void)
 		cmocka_unit_test(test_forged_reject_does_not_unpair),
 		cmocka_unit_test(test_replayed_init_gets_nothing),
 		cmocka_unit_test(test_stranger_init_costs_no_x25519),
+		cmocka_unit_test(test_corrupt_stamps_blob_starts_from_none),
 		cmocka_unit_test(test_own_lost_session_is_replaced_at_once),
 		cmocka_unit_test(test_other_host_cannot_take_the_session),
 		cmocka_unit_test(test_pair_fail_and_one_locked_are_logged),
