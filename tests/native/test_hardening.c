@@ -37,6 +37,7 @@
 #include "record_layer.h"
 #include "session.h"
 #include "setup_code.h"
+#include "toy_priv.h"
 #include "toy_sim.h"
 
 #define LOG_ROOM	128
@@ -48,7 +49,8 @@ struct scene {
 	struct air_local *air;
 	struct test_host a;
 	struct toy_sim toy;
-	uint8_t toy_id[PAWLINK_ID_LEN];
+	uint8_t toy_id[PAWLINK_ID_LEN];		/* its identity */
+	uint8_t addr[PAWLINK_ID_LEN];		/* where the rogue aims */
 	struct radio *rogue;		/* promiscuous: hears everything */
 	uint8_t rogue_id[PAWLINK_ID_LEN];
 };
@@ -96,18 +98,33 @@ static void connect_ok(struct scene *s, struct test_host *h)
 		fail_msg("session: %s", pawlink_error(h->p));
 }
 
+/*
+ * The rogue aims where the toy is on the air now: its identity id, or the
+ * private id a claimed toy uses (beacon_id.h).  A private id hides whose
+ * toy it is, not where it is: the rogue hears its beacons.  Frames to the
+ * identity id would reach nobody, and a test would prove nothing.
+ */
+static void rogue_aim(struct scene *s)
+{
+	toy_sim_address(&s->toy, s->addr);
+}
+
 /* The rogue sends @body to the toy as a plaintext record, from its id. */
 static void rogue_plain(struct scene *s, const uint8_t *body, size_t len)
 {
 	uint8_t rec[PAWLINK_RECORD_MAX];
 	size_t n;
 
+	rogue_aim(s);
 	assert_int_equal(pawlink_record_write_plain(PAWLINK_CH_PLAIN, body, len,
 						    rec, sizeof(rec), &n), 0);
-	assert_int_equal(radio_send_record(s->rogue, s->toy_id, rec, n), 0);
+	assert_int_equal(radio_send_record(s->rogue, s->addr, rec, n), 0);
 }
 
-/* Empties the rogue's queue; returns the data frames the toy sent it. */
+/*
+ * Empties the rogue's queue; returns the data frames the toy sent it,
+ * from the address the rogue last aimed at.
+ */
 static unsigned int rogue_drain(struct scene *s)
 {
 	static struct radio_rx rx;
@@ -115,12 +132,15 @@ static unsigned int rogue_drain(struct scene *s)
 
 	while (radio_recv(s->rogue, &rx, 0) == 0)
 		answers += rx.f.type == PAWLINK_AIR_DATA &&
-			   !memcmp(rx.f.src, s->toy_id, PAWLINK_ID_LEN) &&
+			   !memcmp(rx.f.src, s->addr, PAWLINK_ID_LEN) &&
 			   !memcmp(rx.f.dst, s->rogue_id, PAWLINK_ID_LEN);
 	return answers;
 }
 
-/* The first plaintext session INIT heard going to the toy, if any. */
+/*
+ * The first plaintext session INIT heard going to the toy, if any: to the
+ * address it has now (it keeps it while a host is talking to it).
+ */
 static bool sniff_init(struct scene *s, uint8_t init[PAWLINK_SESS_INIT_LEN])
 {
 	static struct radio_rx rx;
@@ -129,9 +149,10 @@ static bool sniff_init(struct scene *s, uint8_t init[PAWLINK_SESS_INIT_LEN])
 	uint8_t ch;
 	bool found = false;
 
+	rogue_aim(s);
 	while (radio_recv(s->rogue, &rx, 0) == 0) {
 		if (found || rx.f.type != PAWLINK_AIR_DATA ||
-		    memcmp(rx.f.dst, s->toy_id, PAWLINK_ID_LEN) ||
+		    memcmp(rx.f.dst, s->addr, PAWLINK_ID_LEN) ||
 		    pawlink_record_read_plain(rx.f.payload, rx.f.payload_len,
 					      &ch, &body, &len) ||
 		    len != PAWLINK_SESS_INIT_LEN || body[0] != PAWLINK_SESS_INIT)
@@ -222,6 +243,9 @@ static void test_flood_keeps_mic_start_and_spares_flash(void **state)
 	memcpy(init, "\x20\x02\x00\x00\x01\x00\x00\x00", 8);
 	test_host_idle(&s.a, 100);
 	rogue_drain(&s);
+	/* Claimed, the toy is at a private id: the rogue aims there. */
+	rogue_aim(&s);
+	assert_memory_not_equal(s.addr, s.toy_id, PAWLINK_ID_LEN);
 	saves_before = toy_sim_saves(&s.toy, TOY_BLOB_LOG);
 	t0 = now_us(&s.a);
 	for (i = 0; i < FLOOD; i++) {
@@ -455,7 +479,10 @@ static void test_replayed_init_gets_nothing(void **state)
 				 staged);
 		toy_sim_status(&s.toy, &st2);
 		assert_int_equal(st2.log_next, st.log_next);
-		/* And again after a reboot: the stamp was kept durably. */
+		/*
+		 * And again after a reboot (a new private id, where the rogue
+		 * aims next): the stamp was kept durably.
+		 */
 		toy_sim_stop(&s.toy, s.a.t, false);
 		assert_int_equal(toy_sim_start(&s.toy), 0);
 		test_host_idle(&s.a, 100);
@@ -500,6 +527,37 @@ static void test_stranger_init_costs_no_x25519(void **state)
 	print_message("x25519: stranger 0, paired host's handshake %lu "
 		      "(both sides)\n", noise_x25519_ops() - before);
 	assert_true(noise_x25519_ops() - before >= 1 + 3 + 3);
+	scene_close(&s, &s.a);
+}
+
+/*
+ * A stamps blob that does not open (sealed under the device key, then
+ * corrupted) starts from none, as a corrupt one always did (toy.rst): the
+ * paired host still gets a session, and the next one rewrites the blob.
+ */
+static void test_corrupt_stamps_blob_starts_from_none(void **state)
+{
+	unsigned long stamp_saves;
+	struct scene s;
+
+	(void)state;
+	scene_open(&s);
+	pair(&s, &s.a);
+	connect_ok(&s, &s.a);
+	assert_int_equal(pawlink_disconnect(s.a.p), 0);
+	toy_sim_stop(&s.toy, s.a.t, false);
+	assert_true(s.toy.blob_set[TOY_BLOB_STAMPS]);
+	s.toy.blob[TOY_BLOB_STAMPS][s.toy.blob_len[TOY_BLOB_STAMPS] - 1] ^= 1;
+	assert_int_equal(toy_sim_start(&s.toy), 0);
+	stamp_saves = toy_sim_saves(&s.toy, TOY_BLOB_STAMPS);
+	connect_ok(&s, &s.a);
+	assert_int_equal(toy_sim_saves(&s.toy, TOY_BLOB_STAMPS),
+			 stamp_saves + 1);
+	assert_int_equal(pawlink_disconnect(s.a.p), 0);
+	/* Rewritten: it opens after the next reboot. */
+	toy_sim_stop(&s.toy, s.a.t, false);
+	assert_int_equal(toy_sim_start(&s.toy), 0);
+	connect_ok(&s, &s.a);
 	scene_close(&s, &s.a);
 }
 
@@ -550,20 +608,30 @@ static void test_own_lost_session_is_replaced_at_once(void **state)
  */
 static void test_other_host_cannot_take_the_session(void **state)
 {
+	char code[PAWLINK_INVITE_CODE_SIZE];
 	uint8_t init[PAWLINK_SESS_INIT_LEN];
+	size_t starts, ends;
 	struct test_host b;
 	struct scene s;
 
 	(void)state;
 	scene_open(&s);
+	/* A claims the toy and invites B: a claimed toy pairs only so. */
+	pair(&s, &s.a);
+	connect_ok(&s, &s.a);
+	if (pawlink_invite(s.a.p, "b", code, NULL))
+		fail_msg("invite: %s", pawlink_error(s.a.p));
+	assert_int_equal(pawlink_disconnect(s.a.p), 0);
 	/* One host on the air at a time: a quiet actor would stop the clock. */
 	host_off_air(&s.a);
 	assert_int_equal(test_host_open(&b, s.air), 0);
-	pair(&s, &b);
+	if (pawlink_pair(b.p, s.toy_id, code, "b"))
+		fail_msg("invited pairing: %s", pawlink_error(b.p));
 	host_off_air(&b);
 	host_on_air(&s.a, s.air);
-	pair(&s, &s.a);
 	connect_ok(&s, &s.a);
+	starts = toy_sim_count_events(&s.toy, PAWLINK_TOY_EV_SESSION_START);
+	ends = toy_sim_count_events(&s.toy, PAWLINK_TOY_EV_SESSION_END);
 	/*
 	 * A goes quiet (its keys dropped, no BYE); its session stays.  B is
 	 * on the air first: with no host radio open, virtual time would run.
@@ -581,10 +649,12 @@ static void test_other_host_cannot_take_the_session(void **state)
 	assert_non_null(strstr(pawlink_error(b.p),
 			       "in a session with another host"));
 	assert_true(toy_in_session(s.toy.toy));
+	/* A's session neither ended nor was replaced by one of B's. */
 	assert_int_equal(toy_sim_count_events(&s.toy,
-					      PAWLINK_TOY_EV_SESSION_END), 0);
+					      PAWLINK_TOY_EV_SESSION_END), ends);
 	assert_int_equal(toy_sim_count_events(&s.toy,
-					      PAWLINK_TOY_EV_SESSION_START), 1);
+					      PAWLINK_TOY_EV_SESSION_START),
+			 starts);
 	/* Once A's session ended (idle), B gets its turn. */
 	test_host_idle(&b, (unsigned int)(TOY_SESSION_IDLE_US / 1000) + 2000);
 	assert_false(toy_in_session(s.toy.toy));
@@ -609,17 +679,24 @@ static void test_pair_fail_and_one_locked_are_logged(void **state)
 	struct scene s;
 	size_t i, fails = 0;
 	bool with_host = false;
+	int rc;
 
 	(void)state;
 	scene_open(&s);
-	/* A toy one failure short of its lifetime limit. */
-	toy_sim_stop(&s.toy, s.a.t, false);
-	test_host_close(&s.a);
+	/*
+	 * A toy no host has claimed (only the printed code's failures count
+	 * toward the limit), one failure short of its lifetime limit.  The
+	 * state is saved as the toy saves it, sealed at rest under its device
+	 * key (toy_vault.c), and the toy boots from it.
+	 */
 	pawlink_policy_init(&pol);
 	pol.lifetime_failures = PAWLINK_POLICY_LIFETIME_FAILURES - 1;
-	pawlink_policy_save(&pol, s.toy.blob[TOY_BLOB_POLICY]);
-	s.toy.blob_len[TOY_BLOB_POLICY] = PAWLINK_POLICY_STATE_LEN;
-	s.toy.blob_set[TOY_BLOB_POLICY] = true;
+	pthread_mutex_lock(&s.toy.lock);
+	rc = toy_policy_persist(&pol, s.toy.toy);
+	pthread_mutex_unlock(&s.toy.lock);
+	assert_int_equal(rc, 0);
+	toy_sim_stop(&s.toy, s.a.t, false);
+	test_host_close(&s.a);
 	assert_int_equal(toy_sim_start(&s.toy), 0);
 	assert_int_equal(test_host_open(&b, s.air), 0);
 	pawlink_host_id(b.p, host_id);
@@ -772,6 +849,7 @@ int main(void)
 		cmocka_unit_test(test_forged_reject_does_not_unpair),
 		cmocka_unit_test(test_replayed_init_gets_nothing),
 		cmocka_unit_test(test_stranger_init_costs_no_x25519),
+		cmocka_unit_test(test_corrupt_stamps_blob_starts_from_none),
 		cmocka_unit_test(test_own_lost_session_is_replaced_at_once),
 		cmocka_unit_test(test_other_host_cannot_take_the_session),
 		cmocka_unit_test(test_pair_fail_and_one_locked_are_logged),

@@ -45,16 +45,17 @@ static int stamps_load(struct toy *t)
 		t->stamps_loaded = true;
 		return 0;
 	}
-	if (rc)
+	if (rc && rc != -EBADMSG)
 		return rc;
-	n = len >= STAMPS_HDR ? buf[5] : 0;
-	if (len < STAMPS_HDR || memcmp(buf, STAMPS_MAGIC, 4) || buf[4] != 1 ||
-	    buf[6] || buf[7] || n > PAWLINK_POLICY_MAX_HOSTS ||
+	n = !rc && len >= STAMPS_HDR ? buf[5] : 0;
+	if (rc || len < STAMPS_HDR || memcmp(buf, STAMPS_MAGIC, 4) ||
+	    buf[4] != 1 || buf[6] || buf[7] || n > PAWLINK_POLICY_MAX_HOSTS ||
 	    len != STAMPS_HDR + n * STAMP_REC) {
 		/*
-		 * Corrupt: start from none rather than refuse every session
-		 * for good (a factory reset does not rewrite this blob).  The
-		 * next accepted INIT rewrites it.
+		 * Corrupt, or sealed and not opening under the device key
+		 * (toy_vault.c's -EBADMSG): start from none rather than refuse
+		 * every session for good (nothing but a factory reset would
+		 * rewrite this blob).  The next accepted INIT rewrites it.
 		 */
 		t->stamps_loaded = true;
 		return 0;
