@@ -20,8 +20,9 @@
  *     the whole guest's too), pawlink against snd-aloop duplex at the
  *     same format (target <= 2x);
  *  4. xruns in SECONDS (default 600) of duplex (target 0);
- *  5. 8 dongles (dummy_hcd num=8) with 8 toys streaming duplex at once:
- *     xruns, and CPU against one dongle's times 8.
+ *  5. 2, then 8 dongles (dummy_hcd num=8) with as many toys streaming
+ *     duplex at once: xruns, streams that failed, and CPU against one
+ *     dongle's times as many.
  *
  *   bench_audio [SECONDS]   the length of run 4 (default 600)
  *
@@ -687,7 +688,8 @@ int main(int argc, char **argv)
 	struct cpu_rate idle8, r8;
 	int cards[MAX_DONGLES];
 	unsigned long xr;
-	unsigned int i, failed;
+	static const unsigned int scale_n[] = { 2, MAX_DONGLES };
+	unsigned int i, k, failed;
 	long hz = sysconf(_SC_CLK_TCK);
 
 	if (argc > 1)
@@ -714,27 +716,31 @@ int main(int argc, char **argv)
 	stream_free(s, 2);
 	scene_down();
 
-	/* 5: eight at once. */
-	scene_up(MAX_DONGLES);
-	for (i = 0; i < MAX_DONGLES; i++)
-		cards[i] = sc.toys[i].d.card;
-	idle8 = idle_rate(5);
-	failed = duplex_tolerant(s, cards, MAX_DONGLES, SCALE_S, true);
-	for (xr = 0, i = 0; i < 2 * MAX_DONGLES; i++)
-		xr += s[i].xruns;
-	stream_free(s, 2 * MAX_DONGLES);
-	printf("scale    %d dongles duplex for %d s: %lu xruns, %u of %d "
-	       "streams failed (target 0 and 0)\n", MAX_DONGLES, SCALE_S, xr,
-	       failed, 2 * MAX_DONGLES);
-	if (!failed) {
-		r8 = cpu_duplex(cards, MAX_DONGLES);
-		eight = r8.host - idle8.host;
-		printf("scale    kernel CPU %.2f%% of one CPU against one "
-		       "dongle x %d = %.2f%%: ratio %.2f\n",
-		       100.0 * eight / (double)hz, MAX_DONGLES,
-		       100.0 * MAX_DONGLES * one / (double)hz,
-		       one > 0 ? eight / (MAX_DONGLES * one) : 0);
+	/* 5: several at once: two, then eight. */
+	for (k = 0; k < sizeof(scale_n) / sizeof(scale_n[0]); k++) {
+		unsigned int n = scale_n[k];
+
+		scene_up(n);
+		for (i = 0; i < n; i++)
+			cards[i] = sc.toys[i].d.card;
+		idle8 = idle_rate(5);
+		failed = duplex_tolerant(s, cards, n, SCALE_S, true);
+		for (xr = 0, i = 0; i < 2 * n; i++)
+			xr += s[i].xruns;
+		stream_free(s, 2 * n);
+		printf("scale    %u dongles duplex for %d s: %lu xruns, %u of "
+		       "%u streams failed (target 0 and 0)\n", n, SCALE_S, xr,
+		       failed, 2 * n);
+		if (!failed) {
+			r8 = cpu_duplex(cards, n);
+			eight = r8.host - idle8.host;
+			printf("scale    kernel CPU %.2f%% of one CPU against "
+			       "one dongle x %u = %.2f%%: ratio %.2f\n",
+			       100.0 * eight / (double)hz, n,
+			       100.0 * n * one / (double)hz,
+			       one > 0 ? eight / (n * one) : 0);
+		}
+		scene_down();
 	}
-	scene_down();
 	return 0;
 }
