@@ -113,6 +113,7 @@ int pawlink_keep_session(struct pawlink *p)
 int pawlink_end_kept_session(struct pawlink *p,
 			     uint8_t toy_id[PAWLINK_ID_LEN])
 {
+	struct pawlink_toy_record toy;
 	uint8_t id[PAWLINK_ID_LEN];
 	int rc = pawlink_need_transport(p);
 
@@ -138,6 +139,13 @@ int pawlink_end_kept_session(struct pawlink *p,
 	p->next_tag = (uint16_t)randombytes_uniform(1u << 16);
 	p->session = true;
 	pawlink_disconnect(p);
+	/*
+	 * The link names the toy's address on the air, a private id once it
+	 * is paired: say which toy that is, as the key store knows it.
+	 */
+	if (pawlink_store_resolve(p, id, &toy) == 0)
+		memcpy(id, toy.id, PAWLINK_ID_LEN);
+	sodium_memzero(&toy, sizeof(toy));
 	if (toy_id)
 		memcpy(toy_id, id, PAWLINK_ID_LEN);
 	return 0;

@@ -290,7 +290,9 @@ static bool secret_in_log(const uint8_t *log, size_t len,
 static void check_relay_log(struct __test_metadata *_metadata,
 			    struct _test_data_world *self, const char *opus)
 {
-	uint8_t *log, *obj, *blob, host_sk[32];
+	uint8_t *log, *obj, *blob, *se, host_sk[32], identity[64];
+	unsigned long long identity_len;
+	size_t se_len;
 	char path[256], digits[9], *line;
 	uint8_t bcd[4];
 	size_t log_len, obj_len, blob_len, off;
@@ -336,12 +338,34 @@ static void check_relay_log(struct __test_metadata *_metadata,
 	EXPECT_FALSE(secret_in_log(log, log_len, host_sk, sizeof(host_sk)));
 	free(blob);
 
-	/* The toy's, from its identity blob (toy.rst, "Identity"). */
+	/*
+	 * The toy's, from its identity blob (toy.rst, "Identity"), which is
+	 * sealed at rest under the key its secure element holds (toy.rst,
+	 * "Storage at rest"): secure element "PWSE", version, 3 zero, key id
+	 * 8, key 32, code 8; sealed blob header 16 (magic, version, blob, 2
+	 * zero, key id), nonce 24, then XChaCha20-Poly1305 with the header
+	 * and nonce as additional data.
+	 */
+	ASSERT_TRUE(str_fmt(path, sizeof(path), "%s/secure-element",
+			    self->toy_dir));
+	se = slurp(path, &se_len);
+	ASSERT_NE(NULL, se);
+	ASSERT_EQ(56, se_len);
 	ASSERT_TRUE(str_fmt(path, sizeof(path), "%s/identity", self->toy_dir));
 	blob = slurp(path, &blob_len);
 	ASSERT_NE(NULL, blob);
-	ASSERT_EQ(64, blob_len);
-	EXPECT_FALSE(secret_in_log(log, log_len, blob + 16, 32));
+	ASSERT_EQ(64 + 56, blob_len);
+	ASSERT_EQ(0, memcmp(blob + 8, se + 8, 8));	/* sealed under it */
+	ASSERT_EQ(0, crypto_aead_xchacha20poly1305_ietf_decrypt(
+			     identity, &identity_len, NULL, blob + 40,
+			     blob_len - 40, blob, 40, blob + 16, se + 16));
+	ASSERT_EQ(64, identity_len);
+	EXPECT_FALSE(secret_in_log(log, log_len, identity + 16, 32));
+	/* Nor the device key itself. */
+	EXPECT_FALSE(secret_in_log(log, log_len, se + 16, 32));
+	sodium_memzero(identity, sizeof(identity));
+	sodium_memzero(se, se_len);
+	free(se);
 	free(blob);
 
 	sodium_memzero(host_sk, sizeof(host_sk));
