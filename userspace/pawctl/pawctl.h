@@ -24,7 +24,9 @@
 
 #include "libpawlink.h"
 
-#define PAWCTL_VERSION		"0.1"
+#include <pawlink/version.h>
+
+#define PAWCTL_VERSION		PAWLINK_VERSION
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 /* The --json document's "schema": bumped when a field changes meaning. */
 #define PAWCTL_JSON_SCHEMA	1
