@@ -170,6 +170,25 @@ static inline int intf_attr_wait(const struct dongle *d, const char *name,
 	return -ETIMEDOUT;
 }
 
+/*
+ * A number the lane passes on the kernel command line (`tests/kernel/run
+ * --append NAME=VALUE`, the debug lane's PAWLINK_UNPLUG_CYCLES), or from the
+ * environment; @dflt when neither sets it.
+ */
+static inline long lane_knob(const char *name, long dflt)
+{
+	char cmdline[2048], key[64];
+	const char *env = getenv(name), *at;
+
+	if (env)
+		return strtol(env, NULL, 10);
+	if (!str_fmt(key, sizeof(key), "%s=", name) ||
+	    read_text("/proc/cmdline", cmdline, sizeof(cmdline)))
+		return dflt;
+	at = strstr(cmdline, key);
+	return at ? strtol(at + strlen(key), NULL, 10) : dflt;
+}
+
 /* The lane's speed for this pass: "full", "high" or "super". */
 static inline const char *lane_speed(void)
 {
