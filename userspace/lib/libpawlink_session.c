@@ -152,8 +152,8 @@ void pawlink_session_drop(struct pawlink *p)
 static int handshake(struct pawlink *p, const struct pawlink_toy_record *toy,
 		     const char *hex)
 {
+	uint8_t addr[PAWLINK_ID_LEN], moved[PAWLINK_ID_LEN];
 	struct pawlink_session_result res;
-	uint8_t addr[PAWLINK_ID_LEN];
 	int attempt, rc;
 
 	/* Its address on the air rotates (beacon_id.h): find it first. */
@@ -164,8 +164,26 @@ static int handshake(struct pawlink *p, const struct pawlink_toy_record *toy,
 				    pawlink_link_error(rc));
 	memset(&res, 0, sizeof(res));
 	rc = 1;
-	for (attempt = 0; attempt < SESSION_ATTEMPTS && rc == 1; attempt++)
+	for (attempt = 0; attempt < SESSION_ATTEMPTS && rc == 1; attempt++) {
+		/*
+		 * No answer: the toy may have taken a new address just as we
+		 * found the old one (a closing pairing window, a rotation),
+		 * and a dongle lists an id for seconds after its last beacon.
+		 * Look again, and follow it if it moved.
+		 */
+		if (attempt && pawlink_toy_address(p, toy, moved) == 0 &&
+		    memcmp(moved, addr, sizeof(addr))) {
+			memcpy(addr, moved, sizeof(addr));
+			p->t->ops->disconnect(p->t);
+			rc = p->t->ops->connect(p->t, addr);
+			if (rc)
+				return pawlink_fail(p, rc,
+						    "cannot reach toy %s: %s",
+						    hex, pawlink_link_error(rc));
+			rc = 1;
+		}
 		rc = session_run(p, toy, &res);
+	}
 	if (rc == 1)
 		rc = pawlink_fail(p, -ETIMEDOUT,
 				  "toy %s did not answer: out of range, or switched off",

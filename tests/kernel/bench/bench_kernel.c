@@ -86,8 +86,15 @@ static void scene_stop(struct scene *s)
 static void __attribute__((noreturn)) die(const char *what, const char *why)
 {
 	fprintf(stderr, "bench_kernel: %s: %s\n", what, why);
-	if (live)
+	if (live) {
+		/* What the toy saw, for the report: its last lines. */
+		const char *const tail[] = { "tail", "-n", "12", live->toy_log,
+					     NULL };
+
+		if (live->toy_log[0])
+			run_cmd(tail);
 		scene_stop(live);
+	}
 	exit(1);
 }
 
@@ -449,13 +456,44 @@ static void driver_counters(struct scene *s, struct path *r, int sign)
 }
 
 /*
- * libpawlink through pawlink.ko (@device) or on the air itself, paired
- * with the toy (a store of its own, the button pressed for it).
+ * The code that pairs the next host: the printed one after the button
+ * while the toy has no host, else a one-time code that @inviter, paired
+ * already, asks the toy for in a session of its own (issue 11: a claimed
+ * toy pairs new hosts only by invitation).
  */
-static void path_open(struct scene *s, struct path *r, bool device)
+static void pairing_code(struct scene *s, struct path *inviter, char *code,
+			 size_t len)
+{
+	char label[160], invite[PAWLINK_INVITE_CODE_SIZE];
+
+	if (inviter) {
+		if (pawlink_connect(inviter->p, s->toy_id, NULL))
+			die("connect to invite", pawlink_error(inviter->p));
+		if (pawlink_invite(inviter->p, "bench", invite, NULL))
+			die("invite", pawlink_error(inviter->p));
+		if (pawlink_disconnect(inviter->p))
+			die("disconnect after invite", pawlink_error(inviter->p));
+		str_fmt(code, len, "%s", invite);
+		sodium_memzero(invite, sizeof(invite));
+		return;
+	}
+	press(s);
+	str_fmt(label, sizeof(label), "%s/label", s->toy_dir);
+	if (read_text(label, code, len))
+		die("label", "unreadable");
+	code[strcspn(code, "\n")] = '\0';
+}
+
+/*
+ * libpawlink through pawlink.ko (@device) or on the air itself, paired
+ * with the toy (a store of its own; the button pressed for the first,
+ * @inviter's invitation for the second).
+ */
+static void path_open(struct scene *s, struct path *r, bool device,
+		      struct path *inviter)
 {
 	struct pawlink_beacon b[4];
-	char err[256], code[32], label[160];
+	char err[256], code[32];
 	size_t nb = 0;
 	int tries;
 
@@ -474,11 +512,7 @@ static void path_open(struct scene *s, struct path *r, bool device)
 			die("scan", pawlink_error(r->p));
 	if (!nb)
 		die("scan", "no toy");
-	press(s);
-	str_fmt(label, sizeof(label), "%s/label", s->toy_dir);
-	if (read_text(label, code, sizeof(code)))
-		die("label", "unreadable");
-	code[strcspn(code, "\n")] = '\0';
+	pairing_code(s, inviter, code, sizeof(code));
 	if (pawlink_pair(r->p, s->toy_id, code, ""))
 		die("pair", pawlink_error(r->p));
 	sodium_memzero(code, sizeof(code));
@@ -570,8 +604,8 @@ int main(int argc, char **argv)
 	       "loopback dongle echo %8.1f us, toy/echo %.2f\n",
 	       toy / 1e3, echo / 1e3, toy / echo);
 
-	path_open(&s, &kern, true);
-	path_open(&s, &air, false);
+	path_open(&s, &kern, true, NULL);
+	path_open(&s, &air, false, &kern);
 	obj = malloc(MSG_BYTES);
 	t = calloc(STATUS_ITERS * scale, sizeof(*t));
 	if (!obj || !t)
