@@ -2,13 +2,14 @@
 # this file drives kbuild, builds userspace/ and runs the test lanes.
 #
 #   make                 pawlink.ko and every userspace program
+#   make demo            the user's walk-through on the simulated air
 #   make check           native lane, fuzz, lint, then the kernel lane (QEMU)
+#                        (both first install what is missing: tests/install-deps)
 #   make check-native    unit and protocol tests under ASan + UBSan
 #   make check-kernel    in-guest tests on Debian's kernel (tests/kernel/)
 #   make check-debug     the same tests on a KASAN/lockdep/kmemleak kernel
 #   make lint            checkpatch --strict and sparse on driver/
 #   make bench           benchmarks, printed as ratios to a same-run baseline
-#   make demo            the user's walk-through on the simulated air
 #   make demo-kernel     the same through pawlink.ko, in the kernel lane's VM
 #
 # KDIR: kernel headers to build against.  Defaults to the headers of the
@@ -63,7 +64,7 @@ include tests/support/support.mk
 include tests/native/native.mk
 include tests/fuzz/fuzz.mk
 
-.PHONY: all module userspace check check-native check-kernel check-debug \
+.PHONY: all module userspace deps check check-native check-kernel check-debug \
 	fuzz lint bench demo demo-kernel clean
 
 module:
@@ -213,7 +214,14 @@ $(BUILD)/san/tests/native/%: $(BUILD)/san/tests/native/%.o \
 
 # The lanes run one after the other, even under make -j, so their output
 # stays readable; each one builds what it needs with the caller's -j.
-check:
+# The README's two commands, make demo and make check, first install what
+# this machine lacks from Debian's packages (tests/install-deps: quick and
+# silent when nothing is missing).  Each then runs a new make, which sees
+# the libraries pkg-config did not find before.
+deps:
+	@tests/install-deps
+
+check: deps
 	$(MAKE) check-native
 	$(MAKE) fuzz
 	$(MAKE) lint
@@ -249,7 +257,8 @@ lint:
 bench: module userspace
 	tests/bench/run
 
-demo: userspace
+demo: deps
+	$(MAKE) userspace
 	tests/demo
 
 # In the kernel lane's guest (QEMU, high speed): pawsim air, toy and
