@@ -233,6 +233,7 @@ check-native: $(NATIVE_BINS) $(USERSPACE_BINS:$(BUILD)/rel/%=$(BUILD)/san/%) \
 		$(USERSPACE_BINS) $(LIBPAWLINK_PC)
 	@tests/native/run $(NATIVE_BINS)
 	@MAKE="$(MAKE)" BUILD="$(BUILD)" tests/native/libpawlink-abi.sh
+	@tests/native/host-faults.sh $(BUILD)/san/pawsim $(BUILD)/san/pawctl
 
 check-kernel: module userspace
 	tests/kernel/run

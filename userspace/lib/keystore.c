@@ -267,27 +267,17 @@ static int write_all(int fd, const char *data, size_t len)
 	return 0;
 }
 
-/*
- * Replaces @name atomically: a 0600 temporary in the same directory,
- * written and fsynced, renamed over @name, then the directory fsynced.
- * On failure the temporary is removed and @name is as it was.  With
- * @replace false, the temporary is linked to @name instead, which fails
- * with -EEXIST if @name appeared meanwhile (two first runs at once).
- */
-static int write_file(struct pawlink_keystore *ks, const char *name,
-		      const char *data, size_t len, bool replace, char *err,
-		      size_t err_len)
+/* Creates ".@name.<random>.tmp", 0600, for writing: its fd, or -errno. */
+static int tmp_create(struct pawlink_keystore *ks, const char *name,
+		      char tmp[NAME_MAX + 1], char *err, size_t err_len)
 {
-	char tmp[NAME_MAX + 1], path[PATH_MAX + NAME_MAX + 2];
 	uint8_t rnd[8];
 	char rnd_hex[2 * sizeof(rnd) + 1];
 	int fd, ret;
 
 	randombytes_buf(rnd, sizeof(rnd));
 	pawlink_hex_encode(rnd_hex, rnd, sizeof(rnd));
-	snprintf(tmp, sizeof(tmp), ".%s.%s%s", name, rnd_hex, TMP_SUFFIX);
-	path_of(ks, name, path, sizeof(path));
-
+	snprintf(tmp, NAME_MAX + 1, ".%s.%s%s", name, rnd_hex, TMP_SUFFIX);
 	fd = openat(ks->dirfd, tmp,
 		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0) {
@@ -297,19 +287,38 @@ static int write_file(struct pawlink_keystore *ks, const char *name,
 		return ret;
 	}
 	/* The umask may only take bits away; make sure of 0600 anyway. */
-	ret = fchmod(fd, 0600) != 0 ? -errno : 0;
-	if (!ret)
-		ret = write_all(fd, data, len);
-	if (!ret && fsync(fd) != 0)
+	if (fchmod(fd, 0600) != 0) {
 		ret = -errno;
-	if (ret) {
 		close(fd);
-		goto out_unlink;
+		unlinkat(ks->dirfd, tmp, 0);
+		pawlink_errf(err, err_len, "cannot create a file in '%s': %s",
+			     ks->dir, strerror(-ret));
+		return ret;
 	}
-	if (close(fd) != 0) {
+	return fd;
+}
+
+/*
+ * Puts the written temporary @tmp (its @fd, closed here) in place as
+ * @name: fsynced, renamed over @name (or with @replace false linked, which
+ * fails with -EEXIST if @name appeared meanwhile: two first runs at once),
+ * then the directory fsynced.  On failure the temporary is removed and
+ * @name is as it was.
+ */
+static int tmp_commit(struct pawlink_keystore *ks, int fd, const char *tmp,
+		      const char *name, bool replace, char *err,
+		      size_t err_len)
+{
+	char path[PATH_MAX + NAME_MAX + 2];
+	int ret = 0;
+
+	path_of(ks, name, path, sizeof(path));
+	if (fsync(fd) != 0)
 		ret = -errno;
+	if (close(fd) != 0 && !ret)
+		ret = -errno;
+	if (ret)
 		goto out_unlink;
-	}
 	if (!replace) {
 		/* link(2) never replaces: the first of two creators wins. */
 		ret = linkat(ks->dirfd, tmp, ks->dirfd, name, 0) != 0 ?
@@ -339,6 +348,31 @@ out_unlink:
 	pawlink_errf(err, err_len, "cannot write '%s': %s (left unchanged)",
 		     path, strerror(-ret));
 	return ret;
+}
+
+/* Writes @name whole through a temporary (tmp_commit() says how). */
+static int write_file(struct pawlink_keystore *ks, const char *name,
+		      const char *data, size_t len, bool replace, char *err,
+		      size_t err_len)
+{
+	char tmp[NAME_MAX + 1];
+	int fd, ret;
+
+	fd = tmp_create(ks, name, tmp, err, err_len);
+	if (fd < 0)
+		return fd;
+	ret = write_all(fd, data, len);
+	if (ret) {
+		char path[PATH_MAX + NAME_MAX + 2];
+
+		close(fd);
+		unlinkat(ks->dirfd, tmp, 0);
+		path_of(ks, name, path, sizeof(path));
+		pawlink_errf(err, err_len, "cannot write '%s': %s (left "
+			     "unchanged)", path, strerror(-ret));
+		return ret;
+	}
+	return tmp_commit(ks, fd, tmp, name, replace, err, err_len);
 }
 
 static int write_file_atomic(struct pawlink_keystore *ks, const char *name,
@@ -573,14 +607,14 @@ int pawlink_keystore_host_create(struct pawlink_keystore *ks,
 
 /* ---- toys ---- */
 
-int pawlink_keystore_toy_save(struct pawlink_keystore *ks,
-			      const struct pawlink_toy_record *toy,
-			      char *err, size_t err_len)
+/* @toy's file: its name and its text in @buf; the text's length. */
+static int toy_format(const struct pawlink_toy_record *toy,
+		      char name[TOY_FILE_LEN + 1],
+		      char buf[PAWLINK_KEYSTORE_FILE_MAX], char *err,
+		      size_t err_len)
 {
-	char buf[PAWLINK_KEYSTORE_FILE_MAX], name[TOY_FILE_LEN + 1];
 	char id_hex[2 * PAWLINK_ID_LEN + 1];
 	char pk_hex[2 * PAWLINK_PAIR_STATIC_LEN + 1];
-	int n;
 
 	if (!pawlink_keystore_name_ok(toy->name) ||
 	    pawlink_is_zero(toy->id, PAWLINK_ID_LEN)) {
@@ -591,10 +625,89 @@ int pawlink_keystore_toy_save(struct pawlink_keystore *ks,
 	}
 	pawlink_hex_encode(id_hex, toy->id, sizeof(toy->id));
 	pawlink_hex_encode(pk_hex, toy->static_key, sizeof(toy->static_key));
-	n = snprintf(buf, sizeof(buf), TOY_MAGIC "id %s\npublic %s\nname %s\n",
-		     id_hex, pk_hex, toy->name);
 	toy_file_name(name, toy->id);
+	return snprintf(buf, PAWLINK_KEYSTORE_FILE_MAX,
+			TOY_MAGIC "id %s\npublic %s\nname %s\n", id_hex, pk_hex,
+			toy->name);
+}
+
+int pawlink_keystore_toy_save(struct pawlink_keystore *ks,
+			      const struct pawlink_toy_record *toy,
+			      char *err, size_t err_len)
+{
+	char buf[PAWLINK_KEYSTORE_FILE_MAX], name[TOY_FILE_LEN + 1];
+	int n;
+
+	n = toy_format(toy, name, buf, err, err_len);
+	if (n < 0)
+		return n;
 	return write_file_atomic(ks, name, buf, (size_t)n, err, err_len);
+}
+
+int pawlink_keystore_toy_reserve(struct pawlink_keystore *ks,
+				 const uint8_t id[PAWLINK_ID_LEN],
+				 struct pawlink_keystore_reservation *res,
+				 char *err, size_t err_len)
+{
+	char fill[PAWLINK_KEYSTORE_FILE_MAX];
+	int ret;
+
+	memset(res, 0, sizeof(*res));
+	toy_file_name(res->name, id);
+	res->fd = tmp_create(ks, res->name, res->tmp, err, err_len);
+	if (res->fd < 0)
+		return res->fd;
+	/* As many bytes as the longest record, on the disk now. */
+	memset(fill, '\n', sizeof(fill));
+	ret = write_all(res->fd, fill, sizeof(fill));
+	if (!ret && fsync(res->fd) != 0)
+		ret = -errno;
+	if (ret) {
+		pawlink_keystore_reservation_drop(ks, res);
+		pawlink_errf(err, err_len, "cannot write the key store '%s': "
+			     "%s (nothing changed)", ks->dir, strerror(-ret));
+	}
+	return ret;
+}
+
+int pawlink_keystore_toy_save_reserved(struct pawlink_keystore *ks,
+				       struct pawlink_keystore_reservation *res,
+				       const struct pawlink_toy_record *toy,
+				       char *err, size_t err_len)
+{
+	char buf[PAWLINK_KEYSTORE_FILE_MAX], name[TOY_FILE_LEN + 1];
+	ssize_t w;
+	int n, fd = res->fd;
+
+	n = toy_format(toy, name, buf, err, err_len);
+	if (n < 0 || strcmp(name, res->name)) {
+		/* Not the toy it was kept for: an ordinary write. */
+		pawlink_keystore_reservation_drop(ks, res);
+		return n < 0 ? n : write_file_atomic(ks, name, buf, (size_t)n,
+						     err, err_len);
+	}
+	/* Over the bytes already written, then cut: no new block needed. */
+	w = pwrite(fd, buf, (size_t)n, 0);
+	if (w != n || ftruncate(fd, n) != 0) {
+		int ret = w < 0 || w == n ? -errno : -EIO;
+
+		pawlink_keystore_reservation_drop(ks, res);
+		pawlink_errf(err, err_len, "cannot write '%s/%s': %s (left "
+			     "unchanged)", ks->dir, name, strerror(-ret));
+		return ret;
+	}
+	res->fd = -1;
+	return tmp_commit(ks, fd, res->tmp, name, true, err, err_len);
+}
+
+void pawlink_keystore_reservation_drop(struct pawlink_keystore *ks,
+				       struct pawlink_keystore_reservation *res)
+{
+	if (res->fd < 0)
+		return;
+	close(res->fd);
+	unlinkat(ks->dirfd, res->tmp, 0);
+	res->fd = -1;
 }
 
 int pawlink_keystore_toy_load(struct pawlink_keystore *ks,

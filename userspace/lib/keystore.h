@@ -78,6 +78,32 @@ void pawlink_host_identity_wipe(struct pawlink_host_identity *host);
 int pawlink_keystore_toy_save(struct pawlink_keystore *ks,
 			      const struct pawlink_toy_record *toy,
 			      char *err, size_t err_len);
+/*
+ * Room on the disk for toy @id's record, taken before pairing it, so that
+ * a full disk is found before the toy pins this host (a toy that trusts a
+ * host which then cannot save the toy's key is lost to it until a factory
+ * reset).  A temporary file as long as the longest record; the save
+ * overwrites it in place, cuts it and renames it.  Drop it if the pairing
+ * fails; a crash leaves a temporary that the next open removes.
+ */
+struct pawlink_keystore_reservation {
+	int fd;
+	char tmp[NAME_MAX + 1];
+	char name[NAME_MAX + 1];
+};
+int pawlink_keystore_toy_reserve(struct pawlink_keystore *ks,
+				 const uint8_t id[PAWLINK_ID_LEN],
+				 struct pawlink_keystore_reservation *res,
+				 char *err, size_t err_len);
+/* As pawlink_keystore_toy_save(), into the room kept; consumes @res. */
+int pawlink_keystore_toy_save_reserved(struct pawlink_keystore *ks,
+				       struct pawlink_keystore_reservation *res,
+				       const struct pawlink_toy_record *toy,
+				       char *err, size_t err_len);
+/* Gives the room back (nothing if already used or dropped). */
+void pawlink_keystore_reservation_drop(struct pawlink_keystore *ks,
+				       struct pawlink_keystore_reservation *res);
+
 /* -ENOENT if the toy is not paired. */
 int pawlink_keystore_toy_load(struct pawlink_keystore *ks,
 			      const uint8_t id[PAWLINK_ID_LEN],

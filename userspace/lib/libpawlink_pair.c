@@ -108,6 +108,7 @@ out:
 int pawlink_pair(struct pawlink *p, const uint8_t toy_id[PAWLINK_ID_LEN],
 		 const char *code_text, const char *name)
 {
+	struct pawlink_keystore_reservation room;
 	struct pawlink_pair_host_params params;
 	struct pawlink_toy_record rec;
 	struct pawlink_pair_peer toy;
@@ -148,11 +149,19 @@ int pawlink_pair(struct pawlink *p, const uint8_t toy_id[PAWLINK_ID_LEN],
 		goto out;
 	}
 
+	/*
+	 * The room for the toy's key first: once the toy has pinned this
+	 * host, a key this host cannot save loses the toy until its reset.
+	 */
+	rc = pawlink_keystore_toy_reserve(&p->ks, toy_id, &room, p->err,
+					  sizeof(p->err));
+	if (rc)
+		goto out;
 	rc = p->t->ops->connect(p->t, toy_id);
 	if (rc) {
 		rc = pawlink_fail(p, rc, "cannot reach the toy: %s",
 				  pawlink_link_error(rc));
-		goto out;
+		goto out_drop_room;
 	}
 	rc = 1;
 	for (attempt = 0; attempt < PAIR_ATTEMPTS && rc == 1; attempt++)
@@ -165,13 +174,17 @@ int pawlink_pair(struct pawlink *p, const uint8_t toy_id[PAWLINK_ID_LEN],
 				  hex);
 	}
 	if (rc)
-		goto out;
+		goto out_drop_room;
 
 	memset(&rec, 0, sizeof(rec));
 	memcpy(rec.id, toy.id, PAWLINK_ID_LEN);
 	memcpy(rec.static_key, toy.static_key, PAWLINK_PAIR_STATIC_LEN);
 	snprintf(rec.name, sizeof(rec.name), "%s", name);
-	rc = pawlink_keystore_toy_save(&p->ks, &rec, p->err, sizeof(p->err));
+	rc = pawlink_keystore_toy_save_reserved(&p->ks, &room, &rec, p->err,
+						sizeof(p->err));
+	goto out;
+out_drop_room:
+	pawlink_keystore_reservation_drop(&p->ks, &room);
 out:
 	pawlink_setup_code_wipe(&params.code);
 	sodium_memzero(&params, sizeof(params));
