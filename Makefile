@@ -130,10 +130,10 @@ $(BUILD)/$(1)/libpawsim.a: $$(SIM_SRCS:%.c=$(BUILD)/$(1)/%.o)
 
 $(BUILD)/$(1)/pawsim: $$(PAWSIM_SRCS:%.c=$(BUILD)/$(1)/%.o) \
 		$(BUILD)/$(1)/libpawsim.a $(BUILD)/$(1)/libpawlink.a
-	$$(CC) $$($(2)) -o $$@ $$^ $$(PKG_LIBS) -lpthread
+	$$(CC) $$($(2)) $$(LDFLAGS) -o $$@ $$^ $$(PKG_LIBS) -lpthread
 
 $(BUILD)/$(1)/pawctl: $$(PAWCTL_SRCS:%.c=$(BUILD)/$(1)/%.o) $$(PAWCTL_LIBPAWLINK_$(1))
-	$$(CC) $$($(2)) $$(PAWCTL_LDFLAGS_$(1)) -o $$@ $$^ $$(PKG_LIBS) -lpthread
+	$$(CC) $$($(2)) $$(PAWCTL_LDFLAGS_$(1)) $$(LDFLAGS) -o $$@ $$^ $$(PKG_LIBS) -lpthread
 
 -include $$(shell find $(BUILD)/$(1) -name '*.d' 2>/dev/null)
 endef
@@ -143,7 +143,10 @@ endef
 # statically in the sanitised build the tests run.  Every other program
 # links the static archives.
 PAWCTL_LIBPAWLINK_rel = $(BUILD)/rel/libpawlink.so
-PAWCTL_LDFLAGS_rel = -Wl,--as-needed -Wl,-rpath,'$$ORIGIN:$$ORIGIN/../lib'
+# A distribution's package, where the library is in the system's path,
+# builds with PAWCTL_RPATH= (Debian's policy forbids a run path).
+PAWCTL_RPATH ?= -Wl,-rpath,'$$ORIGIN:$$ORIGIN/../lib'
+PAWCTL_LDFLAGS_rel = -Wl,--as-needed $(PAWCTL_RPATH)
 PAWCTL_LIBPAWLINK_san = $(BUILD)/san/libpawlink.a
 
 $(eval $(call flavour,rel,REL_CFLAGS))
@@ -174,7 +177,7 @@ $(eval $(call flavour,pic,PIC_CFLAGS))
 $(LIBPAWLINK_SO): $(LIB_SRCS:%.c=$(BUILD)/pic/%.o) $(BUILD)/pic/libpawlink.a
 	@mkdir -p $(@D)
 	$(CC) $(PIC_CFLAGS) -shared -Wl,-soname,libpawlink.so.$(LIBPAWLINK_SOVERSION) \
-		-Wl,-z,defs -Wl,--as-needed -o $@ $^ $(LIBPAWLINK_LIBS)
+		-Wl,-z,defs -Wl,--as-needed $(LDFLAGS) -o $@ $^ $(LIBPAWLINK_LIBS)
 
 # The run-time name (the SONAME) and the link-time name, as installed.
 $(BUILD)/rel/libpawlink.so.$(LIBPAWLINK_SOVERSION): $(LIBPAWLINK_SO)
@@ -273,6 +276,24 @@ uninstall:
 	if [ -d $(DESTDIR)$(INCLUDEDIR)/pawlink ]; then \
 		rmdir --ignore-fail-on-non-empty $(DESTDIR)$(INCLUDEDIR)/pawlink; fi
 	rm -rf $(DESTDIR)$(DKMSSRCDIR)
+
+# ---- Debian packages (debian/) ---------------------------------------------
+
+# Built from a copy of the tree's files (what git knows, committed or not:
+# no build products) in build/deb/, so the .debs land in build/deb/ and not
+# beside the repository; then lintian, which fails on any warning or error.
+DEB_DIR := $(BUILD)/deb
+DEB_SRC := $(DEB_DIR)/pawlink-$(PAWLINK_VERSION)
+.PHONY: package
+package:
+	rm -rf $(DEB_DIR)
+	mkdir -p $(DEB_SRC)
+	git ls-files -z --cached --others --exclude-standard | \
+		xargs -0 sh -c 'for f; do [ ! -e "$$f" ] || printf "%s\0" "$$f"; done' sh | \
+		tar --null -T - -cf - | tar -xf - -C $(DEB_SRC)
+	cd $(DEB_SRC) && DEB_BUILD_OPTIONS="nocheck parallel=2" \
+		dpkg-buildpackage -us -uc -b
+	lintian --fail-on error,warning $(DEB_DIR)/pawlink_$(PAWLINK_VERSION)_*.changes
 
 # ---- tests ----------------------------------------------------------------
 
