@@ -84,6 +84,7 @@ include tests/native/native.mk
 include tests/fuzz/fuzz.mk
 
 .PHONY: all module module-lane userspace check check-native check-kernel check-debug \
+	check-package \
 	fuzz lint bench demo demo-kernel clean
 
 module:
@@ -307,11 +308,17 @@ $(BUILD)/san/tests/native/%: $(BUILD)/san/tests/native/%.o \
 
 # The lanes run one after the other, even under make -j, so their output
 # stays readable; each one builds what it needs with the caller's -j.
+#
+# check-package builds the Debian packages and, as root, installs them and
+# has DKMS build pawlink.ko from pawlink-dkms for the lane's kernel: then
+# the kernel lane loads that module, the one that ships.  Not root, the
+# lane loads the tree's (module-lane) and check-package says so.
 check:
 	$(MAKE) check-native
 	$(MAKE) fuzz
 	$(MAKE) lint
-	$(MAKE) check-kernel
+	$(MAKE) check-package
+	$(MAKE) check-kernel LANE_MODULE="$$(cat $(BUILD)/deb/lane-module 2>/dev/null)"
 
 # libpawlink-abi.sh: the shared library exports exactly libpawlink.h's
 # PAWLINK_API functions, and builds against it installed or in place.
@@ -321,8 +328,12 @@ check-native: $(NATIVE_BINS) $(USERSPACE_BINS:$(BUILD)/rel/%=$(BUILD)/san/%) \
 	@MAKE="$(MAKE)" BUILD="$(BUILD)" tests/native/libpawlink-abi.sh
 	@MAKE="$(MAKE)" BUILD="$(BUILD)" tests/native/install.sh
 
-check-kernel: module-lane userspace
-	tests/kernel/run
+# LANE_MODULE: a pawlink.ko to load instead of the tree's (check sets it).
+check-kernel: $(if $(LANE_MODULE),,module-lane) userspace
+	tests/kernel/run $(if $(LANE_MODULE),--module-file $(LANE_MODULE))
+
+check-package: package
+	BUILD=$(BUILD) tests/package/run
 
 check-debug: userspace
 	tests/kernel/debug-lane
