@@ -287,13 +287,16 @@ DEB_DIR := $(BUILD)/deb
 DEB_SRC := $(DEB_DIR)/pawlink-$(PAWLINK_VERSION)
 .PHONY: package
 package:
+	@git rev-parse --is-inside-work-tree >/dev/null 2>&1 || { echo "package: needs a" \
+		"git checkout: it packages the files git knows" >&2; exit 1; }
 	rm -rf $(DEB_DIR)
 	mkdir -p $(DEB_SRC)
 	git ls-files -z --cached --others --exclude-standard | \
 		xargs -0 sh -c 'for f; do [ ! -e "$$f" ] || printf "%s\0" "$$f"; done' sh | \
 		tar --null -T - -cf - | tar -xf - -C $(DEB_SRC)
-	cd $(DEB_SRC) && DEB_BUILD_OPTIONS="nocheck parallel=2" \
-		dpkg-buildpackage -us -uc -b
+	# a build of its own: none of this make's jobs, variables or KDIR
+	cd $(DEB_SRC) && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u KVER \
+		DEB_BUILD_OPTIONS="nocheck parallel=2" dpkg-buildpackage -us -uc -b
 	lintian --fail-on error,warning $(DEB_DIR)/pawlink_$(PAWLINK_VERSION)_*.changes
 
 # ---- tests ----------------------------------------------------------------
