@@ -295,7 +295,8 @@ lane_copy_module()
 }
 
 # The pawlink.ko given with --module-file (DKMS's, from the package): used
-# as it is, so it must be for the kernel booted.
+# as it is for the first kernel the lane boots, so it must be for that one;
+# further kernels (PAWLINK_LANE_KERNELS="6.1 6.12") build their own.
 lane_given_module()
 {
 	local ko=$OPT_MODULE_FILE magic
@@ -328,7 +329,7 @@ lane_module_for_kernel()
 {
 	K_KO=""
 	[ "$LANE_DRIVER" = 1 ] || return 0
-	if [ -n "$OPT_MODULE_FILE" ]; then
+	if [ -n "$OPT_MODULE_FILE" ] && [ "$LANE_CUR_INDEX" = 0 ]; then
 		lane_given_module
 	elif [ "$K_TREE_KO" = 1 ]; then
 		lane_tree_module
