@@ -12,16 +12,36 @@
 #   make bench           benchmarks, printed as ratios to a same-run baseline
 #   make demo-kernel     the same through pawlink.ko, in the kernel lane's VM
 #
-# KDIR: kernel headers to build against.  Defaults to the headers of the
-# kernel the kernel lane boots (Debian's linux-headers-amd64), e.g.
-#   make KDIR=/lib/modules/$(uname -r)/build
-#   make KDIR=/usr/src/linux-headers-6.12.117+deb12-amd64
+# The one version (include/pawlink/version.h): the module, the library, the
+# programs and the packages all say it.
+PAWLINK_VERSION := $(shell sed -n 's/^\#define PAWLINK_VERSION "\(.*\)"$$/\1/p' \
+	include/pawlink/version.h)
 
-# The Debian ABI that linux-headers-amd64 / linux-image-amd64 point at.
+# KVER: the kernel the lanes boot, Debian's 6.1 (the ABI linux-headers-amd64
+# points at); the lanes, lint and the packaged module's check build against
+# its headers, LANE_KDIR, whatever the machine runs.
 KVER ?= $(shell dpkg-query -W -f='$${Depends}' linux-headers-amd64 2>/dev/null | \
 	sed -n 's/^linux-headers-\([^ ]*\).*/\1/p')
-KDIR ?= /usr/src/linux-headers-$(KVER)
-export KVER KDIR
+LANE_KDIR := /usr/src/linux-headers-$(KVER)
+export KVER
+
+# KDIR: the headers `make module` builds against.  Those of the running
+# kernel when they are installed, so the module loads here; otherwise the
+# lane's, and `make module` says so.  Or give one:
+#   make KDIR=/usr/src/linux-headers-6.12.117+deb12-amd64
+RUNNING_KDIR := /lib/modules/$(shell uname -r)/build
+ifeq ($(origin KDIR),undefined)
+ifneq ($(wildcard $(RUNNING_KDIR)/Makefile),)
+KDIR := $(RUNNING_KDIR)
+KDIR_WHY := the running kernel's headers
+else
+KDIR := $(LANE_KDIR)
+KDIR_WHY := no headers for the running kernel $(shell uname -r) at \
+	$(RUNNING_KDIR); the kernel lane's, from linux-headers-amd64
+endif
+else
+KDIR_WHY := given
+endif
 
 # Plain `make` builds what the README says, whatever the .mk files below
 # define first.
@@ -64,13 +84,20 @@ include tests/support/support.mk
 include tests/native/native.mk
 include tests/fuzz/fuzz.mk
 
-.PHONY: all module userspace deps check check-native check-kernel check-debug \
+.PHONY: all module module-lane userspace deps check check-native check-kernel \
+	check-debug check-package \
 	fuzz lint bench demo demo-kernel clean
 
 module:
+	@echo "module: KDIR=$(KDIR) ($(strip $(KDIR_WHY)))"
 	@test -d "$(KDIR)" || { echo "error: no kernel headers at KDIR=$(KDIR);" \
-		"install linux-headers-amd64 or pass KDIR=" >&2; exit 1; }
+		"install linux-headers-$$(uname -r) or linux-headers-amd64, or pass KDIR=" >&2; \
+		exit 1; }
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+# The lanes boot $(KVER): they load the tree's pawlink.ko built for it.
+module-lane:
+	$(MAKE) module KDIR=$(LANE_KDIR)
 
 # ---- userspace: one object tree per flavour -------------------------------
 
@@ -105,10 +132,10 @@ $(BUILD)/$(1)/libpawsim.a: $$(SIM_SRCS:%.c=$(BUILD)/$(1)/%.o)
 
 $(BUILD)/$(1)/pawsim: $$(PAWSIM_SRCS:%.c=$(BUILD)/$(1)/%.o) \
 		$(BUILD)/$(1)/libpawsim.a $(BUILD)/$(1)/libpawlink.a
-	$$(CC) $$($(2)) -o $$@ $$^ $$(PKG_LIBS) -lpthread
+	$$(CC) $$($(2)) $$(LDFLAGS) -o $$@ $$^ $$(PKG_LIBS) -lpthread
 
 $(BUILD)/$(1)/pawctl: $$(PAWCTL_SRCS:%.c=$(BUILD)/$(1)/%.o) $$(PAWCTL_LIBPAWLINK_$(1))
-	$$(CC) $$($(2)) $$(PAWCTL_LDFLAGS_$(1)) -o $$@ $$^ $$(PKG_LIBS) -lpthread
+	$$(CC) $$($(2)) $$(PAWCTL_LDFLAGS_$(1)) $$(LDFLAGS) -o $$@ $$^ $$(PKG_LIBS) -lpthread
 
 -include $$(shell find $(BUILD)/$(1) -name '*.d' 2>/dev/null)
 endef
@@ -118,7 +145,10 @@ endef
 # statically in the sanitised build the tests run.  Every other program
 # links the static archives.
 PAWCTL_LIBPAWLINK_rel = $(BUILD)/rel/libpawlink.so
-PAWCTL_LDFLAGS_rel = -Wl,--as-needed -Wl,-rpath,'$$ORIGIN:$$ORIGIN/../lib'
+# A distribution's package, where the library is in the system's path,
+# builds with PAWCTL_RPATH= (Debian's policy forbids a run path).
+PAWCTL_RPATH ?= -Wl,-rpath,'$$ORIGIN:$$ORIGIN/../lib'
+PAWCTL_LDFLAGS_rel = -Wl,--as-needed $(PAWCTL_RPATH)
 PAWCTL_LIBPAWLINK_san = $(BUILD)/san/libpawlink.a
 
 $(eval $(call flavour,rel,REL_CFLAGS))
@@ -127,9 +157,10 @@ $(eval $(call flavour,san,SAN_CFLAGS))
 # ---- libpawlink.so (Documentation/libpawlink.rst) ---------------------------
 
 # The SONAME's number goes up whenever an exported function's signature or
-# a public struct changes; the rest of the version is for people.
+# a public struct changes; the rest of the name is the one version, for
+# people (libpawlink.so.0.5.0).
 LIBPAWLINK_SOVERSION := 0
-LIBPAWLINK_VERSION := $(LIBPAWLINK_SOVERSION).2.0
+LIBPAWLINK_VERSION := $(PAWLINK_VERSION)
 LIBPAWLINK_SO := $(BUILD)/rel/libpawlink.so.$(LIBPAWLINK_VERSION)
 # What the library's own code calls (ALSA is pawsim's, not the library's).
 LIBPAWLINK_PKGS := libsodium sndfile samplerate
@@ -148,7 +179,7 @@ $(eval $(call flavour,pic,PIC_CFLAGS))
 $(LIBPAWLINK_SO): $(LIB_SRCS:%.c=$(BUILD)/pic/%.o) $(BUILD)/pic/libpawlink.a
 	@mkdir -p $(@D)
 	$(CC) $(PIC_CFLAGS) -shared -Wl,-soname,libpawlink.so.$(LIBPAWLINK_SOVERSION) \
-		-Wl,-z,defs -Wl,--as-needed -o $@ $^ $(LIBPAWLINK_LIBS)
+		-Wl,-z,defs -Wl,--as-needed $(LDFLAGS) -o $@ $^ $(LIBPAWLINK_LIBS)
 
 # The run-time name (the SONAME) and the link-time name, as installed.
 $(BUILD)/rel/libpawlink.so.$(LIBPAWLINK_SOVERSION): $(LIBPAWLINK_SO)
@@ -178,15 +209,34 @@ userspace: $(USERSPACE_BINS) $(LIBPAWLINK_PC)
 
 # make install [DESTDIR=/staging] [PREFIX=/usr] [LIBDIR=/usr/lib/x86_64-linux-gnu]
 # udev reads rules from /usr/lib/udev/rules.d and /etc/udev/rules.d only:
-# with the default PREFIX the installed rule is a copy to put there.
+# with the default PREFIX the installed rule is a copy to put there.  DKMS
+# reads module sources from /usr/src only, whatever the PREFIX.
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
+MANDIR ?= $(PREFIX)/share/man
 UDEVRULESDIR ?= $(PREFIX)/lib/udev/rules.d
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/vendor-completions
+DKMSSRCDIR ?= /usr/src/pawlink-$(PAWLINK_VERSION)
 
-.PHONY: install
-install: $(USERSPACE_BINS) $(BUILD)/rel/libpawlink.so
+# What DKMS needs to build pawlink.ko: Kbuild, driver/, and the headers the
+# driver includes (the uapi ones and version.h).
+DKMS_SRCS := Kbuild $(wildcard driver/*.[ch] include/uapi/linux/*.h) \
+	include/pawlink/version.h
+# Man pages and completions come with the command line's sources; each is
+# installed when it is there.
+MAN_PAGES = $(wildcard $(BUILD)/man/*.[1-8])
+BASH_COMPLETION := userspace/pawctl/completion/pawctl.bash
+ZSH_COMPLETION := userspace/pawctl/completion/_pawctl
+
+$(BUILD)/dkms/dkms.conf: dkms.conf.in include/pawlink/version.h
+	@mkdir -p $(@D)
+	sed 's|@VERSION@|$(PAWLINK_VERSION)|g' $< > $@
+
+.PHONY: install uninstall
+install: $(USERSPACE_BINS) $(BUILD)/rel/libpawlink.so $(BUILD)/dkms/dkms.conf
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig \
 		$(DESTDIR)$(INCLUDEDIR)/linux $(DESTDIR)$(INCLUDEDIR)/pawlink \
 		$(DESTDIR)$(UDEVRULESDIR)
@@ -201,6 +251,54 @@ install: $(USERSPACE_BINS) $(BUILD)/rel/libpawlink.so
 	install -m 0644 udev/70-pawlink.rules $(DESTDIR)$(UDEVRULESDIR)/
 	$(call pc_subst,$(LIBDIR),$(INCLUDEDIR),-I$${includedir}) \
 		> $(DESTDIR)$(LIBDIR)/pkgconfig/libpawlink.pc
+	for f in $(DKMS_SRCS); do \
+		install -D -m 0644 $$f $(DESTDIR)$(DKMSSRCDIR)/$$f || exit 1; \
+	done
+	install -m 0644 $(BUILD)/dkms/dkms.conf $(DESTDIR)$(DKMSSRCDIR)/
+	for m in $(MAN_PAGES); do \
+		install -D -m 0644 $$m $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/} || exit 1; \
+	done
+	if [ -f $(BASH_COMPLETION) ]; then \
+		install -D -m 0644 $(BASH_COMPLETION) $(DESTDIR)$(BASHCOMPDIR)/pawctl; fi
+	if [ -f $(ZSH_COMPLETION) ]; then \
+		install -D -m 0644 $(ZSH_COMPLETION) $(DESTDIR)$(ZSHCOMPDIR)/_pawctl; fi
+
+# Removes what `make install` put there, with the same variables.
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/pawctl $(DESTDIR)$(BINDIR)/pawsim \
+		$(DESTDIR)$(LIBDIR)/libpawlink.so* \
+		$(DESTDIR)$(LIBDIR)/pkgconfig/libpawlink.pc \
+		$(DESTDIR)$(INCLUDEDIR)/libpawlink.h \
+		$(DESTDIR)$(INCLUDEDIR)/linux/pawlink.h \
+		$(DESTDIR)$(UDEVRULESDIR)/70-pawlink.rules \
+		$(DESTDIR)$(MANDIR)/man1/pawctl.1 $(DESTDIR)$(MANDIR)/man1/pawsim.1 \
+		$(DESTDIR)$(MANDIR)/man4/pawlink.4 \
+		$(DESTDIR)$(BASHCOMPDIR)/pawctl $(DESTDIR)$(ZSHCOMPDIR)/_pawctl
+	rm -f $(addprefix $(DESTDIR)$(INCLUDEDIR)/pawlink/,$(notdir $(wildcard include/pawlink/*.h)))
+	if [ -d $(DESTDIR)$(INCLUDEDIR)/pawlink ]; then \
+		rmdir --ignore-fail-on-non-empty $(DESTDIR)$(INCLUDEDIR)/pawlink; fi
+	rm -rf $(DESTDIR)$(DKMSSRCDIR)
+
+# ---- Debian packages (debian/) ---------------------------------------------
+
+# Built from a copy of the tree's files (what git knows, committed or not:
+# no build products) in build/deb/, so the .debs land in build/deb/ and not
+# beside the repository; then lintian, which fails on any warning or error.
+DEB_DIR := $(BUILD)/deb
+DEB_SRC := $(DEB_DIR)/pawlink-$(PAWLINK_VERSION)
+.PHONY: package
+package:
+	@git rev-parse --is-inside-work-tree >/dev/null 2>&1 || { echo "package: needs a" \
+		"git checkout: it packages the files git knows" >&2; exit 1; }
+	rm -rf $(DEB_DIR)
+	mkdir -p $(DEB_SRC)
+	git ls-files -z --cached --others --exclude-standard | \
+		xargs -0 sh -c 'for f; do [ ! -e "$$f" ] || printf "%s\0" "$$f"; done' sh | \
+		tar --null -T - -cf - | tar -xf - -C $(DEB_SRC)
+	# a build of its own: none of this make's jobs, variables or KDIR
+	cd $(DEB_SRC) && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u KVER \
+		DEB_BUILD_OPTIONS="nocheck parallel=2" dpkg-buildpackage -us -uc -b
+	lintian --fail-on error,warning $(DEB_DIR)/pawlink_$(PAWLINK_VERSION)_*.changes
 
 # ---- tests ----------------------------------------------------------------
 
@@ -214,6 +312,12 @@ $(BUILD)/san/tests/native/%: $(BUILD)/san/tests/native/%.o \
 
 # The lanes run one after the other, even under make -j, so their output
 # stays readable; each one builds what it needs with the caller's -j.
+#
+# check-package builds the Debian packages and, as root, installs them and
+# has DKMS build pawlink.ko from pawlink-dkms for the lane's kernel: then
+# the kernel lane loads that module, the one that ships.  Not root, the
+# lane loads the tree's (module-lane) and check-package says so.
+#
 # The README's two commands, make demo and make check, first install what
 # this machine lacks from Debian's packages (tests/install-deps: quick and
 # silent when nothing is missing).  Each then runs a new make, which sees
@@ -225,7 +329,8 @@ check: deps
 	$(MAKE) check-native
 	$(MAKE) fuzz
 	$(MAKE) lint
-	$(MAKE) check-kernel
+	$(MAKE) check-package
+	$(MAKE) check-kernel LANE_MODULE="$$(cat $(BUILD)/deb/lane-module 2>/dev/null)"
 
 # libpawlink-abi.sh: the shared library exports exactly libpawlink.h's
 # PAWLINK_API functions, and builds against it installed or in place.
@@ -233,10 +338,15 @@ check-native: $(NATIVE_BINS) $(USERSPACE_BINS:$(BUILD)/rel/%=$(BUILD)/san/%) \
 		$(USERSPACE_BINS) $(LIBPAWLINK_PC)
 	@tests/native/run $(NATIVE_BINS)
 	@MAKE="$(MAKE)" BUILD="$(BUILD)" tests/native/libpawlink-abi.sh
+	@MAKE="$(MAKE)" BUILD="$(BUILD)" tests/native/install.sh
 	@tests/native/host-faults.sh $(BUILD)/san/pawsim $(BUILD)/san/pawctl
 
-check-kernel: module userspace
-	tests/kernel/run
+# LANE_MODULE: a pawlink.ko to load instead of the tree's (check sets it).
+check-kernel: $(if $(LANE_MODULE),,module-lane) userspace
+	tests/kernel/run $(if $(LANE_MODULE),--module-file $(LANE_MODULE))
+
+check-package: package
+	BUILD=$(BUILD) tests/package/run
 
 check-debug: userspace
 	tests/kernel/debug-lane
@@ -252,10 +362,10 @@ fuzz: $(FUZZ_BINS)
 	@tests/fuzz/run $(FUZZ_BINS)
 
 lint:
-	tests/lint
+	KDIR=$(LANE_KDIR) tests/lint
 
 # The native benches, then the kernel path's in the kernel lane's guest.
-bench: module userspace
+bench: module-lane userspace
 	tests/bench/run
 
 demo: deps
@@ -264,7 +374,7 @@ demo: deps
 
 # In the kernel lane's guest (QEMU, high speed): pawsim air, toy and
 # dongle --air, and pawctl through /dev/pawlinkN, printing what it does.
-demo-kernel: module userspace
+demo-kernel: module-lane userspace
 	tests/kernel/run --speed high --script tests/kernel/demo-guest.sh
 
 clean:

@@ -17,6 +17,8 @@
 #include <linux/slab.h>
 #include <linux/usb.h>
 
+#include <pawlink/version.h>
+
 #include "pawlink.h"
 
 static const struct usb_device_id pawlink_ids[] = {
@@ -1010,3 +1012,4 @@ module_usb_driver(pawlink_driver);
 MODULE_DESCRIPTION("Pawlink toy radio dongle: control device and sound card");
 MODULE_AUTHOR("The pawlink authors");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(PAWLINK_VERSION);

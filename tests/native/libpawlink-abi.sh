@@ -21,6 +21,7 @@ rel=$(cd "$BUILD/rel" && pwd)
 so=$rel/libpawlink.so.0
 header=userspace/lib/include/libpawlink.h
 failed=0
+version=$(sed -n 's/^#define PAWLINK_VERSION "\(.*\)"$/\1/p' include/pawlink/version.h)
 
 fail() {
 	echo "libpawlink-abi: $*" >&2
@@ -116,9 +117,11 @@ cat >"$tmp/smoke.c" <<'EOF'
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <strings.h>
 
 #include <libpawlink.h>
+#include <pawlink/version.h>
 
 #define CHECK(c) do { \
 	if (!(c)) { \
@@ -139,6 +142,8 @@ int main(int argc, char **argv)
 	int rc;
 
 	CHECK(argc == 2);
+	/* the library that runs is the version its installed header names */
+	CHECK(strcmp(pawlink_version(), PAWLINK_VERSION) == 0);
 	rc = pawlink_open(&p, argv[1], err, sizeof(err));
 	if (rc) {
 		fprintf(stderr, "pawlink_open: %d: %s\n", rc, err);
@@ -192,6 +197,9 @@ done
 	export PKG_CONFIG_PATH="$dest/usr/lib/pkgconfig"
 	export PKG_CONFIG_ALLOW_SYSTEM_CFLAGS=1 PKG_CONFIG_ALLOW_SYSTEM_LIBS=1
 	flags=$(pkg-config --cflags --libs libpawlink) || exit 1
+	v=$(pkg-config --modversion libpawlink) || exit 1
+	[ "$v" = "$version" ] ||
+		{ echo "the installed libpawlink.pc says Version: $v, version.h $version" >&2; exit 1; }
 	# shellcheck disable=SC2086 # flags are words
 	${CC:-cc} -std=c11 -Wall -Wextra -Werror -o smoke-installed smoke.c \
 		$flags || exit 1

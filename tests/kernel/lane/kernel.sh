@@ -11,6 +11,7 @@
 #   K_MODDIR  its lib/modules/$K_REL, or "" if it has no module tree
 #   K_KDIR    the build tree pawlink.ko is built against
 #   K_TREE_KO 1 if the tree's own pawlink.ko (make module) is the one to use
+#             (unless --module-file gives one)
 
 # The Debian ABI a kernel label stands for, the way the top Makefile
 # computes KVER: from the headers meta-package that is installed.
@@ -293,11 +294,44 @@ lane_copy_module()
 	K_KO=$dir/pawlink.ko
 }
 
+# The pawlink.ko given with --module-file (DKMS's, from the package): used
+# as it is for the first kernel the lane boots, so it must be for that one;
+# further kernels (PAWLINK_LANE_KERNELS="6.1 6.12") build their own.
+lane_given_module()
+{
+	local ko=$OPT_MODULE_FILE magic
+	magic=$(modinfo -F vermagic "$ko" 2>/dev/null | awk '{ print $1 }')
+	if [ "$magic" != "$K_REL" ]; then
+		lane_fail "--module-file $ko was built for '$magic', the lane boots $K_REL"
+		return 1
+	fi
+	case $ko in
+	*.ko) K_KO=$ko ;;
+	*.ko.xz | *.ko.zst | *.ko.gz)
+		# compressed by DKMS: the guest loads it as extra/pawlink.ko
+		K_KO=$CACHE/lane/given-$K_REL.ko
+		mkdir -p "$CACHE/lane"
+		case $ko in
+		*.xz) xz -dc "$ko" ;;
+		*.zst) zstd -qdc "$ko" ;;
+		*.gz) gzip -dc "$ko" ;;
+		esac >"$K_KO" || { lane_fail "cannot decompress $ko"; return 1; }
+		;;
+	*)
+		lane_fail "--module-file $ko: not a .ko"
+		return 1
+		;;
+	esac
+	echo "lane: loading $ko (--module-file)"
+}
+
 lane_module_for_kernel()
 {
 	K_KO=""
 	[ "$LANE_DRIVER" = 1 ] || return 0
-	if [ "$K_TREE_KO" = 1 ]; then
+	if [ -n "$OPT_MODULE_FILE" ] && [ "$LANE_CUR_INDEX" = 0 ]; then
+		lane_given_module
+	elif [ "$K_TREE_KO" = 1 ]; then
 		lane_tree_module
 	else
 		lane_copy_module

@@ -73,6 +73,8 @@ PAWLINK_API int pawlink_open(struct pawlink **out, const char *store_dir,
 PAWLINK_API void pawlink_close(struct pawlink *p);
 /* The last error's sentence ("" if none). */
 PAWLINK_API const char *pawlink_error(const struct pawlink *p);
+/* The version of the library that is running, e.g. "0.5.0". */
+PAWLINK_API const char *pawlink_version(void);
 
 /*
  * Joins the simulated air of the `pawsim air` listening at @socket_path:
