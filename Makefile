@@ -6,7 +6,8 @@
 #   make check-native    unit and protocol tests under ASan + UBSan
 #   make check-kernel    in-guest tests on Debian's kernel (tests/kernel/)
 #   make check-debug     the same tests on a KASAN/lockdep/kmemleak kernel
-#   make lint            checkpatch --strict and sparse on driver/
+#   make lint            checkpatch --strict and sparse on driver/, man pages
+#   make man             the man pages, from Documentation/man/*.scd
 #   make bench           benchmarks, printed as ratios to a same-run baseline
 #   make demo            the user's walk-through on the simulated air
 #   make demo-kernel     the same through pawlink.ko, in the kernel lane's VM
@@ -25,7 +26,7 @@ export KVER KDIR
 # Plain `make` builds what the README says, whatever the .mk files below
 # define first.
 .DEFAULT_GOAL := all
-all: module userspace
+all: module userspace man
 
 BUILD ?= build
 CC ?= cc
@@ -64,7 +65,7 @@ include tests/native/native.mk
 include tests/fuzz/fuzz.mk
 
 .PHONY: all module userspace check check-native check-kernel check-debug \
-	fuzz lint bench demo demo-kernel clean
+	fuzz lint bench demo demo-kernel clean man
 
 module:
 	@test -d "$(KDIR)" || { echo "error: no kernel headers at KDIR=$(KDIR);" \
@@ -173,6 +174,16 @@ $(LIBPAWLINK_PC): userspace/lib/libpawlink.pc.in Makefile
 USERSPACE_BINS := $(BUILD)/rel/pawsim $(BUILD)/rel/pawctl
 userspace: $(USERSPACE_BINS) $(LIBPAWLINK_PC)
 
+# ---- man pages (scdoc sources in Documentation/man) ---------------------
+
+MAN_SRCS := $(wildcard Documentation/man/*.scd)
+MAN_PAGES := $(MAN_SRCS:Documentation/man/%.scd=$(BUILD)/man/%)
+$(BUILD)/man/%: Documentation/man/%.scd
+	@mkdir -p $(@D)
+	scdoc < $< > $@.tmp || { rm -f $@.tmp; exit 1; }
+	mv $@.tmp $@
+man: $(MAN_PAGES)
+
 # ---- install --------------------------------------------------------------
 
 # make install [DESTDIR=/staging] [PREFIX=/usr] [LIBDIR=/usr/lib/x86_64-linux-gnu]
@@ -242,8 +253,8 @@ $(BUILD)/fuzz/%: %.c $(FUZZ_LIB_SRCS)
 fuzz: $(FUZZ_BINS)
 	@tests/fuzz/run $(FUZZ_BINS)
 
-lint:
-	tests/lint
+lint: man
+	BUILD="$(BUILD)" tests/lint
 
 # The native benches, then the kernel path's in the kernel lane's guest.
 bench: module userspace
