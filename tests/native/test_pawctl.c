@@ -630,6 +630,20 @@ static void test_command_line(void **state)
 	assert_non_null(strstr(r.out, "pawctl "));
 	assert_int_equal(bare("status", "--help", NULL), EXIT_OK);
 	assert_non_null(strstr(r.out, "status TOY"));
+	/* help COMMAND is COMMAND --help; help alone the list. */
+	assert_int_equal(bare("help", "send", NULL), EXIT_OK);
+	assert_non_null(strstr(r.out, "Usage: pawctl [global options] send TOY"));
+	assert_int_equal(bare("help", NULL), EXIT_OK);
+	assert_non_null(strstr(r.out, "\n  volume "));
+	assert_int_equal(bare("help", "frobnicate", NULL), EXIT_USAGE);
+	assert_non_null(strstr(r.err, "unknown command 'frobnicate'"));
+	/* A negative number is a value out of range, named, not an option. */
+	assert_int_equal(bare("volume", "bear", "-1", NULL), EXIT_USAGE);
+	assert_non_null(strstr(r.err, "volume is a whole number from 0 to 100, not '-1'"));
+	assert_int_equal(bare("volume", "bear", "-12", NULL), EXIT_USAGE);
+	assert_non_null(strstr(r.err, "not '-12'"));
+	assert_int_equal(bare("status", "-3", NULL), EXIT_USAGE);
+	assert_non_null(strstr(r.err, "'-3': no argument of 'pawctl status' is a negative number"));
 	assert_int_equal(bare("frobnicate", NULL), EXIT_USAGE);
 	assert_non_null(strstr(r.err, "unknown command 'frobnicate'"));
 	assert_int_equal(bare("--frob", "scan", NULL), EXIT_USAGE);

@@ -186,6 +186,35 @@ static int bad_option(struct pawctl *c, int o, const char *arg)
 			   "unknown or ambiguous option '%s'", name);
 }
 
+/*
+ * "-1" where an operand is expected: getopt saw an option, the user a
+ * number.  Its digit is no option of ours, so a refused "-<digit>..." is
+ * always a negative number, in argv[optind] (more letters follow) or the
+ * one before.  true when it was one (the error is then set).
+ */
+static bool negative_number(struct pawctl *c, int argc, char *argv[])
+{
+	const char *arg;
+	int i = optind;
+
+	if (optopt < '0' || optopt > '9')
+		return false;
+	if (i >= argc || argv[i][0] != '-' || argv[i][1] < '0' ||
+	    argv[i][1] > '9')
+		i--;
+	if (i <= 0 || i >= argc)
+		return false;
+	arg = argv[i];
+	if (c->cmd && c->cmd->number)
+		pawctl_fail(c, PAWCTL_EXIT_USAGE, "%s, not '%.16s'",
+			    c->cmd->number, arg);
+	else
+		pawctl_fail(c, PAWCTL_EXIT_USAGE,
+			    "'%.16s': no argument of 'pawctl %s' is a negative number",
+			    arg, c->cmd ? c->cmd->name : "");
+	return true;
+}
+
 /* 1 if @o was a global option (now applied), 0 if not. */
 static int global_option(struct pawctl *c, int o, const char *arg)
 {
@@ -279,6 +308,8 @@ bool pawctl_parse(struct pawctl *c, int argc, char *argv[],
 			c->helped = true;
 			return false;
 		}
+		if (o == '?' && negative_number(c, argc, argv))
+			return false;
 		if (o == '?' || o == ':') {
 			bad_option(c, o, current_arg(argc, argv));
 			return false;

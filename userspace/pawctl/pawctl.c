@@ -42,19 +42,20 @@ static void usage(FILE *f)
 		"  --store DIR     the key store; default $XDG_DATA_HOME/pawlink\n"
 		"  --json          the result as one JSON document on stdout\n"
 		"  -q, --quiet     no progress messages\n"
-		"  -h, --help      this help; 'pawctl COMMAND --help' for a command\n"
+		"  -h, --help      this help; 'pawctl help COMMAND' for a command\n"
 		"  --version       pawctl's version\n"
 		"\nCommands:\n");
 	for (i = 0; i < NUM_COMMANDS; i++)
 		fprintf(f, "  %-10s %s\n", commands[i]->name,
 			commands[i]->summary);
+	fprintf(f, "  %-10s %s\n", "help", "this list, or with COMMAND that command's usage");
 	fprintf(f,
 		"\nExit status: 0 ok, 1 usage, 2 not found or not paired, 3 refused,\n"
 		"4 unreachable or busy, 5 I/O, 6 bad input file, 7 not on this path,\n"
 		"130 interrupted.  Documentation/pawctl.rst has the details.\n");
 }
 
-static const struct pawctl_command *find_command(const char *name)
+const struct pawctl_command *pawctl_find_command(const char *name)
 {
 	size_t i;
 
@@ -71,6 +72,35 @@ static bool printable(const char *s)
 		if ((unsigned char)*s < 0x20 || *s == 0x7f)
 			return false;
 	return true;
+}
+
+/*
+ * pawctl help [COMMAND]: the command list, or COMMAND's usage, as
+ * --help gives them.  Not in the command table: it needs no key store.
+ */
+static int help(struct pawctl *c, int argc, char *argv[])
+{
+	const struct pawctl_command *cmd;
+
+	if (argc < 2) {
+		usage(stdout);
+		c->helped = true;
+		return PAWCTL_EXIT_OK;
+	}
+	if (argc > 2)
+		return pawctl_fail(c, PAWCTL_EXIT_USAGE,
+				   "too many arguments; usage: pawctl help [COMMAND]");
+	cmd = pawctl_find_command(argv[1]);
+	if (!cmd)
+		return printable(argv[1]) ?
+		       pawctl_fail(c, PAWCTL_EXIT_USAGE,
+				   "unknown command '%.32s'; 'pawctl help' lists them",
+				   argv[1]) :
+		       pawctl_fail(c, PAWCTL_EXIT_USAGE,
+				   "unknown command; 'pawctl help' lists them");
+	pawctl_usage(stdout, cmd);
+	c->helped = true;
+	return PAWCTL_EXIT_OK;
 }
 
 /* The envelope around the command's fields, or around its error. */
@@ -123,8 +153,10 @@ int main(int argc, char *argv[])
 	if (i < 0) {
 		code = c.exit;
 	} else {
-		c.cmd = find_command(argv[i]);
-		if (c.cmd)
+		c.cmd = pawctl_find_command(argv[i]);
+		if (!strcmp(argv[i], "help"))
+			code = help(&c, argc - i, argv + i);
+		else if (c.cmd)
 			code = run(&c, argc - i, argv + i);
 		else if (printable(argv[i]))
 			code = pawctl_fail(&c, PAWCTL_EXIT_USAGE,

@@ -67,6 +67,12 @@ struct pawctl_command {
 	const char *synopsis;		/* "led TOY on|off" */
 	const char *summary;		/* one line for the command list */
 	const char *options;		/* the command's own options, or NULL */
+	/*
+	 * What a numeric operand must be ("the volume is a whole number
+	 * from 0 to 100"), for the error when one is given negative: getopt
+	 * would otherwise take "-1" for an option.  NULL: no such operand.
+	 */
+	const char *number;
 };
 
 /*
@@ -138,6 +144,9 @@ bool pawctl_parse(struct pawctl *c, int argc, char *argv[],
  */
 int pawctl_parse_global(struct pawctl *c, int argc, char *argv[]);
 void pawctl_usage(FILE *f, const struct pawctl_command *cmd);
+
+/* The command @name, or NULL. */
+const struct pawctl_command *pawctl_find_command(const char *name);
 
 /* Records the error sentence for the user and returns @code. */
 int pawctl_fail(struct pawctl *c, int code, const char *fmt, ...)
