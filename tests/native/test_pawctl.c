@@ -606,6 +606,22 @@ static long log_next(struct world *w)
 	return (long)json_number(r.out, "log_next");
 }
 
+/* tests/native/completion.sh: the bash completion, with toy and messages. */
+static void completion(struct world *w, const char *id, const char *second)
+{
+	char script[260], cwd[200], buf[4096];
+	const char *argv[] = { script, pawctl_path(), w->store, w->d.sock, id,
+			       second, NULL };
+	const struct child_opts opts = { .err_to_out = true };
+	struct child c;
+
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	snprintf(script, sizeof(script), "%s/tests/native/completion.sh", cwd);
+	assert_int_equal(child_spawn(&c, &opts, argv), 0);
+	if (child_finish(&c, buf, sizeof(buf)) != 0)
+		fail_msg("the bash completion is wrong:\n%s", buf);
+}
+
 /* ---- tests -------------------------------------------------------------- */
 
 static void test_command_line(void **state)
@@ -894,6 +910,13 @@ static void test_every_command(void **state)
 	assert_int_equal(ctl(w, "ls", "bear", NULL), EXIT_OK);
 	assert_non_null(strstr(r.out, id));
 	assert_non_null(strstr(r.out, "this host"));
+	/* --ids and --names: the bare lists scripts and completion read. */
+	assert_int_equal(ctl(w, "ls", "bear", "--ids", NULL), EXIT_OK);
+	assert_true(json_has(r.out, id) && json_has(r.out, second));
+	assert_int_equal(strlen(r.out), 2 * 33);
+	assert_int_equal(ctl(w, "toys", "--names", NULL), EXIT_OK);
+	assert_string_equal(r.out, "bear\n");
+	completion(w, id, second);
 
 	/* get: as stored (same SHA-256), by a prefix; and decoded. */
 	memcpy(prefix, id, 8);
