@@ -92,11 +92,30 @@ static int flush(struct pawlink *p)
 	return 0;
 }
 
+/*
+ * Tells the progress callback how far a transfer is, when that changed:
+ * *@told is what it was told last (UINT64_MAX: nothing yet).
+ */
+static void report_progress(struct pawlink *p, uint64_t *told, bool complete)
+{
+	uint64_t done, total;
+
+	if (!p->progress || !pawlink_msg_host_progress(p->msg, &done, &total))
+		return;
+	/* The last ack may not move the window's base: it is all there. */
+	if (complete)
+		done = total;
+	if (done == *told)
+		return;
+	*told = done;
+	p->progress(p->progress_ctx, done, total);
+}
+
 /* Drives the running operation to its end; 0 or a negative errno. */
 static int run(struct pawlink *p)
 {
 	uint8_t buf[PAWLINK_FRAME_MAX];
-	uint64_t deadline, longest;
+	uint64_t deadline, longest, told = UINT64_MAX;
 	size_t len;
 	int rc, status;
 
@@ -104,8 +123,12 @@ static int run(struct pawlink *p)
 		rc = flush(p);
 		if (rc)
 			return rc;
-		if (pawlink_msg_host_done(p->msg, &status))
+		if (pawlink_msg_host_done(p->msg, &status)) {
+			if (status == PAWLINK_MSG_OK)
+				report_progress(p, &told, true);
 			return msg_status_errno(p, status);
+		}
+		report_progress(p, &told, false);
 		/* The receive path hands message frames to the client. */
 		deadline = pawlink_msg_host_deadline(p->msg);
 		longest = pawlink_now_us(p) + MSG_POLL_MAX_US;
@@ -128,6 +151,13 @@ static int started(struct pawlink *p, int rc)
 	if (rc)
 		return pawlink_fail(p, rc, "the message client is busy");
 	return run(p);
+}
+
+void pawlink_set_progress(struct pawlink *p, pawlink_progress_fn fn,
+			  void *ctx)
+{
+	p->progress = fn;
+	p->progress_ctx = ctx;
 }
 
 int pawlink_list(struct pawlink *p, struct pawlink_msg_info **out, size_t *n)

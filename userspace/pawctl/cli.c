@@ -22,6 +22,8 @@ enum {
 	OPT_STORE,
 	OPT_JSON,
 	OPT_VERSION,
+	OPT_PROGRESS,
+	OPT_NO_PROGRESS,
 	OPT_OWN = 0x200,	/* + index into the subcommand's options */
 };
 
@@ -34,6 +36,8 @@ static const struct option global_opts[] = {
 	{ "store", required_argument, NULL, OPT_STORE },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "progress", no_argument, NULL, OPT_PROGRESS },
+	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 	{ "help", no_argument, NULL, 'h' },
 };
 
@@ -159,7 +163,8 @@ void pawctl_usage(FILE *f, const struct pawctl_command *cmd)
 	if (cmd->options)
 		fprintf(f, "\nOptions:\n%s", cmd->options);
 	fprintf(f, "\nGlobal options (anywhere): --air SOCKET, --device PATH, --store DIR,\n"
-		"--json, -q/--quiet, -h/--help.  See 'pawctl --help'.\n");
+		"--json, -q/--quiet, --progress/--no-progress, -h/--help.\n"
+		"See 'pawctl --help'.\n");
 }
 
 /* The option as typed, without any "=value" (which could be a secret). */
@@ -233,6 +238,12 @@ static int global_option(struct pawctl *c, int o, const char *arg)
 		return 1;
 	case 'q':
 		c->quiet = true;
+		return 1;
+	case OPT_PROGRESS:
+		c->progress = PAWCTL_PROGRESS_ON;
+		return 1;
+	case OPT_NO_PROGRESS:
+		c->progress = PAWCTL_PROGRESS_OFF;
 		return 1;
 	default:
 		return 0;

@@ -42,6 +42,9 @@ static void usage(FILE *f)
 		"  --store DIR     the key store; default $XDG_DATA_HOME/pawlink\n"
 		"  --json          the result as one JSON document on stdout\n"
 		"  -q, --quiet     no progress messages\n"
+		"  --progress      the progress line of send, get and record even\n"
+		"                  when stderr is not a terminal\n"
+		"  --no-progress   never that line\n"
 		"  -h, --help      this help; 'pawctl help COMMAND' for a command\n"
 		"  --version       pawctl's version\n"
 		"\nCommands:\n");

@@ -30,6 +30,7 @@ static int send_run(struct pawctl *c, int argc, char *argv[])
 {
 	char id[PAWCTL_MSG_HEX_LEN + 1], size[32];
 	struct pawlink_msg_info info;
+	struct pawctl_progress pr;
 	uint32_t duration_ms;
 	uint8_t *obj = NULL;
 	size_t len;
@@ -50,7 +51,11 @@ static int send_run(struct pawctl *c, int argc, char *argv[])
 	if (rc)
 		goto out;
 	pawctl_info(c, "sending to %s", c->toy_label);
+	pawctl_progress_start(c, &pr, "sending");
+	pawlink_set_progress(c->p, pawctl_progress_transfer, &pr);
 	rc = pawlink_upload(c->p, obj, len, duration_ms, &info);
+	pawlink_set_progress(c->p, NULL, NULL);
+	pawctl_progress_end(&pr);
 	if (rc) {
 		rc = pawctl_lib_fail(c, rc);
 		goto out;
