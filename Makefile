@@ -32,6 +32,8 @@ BUILD ?= build
 CC ?= cc
 CLANG ?= clang
 
+# Every library some program uses; only pawsim links ALSA (PKG_LIBS), the
+# rest link libpawlink's (LIBPAWLINK_LIBS, below).
 PKGS := libsodium sndfile samplerate alsa
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -107,8 +109,9 @@ $(BUILD)/$(1)/pawsim: $$(PAWSIM_SRCS:%.c=$(BUILD)/$(1)/%.o) \
 		$(BUILD)/$(1)/libpawsim.a $(BUILD)/$(1)/libpawlink.a
 	$$(CC) $$($(2)) -o $$@ $$^ $$(PKG_LIBS) -lpthread
 
+# pawctl: libpawlink's own libraries (libsndfile it calls itself), not ALSA.
 $(BUILD)/$(1)/pawctl: $$(PAWCTL_SRCS:%.c=$(BUILD)/$(1)/%.o) $$(PAWCTL_LIBPAWLINK_$(1))
-	$$(CC) $$($(2)) $$(PAWCTL_LDFLAGS_$(1)) -o $$@ $$^ $$(PKG_LIBS) -lpthread
+	$$(CC) $$($(2)) $$(PAWCTL_LDFLAGS_$(1)) -o $$@ $$^ $$(LIBPAWLINK_LIBS) -lpthread
 
 -include $$(shell find $(BUILD)/$(1) -name '*.d' 2>/dev/null)
 endef
@@ -220,7 +223,7 @@ NATIVE_BINS := $(NATIVE_TESTS:%.c=$(BUILD)/san/%)
 $(BUILD)/san/tests/native/%: $(BUILD)/san/tests/native/%.o \
 		$(TEST_SUPPORT_SRCS:%.c=$(BUILD)/san/%.o) \
 		$(BUILD)/san/libpawsim.a $(BUILD)/san/libpawlink.a
-	$(CC) $(SAN_CFLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka -lpthread -lm
+	$(CC) $(SAN_CFLAGS) -o $@ $^ $(LIBPAWLINK_LIBS) -lcmocka -lpthread -lm
 
 # The lanes run one after the other, even under make -j, so their output
 # stays readable; each one builds what it needs with the caller's -j.
@@ -248,7 +251,7 @@ FUZZ_LIB_SRCS := $(PROTO_SRCS) $(RADIO_SRCS) $(LIB_SRCS) $(SIM_SRCS)
 $(BUILD)/fuzz/%: %.c $(FUZZ_LIB_SRCS)
 	@mkdir -p $(@D)
 	$(CLANG) $(BASE_CFLAGS) $(INC_TESTS) -O1 -g -fsanitize=fuzzer,address,undefined \
-		-o $@ $^ $(PKG_LIBS)
+		-o $@ $^ $(LIBPAWLINK_LIBS)
 
 fuzz: $(FUZZ_BINS)
 	@tests/fuzz/run $(FUZZ_BINS)

@@ -424,6 +424,18 @@ static bool json_has(const char *json, const char *fragment)
 	return strstr(json, fragment) != NULL;
 }
 
+/* How often @what occurs in @s. */
+static int count(const char *s, const char *what)
+{
+	int n = 0;
+
+	while ((s = strstr(s, what)) != NULL) {
+		n++;
+		s += strlen(what);
+	}
+	return n;
+}
+
 /* ---- files -------------------------------------------------------------- */
 
 static void read_text(const char *path, char *buf, size_t cap)
@@ -886,6 +898,24 @@ static void test_every_command(void **state)
 	assert_true(json_has(r.out, "\"this_host\":true"));
 	assert_int_equal(ctl(w, "log", "bear", NULL), EXIT_OK);
 	assert_non_null(strstr(r.out, "mic-start"));
+	/* The filters: by type, the microphone, by host, the last N. */
+	assert_int_equal(ctl(w, "log", "bear", "--mic", "--json", NULL),
+			 EXIT_OK);
+	assert_true(json_has(r.out, "\"event\":\"mic-start\""));
+	assert_false(json_has(r.out, "\"event\":\"session-start\""));
+	assert_false(json_has(r.out, "\"event\":\"boot\""));
+	assert_int_equal(ctl(w, "log", "bear", "--type",
+			     "session-start,session-end", "--tail", "3",
+			     "--json", NULL), EXIT_OK);
+	assert_int_equal(count(r.out, "\"seq\":"), 3);
+	assert_false(json_has(r.out, "mic-start"));
+	assert_int_equal(ctl(w, "log", "bear", "--host", "this", "--json",
+			     NULL), EXIT_OK);
+	assert_true(json_has(r.out, "\"event\":\"pair-ok\""));
+	assert_false(json_has(r.out, "\"host\":null"));
+	assert_int_equal(ctl(w, "log", "bear", "--type", "mic-begin", NULL),
+			 EXIT_USAGE);
+	assert_non_null(strstr(r.err, "no event is called 'mic-begin'"));
 
 	/* send it back as a voice message; ls shows it. */
 	assert_int_equal(ctl(w, "send", "bear", wav, "--json", NULL), EXIT_OK);
@@ -1371,6 +1401,24 @@ static void test_progress_and_pipes(void **state)
 	/* The microphone was stopped and the session ended. */
 	assert_int_equal(ctl(w, "--json", "status", "bear", NULL), EXIT_OK);
 	assert_true(json_has(r.out, "\"mic\":false"));
+
+	/* send -: the audio from stdin, a pipe; stdout is the new id. */
+	{
+		char cmd[1200], buf[256];
+		const char *argv[] = { "/bin/sh", "-c", cmd, NULL };
+		const struct child_opts opts = { 0 };
+		struct child c;
+
+		snprintf(cmd, sizeof(cmd),
+			 "cat '%s' | '%s' --air '%s' --store '%s' -q send bear -",
+			 wav, pawctl_path(), w->d.sock, w->store);
+		assert_int_equal(child_spawn(&c, &opts, argv), 0);
+		assert_int_equal(child_finish(&c, buf, sizeof(buf)), 0);
+		assert_int_equal(strlen(buf), 33);
+		buf[32] = '\0';
+		assert_int_equal(ctl(w, "ls", "bear", "--ids", NULL), EXIT_OK);
+		assert_non_null(strstr(r.out, buf));
+	}
 
 	/* One rule for output names: mp3 is refused by both, before a session. */
 	assert_int_equal(ctl(w, "record", "bear", "-o", "x.mp3", NULL),
