@@ -34,7 +34,7 @@ CLANG ?= clang
 
 # Every library some program uses; only pawsim links ALSA (PKG_LIBS), the
 # rest link libpawlink's (LIBPAWLINK_LIBS, below).
-PKGS := libsodium sndfile samplerate alsa
+PKGS := libsodium sndfile samplerate alsa json-c
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -109,9 +109,11 @@ $(BUILD)/$(1)/pawsim: $$(PAWSIM_SRCS:%.c=$(BUILD)/$(1)/%.o) \
 		$(BUILD)/$(1)/libpawsim.a $(BUILD)/$(1)/libpawlink.a
 	$$(CC) $$($(2)) -o $$@ $$^ $$(PKG_LIBS) -lpthread
 
-# pawctl: libpawlink's own libraries (libsndfile it calls itself), not ALSA.
+# pawctl: libpawlink's own libraries (libsndfile it calls itself) and
+# json-c, not ALSA.
 $(BUILD)/$(1)/pawctl: $$(PAWCTL_SRCS:%.c=$(BUILD)/$(1)/%.o) $$(PAWCTL_LIBPAWLINK_$(1))
-	$$(CC) $$($(2)) $$(PAWCTL_LDFLAGS_$(1)) -o $$@ $$^ $$(LIBPAWLINK_LIBS) -lpthread
+	$$(CC) $$($(2)) $$(PAWCTL_LDFLAGS_$(1)) -o $$@ $$^ $$(LIBPAWLINK_LIBS) \
+		$$(shell pkg-config --libs json-c) -lpthread
 
 -include $$(shell find $(BUILD)/$(1) -name '*.d' 2>/dev/null)
 endef

@@ -109,9 +109,12 @@ static int help(struct pawctl *c, int argc, char *argv[])
 /* The envelope around the command's fields, or around its error. */
 static void print_json(struct pawctl *c, int code)
 {
-	struct pawctl_json j = { .f = stdout };
+	struct pawctl_json j;
 
-	pawctl_json_open(&j, NULL, '{');
+	if (pawctl_json_begin(&j)) {
+		fputs("pawctl: out of memory for the JSON document\n", stderr);
+		return;
+	}
 	pawctl_json_u64(&j, "schema", PAWCTL_JSON_SCHEMA);
 	pawctl_json_str(&j, "command", c->cmd ? c->cmd->name : NULL);
 	pawctl_json_bool(&j, "ok", code == PAWCTL_EXIT_OK);
@@ -125,10 +128,10 @@ static void print_json(struct pawctl *c, int code)
 		pawctl_json_str(&j, "name", c->toy.name);
 		pawctl_json_close(&j, '}');
 	}
-	if (code == PAWCTL_EXIT_OK && c->json_buf)
-		fwrite(c->json_buf, 1, c->json_len, stdout);
-	pawctl_json_close(&j, '}');
-	fputc('\n', stdout);
+	if (code == PAWCTL_EXIT_OK)
+		pawctl_json_merge(&j, &c->j);
+	pawctl_json_print(&j, stdout);
+	pawctl_json_end(&j);
 }
 
 /* Opens libpawlink on the key store, then runs the subcommand. */
@@ -173,11 +176,9 @@ int main(int argc, char *argv[])
 	if (code != PAWCTL_EXIT_OK && c.err[0])
 		fprintf(stderr, "pawctl: %s\n", c.err);
 	pawctl_close_link(&c);
-	if (c.j.f)
-		fclose(c.j.f);
 	if (c.json && !c.helped && (i != -1 || code != PAWCTL_EXIT_OK))
 		print_json(&c, code);
-	free(c.json_buf);
+	pawctl_json_end(&c.j);
 	if (fflush(stdout) != 0 && code == PAWCTL_EXIT_OK)
 		code = PAWCTL_EXIT_IO;
 	return code;

@@ -4,7 +4,8 @@
  * pawctl.rst).  pawctl.c looks the subcommand up and runs it; each
  * subcommand lives in its own file and is built from the pieces below:
  *
- *   cli.c         options, messages, exit codes and the --json document
+ *   cli.c         options, messages and exit codes
+ *   json.c        the --json document, on json-c
  *   lookup.c      what names a toy (id or name) or a message (id, prefix)
  *   link.c        libpawlink, the way to the toys and a session
  *   outfile.c     files pawctl writes: temporary, then renamed; or stdout
@@ -54,11 +55,17 @@ enum pawctl_exit {
 /* A message id may be shortened to a unique prefix this long or longer. */
 #define PAWCTL_MSG_PREFIX_MIN	4
 
-/* A JSON writer; with a NULL @f every call does nothing. */
+struct json_object;
+
+/*
+ * A JSON document being built (json.c, on json-c); until
+ * pawctl_json_begin() every call does nothing.
+ */
 struct pawctl_json {
-	FILE *f;
+	bool on;
 	unsigned int depth;
-	bool comma[PAWCTL_JSON_DEPTH];
+	/* [0] the document, then the objects and arrays open in it. */
+	struct json_object *stack[PAWCTL_JSON_DEPTH];
 };
 
 struct pawctl;
@@ -128,10 +135,8 @@ struct pawctl {
 	/* The dongle attached, when no air was given. */
 	char device_path[PAWLINK_DONGLE_PATH_MAX];
 
-	/* The command's result fields for --json, into a memory stream. */
+	/* The command's result fields for --json. */
 	struct pawctl_json j;
-	char *json_buf;
-	size_t json_len;
 
 	char err[PAWCTL_ERR_MAX];
 };
@@ -180,9 +185,13 @@ bool pawctl_interrupted(void);
 /* "4.1 kB" style, for humans. */
 void pawctl_format_bytes(char *out, size_t len, uint64_t bytes);
 
-/* ---- cli.c: the --json document ---------------------------------------- */
+/* ---- json.c: the --json document --------------------------------------- */
 
-void pawctl_json_key(struct pawctl_json *j, const char *key);
+/* An empty object to fill.  0, or -1 out of memory. */
+int pawctl_json_begin(struct pawctl_json *j);
+/* Frees it; safe on one never begun. */
+void pawctl_json_end(struct pawctl_json *j);
+/* @key NULL inside an array; @bracket '{' or '['. */
 void pawctl_json_open(struct pawctl_json *j, const char *key, char bracket);
 void pawctl_json_close(struct pawctl_json *j, char bracket);
 void pawctl_json_str(struct pawctl_json *j, const char *key, const char *s);
@@ -190,6 +199,10 @@ void pawctl_json_u64(struct pawctl_json *j, const char *key, uint64_t v);
 void pawctl_json_bool(struct pawctl_json *j, const char *key, bool v);
 void pawctl_json_hex(struct pawctl_json *j, const char *key,
 		     const uint8_t *bin, size_t len);
+/* Adds every field of @from's document to the object open in @into. */
+void pawctl_json_merge(struct pawctl_json *into, const struct pawctl_json *from);
+/* The document on one line, then a newline.  0 or -1. */
+int pawctl_json_print(const struct pawctl_json *j, FILE *f);
 /* A voice message's metadata as an object (fields in pawctl.rst). */
 void pawctl_json_msg(struct pawctl *c, const char *key,
 		     const struct pawlink_msg_info *m);
