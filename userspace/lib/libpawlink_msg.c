@@ -66,6 +66,25 @@ static void take_waiting(struct pawlink *p)
 }
 
 /*
+ * Tells the progress callback how far a transfer is, when that changed
+ * since it was told last (p->progress_told; UINT64_MAX: nothing yet).
+ */
+static void report_progress(struct pawlink *p, bool complete)
+{
+	uint64_t done, total;
+
+	if (!p->progress || !pawlink_msg_host_progress(p->msg, &done, &total))
+		return;
+	/* The last ack may not move the window's base: it is all there. */
+	if (complete)
+		done = total;
+	if (done == p->progress_told)
+		return;
+	p->progress_told = done;
+	p->progress(p->progress_ctx, done, total);
+}
+
+/*
  * Sends what the client has to say now.  0, or -errno (op cancelled).
  * A send may wait for room on the link, so each frame gets the time it
  * really leaves at, and what arrived meanwhile (acks) is taken in before
@@ -84,6 +103,8 @@ static int flush(struct pawlink *p)
 			return rc;
 		}
 		take_waiting(p);
+		/* Acks arrive between sends: a burst shows as it goes. */
+		report_progress(p, false);
 	}
 	if (n < 0) {
 		pawlink_msg_host_cancel(p->msg);
@@ -92,43 +113,25 @@ static int flush(struct pawlink *p)
 	return 0;
 }
 
-/*
- * Tells the progress callback how far a transfer is, when that changed:
- * *@told is what it was told last (UINT64_MAX: nothing yet).
- */
-static void report_progress(struct pawlink *p, uint64_t *told, bool complete)
-{
-	uint64_t done, total;
-
-	if (!p->progress || !pawlink_msg_host_progress(p->msg, &done, &total))
-		return;
-	/* The last ack may not move the window's base: it is all there. */
-	if (complete)
-		done = total;
-	if (done == *told)
-		return;
-	*told = done;
-	p->progress(p->progress_ctx, done, total);
-}
-
 /* Drives the running operation to its end; 0 or a negative errno. */
 static int run(struct pawlink *p)
 {
 	uint8_t buf[PAWLINK_FRAME_MAX];
-	uint64_t deadline, longest, told = UINT64_MAX;
+	uint64_t deadline, longest;
 	size_t len;
 	int rc, status;
 
+	p->progress_told = UINT64_MAX;
 	for (;;) {
 		rc = flush(p);
 		if (rc)
 			return rc;
 		if (pawlink_msg_host_done(p->msg, &status)) {
 			if (status == PAWLINK_MSG_OK)
-				report_progress(p, &told, true);
+				report_progress(p, true);
 			return msg_status_errno(p, status);
 		}
-		report_progress(p, &told, false);
+		report_progress(p, false);
 		/* The receive path hands message frames to the client. */
 		deadline = pawlink_msg_host_deadline(p->msg);
 		longest = pawlink_now_us(p) + MSG_POLL_MAX_US;

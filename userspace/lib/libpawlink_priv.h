@@ -65,6 +65,7 @@ struct pawlink {
 	/* pawlink_set_progress(): told how a transfer grows. */
 	pawlink_progress_fn progress;
 	void *progress_ctx;
+	uint64_t progress_told;			/* last @done it was given */
 
 	char err[PAWLINK_ERR_MAX];
 };
