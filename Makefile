@@ -8,7 +8,8 @@
 #   make check-native    unit and protocol tests under ASan + UBSan
 #   make check-kernel    in-guest tests on Debian's kernel (tests/kernel/)
 #   make check-debug     the same tests on a KASAN/lockdep/kmemleak kernel
-#   make lint            checkpatch --strict and sparse on driver/
+#   make lint            checkpatch --strict and sparse on driver/, man pages
+#   make man             the man pages, from Documentation/man/*.scd
 #   make bench           benchmarks, printed as ratios to a same-run baseline
 #   make demo-kernel     the same through pawlink.ko, in the kernel lane's VM
 #
@@ -46,13 +47,15 @@ endif
 # Plain `make` builds what the README says, whatever the .mk files below
 # define first.
 .DEFAULT_GOAL := all
-all: module userspace
+all: module userspace man
 
 BUILD ?= build
 CC ?= cc
 CLANG ?= clang
 
-PKGS := libsodium sndfile samplerate alsa
+# Every library some program uses; only pawsim links ALSA (PKG_LIBS), the
+# rest link libpawlink's (LIBPAWLINK_LIBS, below).
+PKGS := libsodium sndfile samplerate alsa json-c
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -86,7 +89,7 @@ include tests/fuzz/fuzz.mk
 
 .PHONY: all module module-lane userspace deps check check-native check-kernel \
 	check-debug check-package \
-	fuzz lint bench demo demo-kernel clean
+	fuzz lint bench demo demo-kernel clean man
 
 module:
 	@echo "module: KDIR=$(KDIR) ($(strip $(KDIR_WHY)))"
@@ -134,8 +137,11 @@ $(BUILD)/$(1)/pawsim: $$(PAWSIM_SRCS:%.c=$(BUILD)/$(1)/%.o) \
 		$(BUILD)/$(1)/libpawsim.a $(BUILD)/$(1)/libpawlink.a
 	$$(CC) $$($(2)) $$(LDFLAGS) -o $$@ $$^ $$(PKG_LIBS) -lpthread
 
+# pawctl: libpawlink's own libraries (libsndfile it calls itself) and
+# json-c, not ALSA.
 $(BUILD)/$(1)/pawctl: $$(PAWCTL_SRCS:%.c=$(BUILD)/$(1)/%.o) $$(PAWCTL_LIBPAWLINK_$(1))
-	$$(CC) $$($(2)) $$(PAWCTL_LDFLAGS_$(1)) $$(LDFLAGS) -o $$@ $$^ $$(PKG_LIBS) -lpthread
+	$$(CC) $$($(2)) $$(PAWCTL_LDFLAGS_$(1)) $$(LDFLAGS) -o $$@ $$^ \
+		$$(LIBPAWLINK_LIBS) $$(shell pkg-config --libs json-c) -lpthread
 
 -include $$(shell find $(BUILD)/$(1) -name '*.d' 2>/dev/null)
 endef
@@ -205,6 +211,16 @@ $(LIBPAWLINK_PC): userspace/lib/libpawlink.pc.in Makefile
 USERSPACE_BINS := $(BUILD)/rel/pawsim $(BUILD)/rel/pawctl
 userspace: $(USERSPACE_BINS) $(LIBPAWLINK_PC)
 
+# ---- man pages (scdoc sources in Documentation/man) ---------------------
+
+MAN_SRCS := $(wildcard Documentation/man/*.scd)
+MAN_PAGES := $(MAN_SRCS:Documentation/man/%.scd=$(BUILD)/man/%)
+$(BUILD)/man/%: Documentation/man/%.scd
+	@mkdir -p $(@D)
+	scdoc < $< > $@.tmp || { rm -f $@.tmp; exit 1; }
+	mv $@.tmp $@
+man: $(MAN_PAGES)
+
 # ---- install --------------------------------------------------------------
 
 # make install [DESTDIR=/staging] [PREFIX=/usr] [LIBDIR=/usr/lib/x86_64-linux-gnu]
@@ -225,18 +241,16 @@ DKMSSRCDIR ?= /usr/src/pawlink-$(PAWLINK_VERSION)
 # driver includes (the uapi ones and version.h).
 DKMS_SRCS := Kbuild $(wildcard driver/*.[ch] include/uapi/linux/*.h) \
 	include/pawlink/version.h
-# Man pages and completions come with the command line's sources; each is
-# installed when it is there.
-MAN_PAGES = $(wildcard $(BUILD)/man/*.[1-8])
+# The completions, installed with the man pages (make man).
 BASH_COMPLETION := userspace/pawctl/completion/pawctl.bash
 ZSH_COMPLETION := userspace/pawctl/completion/_pawctl
 
-$(BUILD)/dkms/dkms.conf: dkms.conf.in include/pawlink/version.h
+$(BUILD)/dkms/dkms.conf: driver/dkms.conf.in include/pawlink/version.h
 	@mkdir -p $(@D)
 	sed 's|@VERSION@|$(PAWLINK_VERSION)|g' $< > $@
 
 .PHONY: install uninstall
-install: $(USERSPACE_BINS) $(BUILD)/rel/libpawlink.so $(BUILD)/dkms/dkms.conf
+install: $(USERSPACE_BINS) $(BUILD)/rel/libpawlink.so $(BUILD)/dkms/dkms.conf $(MAN_PAGES)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig \
 		$(DESTDIR)$(INCLUDEDIR)/linux $(DESTDIR)$(INCLUDEDIR)/pawlink \
 		$(DESTDIR)$(UDEVRULESDIR)
@@ -258,10 +272,8 @@ install: $(USERSPACE_BINS) $(BUILD)/rel/libpawlink.so $(BUILD)/dkms/dkms.conf
 	for m in $(MAN_PAGES); do \
 		install -D -m 0644 $$m $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/} || exit 1; \
 	done
-	if [ -f $(BASH_COMPLETION) ]; then \
-		install -D -m 0644 $(BASH_COMPLETION) $(DESTDIR)$(BASHCOMPDIR)/pawctl; fi
-	if [ -f $(ZSH_COMPLETION) ]; then \
-		install -D -m 0644 $(ZSH_COMPLETION) $(DESTDIR)$(ZSHCOMPDIR)/_pawctl; fi
+	install -D -m 0644 $(BASH_COMPLETION) $(DESTDIR)$(BASHCOMPDIR)/pawctl
+	install -D -m 0644 $(ZSH_COMPLETION) $(DESTDIR)$(ZSHCOMPDIR)/_pawctl
 
 # Removes what `make install` put there, with the same variables.
 uninstall:
@@ -308,7 +320,7 @@ NATIVE_BINS := $(NATIVE_TESTS:%.c=$(BUILD)/san/%)
 $(BUILD)/san/tests/native/%: $(BUILD)/san/tests/native/%.o \
 		$(TEST_SUPPORT_SRCS:%.c=$(BUILD)/san/%.o) \
 		$(BUILD)/san/libpawsim.a $(BUILD)/san/libpawlink.a
-	$(CC) $(SAN_CFLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka -lpthread -lm
+	$(CC) $(SAN_CFLAGS) -o $@ $^ $(LIBPAWLINK_LIBS) -lcmocka -lpthread -lm
 
 # The lanes run one after the other, even under make -j, so their output
 # stays readable; each one builds what it needs with the caller's -j.
@@ -356,13 +368,13 @@ FUZZ_LIB_SRCS := $(PROTO_SRCS) $(RADIO_SRCS) $(LIB_SRCS) $(SIM_SRCS)
 $(BUILD)/fuzz/%: %.c $(FUZZ_LIB_SRCS)
 	@mkdir -p $(@D)
 	$(CLANG) $(BASE_CFLAGS) $(INC_TESTS) -O1 -g -fsanitize=fuzzer,address,undefined \
-		-o $@ $^ $(PKG_LIBS)
+		-o $@ $^ $(LIBPAWLINK_LIBS)
 
 fuzz: $(FUZZ_BINS)
 	@tests/fuzz/run $(FUZZ_BINS)
 
-lint:
-	KDIR=$(LANE_KDIR) tests/lint
+lint: man
+	KDIR=$(LANE_KDIR) BUILD="$(BUILD)" tests/lint
 
 # The native benches, then the kernel path's in the kernel lane's guest.
 bench: module-lane userspace

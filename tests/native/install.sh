@@ -50,15 +50,10 @@ src=usr/src/pawlink-$version
 	for f in include/pawlink/*.h; do echo "usr/$f"; done
 	echo "$src/include/pawlink/version.h"
 	for f in driver/*.c driver/*.h; do echo "$src/$f"; done
-	# what the command line's half brings, when it is there
-	for m in "$BUILD"/man/*.[1-8]; do
-		[ -f "$m" ] && echo "usr/share/man/man${m##*.}/${m##*/}"
-	done
-	[ -f userspace/pawctl/completion/pawctl.bash ] &&
-		echo usr/share/bash-completion/completions/pawctl
-	[ -f userspace/pawctl/completion/_pawctl ] &&
-		echo usr/share/zsh/vendor-completions/_pawctl
-	true
+	printf '%s\n' usr/share/man/man1/pawctl.1 usr/share/man/man1/pawsim.1 \
+		usr/share/man/man4/pawlink.4 \
+		usr/share/bash-completion/completions/pawctl \
+		usr/share/zsh/vendor-completions/_pawctl
 } | LC_ALL=C sort >"$tmp/expected"
 (cd "$dest" && find . \( -type f -o -type l \) | sed 's|^\./||' | LC_ALL=C sort) \
 	>"$tmp/installed"

@@ -20,6 +20,8 @@
 
 #include <cmocka.h>
 
+#include <pawlink/version.h>
+
 #include "air_local.h"
 #include "air_medium.h"
 #include "air_sock.h"
@@ -1050,6 +1052,7 @@ static void test_process_usage(void **state)
 	const char *bad_rate[] = { "air", "--socket", "/tmp/x", "--rate",
 				   "2Mb", NULL };
 	const char *help[] = { "air", "--help", NULL };
+	const char *version[] = { "--version", NULL };
 	const char *no_air[] = { "air", "--socket",
 				 "/tmp/pawlink-no-such-air.sock", "--stats",
 				 NULL };
@@ -1060,6 +1063,9 @@ static void test_process_usage(void **state)
 	assert_int_equal(pawsim_run(bad_rate, out, sizeof(out)), 1);
 	assert_int_equal(pawsim_run(help, out, sizeof(out)), 0);
 	assert_non_null(strstr(out, "--latency"));
+	/* The one version, include/pawlink/version.h's, as pawctl's. */
+	assert_int_equal(pawsim_run(version, out, sizeof(out)), 0);
+	assert_non_null(strstr(out, "pawsim " PAWLINK_VERSION "\n"));
 	assert_int_equal(pawsim_run(no_air, out, sizeof(out)), 2);
 }
 

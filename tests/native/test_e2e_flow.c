@@ -248,6 +248,83 @@ static void sixty_seconds(uint32_t loss_ppm, uint64_t seed, double *put_s,
 	flow_close(air, &host, &toy);
 }
 
+/* What pawlink_set_progress()'s callback was told. */
+struct progress_seen {
+	unsigned int calls;
+	uint64_t first, last, total;
+	bool backwards;			/* @done ever went down */
+	bool total_changed;
+	bool between;			/* a call with 0 < @done < @total */
+};
+
+static void on_progress(void *ctx, uint64_t done, uint64_t total)
+{
+	struct progress_seen *s = ctx;
+
+	if (s->calls == 0) {
+		s->first = done;
+		s->total = total;
+	} else {
+		s->backwards |= done < s->last;
+		s->total_changed |= total != s->total;
+	}
+	s->between |= done > 0 && done < total;
+	s->last = done;
+	s->calls++;
+}
+
+static void assert_progress_seen(const struct progress_seen *s,
+				 uint64_t size)
+{
+	/* A call as it starts, some as it goes (per ack), one at the end. */
+	assert_true(s->calls >= 3);
+	assert_true(s->between);
+	assert_true(s->first < size / 2);
+	assert_int_equal(s->last, size);
+	assert_int_equal(s->total, size);
+	assert_false(s->backwards);
+	assert_false(s->total_changed);
+}
+
+/* The progress callback sees an upload and a download grow to the end. */
+static void test_progress_callback(void **state)
+{
+	struct progress_seen up = { 0 }, down = { 0 }, none = { 0 };
+	struct pawlink_msg_info info, *list;
+	uint8_t toy_id[PAWLINK_ID_LEN], *obj, *back;
+	struct air_local *air;
+	struct test_host host;
+	struct toy_sim toy;
+	size_t len, n;
+	int i;
+
+	(void)state;
+	flow_open(&air, &host, &toy, toy_id, 0, 1);
+	for (i = 0; i < PAIR_TRIES && test_host_pair(&host, &toy); i++)
+		;
+	assert_int_equal(pawlink_connect(host.p, toy_id, NULL), 0);
+	obj = malloc(100000);
+	assert_non_null(obj);
+	randombytes_buf(obj, 100000);
+	pawlink_set_progress(host.p, on_progress, &up);
+	assert_int_equal(pawlink_upload(host.p, obj, 100000, 25000, &info), 0);
+	assert_progress_seen(&up, 100000);
+	pawlink_set_progress(host.p, on_progress, &down);
+	assert_int_equal(pawlink_download(host.p, info.id, &back, &len, NULL), 0);
+	assert_progress_seen(&down, 100000);
+	/* No transfer, no call; NULL stops them. */
+	pawlink_set_progress(host.p, on_progress, &none);
+	assert_int_equal(pawlink_list(host.p, &list, &n), 0);
+	assert_int_equal(n, 1);
+	free(list);
+	pawlink_set_progress(host.p, NULL, NULL);
+	assert_int_equal(pawlink_delete(host.p, info.id), 0);
+	assert_int_equal(none.calls, 0);
+	free(obj);
+	free(back);
+	flow_close(air, &host, &toy);
+}
+
 static void test_goodput_figures(void **state)
 {
 	const double airtime = 240000.0 * 8 / 2e6;
@@ -274,6 +351,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_flow_no_loss),
 		cmocka_unit_test(test_flow_five_percent_loss),
+		cmocka_unit_test(test_progress_callback),
 		cmocka_unit_test(test_goodput_figures),
 	};
 

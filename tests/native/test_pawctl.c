@@ -424,6 +424,18 @@ static bool json_has(const char *json, const char *fragment)
 	return strstr(json, fragment) != NULL;
 }
 
+/* How often @what occurs in @s. */
+static int count(const char *s, const char *what)
+{
+	int n = 0;
+
+	while ((s = strstr(s, what)) != NULL) {
+		n++;
+		s += strlen(what);
+	}
+	return n;
+}
+
 /* ---- files -------------------------------------------------------------- */
 
 static void read_text(const char *path, char *buf, size_t cap)
@@ -606,6 +618,22 @@ static long log_next(struct world *w)
 	return (long)json_number(r.out, "log_next");
 }
 
+/* tests/native/completion.sh: the bash completion, with toy and messages. */
+static void completion(struct world *w, const char *id, const char *second)
+{
+	char script[260], cwd[200], buf[4096];
+	const char *argv[] = { script, pawctl_path(), w->store, w->d.sock, id,
+			       second, NULL };
+	const struct child_opts opts = { .err_to_out = true };
+	struct child c;
+
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	snprintf(script, sizeof(script), "%s/tests/native/completion.sh", cwd);
+	assert_int_equal(child_spawn(&c, &opts, argv), 0);
+	if (child_finish(&c, buf, sizeof(buf)) != 0)
+		fail_msg("the bash completion is wrong:\n%s", buf);
+}
+
 /* ---- tests -------------------------------------------------------------- */
 
 static void test_command_line(void **state)
@@ -630,6 +658,20 @@ static void test_command_line(void **state)
 	assert_non_null(strstr(r.out, "pawctl "));
 	assert_int_equal(bare("status", "--help", NULL), EXIT_OK);
 	assert_non_null(strstr(r.out, "status TOY"));
+	/* help COMMAND is COMMAND --help; help alone the list. */
+	assert_int_equal(bare("help", "send", NULL), EXIT_OK);
+	assert_non_null(strstr(r.out, "Usage: pawctl [global options] send TOY"));
+	assert_int_equal(bare("help", NULL), EXIT_OK);
+	assert_non_null(strstr(r.out, "\n  volume "));
+	assert_int_equal(bare("help", "frobnicate", NULL), EXIT_USAGE);
+	assert_non_null(strstr(r.err, "unknown command 'frobnicate'"));
+	/* A negative number is a value out of range, named, not an option. */
+	assert_int_equal(bare("volume", "bear", "-1", NULL), EXIT_USAGE);
+	assert_non_null(strstr(r.err, "volume is a whole number from 0 to 100, not '-1'"));
+	assert_int_equal(bare("volume", "bear", "-12", NULL), EXIT_USAGE);
+	assert_non_null(strstr(r.err, "not '-12'"));
+	assert_int_equal(bare("status", "-3", NULL), EXIT_USAGE);
+	assert_non_null(strstr(r.err, "'-3': no argument of 'pawctl status' is a negative number"));
 	assert_int_equal(bare("frobnicate", NULL), EXIT_USAGE);
 	assert_non_null(strstr(r.err, "unknown command 'frobnicate'"));
 	assert_int_equal(bare("--frob", "scan", NULL), EXIT_USAGE);
@@ -856,6 +898,24 @@ static void test_every_command(void **state)
 	assert_true(json_has(r.out, "\"this_host\":true"));
 	assert_int_equal(ctl(w, "log", "bear", NULL), EXIT_OK);
 	assert_non_null(strstr(r.out, "mic-start"));
+	/* The filters: by type, the microphone, by host, the last N. */
+	assert_int_equal(ctl(w, "log", "bear", "--mic", "--json", NULL),
+			 EXIT_OK);
+	assert_true(json_has(r.out, "\"event\":\"mic-start\""));
+	assert_false(json_has(r.out, "\"event\":\"session-start\""));
+	assert_false(json_has(r.out, "\"event\":\"boot\""));
+	assert_int_equal(ctl(w, "log", "bear", "--type",
+			     "session-start,session-end", "--tail", "3",
+			     "--json", NULL), EXIT_OK);
+	assert_int_equal(count(r.out, "\"seq\":"), 3);
+	assert_false(json_has(r.out, "mic-start"));
+	assert_int_equal(ctl(w, "log", "bear", "--host", "this", "--json",
+			     NULL), EXIT_OK);
+	assert_true(json_has(r.out, "\"event\":\"pair-ok\""));
+	assert_false(json_has(r.out, "\"host\":null"));
+	assert_int_equal(ctl(w, "log", "bear", "--type", "mic-begin", NULL),
+			 EXIT_USAGE);
+	assert_non_null(strstr(r.err, "no event is called 'mic-begin'"));
 
 	/* send it back as a voice message; ls shows it. */
 	assert_int_equal(ctl(w, "send", "bear", wav, "--json", NULL), EXIT_OK);
@@ -880,6 +940,13 @@ static void test_every_command(void **state)
 	assert_int_equal(ctl(w, "ls", "bear", NULL), EXIT_OK);
 	assert_non_null(strstr(r.out, id));
 	assert_non_null(strstr(r.out, "this host"));
+	/* --ids and --names: the bare lists scripts and completion read. */
+	assert_int_equal(ctl(w, "ls", "bear", "--ids", NULL), EXIT_OK);
+	assert_true(json_has(r.out, id) && json_has(r.out, second));
+	assert_int_equal(strlen(r.out), 2 * 33);
+	assert_int_equal(ctl(w, "toys", "--names", NULL), EXIT_OK);
+	assert_string_equal(r.out, "bear\n");
+	completion(w, id, second);
 
 	/* get: as stored (same SHA-256), by a prefix; and decoded. */
 	memcpy(prefix, id, 8);
@@ -998,7 +1065,7 @@ static void test_every_command(void **state)
 /* Each refused input gets its exit code, names the problem, changes nothing. */
 static void test_errors(void **state)
 {
-	char text[160], big[160], out[400], missing[160], env[200];
+	char text[160], big[160], dir_wav[160], out[400], missing[160], env[200];
 	char zero_id[] = "00000000000000000000000000000001";
 	const char *env_list[2] = { env, NULL };
 	long before;
@@ -1051,7 +1118,10 @@ static void test_errors(void **state)
 	/* A bad output path fails before the toy is asked anything. */
 	assert_int_equal(ctl(w, "get", "bear", zero_id, "-o",
 			     "/nonexistent/x.opus", NULL), EXIT_IO);
-	assert_int_equal(ctl(w, "record", "bear", "-o", w->d.dir, NULL),
+	/* A directory, even one named like a WAV file. */
+	world_path(w, "dir.wav", dir_wav);
+	assert_int_equal(mkdir(dir_wav, 0700), 0);
+	assert_int_equal(ctl(w, "record", "bear", "-o", dir_wav, NULL),
 			 EXIT_USAGE);
 	assert_non_null(strstr(r.err, "is a directory"));
 	/* Two sessions' worth of events: the two statuses, nothing else. */
@@ -1171,6 +1241,196 @@ static void test_code_from_terminal_not_echoed(void **state)
 	assert_true(tio.c_lflag & ECHO);
 	close(slave);
 	close(master);
+}
+
+/*
+ * pawctl --air AIR --store STORE ARGS... with its stderr on a terminal
+ * and its stdout into the file @out: what the terminal showed goes into
+ * @seen.  Its exit status.
+ */
+static int on_terminal(struct world *w, const char *out, char *seen,
+		       size_t cap, const char *first, ...)
+{
+	const char *argv[ARGS_MAX + 2];
+	int master, slave, status = -1, fd, waited;
+	size_t used = 0;
+	va_list ap;
+	ssize_t n;
+	pid_t pid;
+
+	argv[0] = pawctl_path();
+	world_args(w, argv + 1);
+	va_start(ap, first);
+	collect(argv, 5, first, ap);
+	va_end(ap);
+	assert_int_equal(openpty(&master, &slave, NULL, NULL, NULL), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		setsid();
+		if (fd < 0 || ioctl(slave, TIOCSCTTY, 0) < 0 ||
+		    dup2(fd, STDOUT_FILENO) < 0 ||
+		    dup2(slave, STDERR_FILENO) < 0)
+			_exit(127);
+		close(master);
+		unsetenv("PAWLINK_AIR");
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	close(slave);
+	/* Until the terminal hangs up: the last one holding it exited. */
+	for (waited = 0; waited < TEST_WAIT_MS; waited += 100) {
+		struct pollfd pfd = { .fd = master, .events = POLLIN };
+
+		if (poll(&pfd, 1, 100) != 1)
+			continue;
+		n = read(master, seen + used, cap - 1 - used);
+		if (n <= 0)
+			break;
+		used += (size_t)n;
+	}
+	seen[used] = '\0';
+	close(master);
+	if (waited >= TEST_WAIT_MS) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		fail_msg("pawctl %s on a terminal did not finish: %s", first,
+			 seen);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+/* The progress line was drawn in place and erased at the end. */
+static void assert_progress(const char *seen, const char *what)
+{
+	char drawn[64];
+
+	snprintf(drawn, sizeof(drawn), "\r%s", what);
+	if (!strstr(seen, drawn))
+		fail_msg("no progress line '%s' on the terminal: %s", what, seen);
+	/* Erased: the last thing drawn is a bare clear-to-end-of-line. */
+	if (!strstr(seen, "\r\033[K"))
+		fail_msg("the progress line was not erased: %s", seen);
+}
+
+/*
+ * Progress on a terminal and none in a pipe, with stdout unchanged; "-o
+ * -" streams a WAV to stdout while recording, and a reader that goes away
+ * ends the recording cleanly; record and get refuse the same names.
+ */
+static void test_progress_and_pipes(void **state)
+{
+	char wav[160], out[160], stored[160], seen[16384], id[40], text[256];
+	char sha_a[65], sha_b[65];
+	struct world *w = *state;
+	struct proc p;
+	int peak;
+
+	world_path(w, "tone.wav", wav);
+	world_path(w, "stdout", out);
+	world_path(w, "stored.opus", stored);
+	pair(w, "bear");
+
+	/* record: seconds, a countdown and a meter; the path on stdout. */
+	assert_int_equal(on_terminal(w, out, seen, sizeof(seen), "record",
+				     "bear", "-o", wav, "--seconds", "2", NULL),
+			 EXIT_OK);
+	assert_progress(seen, "recording ");
+	assert_non_null(strstr(seen, " s left ["));
+	read_text(out, text, sizeof(text));
+	assert_non_null(strstr(text, wav));
+	assert_int_equal(wav_frames(wav, &peak), 2 * 16000);
+
+	/* send: a bar with percent and rate; stdout is the id alone. */
+	assert_int_equal(on_terminal(w, out, seen, sizeof(seen), "send",
+				     "bear", wav, NULL), EXIT_OK);
+	assert_progress(seen, "sending [");
+	assert_non_null(strstr(seen, "100%"));
+	assert_non_null(strstr(seen, "/s"));
+	read_text(out, id, sizeof(id));
+	assert_int_equal(strlen(id), 33);
+	id[32] = '\0';
+
+	/* get -o -: the message as stored, on stdout, with the bar. */
+	assert_int_equal(on_terminal(w, out, seen, sizeof(seen), "get",
+				     "bear", id, "-o", "-", NULL), EXIT_OK);
+	assert_progress(seen, "downloading [");
+	assert_int_equal(ctl(w, "get", "bear", id, "-o", stored, NULL),
+			 EXIT_OK);
+	sha256_hex(out, sha_a);
+	sha256_hex(stored, sha_b);
+	assert_string_equal(sha_a, sha_b);
+	assert_false(exists("-"));
+
+	/* --no-progress on a terminal, and -q, show none. */
+	assert_int_equal(on_terminal(w, out, seen, sizeof(seen),
+				     "--no-progress", "get", "bear", id, "-o",
+				     stored, NULL), EXIT_OK);
+	assert_null(strstr(seen, "\033[K"));
+	assert_int_equal(on_terminal(w, out, seen, sizeof(seen), "-q", "send",
+				     "bear", wav, NULL), EXIT_OK);
+	assert_null(strstr(seen, "\033[K"));
+
+	/* In a pipe: no progress, unless --progress asks for it. */
+	assert_int_equal(ctl(w, "send", "bear", wav, NULL), EXIT_OK);
+	assert_null(strchr(r.err, '\r'));
+	assert_int_equal(strlen(r.out), 33);
+	assert_int_equal(ctl(w, "--progress", "get", "bear", id, "-o", stored,
+			     NULL), EXIT_OK);
+	assert_non_null(strstr(r.err, "\rdownloading ["));
+
+	/*
+	 * record -o -: a WAV stream that arrives while the toy records (it
+	 * never ends by itself), until its reader goes away.
+	 */
+	ctl_start(w, &p, "record", "bear", "-o", "-", NULL);
+	proc_wait_stderr(&p, "until interrupted");
+	while (p.out_len < 44 + 16000 * 2 && proc_read(&p, 100))
+		;
+	assert_true(p.out_len >= 44 + 16000 * 2);
+	assert_memory_equal(r.out, "RIFF", 4);
+	assert_memory_equal(r.out + 8, "WAVEfmt ", 8);
+	assert_memory_equal(r.out + 36, "data", 4);
+	close(p.c.out_fd);
+	p.c.out_fd = -1;
+	assert_int_equal(proc_finish(&p), EXIT_OK);
+	assert_non_null(strstr(r.err, "the reader of stdout went away"));
+	/* The microphone was stopped and the session ended. */
+	assert_int_equal(ctl(w, "--json", "status", "bear", NULL), EXIT_OK);
+	assert_true(json_has(r.out, "\"mic\":false"));
+
+	/* send -: the audio from stdin, a pipe; stdout is the new id. */
+	{
+		char cmd[1200], buf[256];
+		const char *argv[] = { "/bin/sh", "-c", cmd, NULL };
+		const struct child_opts opts = { 0 };
+		struct child c;
+
+		snprintf(cmd, sizeof(cmd),
+			 "cat '%s' | '%s' --air '%s' --store '%s' -q send bear -",
+			 wav, pawctl_path(), w->d.sock, w->store);
+		assert_int_equal(child_spawn(&c, &opts, argv), 0);
+		assert_int_equal(child_finish(&c, buf, sizeof(buf)), 0);
+		assert_int_equal(strlen(buf), 33);
+		buf[32] = '\0';
+		assert_int_equal(ctl(w, "ls", "bear", "--ids", NULL), EXIT_OK);
+		assert_non_null(strstr(r.out, buf));
+	}
+
+	/* One rule for output names: mp3 is refused by both, before a session. */
+	assert_int_equal(ctl(w, "record", "bear", "-o", "x.mp3", NULL),
+			 EXIT_USAGE);
+	assert_non_null(strstr(r.err, "cannot tell the format from 'x.mp3'"));
+	strcpy(text, r.err);
+	assert_int_equal(ctl(w, "get", "bear", id, "-o", "x.mp3", NULL),
+			 EXIT_USAGE);
+	assert_string_equal(r.err, text);
+	assert_int_equal(ctl(w, "--json", "get", "bear", id, "-o", "-", NULL),
+			 EXIT_USAGE);
+	assert_non_null(strstr(r.out, "both want stdout"));
 }
 
 /*
@@ -1311,6 +1571,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_killed_record_costs_nothing,
 						world_setup, world_teardown),
 		cmocka_unit_test_setup_teardown(test_interrupted_record,
+						world_setup, world_teardown),
+		cmocka_unit_test_setup_teardown(test_progress_and_pipes,
 						world_setup, world_teardown),
 		cmocka_unit_test(test_demo),
 	};

@@ -66,6 +66,25 @@ static void take_waiting(struct pawlink *p)
 }
 
 /*
+ * Tells the progress callback how far a transfer is, when that changed
+ * since it was told last (p->progress_told; UINT64_MAX: nothing yet).
+ */
+static void report_progress(struct pawlink *p, bool complete)
+{
+	uint64_t done, total;
+
+	if (!p->progress || !pawlink_msg_host_progress(p->msg, &done, &total))
+		return;
+	/* The last ack may not move the window's base: it is all there. */
+	if (complete)
+		done = total;
+	if (done == p->progress_told)
+		return;
+	p->progress_told = done;
+	p->progress(p->progress_ctx, done, total);
+}
+
+/*
  * Sends what the client has to say now.  0, or -errno (op cancelled).
  * A send may wait for room on the link, so each frame gets the time it
  * really leaves at, and what arrived meanwhile (acks) is taken in before
@@ -84,6 +103,8 @@ static int flush(struct pawlink *p)
 			return rc;
 		}
 		take_waiting(p);
+		/* Acks arrive between sends: a burst shows as it goes. */
+		report_progress(p, false);
 	}
 	if (n < 0) {
 		pawlink_msg_host_cancel(p->msg);
@@ -100,12 +121,17 @@ static int run(struct pawlink *p)
 	size_t len;
 	int rc, status;
 
+	p->progress_told = UINT64_MAX;
 	for (;;) {
 		rc = flush(p);
 		if (rc)
 			return rc;
-		if (pawlink_msg_host_done(p->msg, &status))
+		if (pawlink_msg_host_done(p->msg, &status)) {
+			if (status == PAWLINK_MSG_OK)
+				report_progress(p, true);
 			return msg_status_errno(p, status);
+		}
+		report_progress(p, false);
 		/* The receive path hands message frames to the client. */
 		deadline = pawlink_msg_host_deadline(p->msg);
 		longest = pawlink_now_us(p) + MSG_POLL_MAX_US;
@@ -128,6 +154,13 @@ static int started(struct pawlink *p, int rc)
 	if (rc)
 		return pawlink_fail(p, rc, "the message client is busy");
 	return run(p);
+}
+
+void pawlink_set_progress(struct pawlink *p, pawlink_progress_fn fn,
+			  void *ctx)
+{
+	p->progress = fn;
+	p->progress_ctx = ctx;
 }
 
 int pawlink_list(struct pawlink *p, struct pawlink_msg_info **out, size_t *n)

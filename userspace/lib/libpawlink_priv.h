@@ -62,6 +62,11 @@ struct pawlink {
 	struct pawlink_msg_host *msg;		/* one per session */
 	uint64_t last_stamp;			/* the last INIT's stamp */
 
+	/* pawlink_set_progress(): told how a transfer grows. */
+	pawlink_progress_fn progress;
+	void *progress_ctx;
+	uint64_t progress_told;			/* last @done it was given */
+
 	char err[PAWLINK_ERR_MAX];
 };
 

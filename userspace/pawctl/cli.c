@@ -2,8 +2,8 @@
 /*
  * What every subcommand shares about talking to the user: its command
  * line (its own options and the global ones, anywhere), messages on
- * stderr, results on stdout, the exit code an error means, and the JSON
- * writer behind --json.
+ * stderr, results on stdout and the exit code an error means (json.c has
+ * the --json document).
  *
  * getopt's own messages are off: they would repeat an option's value, and
  * that value could be a setup code typed where it does not belong.
@@ -22,6 +22,8 @@ enum {
 	OPT_STORE,
 	OPT_JSON,
 	OPT_VERSION,
+	OPT_PROGRESS,
+	OPT_NO_PROGRESS,
 	OPT_OWN = 0x200,	/* + index into the subcommand's options */
 };
 
@@ -34,6 +36,8 @@ static const struct option global_opts[] = {
 	{ "store", required_argument, NULL, OPT_STORE },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "progress", no_argument, NULL, OPT_PROGRESS },
+	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 	{ "help", no_argument, NULL, 'h' },
 };
 
@@ -159,7 +163,8 @@ void pawctl_usage(FILE *f, const struct pawctl_command *cmd)
 	if (cmd->options)
 		fprintf(f, "\nOptions:\n%s", cmd->options);
 	fprintf(f, "\nGlobal options (anywhere): --air SOCKET, --device PATH, --store DIR,\n"
-		"--json, -q/--quiet, -h/--help.  See 'pawctl --help'.\n");
+		"--json, -q/--quiet, --progress/--no-progress, -h/--help.\n"
+		"See 'pawctl --help'.\n");
 }
 
 /* The option as typed, without any "=value" (which could be a secret). */
@@ -186,6 +191,35 @@ static int bad_option(struct pawctl *c, int o, const char *arg)
 			   "unknown or ambiguous option '%s'", name);
 }
 
+/*
+ * "-1" where an operand is expected: getopt saw an option, the user a
+ * number.  Its digit is no option of ours, so a refused "-<digit>..." is
+ * always a negative number, in argv[optind] (more letters follow) or the
+ * one before.  true when it was one (the error is then set).
+ */
+static bool negative_number(struct pawctl *c, int argc, char *argv[])
+{
+	const char *arg;
+	int i = optind;
+
+	if (optopt < '0' || optopt > '9')
+		return false;
+	if (i >= argc || argv[i][0] != '-' || argv[i][1] < '0' ||
+	    argv[i][1] > '9')
+		i--;
+	if (i <= 0 || i >= argc)
+		return false;
+	arg = argv[i];
+	if (c->cmd && c->cmd->number)
+		pawctl_fail(c, PAWCTL_EXIT_USAGE, "%s, not '%.16s'",
+			    c->cmd->number, arg);
+	else
+		pawctl_fail(c, PAWCTL_EXIT_USAGE,
+			    "'%.16s': no argument of 'pawctl %s' is a negative number",
+			    arg, c->cmd ? c->cmd->name : "");
+	return true;
+}
+
 /* 1 if @o was a global option (now applied), 0 if not. */
 static int global_option(struct pawctl *c, int o, const char *arg)
 {
@@ -204,6 +238,12 @@ static int global_option(struct pawctl *c, int o, const char *arg)
 		return 1;
 	case 'q':
 		c->quiet = true;
+		return 1;
+	case OPT_PROGRESS:
+		c->progress = PAWCTL_PROGRESS_ON;
+		return 1;
+	case OPT_NO_PROGRESS:
+		c->progress = PAWCTL_PROGRESS_OFF;
 		return 1;
 	default:
 		return 0;
@@ -279,6 +319,8 @@ bool pawctl_parse(struct pawctl *c, int argc, char *argv[],
 			c->helped = true;
 			return false;
 		}
+		if (o == '?' && negative_number(c, argc, argv))
+			return false;
 		if (o == '?' || o == ':') {
 			bad_option(c, o, current_arg(argc, argv));
 			return false;
@@ -298,15 +340,10 @@ bool pawctl_parse(struct pawctl *c, int argc, char *argv[],
 	for (c->noperands = 0; c->noperands < nops; c->noperands++)
 		c->operand[c->noperands] = argv[optind + (int)c->noperands];
 	/* --json may come after the subcommand: the result is gathered now. */
-	if (c->json && !c->j.f) {
-		c->j.f = open_memstream(&c->json_buf, &c->json_len);
-		if (!c->j.f) {
-			pawctl_fail(c, PAWCTL_EXIT_IO, "out of memory");
-			c->exit = PAWCTL_EXIT_IO;
-			return false;
-		}
-		/* Fields follow the envelope's "schema", "command", "ok". */
-		c->j.comma[0] = true;
+	if (c->json && !c->j.on && pawctl_json_begin(&c->j)) {
+		pawctl_fail(c, PAWCTL_EXIT_IO, "out of memory");
+		c->exit = PAWCTL_EXIT_IO;
+		return false;
 	}
 	return true;
 }
@@ -357,151 +394,4 @@ void pawctl_format_bytes(char *out, size_t len, uint64_t bytes)
 		snprintf(out, len, "%.1f kB", (double)bytes / 1e3);
 	else
 		snprintf(out, len, "%.1f MB", (double)bytes / 1e6);
-}
-
-/* ---- JSON --------------------------------------------------------------- */
-
-/* Length of the well-formed UTF-8 sequence at @s, or 0. */
-static size_t utf8_len(const unsigned char *s)
-{
-	size_t n, i;
-	uint32_t cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		n = 2;
-		cp = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		n = 3;
-		cp = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		n = 4;
-		cp = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	/* No overlong forms, surrogates or code points past U+10FFFF. */
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return n;
-}
-
-static void json_string(FILE *f, const char *str)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	size_t n;
-
-	fputc('"', f);
-	while (*s) {
-		if (*s == '"' || *s == '\\') {
-			fprintf(f, "\\%c", *s++);
-		} else if (*s < 0x20 || *s == 0x7f) {
-			fprintf(f, "\\u%04x", *s++);
-		} else if ((n = utf8_len(s)) == 0) {
-			/* Not UTF-8: the replacement character. */
-			fputs("\\ufffd", f);
-			s++;
-		} else {
-			fwrite(s, 1, n, f);
-			s += n;
-		}
-	}
-	fputc('"', f);
-}
-
-void pawctl_json_key(struct pawctl_json *j, const char *key)
-{
-	if (!j->f)
-		return;
-	if (j->comma[j->depth])
-		fputc(',', j->f);
-	j->comma[j->depth] = true;
-	if (key) {
-		json_string(j->f, key);
-		fputc(':', j->f);
-	}
-}
-
-void pawctl_json_open(struct pawctl_json *j, const char *key, char bracket)
-{
-	if (!j->f || j->depth + 1 >= PAWCTL_JSON_DEPTH)
-		return;
-	pawctl_json_key(j, key);
-	fputc(bracket, j->f);
-	j->comma[++j->depth] = false;
-}
-
-void pawctl_json_close(struct pawctl_json *j, char bracket)
-{
-	if (!j->f || j->depth == 0)
-		return;
-	fputc(bracket, j->f);
-	j->depth--;
-}
-
-void pawctl_json_str(struct pawctl_json *j, const char *key, const char *s)
-{
-	if (!j->f)
-		return;
-	pawctl_json_key(j, key);
-	if (s)
-		json_string(j->f, s);
-	else
-		fputs("null", j->f);
-}
-
-void pawctl_json_u64(struct pawctl_json *j, const char *key, uint64_t v)
-{
-	if (!j->f)
-		return;
-	pawctl_json_key(j, key);
-	fprintf(j->f, "%llu", (unsigned long long)v);
-}
-
-void pawctl_json_bool(struct pawctl_json *j, const char *key, bool v)
-{
-	if (!j->f)
-		return;
-	pawctl_json_key(j, key);
-	fputs(v ? "true" : "false", j->f);
-}
-
-void pawctl_json_hex(struct pawctl_json *j, const char *key,
-		     const uint8_t *bin, size_t len)
-{
-	char hex[2 * PAWLINK_MSG_SHA256_LEN + 1];
-
-	if (!j->f || len > PAWLINK_MSG_SHA256_LEN)
-		return;
-	pawlink_to_hex(hex, bin, len);
-	pawctl_json_str(j, key, hex);
-}
-
-void pawctl_json_msg(struct pawctl *c, const char *key,
-		     const struct pawlink_msg_info *m)
-{
-	uint8_t host[PAWLINK_ID_LEN];
-
-	if (!c->j.f)
-		return;
-	pawlink_host_id(c->p, host);
-	pawctl_json_open(&c->j, key, '{');
-	pawctl_json_hex(&c->j, "id", m->id, sizeof(m->id));
-	pawctl_json_hex(&c->j, "sender", m->sender, sizeof(m->sender));
-	pawctl_json_bool(&c->j, "from_this_host",
-			 !memcmp(m->sender, host, PAWLINK_ID_LEN));
-	pawctl_json_u64(&c->j, "time", m->time);
-	pawctl_json_u64(&c->j, "duration_ms", m->duration_ms);
-	pawctl_json_u64(&c->j, "size", m->size);
-	pawctl_json_str(&c->j, "codec", m->codec == PAWLINK_MSG_CODEC_OGG_OPUS ?
-			"ogg-opus" : "unknown");
-	pawctl_json_hex(&c->j, "sha256", m->sha256, sizeof(m->sha256));
-	pawctl_json_close(&c->j, '}');
 }

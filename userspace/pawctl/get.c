@@ -11,22 +11,10 @@
 
 #include "pawctl.h"
 
-/* 1 for .wav, 0 for .opus or .ogg, -1 for anything else. */
-static int wants_wav(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	const char *dot = strrchr(slash ? slash : path, '.');
-
-	if (dot && !strcasecmp(dot, ".wav"))
-		return 1;
-	if (dot && (!strcasecmp(dot, ".opus") || !strcasecmp(dot, ".ogg")))
-		return 0;
-	return -1;
-}
-
 static int save(struct pawctl *c, struct pawctl_outfile *of, bool wav,
 		const uint8_t *obj, size_t len)
 {
+	struct pawctl_audio_out ao;
 	int16_t *pcm;
 	size_t frames;
 	int rc;
@@ -38,7 +26,13 @@ static int save(struct pawctl *c, struct pawctl_outfile *of, bool wav,
 		return pawctl_fail(c, PAWCTL_EXIT_IO,
 				   "the message does not decode: %s",
 				   pawlink_error(c->p));
-	rc = pawctl_outfile_write_wav(c, of, pcm, frames);
+	rc = pawctl_audio_out_open(c, &ao, of->fd, of->path, PAWCTL_FORMAT_WAV);
+	if (!rc)
+		rc = pawctl_audio_out_write(c, &ao, pcm, frames);
+	if (!rc)
+		rc = pawctl_audio_out_close(c, &ao);
+	else
+		pawctl_audio_out_close(c, &ao);
 	free(pcm);
 	return rc;
 }
@@ -54,7 +48,10 @@ static int get_run(struct pawctl *c, int argc, char *argv[])
 	struct pawctl_outfile of = { .fd = -1 };
 	uint8_t id[PAWLINK_MSG_ID_LEN], *obj = NULL;
 	struct pawlink_msg_info info;
-	int wav = 0, rc;
+	enum pawctl_audio_format fmt = PAWCTL_FORMAT_OGG_OPUS;
+	struct pawctl_progress pr;
+	bool wav;
+	int rc;
 	size_t len;
 
 	if (!pawctl_parse(c, argc, argv, opts, 2, 2))
@@ -62,10 +59,10 @@ static int get_run(struct pawctl *c, int argc, char *argv[])
 	rc = pawctl_check_msg_id(c, c->operand[1]);
 	if (rc)
 		return rc;
-	if (out && (wav = wants_wav(out)) < 0)
-		return pawctl_fail(c, PAWCTL_EXIT_USAGE,
-				   "cannot tell the format from '%s': name it .opus or .ogg (the message as stored) or .wav (decoded)",
-				   out);
+	/* "-": the message as stored, to stdout. */
+	if (out && pawctl_audio_format(c, out, PAWCTL_FORMAT_OGG_OPUS, &fmt))
+		return PAWCTL_EXIT_USAGE;
+	wav = fmt == PAWCTL_FORMAT_WAV;
 	rc = pawctl_lookup_toy(c, c->operand[0]);
 	if (rc)
 		return rc;
@@ -87,7 +84,11 @@ static int get_run(struct pawctl *c, int argc, char *argv[])
 			goto out;
 	}
 	pawctl_info(c, "downloading message %s", hex);
+	pawctl_progress_start(c, &pr, "downloading");
+	pawlink_set_progress(c->p, pawctl_progress_transfer, &pr);
 	rc = pawlink_download(c->p, id, &obj, &len, &info);
+	pawlink_set_progress(c->p, NULL, NULL);
+	pawctl_progress_end(&pr);
 	if (rc) {
 		rc = pawctl_msg_fail(c, rc, id);
 		goto out;
@@ -98,7 +99,9 @@ static int get_run(struct pawctl *c, int argc, char *argv[])
 	if (rc)
 		goto out;
 	pawctl_info(c, "wrote %s (%s)", of.path, wav ? "WAV" : "Ogg Opus");
-	pawctl_out(c, "%s\n", of.path);
+	/* On stdout the message itself is the result. */
+	if (!of.is_stdout)
+		pawctl_out(c, "%s\n", of.path);
 	pawctl_json_msg(c, "message", &info);
 	pawctl_json_str(&c->j, "file", of.path);
 	pawctl_json_str(&c->j, "format", wav ? "wav" : "ogg-opus");
@@ -116,5 +119,6 @@ const struct pawctl_command pawctl_cmd_get = {
 	.options =
 		"  -o, --output FILE  where to write it: FILE.opus or FILE.ogg keep the\n"
 		"                     message as stored (Ogg Opus), FILE.wav decodes it\n"
-		"                     (16 kHz mono); default MSG-ID.opus here\n",
+		"                     (16 kHz mono), '-' writes it as stored to stdout;\n"
+		"                     default MSG-ID.opus here\n",
 };

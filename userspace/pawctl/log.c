@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pawctl log TOY [--from SEQ]: the toy's event log.  Every remote
- * microphone start is there with the host that asked for it.
+ * pawctl log TOY [--from SEQ] [--type LIST] [--mic] [--host HOST]
+ * [--tail N]: the toy's event log.  Every remote microphone start is
+ * there with the host that asked for it.  The filters apply here, to what
+ * the toy sent: they choose what is shown, never what the toy keeps.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "pawctl.h"
@@ -86,18 +89,75 @@ static void show(struct pawctl *c, const struct pawlink_toy_event *e,
 	pawctl_json_close(&c->j, '}');
 }
 
+/* What to show: the event types wanted (none: all), one host, the last N. */
+struct log_filter {
+	bool type[256];
+	bool any_type;
+	bool by_host;
+	bool this_host;			/* --host this */
+	uint8_t host[PAWLINK_ID_LEN];
+	unsigned long tail;		/* 0: all */
+};
+
+/* --type a,b,c: each an event name as the log shows it. */
+static int parse_types(struct pawctl *c, struct log_filter *f,
+		       const char *list)
+{
+	char buf[256], *save = NULL, *name;
+	unsigned int ev;
+
+	if (snprintf(buf, sizeof(buf), "%s", list) >= (int)sizeof(buf))
+		return pawctl_fail(c, PAWCTL_EXIT_USAGE, "--type: too long");
+	for (name = strtok_r(buf, ",", &save); name;
+	     name = strtok_r(NULL, ",", &save)) {
+		for (ev = 0; ev < 256; ev++)
+			if (!strcmp(pawlink_event_name((uint8_t)ev), name) &&
+			    strcmp(name, "unknown"))
+				break;
+		if (ev == 256)
+			return pawctl_fail(c, PAWCTL_EXIT_USAGE,
+					   "--type: no event is called '%.32s' (mic-start, session-start, pair-ok, ...)",
+					   name);
+		f->type[ev] = true;
+		f->any_type = true;
+	}
+	if (!f->any_type)
+		return pawctl_fail(c, PAWCTL_EXIT_USAGE,
+				   "--type takes event names, comma-separated");
+	return 0;
+}
+
+static bool wanted(const struct log_filter *f,
+		   const struct pawlink_toy_event *e,
+		   const uint8_t us[PAWLINK_ID_LEN])
+{
+	if (f->any_type && !f->type[e->event])
+		return false;
+	if (f->by_host && memcmp(e->host_id, f->this_host ? us : f->host,
+				 PAWLINK_ID_LEN))
+		return false;
+	return true;
+}
+
 static int log_run(struct pawctl *c, int argc, char *argv[])
 {
-	const char *from_arg = NULL;
+	const char *from_arg = NULL, *type_arg = NULL, *host_arg = NULL;
+	const char *tail_arg = NULL;
+	bool mic = false;
 	const struct pawctl_opt opts[] = {
 		{ .name = "from", .arg = &from_arg },
+		{ .name = "type", .arg = &type_arg },
+		{ .name = "mic", .flag = &mic },
+		{ .name = "host", .arg = &host_arg },
+		{ .name = "tail", .arg = &tail_arg },
 		{ .name = NULL },
 	};
 	struct pawlink_toy_event ev[LOG_MAX];
 	uint8_t host[PAWLINK_ID_LEN];
+	struct log_filter f = { 0 };
 	unsigned long from = 0;
+	size_t n, i, shown, skip;
 	uint32_t next;
-	size_t n, i;
 	int rc;
 
 	if (!pawctl_parse(c, argc, argv, opts, 1, 1))
@@ -105,6 +165,23 @@ static int log_run(struct pawctl *c, int argc, char *argv[])
 	if (from_arg && pawlink_parse_uint(from_arg, 0, 999999999, &from))
 		return pawctl_fail(c, PAWCTL_EXIT_USAGE,
 				   "--from takes a log sequence number");
+	if (type_arg && parse_types(c, &f, type_arg))
+		return PAWCTL_EXIT_USAGE;
+	if (mic) {
+		f.type[PAWLINK_TOY_EV_MIC_START] = true;
+		f.any_type = true;
+	}
+	if (host_arg) {
+		f.by_host = true;
+		f.this_host = !strcmp(host_arg, "this");
+		if (!f.this_host && pawlink_toy_id_parse(f.host, host_arg))
+			return pawctl_fail(c, PAWCTL_EXIT_USAGE,
+					   "--host takes a host id (16 hex digits, as 'pawctl hosts' shows) or 'this'");
+	}
+	if (tail_arg && pawlink_parse_uint(tail_arg, 1, LOG_MAX, &f.tail))
+		return pawctl_fail(c, PAWCTL_EXIT_USAGE,
+				   "--tail takes a whole number from 1 to %d",
+				   LOG_MAX);
 	rc = pawctl_connect(c, c->operand[0], NULL);
 	if (rc)
 		return rc;
@@ -116,8 +193,19 @@ static int log_run(struct pawctl *c, int argc, char *argv[])
 		   "TIME", "EVENT", "DETAIL", "HOST");
 	pawctl_json_u64(&c->j, "next", next);
 	pawctl_json_open(&c->j, "events", '[');
-	for (i = 0; i < n; i++)
+	for (i = 0, shown = 0; i < n; i++)
+		shown += wanted(&f, &ev[i], host);
+	/* --tail: the last N of those that match. */
+	skip = f.tail && shown > f.tail ? shown - f.tail : 0;
+	for (i = 0; i < n; i++) {
+		if (!wanted(&f, &ev[i], host))
+			continue;
+		if (skip) {
+			skip--;
+			continue;
+		}
 		show(c, &ev[i], host);
+	}
 	pawctl_json_close(&c->j, ']');
 	return 0;
 }
@@ -125,7 +213,11 @@ static int log_run(struct pawctl *c, int argc, char *argv[])
 const struct pawctl_command pawctl_cmd_log = {
 	.name = "log",
 	.run = log_run,
-	.synopsis = "log TOY [--from SEQ]",
+	.synopsis = "log TOY [--from SEQ] [--type LIST] [--mic] [--host HOST] [--tail N]",
 	.summary = "the toy's event log: pairings, sessions, every microphone start",
-	.options = "  --from SEQ   start at sequence number SEQ (default: the oldest kept)\n",
+	.options = "  --from SEQ    start at sequence number SEQ (default: the oldest kept)\n"
+		   "  --type LIST   only these events, comma-separated (mic-start,pair-ok)\n"
+		   "  --mic         only microphone starts (--type mic-start)\n"
+		   "  --host HOST   only this host's events: its id, or 'this'\n"
+		   "  --tail N      only the last N events that match\n",
 };

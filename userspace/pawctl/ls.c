@@ -29,10 +29,16 @@ static int ls_run(struct pawctl *c, int argc, char *argv[])
 {
 	struct pawlink_msg_info *list;
 	uint8_t host[PAWLINK_ID_LEN];
+	char id[PAWCTL_MSG_HEX_LEN + 1];
+	bool ids = false;
+	const struct pawctl_opt opts[] = {
+		{ .name = "ids", .flag = &ids },
+		{ 0 },
+	};
 	size_t n, i;
 	int rc;
 
-	if (!pawctl_parse(c, argc, argv, NULL, 1, 1))
+	if (!pawctl_parse(c, argc, argv, opts, 1, 1))
 		return c->exit;
 	rc = pawctl_connect(c, c->operand[0], NULL);
 	if (rc)
@@ -41,6 +47,15 @@ static int ls_run(struct pawctl *c, int argc, char *argv[])
 	if (rc)
 		return pawctl_lib_fail(c, rc);
 	pawlink_host_id(c->p, host);
+	/* --ids: the message ids alone, one a line, for shell completion. */
+	if (ids && !c->json) {
+		for (i = 0; i < n; i++) {
+			pawlink_message_id_hex(id, list[i].id);
+			printf("%s\n", id);
+		}
+		free(list);
+		return 0;
+	}
 	if (n)
 		pawctl_out(c, "%-32s  %9s  %9s  %-19s  %s\n", "MESSAGE",
 			   "DURATION", "SIZE", "SENT", "FROM");
@@ -59,6 +74,7 @@ static int ls_run(struct pawctl *c, int argc, char *argv[])
 const struct pawctl_command pawctl_cmd_ls = {
 	.name = "ls",
 	.run = ls_run,
-	.synopsis = "ls TOY",
+	.synopsis = "ls TOY [--ids]",
 	.summary = "list the voice messages on the toy",
+	.options = "  --ids  only the message ids, one a line (for scripts and shell completion)\n",
 };

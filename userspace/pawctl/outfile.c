@@ -4,7 +4,8 @@
  * made under a temporary name beside the final one, written, fsynced and
  * renamed into place, then the directory fsynced.  So a failure or an
  * interruption never leaves a truncated file at the path the user gave,
- * and an existing file there is replaced whole or not at all.
+ * and an existing file there is replaced whole or not at all.  "-" is
+ * stdout instead, written as the data comes (a pipe to aplay, say).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,8 +14,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <sndfile.h>
 
 #include "pawctl.h"
 
@@ -26,6 +25,18 @@ int pawctl_outfile_open(struct pawctl *c, struct pawctl_outfile *of,
 
 	of->fd = -1;
 	of->tmp[0] = '\0';
+	of->is_stdout = !strcmp(path, "-");
+	if (of->is_stdout) {
+		snprintf(of->path, sizeof(of->path), "stdout");
+		if (c->json)
+			return pawctl_fail(c, PAWCTL_EXIT_USAGE,
+					   "-o - and --json both want stdout; choose one");
+		if (isatty(STDOUT_FILENO))
+			return pawctl_fail(c, PAWCTL_EXIT_USAGE,
+					   "stdout is a terminal: not writing audio there (pipe it, or -o FILE)");
+		of->fd = STDOUT_FILENO;
+		return 0;
+	}
 	if (!path[0])
 		return pawctl_fail(c, PAWCTL_EXIT_USAGE, "an empty output file name");
 	if (snprintf(of->path, sizeof(of->path), "%s", path) >=
@@ -70,32 +81,6 @@ int pawctl_outfile_write(struct pawctl *c, struct pawctl_outfile *of,
 	return 0;
 }
 
-int pawctl_outfile_write_wav(struct pawctl *c, struct pawctl_outfile *of,
-			     const int16_t *pcm, size_t frames)
-{
-	SF_INFO info = {
-		.samplerate = PAWLINK_AUDIO_RATE,
-		.channels = 1,
-		.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16,
-	};
-	SNDFILE *sf;
-	sf_count_t n;
-	int rc;
-
-	/* SF_FALSE: the descriptor stays ours, for fsync and rename. */
-	sf = sf_open_fd(of->fd, SFM_WRITE, &info, SF_FALSE);
-	if (!sf)
-		return pawctl_fail(c, PAWCTL_EXIT_IO, "cannot write '%s': %s",
-				   of->path, sf_strerror(NULL));
-	n = sf_writef_short(sf, pcm, (sf_count_t)frames);
-	rc = sf_close(sf);
-	if (n != (sf_count_t)frames || rc != 0)
-		return pawctl_fail(c, PAWCTL_EXIT_IO,
-				   "cannot write '%s': writing the WAV data failed",
-				   of->path);
-	return 0;
-}
-
 /* Makes the rename durable. */
 static int sync_dir(const char *path)
 {
@@ -115,6 +100,10 @@ int pawctl_outfile_commit(struct pawctl *c, struct pawctl_outfile *of)
 {
 	int rc = 0;
 
+	if (of->is_stdout) {
+		of->fd = -1;
+		return 0;
+	}
 	if (fsync(of->fd) != 0)
 		rc = -errno;
 	if (close(of->fd) != 0 && !rc)
@@ -138,7 +127,8 @@ int pawctl_outfile_commit(struct pawctl *c, struct pawctl_outfile *of)
 
 void pawctl_outfile_abort(struct pawctl_outfile *of)
 {
-	if (of->fd >= 0)
+	/* stdout stays open: what was written is the reader's already. */
+	if (of->fd >= 0 && !of->is_stdout)
 		close(of->fd);
 	of->fd = -1;
 	if (of->tmp[0])

@@ -42,19 +42,23 @@ static void usage(FILE *f)
 		"  --store DIR     the key store; default $XDG_DATA_HOME/pawlink\n"
 		"  --json          the result as one JSON document on stdout\n"
 		"  -q, --quiet     no progress messages\n"
-		"  -h, --help      this help; 'pawctl COMMAND --help' for a command\n"
+		"  --progress      the progress line of send, get and record even\n"
+		"                  when stderr is not a terminal\n"
+		"  --no-progress   never that line\n"
+		"  -h, --help      this help; 'pawctl help COMMAND' for a command\n"
 		"  --version       pawctl's version\n"
 		"\nCommands:\n");
 	for (i = 0; i < NUM_COMMANDS; i++)
 		fprintf(f, "  %-10s %s\n", commands[i]->name,
 			commands[i]->summary);
+	fprintf(f, "  %-10s %s\n", "help", "this list, or with COMMAND that command's usage");
 	fprintf(f,
 		"\nExit status: 0 ok, 1 usage, 2 not found or not paired, 3 refused,\n"
 		"4 unreachable or busy, 5 I/O, 6 bad input file, 7 not on this path,\n"
 		"130 interrupted.  Documentation/pawctl.rst has the details.\n");
 }
 
-static const struct pawctl_command *find_command(const char *name)
+const struct pawctl_command *pawctl_find_command(const char *name)
 {
 	size_t i;
 
@@ -73,12 +77,44 @@ static bool printable(const char *s)
 	return true;
 }
 
+/*
+ * pawctl help [COMMAND]: the command list, or COMMAND's usage, as
+ * --help gives them.  Not in the command table: it needs no key store.
+ */
+static int help(struct pawctl *c, int argc, char *argv[])
+{
+	const struct pawctl_command *cmd;
+
+	if (argc < 2) {
+		usage(stdout);
+		c->helped = true;
+		return PAWCTL_EXIT_OK;
+	}
+	if (argc > 2)
+		return pawctl_fail(c, PAWCTL_EXIT_USAGE,
+				   "too many arguments; usage: pawctl help [COMMAND]");
+	cmd = pawctl_find_command(argv[1]);
+	if (!cmd)
+		return printable(argv[1]) ?
+		       pawctl_fail(c, PAWCTL_EXIT_USAGE,
+				   "unknown command '%.32s'; 'pawctl help' lists them",
+				   argv[1]) :
+		       pawctl_fail(c, PAWCTL_EXIT_USAGE,
+				   "unknown command; 'pawctl help' lists them");
+	pawctl_usage(stdout, cmd);
+	c->helped = true;
+	return PAWCTL_EXIT_OK;
+}
+
 /* The envelope around the command's fields, or around its error. */
 static void print_json(struct pawctl *c, int code)
 {
-	struct pawctl_json j = { .f = stdout };
+	struct pawctl_json j;
 
-	pawctl_json_open(&j, NULL, '{');
+	if (pawctl_json_begin(&j)) {
+		fputs("pawctl: out of memory for the JSON document\n", stderr);
+		return;
+	}
 	pawctl_json_u64(&j, "schema", PAWCTL_JSON_SCHEMA);
 	pawctl_json_str(&j, "command", c->cmd ? c->cmd->name : NULL);
 	pawctl_json_bool(&j, "ok", code == PAWCTL_EXIT_OK);
@@ -92,10 +128,10 @@ static void print_json(struct pawctl *c, int code)
 		pawctl_json_str(&j, "name", c->toy.name);
 		pawctl_json_close(&j, '}');
 	}
-	if (code == PAWCTL_EXIT_OK && c->json_buf)
-		fwrite(c->json_buf, 1, c->json_len, stdout);
-	pawctl_json_close(&j, '}');
-	fputc('\n', stdout);
+	if (code == PAWCTL_EXIT_OK)
+		pawctl_json_merge(&j, &c->j);
+	pawctl_json_print(&j, stdout);
+	pawctl_json_end(&j);
 }
 
 /* Opens libpawlink on the key store, then runs the subcommand. */
@@ -123,8 +159,10 @@ int main(int argc, char *argv[])
 	if (i < 0) {
 		code = c.exit;
 	} else {
-		c.cmd = find_command(argv[i]);
-		if (c.cmd)
+		c.cmd = pawctl_find_command(argv[i]);
+		if (!strcmp(argv[i], "help"))
+			code = help(&c, argc - i, argv + i);
+		else if (c.cmd)
 			code = run(&c, argc - i, argv + i);
 		else if (printable(argv[i]))
 			code = pawctl_fail(&c, PAWCTL_EXIT_USAGE,
@@ -138,11 +176,9 @@ int main(int argc, char *argv[])
 	if (code != PAWCTL_EXIT_OK && c.err[0])
 		fprintf(stderr, "pawctl: %s\n", c.err);
 	pawctl_close_link(&c);
-	if (c.j.f)
-		fclose(c.j.f);
 	if (c.json && !c.helped && (i != -1 || code != PAWCTL_EXIT_OK))
 		print_json(&c, code);
-	free(c.json_buf);
+	pawctl_json_end(&c.j);
 	if (fflush(stdout) != 0 && code == PAWCTL_EXIT_OK)
 		code = PAWCTL_EXIT_IO;
 	return code;

@@ -4,11 +4,14 @@
  * pawctl.rst).  pawctl.c looks the subcommand up and runs it; each
  * subcommand lives in its own file and is built from the pieces below:
  *
- *   cli.c         options, messages, exit codes and the --json document
+ *   cli.c         options, messages and exit codes
+ *   json.c        the --json document, on json-c
  *   lookup.c      what names a toy (id or name) or a message (id, prefix)
  *   link.c        libpawlink, the way to the toys and a session
- *   outfile.c     files pawctl writes: temporary, then renamed
+ *   outfile.c     files pawctl writes: temporary, then renamed; or stdout
+ *   audio_out.c   the audio format an output name asks for, and its writer
  *   code_input.c  the setup code, from the terminal without echo or a file
+ *   progress.c    the progress line of send, get and record
  *
  * Results go to stdout (a table, or one JSON document with --json);
  * progress and errors go to stderr.  Nothing pawctl prints holds a secret.
@@ -52,14 +55,27 @@ enum pawctl_exit {
 /* A message id may be shortened to a unique prefix this long or longer. */
 #define PAWCTL_MSG_PREFIX_MIN	4
 
-/* A JSON writer; with a NULL @f every call does nothing. */
+struct json_object;
+
+/*
+ * A JSON document being built (json.c, on json-c); until
+ * pawctl_json_begin() every call does nothing.
+ */
 struct pawctl_json {
-	FILE *f;
+	bool on;
 	unsigned int depth;
-	bool comma[PAWCTL_JSON_DEPTH];
+	/* [0] the document, then the objects and arrays open in it. */
+	struct json_object *stack[PAWCTL_JSON_DEPTH];
 };
 
 struct pawctl;
+
+/* --progress, --no-progress, or neither: on a terminal only. */
+enum pawctl_progress_mode {
+	PAWCTL_PROGRESS_AUTO,
+	PAWCTL_PROGRESS_ON,
+	PAWCTL_PROGRESS_OFF,
+};
 
 struct pawctl_command {
 	const char *name;
@@ -67,6 +83,12 @@ struct pawctl_command {
 	const char *synopsis;		/* "led TOY on|off" */
 	const char *summary;		/* one line for the command list */
 	const char *options;		/* the command's own options, or NULL */
+	/*
+	 * What a numeric operand must be ("the volume is a whole number
+	 * from 0 to 100"), for the error when one is given negative: getopt
+	 * would otherwise take "-1" for an option.  NULL: no such operand.
+	 */
+	const char *number;
 };
 
 /*
@@ -89,6 +111,7 @@ struct pawctl {
 	const char *store;		/* --store; NULL: the default */
 	bool json;
 	bool quiet;
+	enum pawctl_progress_mode progress;
 	const struct pawctl_command *cmd;
 
 	/* The subcommand's operands, after pawctl_parse(). */
@@ -112,10 +135,8 @@ struct pawctl {
 	/* The dongle attached, when no air was given. */
 	char device_path[PAWLINK_DONGLE_PATH_MAX];
 
-	/* The command's result fields for --json, into a memory stream. */
+	/* The command's result fields for --json. */
 	struct pawctl_json j;
-	char *json_buf;
-	size_t json_len;
 
 	char err[PAWCTL_ERR_MAX];
 };
@@ -139,6 +160,9 @@ bool pawctl_parse(struct pawctl *c, int argc, char *argv[],
 int pawctl_parse_global(struct pawctl *c, int argc, char *argv[]);
 void pawctl_usage(FILE *f, const struct pawctl_command *cmd);
 
+/* The command @name, or NULL. */
+const struct pawctl_command *pawctl_find_command(const char *name);
+
 /* Records the error sentence for the user and returns @code. */
 int pawctl_fail(struct pawctl *c, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -161,9 +185,13 @@ bool pawctl_interrupted(void);
 /* "4.1 kB" style, for humans. */
 void pawctl_format_bytes(char *out, size_t len, uint64_t bytes);
 
-/* ---- cli.c: the --json document ---------------------------------------- */
+/* ---- json.c: the --json document --------------------------------------- */
 
-void pawctl_json_key(struct pawctl_json *j, const char *key);
+/* An empty object to fill.  0, or -1 out of memory. */
+int pawctl_json_begin(struct pawctl_json *j);
+/* Frees it; safe on one never begun. */
+void pawctl_json_end(struct pawctl_json *j);
+/* @key NULL inside an array; @bracket '{' or '['. */
 void pawctl_json_open(struct pawctl_json *j, const char *key, char bracket);
 void pawctl_json_close(struct pawctl_json *j, char bracket);
 void pawctl_json_str(struct pawctl_json *j, const char *key, const char *s);
@@ -171,6 +199,10 @@ void pawctl_json_u64(struct pawctl_json *j, const char *key, uint64_t v);
 void pawctl_json_bool(struct pawctl_json *j, const char *key, bool v);
 void pawctl_json_hex(struct pawctl_json *j, const char *key,
 		     const uint8_t *bin, size_t len);
+/* Adds every field of @from's document to the object open in @into. */
+void pawctl_json_merge(struct pawctl_json *into, const struct pawctl_json *from);
+/* The document on one line, then a newline.  0 or -1. */
+int pawctl_json_print(const struct pawctl_json *j, FILE *f);
 /* A voice message's metadata as an object (fields in pawctl.rst). */
 void pawctl_json_msg(struct pawctl *c, const char *key,
 		     const struct pawlink_msg_info *m);
@@ -231,26 +263,87 @@ void pawctl_close_link(struct pawctl *c);
 /*
  * A file written beside its final path under a temporary name (0600: it
  * holds someone's voice) and renamed into place only when complete, so a
- * failure leaves nothing at the path and never a half-written file.
+ * failure leaves nothing at the path and never a half-written file.  The
+ * path "-" is stdout, written as it comes.
  */
 struct pawctl_outfile {
 	char path[4096];
 	char tmp[4096 + 16];
 	int fd;
+	bool is_stdout;
 };
 
-/* Creates the temporary file now, so a bad path fails before any work. */
+/*
+ * Creates the temporary file now, so a bad path fails before any work.
+ * "-" is stdout; refused when it is a terminal, or with --json (which
+ * writes its document there).
+ */
 int pawctl_outfile_open(struct pawctl *c, struct pawctl_outfile *of,
 			const char *path);
 int pawctl_outfile_write(struct pawctl *c, struct pawctl_outfile *of,
 			 const uint8_t *data, size_t len);
-/* 16 kHz mono, 16-bit PCM WAV. */
-int pawctl_outfile_write_wav(struct pawctl *c, struct pawctl_outfile *of,
-			     const int16_t *pcm, size_t frames);
 /* fsync, rename into place.  0 or an exit code (then nothing is left). */
 int pawctl_outfile_commit(struct pawctl *c, struct pawctl_outfile *of);
 /* Removes the temporary file; safe after a commit or on a closed one. */
 void pawctl_outfile_abort(struct pawctl_outfile *of);
+
+/* ---- progress.c: the progress line -------------------------------------- */
+
+struct pawctl_progress {
+	bool on;			/* shown at all */
+	bool drawn;			/* something is on the line */
+	const char *what;		/* "sending", "recording", ... */
+	uint64_t start_ns, last_ns;	/* CLOCK_MONOTONIC */
+};
+
+/* Decides whether the line is shown (c->progress, stderr a terminal). */
+void pawctl_progress_start(struct pawctl *c, struct pawctl_progress *pr,
+			   const char *what);
+/* A bar, percent, bytes, rate and time left. */
+void pawctl_progress_bytes(struct pawctl_progress *pr, uint64_t done,
+			   uint64_t total);
+/* pawlink_set_progress()'s callback, @ctx a struct pawctl_progress. */
+void pawctl_progress_transfer(void *ctx, uint64_t done, uint64_t total);
+/* Seconds recorded, seconds left (@total_frames 0: unbounded), a meter. */
+void pawctl_progress_seconds(struct pawctl_progress *pr, uint64_t frames,
+			     uint64_t total_frames, unsigned int peak);
+/* Erases the line. */
+void pawctl_progress_end(struct pawctl_progress *pr);
+
+/* ---- audio_out.c: audio files ------------------------------------------ */
+
+enum pawctl_audio_format {
+	PAWCTL_FORMAT_OGG_OPUS,		/* .opus, .ogg */
+	PAWCTL_FORMAT_WAV,		/* .wav: 16 kHz mono 16-bit PCM */
+};
+
+/*
+ * The format output name @path asks for, the one rule of get and record:
+ * "-" (stdout) is @dash; another name without a known extension is a
+ * usage error.  0 or an exit code.
+ */
+int pawctl_audio_format(struct pawctl *c, const char *path,
+			enum pawctl_audio_format dash,
+			enum pawctl_audio_format *fmt);
+
+/* Audio streamed to a descriptor, 16 kHz mono, a period at a time. */
+struct pawctl_audio_out {
+	void *sf;			/* SNDFILE, where libsndfile can */
+	bool pipe;			/* else: WAV by hand, lengths unknown */
+	bool reader_gone;		/* EPIPE: stdout's reader went away */
+	int fd;
+	const char *name;		/* for messages */
+	uint64_t frames;		/* written */
+};
+
+/* Writes the header.  0 or an exit code. */
+int pawctl_audio_out_open(struct pawctl *c, struct pawctl_audio_out *ao,
+			  int fd, const char *name,
+			  enum pawctl_audio_format fmt);
+int pawctl_audio_out_write(struct pawctl *c, struct pawctl_audio_out *ao,
+			   const int16_t *pcm, size_t frames);
+/* Completes the file (its lengths, where it can); the fd stays open. */
+int pawctl_audio_out_close(struct pawctl *c, struct pawctl_audio_out *ao);
 
 /* ---- code_input.c: the setup code -------------------------------------- */
 

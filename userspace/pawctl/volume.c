@@ -11,8 +11,8 @@ static int volume_run(struct pawctl *c, int argc, char *argv[])
 		return c->exit;
 	if (pawlink_parse_uint(c->operand[1], 0, PAWLINK_TOY_VOLUME_MAX, &v))
 		return pawctl_fail(c, PAWCTL_EXIT_USAGE,
-				   "the volume is a whole number from 0 to %d, not '%.16s'",
-				   PAWLINK_TOY_VOLUME_MAX, c->operand[1]);
+				   "%s, not '%.16s'", pawctl_cmd_volume.number,
+				   c->operand[1]);
 	rc = pawctl_connect(c, c->operand[0], NULL);
 	if (rc)
 		return rc;
@@ -29,4 +29,5 @@ const struct pawctl_command pawctl_cmd_volume = {
 	.run = volume_run,
 	.synopsis = "volume TOY N",
 	.summary = "set the toy's speaker volume, 0 to 100",
+	.number = "the volume is a whole number from 0 to 100",
 };

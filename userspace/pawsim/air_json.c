@@ -1,47 +1,51 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The air's counters as JSON; the field names are in Documentation/air.rst. */
-#include <inttypes.h>
-
 #include "air_json.h"
-
-static void print_id(FILE *out, const uint8_t id[PAWLINK_ID_LEN])
-{
-	unsigned int i;
-
-	fputc('"', out);
-	for (i = 0; i < PAWLINK_ID_LEN; i++)
-		fprintf(out, "%02x", id[i]);
-	fputc('"', out);
-}
+#include "json_out.h"
+#include "bytes.h"
 
 void air_stats_print_json(FILE *out, const struct air_stats *st)
 {
+	struct json_object *doc = json_object_new_object();
+	struct json_object *radios = json_object_new_array();
+	char hex[2 * PAWLINK_ID_LEN + 1];
 	uint32_t i;
 
-	fprintf(out,
-		"{\"now_ns\":%" PRIu64 ",\"rate_bps\":%" PRIu64
-		",\"latency_ns\":%" PRIu64 ",\"loss_ppm\":%" PRIu64
-		",\"frames\":%" PRIu64 ",\"bytes\":%" PRIu64
-		",\"busy_ns\":%" PRIu64 ",\"delivered\":%" PRIu64
-		",\"lost\":%" PRIu64 ",\"overrun\":%" PRIu64
-		",\"rejected\":%" PRIu64 ",\"joined\":%" PRIu64 ",\"radios\":[",
-		st->now_ns, st->rate_bps, st->latency_ns, st->loss_ppm,
-		st->frames, st->bytes, st->busy_ns, st->delivered, st->lost,
-		st->overrun, st->rejected, st->joined);
+	if (!doc || !radios) {
+		json_object_put(radios);
+		pawsim_json_print(out, doc);
+		return;
+	}
+	pawsim_json_u64(doc, "now_ns", st->now_ns);
+	pawsim_json_u64(doc, "rate_bps", st->rate_bps);
+	pawsim_json_u64(doc, "latency_ns", st->latency_ns);
+	pawsim_json_u64(doc, "loss_ppm", st->loss_ppm);
+	pawsim_json_u64(doc, "frames", st->frames);
+	pawsim_json_u64(doc, "bytes", st->bytes);
+	pawsim_json_u64(doc, "busy_ns", st->busy_ns);
+	pawsim_json_u64(doc, "delivered", st->delivered);
+	pawsim_json_u64(doc, "lost", st->lost);
+	pawsim_json_u64(doc, "overrun", st->overrun);
+	pawsim_json_u64(doc, "rejected", st->rejected);
+	pawsim_json_u64(doc, "joined", st->joined);
 	for (i = 0; i < st->nradios && i < AIR_RADIOS_MAX; i++) {
 		const struct air_radio_stats *rs = &st->radio[i];
+		struct json_object *r = json_object_new_object();
 
-		fprintf(out, "%s{\"index\":%" PRIu32 ",\"id\":", i ? "," : "",
-			rs->index);
-		print_id(out, rs->id);
-		fprintf(out,
-			",\"tx_frames\":%" PRIu64 ",\"tx_bytes\":%" PRIu64
-			",\"rejected\":%" PRIu64 ",\"rx_frames\":%" PRIu64
-			",\"rx_bytes\":%" PRIu64 ",\"rx_lost\":%" PRIu64
-			",\"rx_overrun\":%" PRIu64 "}",
-			rs->tx_frames, rs->tx_bytes, rs->rejected,
-			rs->rx_frames, rs->rx_bytes, rs->rx_lost,
-			rs->rx_overrun);
+		if (!r)
+			break;
+		pawlink_hex_encode(hex, rs->id, PAWLINK_ID_LEN);
+		pawsim_json_u64(r, "index", rs->index);
+		json_object_object_add(r, "id", json_object_new_string(hex));
+		pawsim_json_u64(r, "tx_frames", rs->tx_frames);
+		pawsim_json_u64(r, "tx_bytes", rs->tx_bytes);
+		pawsim_json_u64(r, "rejected", rs->rejected);
+		pawsim_json_u64(r, "rx_frames", rs->rx_frames);
+		pawsim_json_u64(r, "rx_bytes", rs->rx_bytes);
+		pawsim_json_u64(r, "rx_lost", rs->rx_lost);
+		pawsim_json_u64(r, "rx_overrun", rs->rx_overrun);
+		json_object_array_add(radios, r);
 	}
-	fputs("]}\n", out);
+	json_object_object_add(doc, "radios", radios);
+	pawsim_json_print(out, doc);
 }

@@ -10,6 +10,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <pawlink/version.h>
+
+#include <pawlink/version.h>
+
 #include "pawsim.h"
 
 struct subcommand {
@@ -95,7 +99,8 @@ static void usage(FILE *out)
 	for (i = 0; i < NUM_SUBCOMMANDS; i++)
 		fprintf(out, "  %-8s %s\n", subcommands[i].name,
 			subcommands[i].summary);
-	fprintf(out, "\nRun 'pawsim <command> --help' for a command's options.\n"
+	fprintf(out, "\nRun 'pawsim <command> --help' for a command's options;\n"
+		"'pawsim --version' prints pawsim's version.\n"
 		"Exit status: 0 success, 1 usage error, 2 runtime error.\n");
 }
 
@@ -110,6 +115,10 @@ int main(int argc, char *argv[])
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
 	    !strcmp(argv[1], "help")) {
 		usage(stdout);
+		return PAWSIM_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("pawsim %s\n", PAWLINK_VERSION);
 		return PAWSIM_EXIT_OK;
 	}
 	for (i = 0; i < NUM_SUBCOMMANDS; i++) {

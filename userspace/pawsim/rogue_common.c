@@ -9,6 +9,7 @@
 #include <sodium.h>
 
 #include "air_args.h"
+#include "json_out.h"
 #include "pawsim.h"
 #include "rogue.h"
 
@@ -137,12 +138,16 @@ int rogue_report(const struct rogue_common *c, const char *cmd,
 	unsigned int i;
 
 	if (c->json) {
-		printf("{\"command\":\"%s\"", cmd);
-		for (i = 0; i < n; i++)
-			printf(",\"%s\":%" PRIu64, counts[i].name,
-			       counts[i].value);
-		printf("}\n");
-		if (fflush(stdout))
+		struct json_object *doc = json_object_new_object();
+
+		if (doc) {
+			json_object_object_add(doc, "command",
+					       json_object_new_string(cmd));
+			for (i = 0; i < n; i++)
+				pawsim_json_u64(doc, counts[i].name,
+						counts[i].value);
+		}
+		if (pawsim_json_print(stdout, doc))
 			return PAWSIM_EXIT_RUNTIME;
 		return exit_code;
 	}

@@ -43,6 +43,7 @@
 #include "toy/toy.h"
 #include "toy_linux_audio.h"
 #include "bytes.h"
+#include "json_out.h"
 
 #define CONTROL_SOCK		"control.sock"
 #define CONTROL_MSG_MAX		64
@@ -569,30 +570,38 @@ static void print_json(struct toy *t)
 	const struct toy_counters *c = toy_get_counters(t);
 	uint8_t id[PAWLINK_ID_LEN];
 	char hex[2 * PAWLINK_ID_LEN + 1];
+	struct json_object *doc;
 
 	toy_get_id(t, id);
 	pawlink_hex_encode(hex, id, PAWLINK_ID_LEN);
 	toy_get_status(t, &st);
-	printf("{\"toy_id\":\"%s\",\"boot\":%" PRIu32 ",\"paired_hosts\":%u"
-	       ",\"lifetime_failures\":%" PRIu32 ",\"locked\":%d"
-	       ",\"msg_count\":%" PRIu32 ",\"log_next\":%" PRIu32
-	       ",\"mic_starts\":%" PRIu32 ",\"sessions\":%" PRIu64
-	       ",\"beacons\":%" PRIu64 ",\"rx_dropped_plaintext\":%" PRIu64
-	       ",\"rx_dropped_auth\":%" PRIu64 ",\"rx_dropped_replay\":%" PRIu64
-	       ",\"rx_dropped_malformed\":%" PRIu64
-	       ",\"refused_unauth\":%" PRIu64 ",\"audio_frames_sent\":%" PRIu64
-	       ",\"speaker_samples\":%" PRIu64 ",\"audio_malformed\":%" PRIu64
-	       ",\"speaker_underruns\":%" PRIu64 ",\"speaker_lost\":%" PRIu64
-	       ",\"speaker_late\":%" PRIu64 ",\"speaker_dropped\":%" PRIu64
-	       "}\n",
-	       hex, st.boot, st.paired_hosts, st.lifetime_failures, st.locked,
-	       st.msg_count, st.log_next, st.mic_starts, c->sessions,
-	       c->beacons, st.rx_dropped_plaintext, st.rx_dropped_auth,
-	       st.rx_dropped_replay, st.rx_dropped_malformed,
-	       st.refused_unauth, st.audio_frames_sent, st.speaker_samples,
-	       c->audio_malformed, c->speaker_underruns, c->speaker_lost,
-	       c->speaker_late, c->speaker_dropped);
-	fflush(stdout);
+	doc = json_object_new_object();
+	if (doc) {
+		json_object_object_add(doc, "toy_id", json_object_new_string(hex));
+		pawsim_json_u64(doc, "boot", st.boot);
+		pawsim_json_u64(doc, "paired_hosts", st.paired_hosts);
+		pawsim_json_u64(doc, "lifetime_failures", st.lifetime_failures);
+		/* A number, as it always was here (0 or 1). */
+		pawsim_json_u64(doc, "locked", st.locked);
+		pawsim_json_u64(doc, "msg_count", st.msg_count);
+		pawsim_json_u64(doc, "log_next", st.log_next);
+		pawsim_json_u64(doc, "mic_starts", st.mic_starts);
+		pawsim_json_u64(doc, "sessions", c->sessions);
+		pawsim_json_u64(doc, "beacons", c->beacons);
+		pawsim_json_u64(doc, "rx_dropped_plaintext", st.rx_dropped_plaintext);
+		pawsim_json_u64(doc, "rx_dropped_auth", st.rx_dropped_auth);
+		pawsim_json_u64(doc, "rx_dropped_replay", st.rx_dropped_replay);
+		pawsim_json_u64(doc, "rx_dropped_malformed", st.rx_dropped_malformed);
+		pawsim_json_u64(doc, "refused_unauth", st.refused_unauth);
+		pawsim_json_u64(doc, "audio_frames_sent", st.audio_frames_sent);
+		pawsim_json_u64(doc, "speaker_samples", st.speaker_samples);
+		pawsim_json_u64(doc, "audio_malformed", c->audio_malformed);
+		pawsim_json_u64(doc, "speaker_underruns", c->speaker_underruns);
+		pawsim_json_u64(doc, "speaker_lost", c->speaker_lost);
+		pawsim_json_u64(doc, "speaker_late", c->speaker_late);
+		pawsim_json_u64(doc, "speaker_dropped", c->speaker_dropped);
+	}
+	pawsim_json_print(stdout, doc);
 }
 
 /* ---- command line -------------------------------------------------------- */

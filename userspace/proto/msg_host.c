@@ -471,6 +471,26 @@ pawlink_msg_host_get_info(const struct pawlink_msg_host *h)
 	return &h->info;
 }
 
+bool pawlink_msg_host_progress(const struct pawlink_msg_host *h,
+			       uint64_t *done, uint64_t *total)
+{
+	uint64_t chunks;
+
+	if (h->tx_live) {
+		chunks = h->tx.base;
+		*total = h->tx.size;
+	} else if (h->rx_live) {
+		chunks = h->rx.held;
+		*total = h->rx.size;
+	} else {
+		return false;
+	}
+	*done = chunks * PAWLINK_MSG_CHUNK_DATA;
+	if (*done > *total)
+		*done = *total;
+	return true;
+}
+
 const struct pawlink_msg_xfer_stats *
 pawlink_msg_host_xfer_stats(const struct pawlink_msg_host *h)
 {

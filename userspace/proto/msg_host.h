@@ -97,6 +97,14 @@ size_t pawlink_msg_host_list_result(const struct pawlink_msg_host *h,
 /* The metadata of the last get (valid once the toy answered). */
 const struct pawlink_msg_info *
 pawlink_msg_host_get_info(const struct pawlink_msg_host *h);
+/*
+ * How far the running (or last) put's or get's transfer is: *@done bytes
+ * of *@total are held by the receiver (the toy for a put, the sink for a
+ * get; counted in whole chunks, the last one short).  false while no
+ * transfer has started (a list, a delete, a request not answered yet).
+ */
+bool pawlink_msg_host_progress(const struct pawlink_msg_host *h,
+			       uint64_t *done, uint64_t *total);
 /* Counters of the last put's or get's transfer. */
 const struct pawlink_msg_xfer_stats *
 pawlink_msg_host_xfer_stats(const struct pawlink_msg_host *h);

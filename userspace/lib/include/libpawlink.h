@@ -283,6 +283,16 @@ PAWLINK_API int pawlink_upload_audio_file(struct pawlink *p,
 					  const char *path,
 					  struct pawlink_msg_info *info);
 /*
+ * Progress of the transfers of pawlink_upload*() and pawlink_download():
+ * called from inside them, on their thread, each time the bytes the
+ * receiver holds (@done of @total) grow, first when the transfer starts
+ * (with what a resumed one holds already).  It must not call libpawlink.
+ * NULL: no calls.
+ */
+typedef void (*pawlink_progress_fn)(void *ctx, uint64_t done, uint64_t total);
+PAWLINK_API void pawlink_set_progress(struct pawlink *p,
+				      pawlink_progress_fn fn, void *ctx);
+/*
  * Downloads message @id: *@obj is a new buffer (free() it) of *@len
  * bytes whose SHA-256 matched; *@info (may be NULL) its metadata.
  */
