@@ -29,6 +29,27 @@
 
 static const uint8_t host_id[PAWLINK_ID_LEN] = { 9, 8, 7, 6, 5, 4, 3, 2 };
 
+/*
+ * The same tests run on a plain store (the host's) and on a sealed one
+ * (the toy's), opened and keyed by open_any().
+ */
+static bool sealed_mode;
+static const uint8_t seal_key[PAWLINK_MSG_SEAL_KEY_LEN] = { 0x5e, 0xa1 };
+
+static int open_any(struct pawlink_msg_store **st, const char *dir,
+		    const struct pawlink_msg_store_limits *lim, char *err,
+		    size_t err_len)
+{
+	int rc;
+
+	if (!sealed_mode)
+		return pawlink_msg_store_open(st, dir, lim, err, err_len);
+	rc = pawlink_msg_store_open_sealed(st, dir, lim, err, err_len);
+	if (!rc)
+		rc = pawlink_msg_store_seal(*st, seal_key);
+	return rc;
+}
+
 struct fixture {
 	char dir[64];	/* a fresh temporary directory */
 	struct pawlink_msg_store *st;
@@ -39,8 +60,7 @@ static void open_store(struct fixture *fx,
 {
 	char err[256] = "";
 
-	assert_int_equal(pawlink_msg_store_open(&fx->st, fx->dir, lim, err,
-						sizeof(err)), 0);
+	assert_int_equal(open_any(&fx->st, fx->dir, lim, err, sizeof(err)), 0);
 }
 
 static int setup(void **state)
@@ -533,8 +553,7 @@ static bool crash_and_resume(const char *dir, long ops,
 	bool more;
 	int status;
 
-	assert_int_equal(pawlink_msg_store_open(&st, dir, NULL, err,
-						sizeof(err)), 0);
+	assert_int_equal(open_any(&st, dir, NULL, err, sizeof(err)), 0);
 	pawlink_msg_store_crash_after(st, ops);
 	status = pawlink_msg_store_put_begin(st, info, &sink, have);
 	if (status == PAWLINK_MSG_OK) {
@@ -549,8 +568,7 @@ static bool crash_and_resume(const char *dir, long ops,
 	pawlink_msg_store_close(st);
 
 	/* Power back: only complete, verified messages are listed. */
-	assert_int_equal(pawlink_msg_store_open(&st, dir, NULL, err,
-						sizeof(err)), 0);
+	assert_int_equal(open_any(&st, dir, NULL, err, sizeof(err)), 0);
 	pawlink_msg_store_list(st, NULL, out, 2, &n, &more);
 	assert_true(n <= 1);
 	listed = n == 1;
@@ -607,6 +625,84 @@ static void test_power_loss_at_every_step(void **state)
 	free(data);
 }
 
+/*
+ * Sealed: what another key sealed is dropped at the key's arrival, no
+ * chunk can move to another place, and a plain store cannot be sealed.
+ */
+static void test_sealed_under_another_key_is_dropped(void **state)
+{
+	static const uint8_t other[PAWLINK_MSG_SEAL_KEY_LEN] = { 0x07 };
+	struct fixture *fx = *state;
+	struct pawlink_msg_info info, out[1];
+	uint8_t slot[PAWLINK_MSG_CHUNK_DATA + 40];
+	char path[512], hex[33], err[256];
+	size_t n;
+	bool more;
+	uint8_t *data;
+	int fd;
+
+	data = random_object(3 * PAWLINK_MSG_CHUNK_DATA, &info);
+	assert_int_equal(put_object(fx->st, &info, data), PAWLINK_MSG_OK);
+	pawlink_msg_store_close(fx->st);
+	fx->st = NULL;
+
+	/* Two chunks swapped: it no longer opens, so it is dropped. */
+	pawlink_msg_id_hex(hex, info.id);
+	snprintf(path, sizeof(path), "%s/%s.msg", fx->dir, hex);
+	fd = open(path, O_RDWR);
+	assert_true(fd >= 0);
+	assert_int_equal(pread(fd, slot, sizeof(slot), 128), sizeof(slot));
+	assert_int_equal(pwrite(fd, slot, sizeof(slot), 128 + sizeof(slot)),
+			 sizeof(slot));
+	close(fd);
+	open_store(fx, NULL);
+	pawlink_msg_store_list(fx->st, NULL, out, 1, &n, &more);
+	assert_int_equal(n, 0);
+	assert_int_equal(test_count_entries(fx->dir, false), 0);
+
+	/* Under the right key it lists; under another, it is gone. */
+	assert_int_equal(put_object(fx->st, &info, data), PAWLINK_MSG_OK);
+	pawlink_msg_store_close(fx->st);
+	assert_int_equal(pawlink_msg_store_open_sealed(&fx->st, fx->dir, NULL,
+						       err, sizeof(err)), 0);
+	pawlink_msg_store_list(fx->st, NULL, out, 1, &n, &more);
+	assert_int_equal(n, 0);		/* nothing before the key */
+	assert_int_equal(test_count_entries(fx->dir, false), 1);
+	assert_int_equal(pawlink_msg_store_seal(fx->st, other), 0);
+	pawlink_msg_store_list(fx->st, NULL, out, 1, &n, &more);
+	assert_int_equal(n, 0);
+	assert_int_equal(test_count_entries(fx->dir, false), 0);
+	assert_int_equal(pawlink_msg_store_stats(fx->st)->dropped_corrupt, 1);
+	pawlink_msg_store_close(fx->st);
+
+	assert_int_equal(pawlink_msg_store_open(&fx->st, fx->dir, NULL, err,
+						sizeof(err)), 0);
+	assert_int_equal(pawlink_msg_store_seal(fx->st, other), -EINVAL);
+	free(data);
+}
+
+static int run_sealed(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_put_list_read_delete,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_hash_never_committed,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_resume_after_restart,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reader_source, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_power_loss_at_every_step,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_sealed_under_another_key_is_dropped, setup,
+			teardown),
+	};
+
+	sealed_mode = true;
+	return cmocka_run_group_tests_name("sealed store", tests, NULL, NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -627,7 +723,10 @@ int main(void)
 						setup, teardown),
 	};
 
+	int failed;
+
 	if (sodium_init() < 0)
 		return 1;
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	failed = cmocka_run_group_tests_name("plain store", tests, NULL, NULL);
+	return failed + run_sealed();
 }

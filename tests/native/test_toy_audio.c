@@ -305,8 +305,8 @@ static void rig_open(struct rig *r, int64_t ppm, bool session)
 	assert_non_null(r->to_host.q);
 	snprintf(r->dir, sizeof(r->dir), "/tmp/pawlink-toyaudio-XXXXXX");
 	assert_non_null(mkdtemp(r->dir));
-	assert_int_equal(pawlink_msg_store_open(&r->store, r->dir, NULL, err,
-						sizeof(err)), 0);
+	assert_int_equal(pawlink_msg_store_open_sealed(&r->store, r->dir, NULL,
+						       err, sizeof(err)), 0);
 	pf.ctx = r;
 	assert_int_equal(toy_boot(&r->t, &pf), 0);
 	/* Full volume, so the speaker's samples are the host's. */

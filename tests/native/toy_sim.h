@@ -251,8 +251,8 @@ static int sim_open_store(struct toy_sim *s)
 {
 	char err[256];
 
-	return pawlink_msg_store_open(&s->store, s->dir, NULL, err,
-				      sizeof(err));
+	return pawlink_msg_store_open_sealed(&s->store, s->dir, NULL, err,
+					     sizeof(err));
 }
 
 static int sim_erase_messages(void *ctx)

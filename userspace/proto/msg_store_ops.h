@@ -15,6 +15,9 @@
  *    interrupts;
  *  - at most one partial upload is kept, durably, so that a later upload
  *    of the same message resumes it;
+ *  - a store that seal() keyed writes nothing about a message in clear
+ *    (its content, metadata and resume state are sealed under the key),
+ *    and drops what does not open under the key it was given last;
  *  - one thread at a time uses a store.
  *
  * Functions returning "a status" return PAWLINK_MSG_OK or a
@@ -23,12 +26,16 @@
 #ifndef PAWLINK_MSG_STORE_OPS_H
 #define PAWLINK_MSG_STORE_OPS_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "msg_object.h"
 #include "msg_xfer.h"
+
+/* The key a store seals messages under (XChaCha20-Poly1305). */
+#define PAWLINK_MSG_SEAL_KEY_LEN	32
 
 struct pawlink_msg_store;
 
@@ -58,6 +65,8 @@ struct pawlink_msg_store_ops {
 			 struct pawlink_msg_sink *sink, uint8_t *have);
 	bool (*has_partial)(const struct pawlink_msg_store *st,
 			    const uint8_t id[PAWLINK_MSG_ID_LEN]);
+	int (*seal)(struct pawlink_msg_store *st,
+		    const uint8_t key[PAWLINK_MSG_SEAL_KEY_LEN]);
 };
 
 struct pawlink_msg_store {
@@ -157,6 +166,19 @@ pawlink_msg_store_has_partial(const struct pawlink_msg_store *st,
 			      const uint8_t id[PAWLINK_MSG_ID_LEN])
 {
 	return st->ops->has_partial(st, id);
+}
+
+/*
+ * Seals everything the store writes from now on under @key, and keeps
+ * only what opens under it: every message and partial upload sealed under
+ * another key is dropped.  0, -EINVAL (a store that cannot seal), -EBUSY
+ * (an upload is open) or another negative errno.
+ */
+static inline int
+pawlink_msg_store_seal(struct pawlink_msg_store *st,
+		       const uint8_t key[PAWLINK_MSG_SEAL_KEY_LEN])
+{
+	return st->ops->seal ? st->ops->seal(st, key) : -EINVAL;
 }
 
 #endif /* PAWLINK_MSG_STORE_OPS_H */

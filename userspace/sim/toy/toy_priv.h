@@ -204,6 +204,11 @@ int toy_vault_open(struct toy *t);
 int toy_vault_keep_code(struct toy *t, const struct pawlink_setup_code *code);
 /* A new device key: every blob sealed before is unreadable.  First. */
 int toy_vault_erase(struct toy *t);
+/*
+ * Gives the message store its key, derived from the device key: what it
+ * holds under another key (before a factory reset) is dropped.
+ */
+int toy_vault_seal_messages(struct toy *t);
 
 /* toy_identity.c */
 int toy_identity_load(struct toy *t);
