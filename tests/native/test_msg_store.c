@@ -110,6 +110,48 @@ static uint8_t *random_object(uint32_t size, struct pawlink_msg_info *info)
 	return data;
 }
 
+/* A random object whose author is host @who. */
+static uint8_t *object_from(uint8_t who, uint32_t size,
+			    struct pawlink_msg_info *info)
+{
+	uint8_t sender[PAWLINK_ID_LEN] = { 0x70, who };
+	uint8_t *data = malloc(size);
+
+	assert_non_null(data);
+	randombytes_buf(data, size);
+	assert_int_equal(pawlink_msg_info_create(info, sender, 1700000000,
+						 size / 4 + 1, data, size),
+			 PAWLINK_MSG_OK);
+	return data;
+}
+
+/* Starts @info, stores its first @chunks chunks durably, and stops. */
+static void leave_partial(struct pawlink_msg_store *st,
+			  const struct pawlink_msg_info *info,
+			  const uint8_t *data, uint32_t chunks,
+			  uint8_t ck[PAWLINK_MSG_BITMAP_LEN])
+{
+	uint8_t have[PAWLINK_MSG_BITMAP_LEN];
+	struct pawlink_msg_sink sink;
+	uint32_t i;
+
+	memset(ck, 0, PAWLINK_MSG_BITMAP_LEN);
+	assert_int_equal(pawlink_msg_store_put_begin(st, info, &sink, have),
+			 PAWLINK_MSG_OK);
+	for (i = 0; i < chunks; i++) {
+		assert_int_equal(sink.ops->write(sink.ctx, i,
+						 data + (size_t)i *
+						 PAWLINK_MSG_CHUNK_DATA,
+						 PAWLINK_MSG_CHUNK_DATA),
+				 PAWLINK_MSG_OK);
+		pawlink_msg_bit_set(ck, i);
+	}
+	assert_int_equal(sink.ops->checkpoint(sink.ctx, ck,
+					      pawlink_msg_nchunks(info->size)),
+			 PAWLINK_MSG_OK);
+	sink.ops->release(sink.ctx);
+}
+
 /* Writes every chunk not in @have; returns the first failing status. */
 static int write_missing(struct pawlink_msg_sink *sink, const uint8_t *data,
 			 uint32_t size, const uint8_t *have, uint32_t ckpt_every)
@@ -442,10 +484,10 @@ static void test_corrupt_files_dropped(void **state)
 	snprintf(path, sizeof(path), "%s/%s.msg", fx->dir, hex);
 	assert_int_equal(truncate(path, 96 + 8999), 0);
 	/* Leftovers of interrupted writes, and junk state files. */
-	write_file(fx->dir, "upload.resume.tmp", "x", 1);
+	write_file(fx->dir, "upload-0908070605040302.resume.tmp", "x", 1);
 	write_file(fx->dir, "0123456789abcdef0123456789abcdef.msg.tmp", "x", 1);
-	write_file(fx->dir, "upload.part", "garbage", 7);
-	write_file(fx->dir, "upload.resume", "garbage", 7);
+	write_file(fx->dir, "upload-0908070605040302.part", "garbage", 7);
+	write_file(fx->dir, "upload-0908070605040302.resume", "garbage", 7);
 	/* A message file under someone else's name. */
 	pawlink_msg_id_hex(hex, c.id);
 	snprintf(name, sizeof(name), "%s.msg", hex);
@@ -626,6 +668,85 @@ static void test_power_loss_at_every_step(void **state)
 }
 
 /*
+ * Per-host upload slots: a new upload from one host drops only that
+ * host's partial upload; each resumes after a restart; at most
+ * PAWLINK_MSG_STORE_PARTIALS_MAX are kept (the one begun longest ago goes),
+ * and other hosts' partial uploads count against the quota.
+ */
+static void test_per_host_upload_slots(void **state)
+{
+	const struct pawlink_msg_store_limits two = { 1u << 30, 2 };
+	struct pawlink_msg_info a, a2, b, many[PAWLINK_MSG_STORE_PARTIALS_MAX + 1];
+	uint8_t ck_a[PAWLINK_MSG_BITMAP_LEN], ck_b[PAWLINK_MSG_BITMAP_LEN];
+	uint8_t have[PAWLINK_MSG_BITMAP_LEN];
+	struct fixture *fx = *state;
+	struct pawlink_msg_sink sink;
+	uint8_t *da, *da2, *db, *dm[PAWLINK_MSG_STORE_PARTIALS_MAX + 1];
+	size_t i;
+
+	da = object_from(1, 10 * PAWLINK_MSG_CHUNK_DATA, &a);
+	da2 = object_from(1, 10 * PAWLINK_MSG_CHUNK_DATA, &a2);
+	db = object_from(2, 10 * PAWLINK_MSG_CHUNK_DATA, &b);
+	leave_partial(fx->st, &a, da, 4, ck_a);
+	leave_partial(fx->st, &b, db, 3, ck_b);
+	assert_true(pawlink_msg_store_has_partial(fx->st, a.id));
+	assert_true(pawlink_msg_store_has_partial(fx->st, b.id));
+	/* Host 1's next message replaces its own, not host 2's. */
+	leave_partial(fx->st, &a2, da2, 2, ck_a);
+	assert_false(pawlink_msg_store_has_partial(fx->st, a.id));
+	assert_true(pawlink_msg_store_has_partial(fx->st, b.id));
+	assert_int_equal(test_count_entries(fx->dir, false), 4);
+	/* Both resume after a restart, each where it was. */
+	reopen(fx, NULL);
+	assert_int_equal(pawlink_msg_store_put_begin(fx->st, &b, &sink, have),
+			 PAWLINK_MSG_OK);
+	assert_memory_equal(have, ck_b, sizeof(have));
+	assert_int_equal(write_missing(&sink, db, b.size, have, 0),
+			 PAWLINK_MSG_OK);
+	assert_int_equal(sink.ops->commit(sink.ctx), PAWLINK_MSG_OK);
+	sink.ops->release(sink.ctx);
+	assert_stored(fx->st, &b, db);
+	assert_true(pawlink_msg_store_has_partial(fx->st, a2.id));
+	assert_int_equal(pawlink_msg_store_put_begin(fx->st, &a2, &sink,
+						     have), PAWLINK_MSG_OK);
+	assert_memory_equal(have, ck_a, sizeof(have));
+	sink.ops->release(sink.ctx);
+
+	/* Other hosts' partial uploads count: two held, a third is over. */
+	reopen(fx, &two);
+	assert_int_equal(pawlink_msg_store_delete(fx->st, b.id),
+			 PAWLINK_MSG_OK);
+	leave_partial(fx->st, &b, db, 1, ck_b);
+	free(object_from(3, PAWLINK_MSG_CHUNK_DATA, &many[0]));
+	assert_int_equal(pawlink_msg_store_put_begin(fx->st, &many[0], &sink,
+						     have), PAWLINK_MSG_E_QUOTA);
+
+	/*
+	 * Bounded: hosts 1 and 2 hold two slots; nine more hosts take the six
+	 * free ones, then the oldest three (1's, 2's, then the first new).
+	 */
+	reopen(fx, NULL);
+	for (i = 0; i <= PAWLINK_MSG_STORE_PARTIALS_MAX; i++) {
+		dm[i] = object_from((uint8_t)(10 + i), 2 *
+				    PAWLINK_MSG_CHUNK_DATA, &many[i]);
+		leave_partial(fx->st, &many[i], dm[i], 1, ck_b);
+	}
+	assert_int_equal(test_count_entries(fx->dir, false),
+			 2 * PAWLINK_MSG_STORE_PARTIALS_MAX);
+	for (i = 0; i <= PAWLINK_MSG_STORE_PARTIALS_MAX; i++)
+		assert_true(pawlink_msg_store_has_partial(fx->st, many[i].id) ==
+			    (i >= 1));
+	reopen(fx, NULL);
+	for (i = 1; i <= PAWLINK_MSG_STORE_PARTIALS_MAX; i++)
+		assert_true(pawlink_msg_store_has_partial(fx->st, many[i].id));
+	for (i = 0; i <= PAWLINK_MSG_STORE_PARTIALS_MAX; i++)
+		free(dm[i]);
+	free(da);
+	free(da2);
+	free(db);
+}
+
+/*
  * Sealed: what another key sealed is dropped at the key's arrival, no
  * chunk can move to another place, and a plain store cannot be sealed.
  */
@@ -694,6 +815,8 @@ static int run_sealed(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_power_loss_at_every_step,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_per_host_upload_slots,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			test_sealed_under_another_key_is_dropped, setup,
 			teardown),
@@ -719,6 +842,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reader_source, setup,
 						teardown),
 		cmocka_unit_test(test_resume_codec),
+		cmocka_unit_test_setup_teardown(test_per_host_upload_slots,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_power_loss_at_every_step,
 						setup, teardown),
 	};

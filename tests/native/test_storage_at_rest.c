@@ -215,7 +215,7 @@ static size_t messages_opening(const char *dir, const uint8_t key[32],
 	files_take(&fs, dir);
 	*files = 0;
 	for (i = 0; i < fs.n; i++) {
-		if (strcmp(fs.name[i], "upload.part") &&
+		if (!strstr(fs.name[i], ".part") &&
 		    !strstr(fs.name[i], ".msg"))
 			continue;
 		(*files)++;

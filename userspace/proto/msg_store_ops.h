@@ -13,8 +13,10 @@
  *  - only complete, hash-verified messages are listed, found or read, and
  *    a message becomes visible atomically, whatever a power cut
  *    interrupts;
- *  - at most one partial upload is kept, durably, so that a later upload
- *    of the same message resumes it;
+ *  - at most one partial upload per sender (struct pawlink_msg_info's
+ *    sender: on the toy, the session's host) is kept, durably, so that a
+ *    later upload of the same message resumes it, and one sender's new
+ *    upload never drops another sender's;
  *  - a store that seal() keyed writes nothing about a message in clear
  *    (its content, metadata and resume state are sealed under the key),
  *    and drops what does not open under the key it was given last;
@@ -148,7 +150,8 @@ static inline int pawlink_msg_store_read(struct pawlink_msg_store *st,
  * *sink is live until its release(), and @have (PAWLINK_MSG_BITMAP_LEN
  * bytes) holds the chunks already stored durably by an earlier, unfinished
  * upload of the same message (all zero for a new one).  Starting a
- * different message drops the previous partial upload.  Status: OK,
+ * different message drops the same sender's previous partial upload, and
+ * no other sender's while the store has room for one per sender.  Status: OK,
  * BAD_REQUEST or TOO_LONG (pawlink_msg_info_check()), EXISTS, QUOTA, BUSY
  * (an upload is already open), IO or NOMEM.
  */

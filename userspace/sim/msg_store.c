@@ -23,9 +23,13 @@
 #include "msg_store.h"
 #include "bytes.h"
 
-#define PART_NAME	"upload.part"
-#define RESUME_NAME	"upload.resume"
-#define RESUME_TMP	"upload.resume.tmp"
+/* A host's partial upload: upload-<sender hex>.part and .resume. */
+#define SLOT_PREFIX	"upload-"
+#define PART_SUFFIX	".part"
+#define RESUME_SUFFIX	".resume"
+#define SENDER_HEX_LEN	(2 * PAWLINK_ID_LEN)
+#define SLOT_NAME_LEN	(sizeof(SLOT_PREFIX) - 1 + SENDER_HEX_LEN + \
+			 sizeof(RESUME_SUFFIX ".tmp"))
 #define MSG_SUFFIX	".msg"
 #define TMP_SUFFIX	".tmp"
 #define ID_HEX_LEN	(2 * PAWLINK_MSG_ID_LEN)
@@ -60,10 +64,14 @@ struct dir_store {
 	size_t count;
 	size_t cap;
 	uint64_t bytes;
-	/* The one partial upload, and its durable have-state. */
-	bool partial;
-	struct pawlink_msg_info partial_info;
-	uint8_t partial_have[PAWLINK_MSG_BITMAP_LEN];
+	/* One partial upload per sender, and each one's durable have-state. */
+	struct partial {
+		bool used;
+		struct pawlink_msg_info info;
+		uint8_t have[PAWLINK_MSG_BITMAP_LEN];
+		uint64_t begun;		/* st->begins then: oldest goes first */
+	} partials[PAWLINK_MSG_STORE_PARTIALS_MAX];
+	uint64_t begins;
 	struct store_upload *upload;		/* open sink, if any */
 	/*
 	 * Sealed mode (pawlink_msg_store_open_sealed): every byte written is
@@ -81,6 +89,7 @@ struct dir_store {
 
 struct store_upload {
 	struct dir_store *st;
+	struct partial *slot;
 	struct pawlink_msg_info info;
 	int fd;
 	/* Chunks written since the last fsync: lost in a simulated crash. */
@@ -356,6 +365,54 @@ static void msg_name(char out[NAME_MAX_LEN], const uint8_t *id)
 {
 	pawlink_msg_id_hex(out, id);
 	memcpy(out + ID_HEX_LEN, MSG_SUFFIX, sizeof(MSG_SUFFIX));
+}
+
+/* The names of @sender's partial upload files. */
+struct slot_names {
+	char part[SLOT_NAME_LEN];
+	char resume[SLOT_NAME_LEN];
+	char tmp[SLOT_NAME_LEN];
+};
+
+static void slot_names(struct slot_names *n, const uint8_t *sender)
+{
+	char hex[SENDER_HEX_LEN + 1];
+
+	sodium_bin2hex(hex, sizeof(hex), sender, PAWLINK_ID_LEN);
+	snprintf(n->part, sizeof(n->part), SLOT_PREFIX "%s" PART_SUFFIX, hex);
+	snprintf(n->resume, sizeof(n->resume), SLOT_PREFIX "%s" RESUME_SUFFIX,
+		 hex);
+	snprintf(n->tmp, sizeof(n->tmp), SLOT_PREFIX "%s" RESUME_SUFFIX ".tmp",
+		 hex);
+}
+
+/*
+ * Whether @name is a partial upload's file (*@resume: its resume state),
+ * and whose (@sender).
+ */
+static bool is_slot_name(const char *name, uint8_t sender[PAWLINK_ID_LEN],
+			 bool *resume)
+{
+	const size_t pre = sizeof(SLOT_PREFIX) - 1;
+	const char *suffix = name + pre + SENDER_HEX_LEN;
+	size_t bin = 0, i;
+
+	if (strlen(name) <= pre + SENDER_HEX_LEN ||
+	    strncmp(name, SLOT_PREFIX, pre) != 0)
+		return false;
+	if (strcmp(suffix, PART_SUFFIX) == 0)
+		*resume = false;
+	else if (strcmp(suffix, RESUME_SUFFIX) == 0)
+		*resume = true;
+	else
+		return false;
+	for (i = pre; i < pre + SENDER_HEX_LEN; i++)
+		if (!((name[i] >= '0' && name[i] <= '9') ||
+		      (name[i] >= 'a' && name[i] <= 'f')))
+			return false;
+	return sodium_hex2bin(sender, PAWLINK_ID_LEN, name + pre,
+			      SENDER_HEX_LEN, NULL, &bin, NULL) == 0 &&
+	       bin == PAWLINK_ID_LEN;
 }
 
 /* Overwrites unsynced chunk data, as a power loss would lose it. */
@@ -726,61 +783,115 @@ static int load_message(struct dir_store *st, const char *name,
 	return err;
 }
 
-/* Keeps the partial upload only if its resume state and file agree. */
-static int load_partial(struct dir_store *st, bool have_part,
-			bool have_resume)
+/* Partial upload files the directory holds, by sender, while scanning. */
+struct slot_seen {
+	uint8_t sender[PAWLINK_ID_LEN];
+	bool part;
+	bool resume;
+};
+
+static struct partial *free_slot(struct dir_store *st)
+{
+	size_t i;
+
+	for (i = 0; i < PAWLINK_MSG_STORE_PARTIALS_MAX; i++)
+		if (!st->partials[i].used)
+			return &st->partials[i];
+	return NULL;
+}
+
+/*
+ * Keeps a sender's partial upload only if its resume state and file agree
+ * (and it is that sender's); else deletes both, resume state first.
+ */
+static int load_partial(struct dir_store *st, const struct slot_seen *seen)
 {
 	uint8_t buf[SEALED_RESUME_MAX], hdr[SEALED_HDR_LEN];
 	struct pawlink_msg_info hinfo;
+	struct partial *slot = free_slot(st);
+	struct slot_names names;
 	off_t size;
 	ssize_t n;
 	int fd, err = -EBADMSG;
 
-	if (have_part && have_resume) {
-		fd = open_regular(st, RESUME_NAME, &size);
+	slot_names(&names, seen->sender);
+	if (slot && seen->part && seen->resume) {
+		fd = open_regular(st, names.resume, &size);
 		if (fd >= 0) {
 			n = size <= (off_t)sizeof(buf) ?
 				pread(fd, buf, (size_t)size, 0) : -1;
 			close(fd);
 			if (n == size)
-				err = resume_decode(st, &st->partial_info,
-						    st->partial_have, buf,
+				err = resume_decode(st, &slot->info,
+						    slot->have, buf,
 						    (size_t)n);
 		}
+		if (!err && memcmp(slot->info.sender, seen->sender,
+				   PAWLINK_ID_LEN))
+			err = -EBADMSG;
 	}
 	if (!err) {
-		fd = open_regular(st, PART_NAME, &size);
+		fd = open_regular(st, names.part, &size);
 		err = fd < 0 ? fd : read_full(fd, hdr, hdr_len(st), 0);
 		if (fd >= 0)
 			close(fd);
 		if (!err &&
 		    (header_decode(st, &hinfo, hdr) ||
-		     !pawlink_msg_info_equal(&hinfo, &st->partial_info) ||
+		     !pawlink_msg_info_equal(&hinfo, &slot->info) ||
 		     size != file_len(st, hinfo.size) ||
 		     index_find(st, hinfo.id)))
 			err = -EBADMSG;
 	}
 	if (!err) {
-		st->partial = true;
+		slot->used = true;
 		return 0;
 	}
-	memset(&st->partial_info, 0, sizeof(st->partial_info));
-	memset(st->partial_have, 0, sizeof(st->partial_have));
-	if (!have_part && !have_resume)
-		return 0;
-	if (have_part)
+	if (slot)
+		memset(slot, 0, sizeof(*slot));
+	if (seen->part)
 		st->stats.dropped_partial++;
 	/* The resume state goes first: a part without one is garbage. */
-	err = st_unlink(st, RESUME_NAME);
+	err = st_unlink(st, names.resume);
 	if (!err)
-		err = st_unlink(st, PART_NAME);
-	return err;
+		err = st_unlink(st, names.part);
+	return err ? err : 1;
+}
+
+/* Notes partial upload file @name of @sender; a third sender's is dropped. */
+static int see_slot_file(struct dir_store *st, struct slot_seen *seen,
+			 size_t *n_seen, const uint8_t *sender, bool resume,
+			 const char *name, bool *removed)
+{
+	size_t i;
+
+	for (i = 0; i < *n_seen; i++)
+		if (!memcmp(seen[i].sender, sender, PAWLINK_ID_LEN))
+			break;
+	if (i == *n_seen) {
+		if (i == PAWLINK_MSG_STORE_PARTIALS_MAX) {
+			/* More senders than slots: never made by this store. */
+			*removed = true;
+			st->stats.dropped_partial += !resume;
+			return st_unlink(st, name);
+		}
+		memset(&seen[i], 0, sizeof(seen[i]));
+		memcpy(seen[i].sender, sender, PAWLINK_ID_LEN);
+		(*n_seen)++;
+	}
+	if (resume)
+		seen[i].resume = true;
+	else
+		seen[i].part = true;
+	return 0;
 }
 
 static int scan(struct dir_store *st, char *err_buf, size_t err_len)
 {
+	struct slot_seen seen[PAWLINK_MSG_STORE_PARTIALS_MAX];
+	uint8_t sender[PAWLINK_ID_LEN];
 	struct pawlink_msg_info info;
-	bool part = false, resume = false, removed = false;
+	bool removed = false, resume;
+	size_t n_seen = 0, i;
 	struct dirent *de;
 	DIR *dir;
 	int fd, err = 0;
@@ -795,10 +906,9 @@ static int scan(struct dir_store *st, char *err_buf, size_t err_len)
 		return err;
 	}
 	while (!err && (de = readdir(dir)) != NULL) {
-		if (strcmp(de->d_name, PART_NAME) == 0) {
-			part = true;
-		} else if (strcmp(de->d_name, RESUME_NAME) == 0) {
-			resume = true;
+		if (is_slot_name(de->d_name, sender, &resume)) {
+			err = see_slot_file(st, seen, &n_seen, sender, resume,
+					    de->d_name, &removed);
 		} else if (has_suffix(de->d_name, TMP_SUFFIX)) {
 			err = st_unlink(st, de->d_name);
 			st->stats.dropped_tmp++;
@@ -821,8 +931,14 @@ static int scan(struct dir_store *st, char *err_buf, size_t err_len)
 			     strerror(-err));
 		return err;
 	}
-	err = load_partial(st, part, resume);
-	if (!err && (removed || (!st->partial && (part || resume))))
+	for (i = 0; !err && i < n_seen; i++) {
+		err = load_partial(st, &seen[i]);
+		if (err > 0) {
+			removed = true;
+			err = 0;
+		}
+	}
+	if (!err && removed)
 		err = st_sync_dir(st);
 	if (err)
 		pawlink_errf(err_buf, err_len,
@@ -922,9 +1038,7 @@ static int dir_seal(struct pawlink_msg_store *base,
 	st->keyed = true;
 	st->count = 0;
 	st->bytes = 0;
-	st->partial = false;
-	memset(&st->partial_info, 0, sizeof(st->partial_info));
-	memset(st->partial_have, 0, sizeof(st->partial_have));
+	memset(st->partials, 0, sizeof(st->partials));
 	return scan(st, err, sizeof(err));
 }
 
@@ -994,30 +1108,35 @@ static int dir_find(const struct pawlink_msg_store *base,
 	return PAWLINK_MSG_OK;
 }
 
-static bool has_partial(const struct dir_store *st,
-			const uint8_t id[PAWLINK_MSG_ID_LEN])
+static struct partial *partial_of_id(const struct dir_store *st,
+				     const uint8_t id[PAWLINK_MSG_ID_LEN])
 {
-	return st->partial &&
-	       memcmp(st->partial_info.id, id, PAWLINK_MSG_ID_LEN) == 0;
+	size_t i;
+
+	for (i = 0; i < PAWLINK_MSG_STORE_PARTIALS_MAX; i++)
+		if (st->partials[i].used &&
+		    !memcmp(st->partials[i].info.id, id, PAWLINK_MSG_ID_LEN))
+			return (struct partial *)&st->partials[i];
+	return NULL;
 }
 
 static bool dir_has_partial(const struct pawlink_msg_store *base,
 			    const uint8_t id[PAWLINK_MSG_ID_LEN])
 {
-	return has_partial(to_dir_const(base), id);
+	return partial_of_id(to_dir_const(base), id) != NULL;
 }
 
-/* Forgets the partial upload: resume state first, then the data. */
-static int discard_partial(struct dir_store *st)
+/* Forgets a partial upload: resume state first, then the data. */
+static int discard_partial(struct dir_store *st, struct partial *slot)
 {
+	struct slot_names names;
 	int err;
 
-	st->partial = false;
-	memset(&st->partial_info, 0, sizeof(st->partial_info));
-	memset(st->partial_have, 0, sizeof(st->partial_have));
-	err = st_unlink(st, RESUME_NAME);
+	slot_names(&names, slot->info.sender);
+	memset(slot, 0, sizeof(*slot));
+	err = st_unlink(st, names.resume);
 	if (!err)
-		err = st_unlink(st, PART_NAME);
+		err = st_unlink(st, names.part);
 	if (!err)
 		err = st_sync_dir(st);
 	return err;
@@ -1028,6 +1147,7 @@ static int dir_delete(struct pawlink_msg_store *base,
 {
 	struct dir_store *st = to_dir(base);
 	struct pawlink_msg_info *e = index_find(st, id);
+	struct partial *slot;
 	char name[NAME_MAX_LEN];
 
 	if (e) {
@@ -1037,11 +1157,12 @@ static int dir_delete(struct pawlink_msg_store *base,
 		index_remove(st, e);
 		return PAWLINK_MSG_OK;
 	}
-	if (!has_partial(st, id))
+	slot = partial_of_id(st, id);
+	if (!slot)
 		return PAWLINK_MSG_E_NOT_FOUND;
-	if (st->upload)
+	if (st->upload && st->upload->slot == slot)
 		return PAWLINK_MSG_E_BUSY;
-	return discard_partial(st) ? PAWLINK_MSG_E_IO : PAWLINK_MSG_OK;
+	return discard_partial(st, slot) ? PAWLINK_MSG_E_IO : PAWLINK_MSG_OK;
 }
 
 /* ---- reading ------------------------------------------------------------ */
@@ -1179,19 +1300,21 @@ static int upload_checkpoint(void *ctx, const uint8_t *have, uint32_t nchunks)
 	uint8_t buf[SEALED_RESUME_MAX];
 	struct store_upload *up = ctx;
 	struct dir_store *st = up->st;
+	struct slot_names names;
 	int len;
 
 	if (!st || nchunks != pawlink_msg_nchunks(up->info.size))
 		return PAWLINK_MSG_E_IO;
+	slot_names(&names, up->info.sender);
 	/* The data first, so the resume state never claims a lost chunk. */
 	if (st_fsync(st, up->fd))
 		return PAWLINK_MSG_E_IO;
 	memset(up->dirty, 0, sizeof(up->dirty));
 	len = resume_encode(st, buf, sizeof(buf), &up->info, have);
-	if (len < 0 || write_atomic(st, RESUME_NAME, RESUME_TMP, buf,
+	if (len < 0 || write_atomic(st, names.resume, names.tmp, buf,
 				    (size_t)len))
 		return PAWLINK_MSG_E_IO;
-	memcpy(st->partial_have, have, (nchunks + 7) / 8);
+	memcpy(up->slot->have, have, (nchunks + 7) / 8);
 	return PAWLINK_MSG_OK;
 }
 
@@ -1199,6 +1322,7 @@ static int upload_commit(void *ctx)
 {
 	struct store_upload *up = ctx;
 	struct dir_store *st = up->st;
+	struct slot_names names;
 	char name[NAME_MAX_LEN];
 	int err;
 
@@ -1206,10 +1330,16 @@ static int upload_commit(void *ctx)
 		return PAWLINK_MSG_E_IO;
 	if (st->count >= PAWLINK_MSG_STORE_COUNT_HARD)
 		return PAWLINK_MSG_E_QUOTA;
+	/* Another host's upload of the same id got there first. */
+	if (index_find(st, up->info.id)) {
+		discard_partial(st, up->slot);
+		return PAWLINK_MSG_E_EXISTS;
+	}
+	slot_names(&names, up->info.sender);
 	err = object_matches(st, up->fd, &up->info);
 	if (err == -EBADMSG) {
 		/* Never committed: drop it so a retry starts clean. */
-		discard_partial(st);
+		discard_partial(st, up->slot);
 		return PAWLINK_MSG_E_BAD_HASH;
 	}
 	if (err)
@@ -1218,14 +1348,13 @@ static int upload_commit(void *ctx)
 		return PAWLINK_MSG_E_IO;
 	memset(up->dirty, 0, sizeof(up->dirty));
 	msg_name(name, up->info.id);
-	if (st_rename(st, PART_NAME, name))
+	if (st_rename(st, names.part, name))
 		return PAWLINK_MSG_E_IO;
 	/* Renamed: it is the committed message now, whatever follows. */
-	st->partial = false;
-	memset(&st->partial_info, 0, sizeof(st->partial_info));
+	memset(up->slot, 0, sizeof(*up->slot));
 	if (index_add(st, &up->info))
 		return PAWLINK_MSG_E_IO;
-	if (st_sync_dir(st) || st_unlink(st, RESUME_NAME) || st_sync_dir(st))
+	if (st_sync_dir(st) || st_unlink(st, names.resume) || st_sync_dir(st))
 		return PAWLINK_MSG_E_IO;
 	return PAWLINK_MSG_OK;
 }
@@ -1248,15 +1377,17 @@ static const struct pawlink_msg_sink_ops upload_ops = {
 	.release = upload_release,
 };
 
-/* Creates upload.part and an empty resume state for @info. */
-static int create_partial(struct dir_store *st,
+/* Creates @info's partial upload file and an empty resume state in @slot. */
+static int create_partial(struct dir_store *st, struct partial *slot,
 			  const struct pawlink_msg_info *info, int *fd_out)
 {
 	uint8_t hdr[SEALED_HDR_LEN], buf[SEALED_RESUME_MAX];
+	struct slot_names names;
 	int fd, len, err;
 
-	memset(st->partial_have, 0, sizeof(st->partial_have));
-	fd = st_create(st, PART_NAME);
+	slot_names(&names, info->sender);
+	memset(slot->have, 0, sizeof(slot->have));
+	fd = st_create(st, names.part);
 	if (fd < 0)
 		return fd;
 	header_encode(st, hdr, info);
@@ -1265,21 +1396,63 @@ static int create_partial(struct dir_store *st,
 		err = st_truncate(st, fd, file_len(st, info->size));
 	if (!err)
 		err = st_fsync(st, fd);
-	len = resume_encode(st, buf, sizeof(buf), info, st->partial_have);
+	len = resume_encode(st, buf, sizeof(buf), info, slot->have);
 	if (!err && len < 0)
 		err = len;
 	/* The resume state's rename and dir fsync also publish the part. */
 	if (!err)
-		err = write_atomic(st, RESUME_NAME, RESUME_TMP, buf,
+		err = write_atomic(st, names.resume, names.tmp, buf,
 				   (size_t)len);
 	if (err) {
 		close(fd);
 		return err;
 	}
-	st->partial = true;
-	st->partial_info = *info;
+	slot->used = true;
+	slot->info = *info;
 	*fd_out = fd;
 	return 0;
+}
+
+/*
+ * The slot an upload of @info goes to: its sender's, else a free one,
+ * else the one begun longest ago (whose upload is dropped).
+ */
+static struct partial *slot_for(struct dir_store *st,
+				const struct pawlink_msg_info *info)
+{
+	struct partial *oldest = &st->partials[0];
+	size_t i;
+
+	for (i = 0; i < PAWLINK_MSG_STORE_PARTIALS_MAX; i++)
+		if (st->partials[i].used &&
+		    !memcmp(st->partials[i].info.sender, info->sender,
+			    PAWLINK_ID_LEN))
+			return &st->partials[i];
+	for (i = 0; i < PAWLINK_MSG_STORE_PARTIALS_MAX; i++) {
+		if (!st->partials[i].used)
+			return &st->partials[i];
+		if (st->partials[i].begun < oldest->begun)
+			oldest = &st->partials[i];
+	}
+	return oldest;
+}
+
+/* Whether @info fits beside the messages and the other partial uploads. */
+static bool fits_quota(const struct dir_store *st,
+		       const struct pawlink_msg_info *info,
+		       const struct partial *slot)
+{
+	uint64_t bytes = st->bytes + info->size;
+	uint64_t count = st->count + 1;
+	size_t i;
+
+	for (i = 0; i < PAWLINK_MSG_STORE_PARTIALS_MAX; i++) {
+		if (!st->partials[i].used || &st->partials[i] == slot)
+			continue;
+		bytes += st->partials[i].info.size;
+		count++;
+	}
+	return count <= st->lim.max_count && bytes <= st->lim.max_bytes;
 }
 
 static int dir_put_begin(struct pawlink_msg_store *base,
@@ -1288,6 +1461,8 @@ static int dir_put_begin(struct pawlink_msg_store *base,
 {
 	struct dir_store *st = to_dir(base);
 	struct store_upload *up;
+	struct slot_names names;
+	struct partial *slot;
 	int status, fd;
 
 	memset(have, 0, PAWLINK_MSG_BITMAP_LEN);
@@ -1300,26 +1475,29 @@ static int dir_put_begin(struct pawlink_msg_store *base,
 		return PAWLINK_MSG_E_IO;
 	if (index_find(st, info->id))
 		return PAWLINK_MSG_E_EXISTS;
-	if (st->count + 1 > st->lim.max_count ||
-	    st->bytes + info->size > st->lim.max_bytes)
+	slot = slot_for(st, info);
+	if (!fits_quota(st, info, slot))
 		return PAWLINK_MSG_E_QUOTA;
 	up = calloc(1, sizeof(*up));
 	if (!up)
 		return PAWLINK_MSG_E_NOMEM;
 
-	if (st->partial && pawlink_msg_info_equal(&st->partial_info, info)) {
-		fd = openat(st->dirfd, PART_NAME,
+	if (slot->used && pawlink_msg_info_equal(&slot->info, info)) {
+		slot_names(&names, info->sender);
+		fd = openat(st->dirfd, names.part,
 			    O_RDWR | O_CLOEXEC | O_NOFOLLOW);
 		if (fd < 0)
 			goto out_io;
-		memcpy(have, st->partial_have, PAWLINK_MSG_BITMAP_LEN);
+		memcpy(have, slot->have, PAWLINK_MSG_BITMAP_LEN);
 	} else {
-		if (st->partial && discard_partial(st))
+		if (slot->used && discard_partial(st, slot))
 			goto out_io;
-		if (create_partial(st, info, &fd))
+		if (create_partial(st, slot, info, &fd))
 			goto out_io;
 	}
+	slot->begun = ++st->begins;
 	up->st = st;
+	up->slot = slot;
 	up->info = *info;
 	up->fd = fd;
 	st->upload = up;

@@ -9,8 +9,11 @@
  * hash-checked and renamed into place only when complete, and the
  * directory is fsynced after every rename or unlink.  A committed message
  * is one file, `<id hex>.msg`: a 96-byte header (magic, metadata) then
- * the object.  At most one partial upload exists, `upload.part`, with its
- * resume state in `upload.resume` (written temp-then-rename, checksummed).
+ * the object.  Each sender (host) has at most one partial upload,
+ * `upload-<sender hex>.part`, with its resume state in
+ * `upload-<sender hex>.resume` (written temp-then-rename, checksummed), and
+ * at most PAWLINK_MSG_STORE_PARTIALS_MAX exist: a new sender's upload
+ * takes the slot begun longest ago when all are held.
  * After a crash at any point, opening the store lists only complete,
  * hash-verified messages and keeps the partial upload to resume.
  *
@@ -37,6 +40,8 @@
 
 #define PAWLINK_MSG_STORE_BYTES_DEFAULT	(32ULL << 20)
 #define PAWLINK_MSG_STORE_COUNT_DEFAULT	64
+/* Partial uploads kept at once: one per paired host (pairing_policy.h). */
+#define PAWLINK_MSG_STORE_PARTIALS_MAX	8
 /* Most messages an open store indexes, whatever the limits say. */
 #define PAWLINK_MSG_STORE_COUNT_HARD	4096
 
@@ -49,7 +54,10 @@
 #define PAWLINK_MSG_RESUME_MAX \
 	(96 + PAWLINK_MSG_BITMAP_LEN + PAWLINK_MSG_SHA256_LEN)
 
-/* Quota: committed messages, counting the upload being received. */
+/*
+ * Quota: committed messages, counting the upload being received and every
+ * other sender's partial upload.
+ */
 struct pawlink_msg_store_limits {
 	uint64_t max_bytes;		/* object bytes */
 	uint32_t max_count;
