@@ -295,6 +295,69 @@ static void test_flood_keeps_mic_start_and_spares_flash(void **state)
  * A transport that loses the UNPAIR request (a jammer) and then answers
  * the next session INIT with a forged REJECT(AUTH) before the toy does.
  */
+/*
+ * Across boots: the first unauthenticated event of each type in a boot
+ * takes an entry of its own, but once the log is full it can only replace
+ * an unauthenticated entry, and a kept event replaces those first.  So 40
+ * boots, each with both kinds of frames (120 entries' worth of events),
+ * leave every kept entry in the log: pair-ok, the mic-start and 41 boots.
+ */
+#define BOOTS	40
+
+static void unauth_pair(struct scene *s, uint8_t *hello, uint8_t *init)
+{
+	test_host_idle(&s->a, 100);
+	rogue_drain(s);
+	rogue_plain(s, hello, PAWLINK_PAIR_HELLO_LEN);
+	rogue_plain(s, init, PAWLINK_SESS_INIT_LEN);
+	test_host_idle(&s->a, 200);
+	rogue_drain(s);
+}
+
+static void test_unauth_events_never_evict_kept_entries(void **state)
+{
+	struct pawlink_toy_event ev[LOG_ROOM];
+	uint8_t hello[PAWLINK_PAIR_HELLO_LEN], init[PAWLINK_SESS_INIT_LEN];
+	struct scene s;
+	uint32_t next;
+	size_t n, i;
+	int b;
+
+	(void)state;
+	scene_open(&s);
+	pair(&s, &s.a);
+	connect_ok(&s, &s.a);
+	assert_int_equal(pawlink_mic_start(s.a.p), 0);
+	assert_int_equal(pawlink_mic_stop(s.a.p), 0);
+	assert_int_equal(pawlink_disconnect(s.a.p), 0);
+	memset(hello, 0, sizeof(hello));
+	hello[0] = PAWLINK_PAIR_MSG_HELLO;
+	hello[1] = PAWLINK_PAIR_VERSION;
+	hello[4] = 0x99;
+	memcpy(hello + 4 + PAWLINK_ID_LEN, s.toy_id, PAWLINK_ID_LEN);
+	randombytes_buf(init, sizeof(init));
+	memcpy(init, "\x20\x02\x00\x00\x01\x00\x00\x00", 8);
+	for (b = 0; b < BOOTS; b++) {
+		unauth_pair(&s, hello, init);
+		toy_sim_stop(&s.toy, s.a.t, false);
+		assert_int_equal(toy_sim_start(&s.toy), 0);
+	}
+	unauth_pair(&s, hello, init);
+
+	connect_ok(&s, &s.a);
+	assert_int_equal(pawlink_log(s.a.p, 0, ev, LOG_ROOM, &n, &next), 0);
+	assert_int_equal(n, 64);
+	assert_int_equal(count_in(ev, n, PAWLINK_TOY_EV_PAIR_OK), 1);
+	assert_int_equal(count_in(ev, n, PAWLINK_TOY_EV_MIC_START), 1);
+	assert_int_equal(count_in(ev, n, PAWLINK_TOY_EV_BOOT), BOOTS + 1);
+	/* The strangers of this boot are in it too, newest. */
+	assert_true(count_in(ev, n, PAWLINK_TOY_EV_PAIR_REFUSED) >= 1);
+	assert_true(count_in(ev, n, PAWLINK_TOY_EV_SESSION_REJECT) >= 1);
+	for (i = 1; i < n; i++)
+		assert_true(ev[i].seq > ev[i - 1].seq);
+	scene_close(&s, &s.a);
+}
+
 struct jam {
 	struct pawlink_transport base;
 	struct pawlink_transport *inner;
@@ -846,6 +909,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_flood_keeps_mic_start_and_spares_flash),
+		cmocka_unit_test(test_unauth_events_never_evict_kept_entries),
 		cmocka_unit_test(test_forged_reject_does_not_unpair),
 		cmocka_unit_test(test_replayed_init_gets_nothing),
 		cmocka_unit_test(test_stranger_init_costs_no_x25519),

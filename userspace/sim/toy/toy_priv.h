@@ -54,7 +54,9 @@ struct toy_log {
 	uint32_t boot;		/* boots since manufacture or reset */
 	uint32_t next;		/* sequence number of the next entry */
 	uint32_t mic_starts;	/* ever, since manufacture or reset */
-	struct pawlink_toy_event ring[TOY_LOG_KEEP];	/* seq % KEEP */
+	uint32_t count;		/* entries held */
+	/* Held entries, oldest (lowest seq) first; seqs may have gaps. */
+	struct pawlink_toy_event ent[TOY_LOG_KEEP];
 	/* RAM only: unauthenticated events not saved yet, last such save. */
 	bool dirty;
 	bool saved_unauth;
