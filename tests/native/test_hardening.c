@@ -556,6 +556,70 @@ static void test_replayed_init_gets_nothing(void **state)
 	scene_close(&s, &s.a);
 }
 
+/*
+ * A captured INIT of a host removed since (revoked here) gets nothing,
+ * not even the REJECT(AUTH) that would tell its captor "that host was
+ * removed", and changes nothing, also after a reboot; the removed host's
+ * own fresh INIT is still told to pair again (its tombstone).
+ */
+static void test_replayed_init_of_removed_host_gets_nothing(void **state)
+{
+	char code[PAWLINK_INVITE_CODE_SIZE];
+	uint8_t init[PAWLINK_SESS_INIT_LEN], a_id[PAWLINK_ID_LEN];
+	unsigned long log_saves, stamp_saves;
+	struct test_host b;
+	struct scene s;
+	int k;
+
+	(void)state;
+	scene_open(&s);
+	pair(&s, &s.a);
+	pawlink_host_id(s.a.p, a_id);
+	rogue_drain(&s);
+	connect_ok(&s, &s.a);
+	assert_true(sniff_init(&s, init));
+	if (pawlink_invite(s.a.p, "b", code, NULL))
+		fail_msg("invite: %s", pawlink_error(s.a.p));
+	assert_int_equal(pawlink_disconnect(s.a.p), 0);
+	host_off_air(&s.a);
+	assert_int_equal(test_host_open(&b, s.air), 0);
+	if (pawlink_pair(b.p, s.toy_id, code, "b"))
+		fail_msg("invited pairing: %s", pawlink_error(b.p));
+	connect_ok(&s, &b);
+	assert_int_equal(pawlink_revoke(b.p, a_id), 0);
+	assert_int_equal(pawlink_disconnect(b.p), 0);
+	test_host_idle(&b, 100);
+	rogue_drain(&s);
+
+	for (k = 0; k < 2; k++) {
+		log_saves = toy_sim_saves(&s.toy, TOY_BLOB_LOG);
+		stamp_saves = toy_sim_saves(&s.toy, TOY_BLOB_STAMPS);
+		rogue_plain(&s, init, sizeof(init));
+		test_host_idle(&b, 2000);
+		assert_int_equal(rogue_drain(&s), 0);	/* no REJECT either */
+		assert_int_equal(toy_sim_saves(&s.toy, TOY_BLOB_LOG),
+				 log_saves);
+		assert_int_equal(toy_sim_saves(&s.toy, TOY_BLOB_STAMPS),
+				 stamp_saves);
+		/* The tombstone is durable: again after a reboot. */
+		toy_sim_stop(&s.toy, b.t, false);
+		assert_int_equal(toy_sim_start(&s.toy), 0);
+		test_host_idle(&b, 100);
+		rogue_drain(&s);
+	}
+	/* A itself, fresh, is told why: it was removed. */
+	host_off_air(&b);
+	host_on_air(&s.a, s.air);
+	assert_int_equal(pawlink_connect(s.a.p, s.toy_id, NULL), -EACCES);
+	assert_non_null(strstr(pawlink_error(s.a.p), "pair again"));
+	test_host_close(&b);
+	toy_sim_stop(&s.toy, s.a.t, false);
+	test_host_close(&s.a);
+	radio_close(s.rogue);
+	toy_sim_done(&s.toy);
+	assert_int_equal(air_local_free(s.air), 0);
+}
+
 static void test_stranger_init_costs_no_x25519(void **state)
 {
 	uint8_t init[PAWLINK_SESS_INIT_LEN], priv[32], fake_pub[32];
@@ -912,6 +976,7 @@ int main(void)
 		cmocka_unit_test(test_unauth_events_never_evict_kept_entries),
 		cmocka_unit_test(test_forged_reject_does_not_unpair),
 		cmocka_unit_test(test_replayed_init_gets_nothing),
+		cmocka_unit_test(test_replayed_init_of_removed_host_gets_nothing),
 		cmocka_unit_test(test_stranger_init_costs_no_x25519),
 		cmocka_unit_test(test_corrupt_stamps_blob_starts_from_none),
 		cmocka_unit_test(test_own_lost_session_is_replaced_at_once),

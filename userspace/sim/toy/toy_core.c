@@ -324,8 +324,9 @@ int toy_factory_reset(struct toy *t)
 	if (rc)
 		return rc;
 	end_session(t, PAWLINK_TOY_END_RESET);
-	/* Keys a host had staged die with the hosts. */
+	/* Keys a host had staged die with the hosts, and so do stamps. */
 	pawlink_record_link_wipe(&t->link);
+	toy_session_reset(t);
 	t->staged = false;
 	toy_player_stop(t);
 	toy_led_set(t, false);
