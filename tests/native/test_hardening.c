@@ -474,8 +474,8 @@ static void test_forged_reject_does_not_unpair(void **state)
 	/* Host h, whose air the jammer sits on. */
 	memset(&h, 0, sizeof(h));
 	memset(&j, 0, sizeof(j));
-	snprintf(h.dir, sizeof(h.dir), "/tmp/pawlink-host-XXXXXX");
-	assert_non_null(mkdtemp(h.dir));
+	assert_int_equal(test_tmpdir(h.dir, sizeof(h.dir), "host",
+				     TEST_TMP_DISK), 0);
 	assert_int_equal(radio_open_local(s.air, RADIO_ACTOR, &r), 0);
 	assert_int_equal(pawlink_transport_air_new(&j.inner, r), 0);
 	j.base.ops = &jam_ops;
@@ -890,8 +890,8 @@ static void test_two_first_runs_share_one_identity(void **state)
 
 	(void)state;
 	for (round = 0; round < 10; round++) {
-		snprintf(dir, sizeof(dir), "/tmp/pawlink-host-XXXXXX");
-		assert_non_null(mkdtemp(dir));
+		assert_int_equal(test_tmpdir(dir, sizeof(dir), "host",
+					     TEST_TMP_DISK), 0);
 		assert_int_equal(pipe(go), 0);
 		assert_int_equal(pipe(out), 0);
 		for (k = 0; k < 2; k++) {
@@ -919,8 +919,7 @@ static void test_two_first_runs_share_one_identity(void **state)
 		pawlink_close(p);
 		assert_memory_equal(got[0], kept, PAWLINK_ID_LEN);
 		assert_memory_equal(got[1], kept, PAWLINK_ID_LEN);
-		sim_rm_store_files(dir);
-		rmdir(dir);
+		assert_int_equal(test_rm_tree(dir), 0);
 	}
 }
 
@@ -957,16 +956,15 @@ static void test_host_secret_not_in_core_dumps(void **state)
 	struct pawlink *p;
 
 	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/pawlink-host-XXXXXX");
-	assert_non_null(mkdtemp(dir));
+	assert_int_equal(test_tmpdir(dir, sizeof(dir), "host", TEST_TMP_DISK),
+			 0);
 	assert_int_equal(pawlink_open(&p, dir, err, sizeof(err)), 0);
 	assert_int_equal(pawlink_host_id(p, id), 0);	/* the key is in */
 	assert_true(vm_flags_of(p, flags, sizeof(flags)));
 	/* "dd": MADV_DONTDUMP ("lo", locked, only where RLIMIT allows). */
 	assert_non_null(strstr(flags, " dd"));
 	pawlink_close(p);
-	sim_rm_store_files(dir);
-	rmdir(dir);
+	assert_int_equal(test_rm_tree(dir), 0);
 }
 
 int main(void)
