@@ -1108,22 +1108,23 @@ static int dir_find(const struct pawlink_msg_store *base,
 	return PAWLINK_MSG_OK;
 }
 
-static struct partial *partial_of_id(const struct dir_store *st,
-				     const uint8_t id[PAWLINK_MSG_ID_LEN])
+/* The slot of the partial upload of @id, or -1. */
+static int partial_of_id(const struct dir_store *st,
+			 const uint8_t id[PAWLINK_MSG_ID_LEN])
 {
-	size_t i;
+	int i;
 
 	for (i = 0; i < PAWLINK_MSG_STORE_PARTIALS_MAX; i++)
 		if (st->partials[i].used &&
 		    !memcmp(st->partials[i].info.id, id, PAWLINK_MSG_ID_LEN))
-			return (struct partial *)&st->partials[i];
-	return NULL;
+			return i;
+	return -1;
 }
 
 static bool dir_has_partial(const struct pawlink_msg_store *base,
 			    const uint8_t id[PAWLINK_MSG_ID_LEN])
 {
-	return partial_of_id(to_dir_const(base), id) != NULL;
+	return partial_of_id(to_dir_const(base), id) >= 0;
 }
 
 /* Forgets a partial upload: resume state first, then the data. */
@@ -1147,8 +1148,9 @@ static int dir_delete(struct pawlink_msg_store *base,
 {
 	struct dir_store *st = to_dir(base);
 	struct pawlink_msg_info *e = index_find(st, id);
-	struct partial *slot;
 	char name[NAME_MAX_LEN];
+	struct partial *slot;
+	int i;
 
 	if (e) {
 		msg_name(name, id);
@@ -1157,9 +1159,10 @@ static int dir_delete(struct pawlink_msg_store *base,
 		index_remove(st, e);
 		return PAWLINK_MSG_OK;
 	}
-	slot = partial_of_id(st, id);
-	if (!slot)
+	i = partial_of_id(st, id);
+	if (i < 0)
 		return PAWLINK_MSG_E_NOT_FOUND;
+	slot = &st->partials[i];
 	if (st->upload && st->upload->slot == slot)
 		return PAWLINK_MSG_E_BUSY;
 	return discard_partial(st, slot) ? PAWLINK_MSG_E_IO : PAWLINK_MSG_OK;
