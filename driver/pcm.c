@@ -38,8 +38,12 @@ MODULE_PARM_DESC(enable, "Enable the Pawlink sound card.");
 /* Which of the index/id/enable slots belong to a live card. */
 static DECLARE_BITMAP(pawlink_slots_used, SNDRV_CARDS);
 
-/* A blocked read or write gives up (-EIO) after this long without a period. */
-#define PAWLINK_PCM_WAIT_MS	2000
+/*
+ * A blocked read or write gives up (-EIO) after this long without a
+ * period: well past a dongle's supervision timeout (2 s for pawsim's), so
+ * that a toy switched off ends the stream with the LINK event's -EBADFD.
+ */
+#define PAWLINK_PCM_WAIT_MS	5000
 
 /* Ring sizes: whole records, from two periods up to about 2 s. */
 #define PAWLINK_PCM_BUFFER_MAX	(200 * PAWLINK_AUDIO_PERIOD_BYTES)
