@@ -107,6 +107,7 @@ enum pawlink_verdict {
 };
 
 struct pawlink_dev;
+struct snd_pcm;
 struct snd_pcm_substream;
 
 /* The two audio directions, numbered as ALSA numbers its streams. */
@@ -244,6 +245,7 @@ struct pawlink_dev {
 
 	struct pawlink_audio audio;
 	struct snd_card *card;
+	struct snd_pcm *pcm;
 	unsigned int card_slot;
 };
 
@@ -323,6 +325,8 @@ int pawlink_test_status(struct pawlink_dev *dev, unsigned int ep, int status);
 int pawlink_card_create(struct pawlink_dev *dev);
 void pawlink_card_disconnect(struct pawlink_dev *dev);
 void pawlink_card_release(struct pawlink_dev *dev);
+void pawlink_card_suspend(struct pawlink_dev *dev);
+void pawlink_card_resume(struct pawlink_dev *dev);
 
 /* sysfs.c */
 extern const struct attribute_group *pawlink_groups[];

@@ -24,7 +24,11 @@
  *   period per credited period, the samples and seq as written, and
  *   snd_pcm_delay() counts what the toy has not played;
  * - disconnect, link lost and unplug mid-stream: the program's read or
- *   write fails (EBADFD, ENODEV), nothing hangs, and a new session opens.
+ *   write fails (EBADFD, ENODEV), nothing hangs, and a new session opens;
+ * - system suspend mid-stream (devices suspended and resumed through
+ *   /sys/power/pm_test): ESTRPIPE and snd_pcm_recover() captures again,
+ *   or, when the resume reset the dongle (dummy_hcd's always does),
+ *   EBADFD and a new session captures.
  */
 #include <pthread.h>
 #include <stddef.h>
@@ -1064,6 +1068,106 @@ TEST_F(pcm, capture_unplug)
 TEST_F(pcm, playback_unplug)
 {
 	ends_mid_stream(_metadata, self, true, END_UNPLUG);
+}
+
+/* ---- system suspend ----------------------------------------------------- */
+
+/* Writes @value to @path; 0 or -errno. */
+static int sys_write(const char *path, const char *value)
+{
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, value, strlen(value));
+	if (n < 0)
+		n = -errno;
+	close(fd);
+	return n < 0 ? (int)n : 0;
+}
+
+/*
+ * A system suspend while capturing: every device is suspended and resumed
+ * (pm_test "devices": the platform never sleeps, which QEMU could not
+ * wake).  If the dongle kept its state, the program's read fails with
+ * ESTRPIPE, the driver stopped the stream (a record before the recovery
+ * moves nothing), and snd_pcm_recover() prepares it: it captures, sample
+ * for sample, from the next record.  If the resume had to reset the
+ * dongle (dummy_hcd always does: "reset high-speed USB device" in dmesg),
+ * the session is gone with the dongle's state: EBADFD, no recovery, and
+ * a new session captures.  Either way nothing hangs.
+ */
+TEST_F(pcm, capture_system_suspend)
+{
+	static int16_t buf[4 * PERIOD], src[PERIOD];
+	snd_pcm_t *pcm;
+	char keyed[8];
+	uint64_t rx;
+	uint32_t seq;
+	unsigned int i;
+	int err;
+
+	if (access("/sys/power/pm_test", W_OK))
+		SKIP(return, "no /sys/power/pm_test (CONFIG_PM_DEBUG): system suspend is not testable here");
+	ASSERT_EQ(0, session_start(_metadata, self));
+	ASSERT_EQ(0, snd_pcm_open(&pcm, self->dev, SND_PCM_STREAM_CAPTURE,
+				  SND_PCM_NONBLOCK));
+	ASSERT_EQ(0, params_set(pcm, PERIOD, 64));
+	ASSERT_EQ(0, snd_pcm_prepare(pcm));
+	ASSERT_EQ(0, snd_pcm_start(pcm));
+	for (seq = 0; seq < 4; seq++) {
+		period_fill(src, seq);
+		ASSERT_EQ(0, toy_pcm(&self->t, seq, 0, src));
+	}
+	ASSERT_EQ(0, read_now(pcm, buf, 4 * PERIOD));
+
+	/* The default wait in the middle is 5 s; 1 is enough. */
+	sys_write("/sys/module/suspend/parameters/pm_test_delay", "1");
+	ASSERT_EQ(0, sys_write("/sys/power/pm_test", "devices"));
+	err = sys_write("/sys/power/state", "freeze");
+	EXPECT_EQ(0, sys_write("/sys/power/pm_test", "none"));
+	ASSERT_EQ(0, err);
+
+	ASSERT_EQ(0, intf_attr(&self->d, "keyed", keyed, sizeof(keyed)));
+	if (strcmp(keyed, "1")) {
+		TH_LOG("the resume reset the dongle: its session is gone");
+		EXPECT_EQ(SND_PCM_STATE_DISCONNECTED, snd_pcm_state(pcm));
+		EXPECT_EQ(-EBADFD, snd_pcm_readi(pcm, buf, PERIOD));
+		EXPECT_GT(0, snd_pcm_recover(pcm, -EBADFD, 1));
+		snd_pcm_close(pcm);
+
+		ASSERT_EQ(0, ioc(self->fd, PAWLINK_IOC_DISCONNECT, 0));
+		ASSERT_EQ(0, session_start(_metadata, self));
+		self->t.counter = 1;
+		ASSERT_EQ(0, snd_pcm_open(&pcm, self->dev,
+					  SND_PCM_STREAM_CAPTURE,
+					  SND_PCM_NONBLOCK));
+		ASSERT_EQ(0, params_set(pcm, PERIOD, 64));
+		ASSERT_EQ(0, snd_pcm_prepare(pcm));
+	} else {
+		TH_LOG("the dongle kept its state through the resume");
+		EXPECT_EQ(SND_PCM_STATE_SUSPENDED, snd_pcm_state(pcm));
+		rx = stat_get(&self->d, "audio_rx_periods");
+		period_fill(src, 4);
+		ASSERT_EQ(0, toy_pcm(&self->t, 4, 0, src));
+		EXPECT_EQ(rx, stat_get(&self->d, "audio_rx_periods"));
+		EXPECT_EQ(-ESTRPIPE, snd_pcm_readi(pcm, buf, PERIOD));
+		ASSERT_EQ(0, snd_pcm_recover(pcm, -ESTRPIPE, 1));
+		EXPECT_EQ(SND_PCM_STATE_PREPARED, snd_pcm_state(pcm));
+	}
+
+	ASSERT_EQ(0, snd_pcm_start(pcm));
+	for (seq = 10; seq < 14; seq++) {
+		period_fill(src, seq);
+		ASSERT_EQ(0, toy_pcm(&self->t, seq, 0, src));
+	}
+	ASSERT_EQ(0, read_now(pcm, buf, 4 * PERIOD));
+	for (i = 0; i < 4; i++)
+		EXPECT_TRUE(period_is(buf + i * PERIOD, 10 + i)) TH_LOG("period %u", i);
+	EXPECT_EQ(0, stat_get(&self->d, "audio_lost_frames"));
+	EXPECT_EQ(0, snd_pcm_close(pcm));
 }
 
 struct ender {
