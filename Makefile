@@ -127,8 +127,8 @@ $(eval $(call flavour,san,SAN_CFLAGS))
 
 # The SONAME's number goes up whenever an exported function's signature or
 # a public struct changes; the rest of the version is for people.
-LIBPAWLINK_SOVERSION := 0
-LIBPAWLINK_VERSION := $(LIBPAWLINK_SOVERSION).2.0
+LIBPAWLINK_SOVERSION := 1
+LIBPAWLINK_VERSION := $(LIBPAWLINK_SOVERSION).0.0
 LIBPAWLINK_SO := $(BUILD)/rel/libpawlink.so.$(LIBPAWLINK_VERSION)
 # What the library's own code calls (ALSA is pawsim's, not the library's).
 LIBPAWLINK_PKGS := libsodium sndfile samplerate

@@ -1,8 +1,8 @@
 #!/bin/sh
 # libpawlink's ABI, checked from outside (Documentation/libpawlink.rst):
-#  a. libpawlink.so.0 exports exactly the functions libpawlink.h declares
+#  a. libpawlink.so.1 exports exactly the functions libpawlink.h declares
 #     PAWLINK_API (the list is read from the header), nothing internal;
-#  b. its SONAME is libpawlink.so.0, and it loads with nothing undefined;
+#  b. its SONAME is libpawlink.so.1, and it loads with nothing undefined;
 #     build/rel/pawctl uses it (not the static archive) with no
 #     LD_LIBRARY_PATH;
 #  c. after `make install DESTDIR=tmp PREFIX=/usr`, a small program built
@@ -18,7 +18,7 @@ repo=$(pwd)
 BUILD=${BUILD:-build}
 MAKE=${MAKE:-make}
 rel=$(cd "$BUILD/rel" && pwd)
-so=$rel/libpawlink.so.0
+so=$rel/libpawlink.so.1
 header=userspace/lib/include/libpawlink.h
 failed=0
 
@@ -94,16 +94,16 @@ missing=$(comm -23 "$tmp/api" "$tmp/exported" | tr '\n' ' ')
 
 # ---- b. SONAME, completeness, pawctl uses it -----------------------------
 
-readelf -d "$so" | grep -q 'Library soname: \[libpawlink\.so\.0\]' ||
-	fail "SONAME of $so is not libpawlink.so.0"
+readelf -d "$so" | grep -q 'Library soname: \[libpawlink\.so\.1\]' ||
+	fail "SONAME of $so is not libpawlink.so.1"
 if env -u LD_LIBRARY_PATH ldd -r "$so" 2>&1 | grep -E 'undefined symbol|not found' >&2; then
 	fail "$so does not load on its own"
 fi
-readelf -d "$rel/pawctl" | grep -q 'Shared library: \[libpawlink\.so\.0\]' ||
-	fail "$rel/pawctl does not link libpawlink.so.0"
+readelf -d "$rel/pawctl" | grep -q 'Shared library: \[libpawlink\.so\.1\]' ||
+	fail "$rel/pawctl does not link libpawlink.so.1"
 env -u LD_LIBRARY_PATH ldd "$rel/pawctl" |
-	grep -q "libpawlink\.so\.0 => $rel/libpawlink\.so\.0 " ||
-	fail "$rel/pawctl does not find $rel/libpawlink.so.0 by itself"
+	grep -q "libpawlink\.so\.1 => $rel/libpawlink\.so\.1 " ||
+	fail "$rel/pawctl does not find $rel/libpawlink.so.1 by itself"
 # A program's own definition of an exported name would silently replace
 # the library's, for the library's own calls too.
 nm --defined-only "$rel/pawctl" | awk '{ print $NF }' | sort -u >"$tmp/pawctl"
@@ -173,7 +173,7 @@ if ! env -u LIBDIR -u BINDIR -u INCLUDEDIR -u UDEVRULESDIR \
 	cat "$tmp/install.log" >&2
 	fail "make install DESTDIR=... PREFIX=/usr failed"
 fi
-for f in bin/pawctl bin/pawsim lib/libpawlink.so.0 lib/libpawlink.so \
+for f in bin/pawctl bin/pawsim lib/libpawlink.so.1 lib/libpawlink.so \
 		include/libpawlink.h include/linux/pawlink.h \
 		include/pawlink/msg.h include/pawlink/session.h \
 		include/pawlink/toy.h lib/udev/rules.d/70-pawlink.rules \
@@ -196,7 +196,7 @@ done
 	${CC:-cc} -std=c11 -Wall -Wextra -Werror -o smoke-installed smoke.c \
 		$flags || exit 1
 	LD_LIBRARY_PATH="$dest/usr/lib" ldd ./smoke-installed |
-		grep -q "libpawlink\.so\.0 => $dest/usr/lib/libpawlink\.so\.0 " ||
+		grep -q "libpawlink\.so\.1 => $dest/usr/lib/libpawlink\.so\.1 " ||
 		{ echo "smoke-installed does not load the installed library" >&2
 		  exit 1; }
 	LD_LIBRARY_PATH="$dest/usr/lib" ./smoke-installed "$tmp/store-installed"

@@ -10,7 +10,7 @@
 #   /lane/vectors/           the record-layer vectors (tests/vectors/record*.txt)
 #   /usr/bin/busybox (+ applet links), kmod (modprobe & co.)
 #   /usr/bin/{aplay,arecord,amixer,pawsim,pawctl} and their shared libraries
-#   /usr/lib/libpawlink.so.0 pawctl's, where its run path finds it
+#   /usr/lib/libpawlink.so.1 pawctl's, where its run path finds it
 #   /usr/share/alsa          alsa-lib's configuration
 #   /lib/modules/REL/        the modules the lane needs, their dependencies,
 #                            extra/pawlink.ko, and depmod's indexes
@@ -140,9 +140,9 @@ lane_build_initramfs()
 			lane_stage_program "$stage" "$TOP/build/rel/$f" "/usr/bin/$f"
 		fi
 	done
-	# pawctl finds libpawlink.so.0 through its run path, $ORIGIN/../lib
-	if [ -e "$TOP/build/rel/libpawlink.so.0" ]; then
-		cp -L "$TOP/build/rel/libpawlink.so.0" "$stage/usr/lib/"
+	# pawctl finds libpawlink.so.1 through its run path, $ORIGIN/../lib
+	if [ -e "$TOP/build/rel/libpawlink.so.1" ]; then
+		cp -L "$TOP/build/rel/libpawlink.so.1" "$stage/usr/lib/"
 	fi
 	for t in "${LANE_TEST_NAMES[@]}"; do
 		lane_stage_program "$stage" "$LANE_TEST_OUT/$t" "/lane/tests/$t"
