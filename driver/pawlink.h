@@ -49,6 +49,12 @@
  * realigns on the next record and audio_gaps_too_large counts it.
  */
 #define PAWLINK_AUDIO_GAP_MAX	50
+/*
+ * Playback's window full and no credit moving for this long while the toy
+ * still talks: what is in flight never reached it, so it is written off
+ * (the toy plays lost periods as silence) rather than waited for forever.
+ */
+#define PAWLINK_AUDIO_STALL_MS	250
 
 /* The two IN endpoints, each with its own set of receive URBs. */
 enum pawlink_rx_index {
@@ -133,6 +139,7 @@ struct pawlink_stream {
 	bool synced;			/* capture: a record since START */
 	u32 sent;			/* playback: PCM records sent */
 	u32 played;			/* playback: the toy's credit */
+	unsigned long credit_at;	/* playback: jiffies it last moved */
 	unsigned long appl_pos;		/* playback: ALSA's frame number sent next */
 	unsigned int buf_pos;		/* frames into the ring */
 	unsigned int period_pos;	/* frames into the current period */

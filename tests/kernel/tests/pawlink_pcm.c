@@ -22,7 +22,8 @@
  * - plughw at 48 kHz stereo float captures through alsa-lib's plug layer;
  * - playback: the first window goes at trigger START, then exactly one
  *   period per credited period, the samples and seq as written, and
- *   snd_pcm_delay() counts what the toy has not played;
+ *   snd_pcm_delay() counts what the toy has not played; a window the toy
+ *   never got is written off once its credit stands still 250 ms;
  * - disconnect, link lost and unplug mid-stream: the program's read or
  *   write fails (EBADFD, ENODEV), nothing hangs, and a new session opens;
  * - system suspend mid-stream (devices suspended and resumed through
@@ -780,6 +781,59 @@ TEST_F(pcm, playback_window_and_credits)
 	EXPECT_EQ(0, snd_pcm_close(pcm));
 	ASSERT_EQ(0, toy_wait(&self->t, &self->t.stops, 1));
 	EXPECT_EQ(PAWLINK_AUDIO_DIR_PLAYBACK, self->t.last_stop_dirs);
+}
+
+/*
+ * The window in flight never reached the toy (lost on the air), and the
+ * toy starves, repeating its credit: once the window has been full with
+ * the credit standing still for PAWLINK_AUDIO_STALL_MS (250 ms), the
+ * periods are written off and the next ones go, in order, as written.
+ * Before that a repeated credit sends nothing: the toy may only be late.
+ */
+TEST_F(pcm, playback_lost_window_written_off)
+{
+	static int16_t buf[32 * PERIOD];
+	snd_pcm_t *pcm;
+	unsigned int i;
+	long t0;
+
+	ASSERT_EQ(0, session_start(_metadata, self));
+	ASSERT_EQ(0, snd_pcm_open(&pcm, self->dev, SND_PCM_STREAM_PLAYBACK,
+				  SND_PCM_NONBLOCK));
+	ASSERT_EQ(0, params_set(pcm, PERIOD, 32));
+	ASSERT_EQ(0, snd_pcm_prepare(pcm));
+	for (i = 0; i < 32; i++)
+		period_fill(buf + i * PERIOD, i);
+	ASSERT_EQ(32 * PERIOD, snd_pcm_writei(pcm, buf, 32 * PERIOD));
+	t0 = now_ms();
+	ASSERT_EQ(0, snd_pcm_start(pcm));
+	ASSERT_EQ(0, toy_wait(&self->t, &self->t.pcm_count, 6));
+
+	ASSERT_EQ(0, toy_state(&self->t, 0, PAWLINK_AUDIO_OK,
+			       PAWLINK_AUDIO_DIR_PLAYBACK, 0));
+	sleep_ms(50);
+	/* Only a check while the stall time cannot have passed. */
+	if (now_ms() - t0 < 200) {
+		EXPECT_EQ(6, toy_get(&self->t, &self->t.pcm_count));
+	} else {
+		TH_LOG("too slow to check that an early repeat sends nothing");
+	}
+
+	sleep_ms(400);
+	ASSERT_EQ(0, toy_state(&self->t, 0, PAWLINK_AUDIO_OK,
+			       PAWLINK_AUDIO_DIR_PLAYBACK, 0));
+	ASSERT_EQ(0, toy_wait(&self->t, &self->t.pcm_count, 12));
+	sleep_ms(100);
+	EXPECT_EQ(12, toy_get(&self->t, &self->t.pcm_count));
+	pthread_mutex_lock(&self->t.lock);
+	for (i = 0; i < 12; i++) {
+		EXPECT_EQ(i, self->t.pcm_seq[i]);
+		EXPECT_TRUE(period_is(self->t.pcm[i], i)) TH_LOG("period %u", i);
+	}
+	pthread_mutex_unlock(&self->t.lock);
+
+	EXPECT_EQ(0, snd_pcm_drop(pcm));
+	EXPECT_EQ(0, snd_pcm_close(pcm));
 }
 
 /*
