@@ -57,15 +57,13 @@ static const u8 pawlink_dir_bit[PAWLINK_NUM_DIRS] = {
 
 static void pawlink_audio_tx_complete(struct urb *urb)
 {
-	struct pawlink_dev *dev = urb->context;
+	struct pawlink_audio_tx *tx = urb->context;
+	struct pawlink_dev *dev = tx->dev;
 	unsigned long flags;
-	unsigned int i;
 	bool halted = false;
 
 	spin_lock_irqsave(&dev->lock, flags);
-	for (i = 0; i < PAWLINK_AUDIO_TX_URBS; i++)
-		if (dev->audio.tx_urbs[i] == urb)
-			__set_bit(i, &dev->audio.tx_idle);
+	__set_bit(tx->slot, &dev->audio.tx_idle);
 	switch (urb->status) {
 	case 0:
 		dev->stats.tx_records++;
@@ -112,10 +110,13 @@ int pawlink_audio_init(struct pawlink_dev *dev)
 		buf = kmalloc(PAWLINK_AUDIO_TX_BUF, GFP_KERNEL);
 		if (!buf)
 			return -ENOMEM;
+		dev->audio.tx_ctx[i].dev = dev;
+		dev->audio.tx_ctx[i].slot = i;
 		usb_fill_bulk_urb(urb, dev->udev,
 				  dev->pipes[PAWLINK_EP_AUDIO_OUT], buf,
 				  PAWLINK_AUDIO_TX_BUF,
-				  pawlink_audio_tx_complete, dev);
+				  pawlink_audio_tx_complete,
+				  &dev->audio.tx_ctx[i]);
 		/* A record that fills whole packets ends with a short one. */
 		urb->transfer_flags |= URB_ZERO_PACKET | URB_FREE_BUFFER;
 	}

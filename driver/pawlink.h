@@ -145,6 +145,12 @@ struct pawlink_stream {
 	unsigned int period_pos;	/* frames into the current period */
 };
 
+/* An audio OUT URB's context: its device and its slot, found at once. */
+struct pawlink_audio_tx {
+	struct pawlink_dev *dev;
+	unsigned int slot;
+};
+
 /*
  * The audio channel (audio.c): the streams, the request numbers of START
  * and STOP, and the preallocated URBs of the audio OUT endpoint.
@@ -156,6 +162,7 @@ struct pawlink_audio {
 	wait_queue_head_t wait;		/* answers, link gone, idle streams */
 	struct usb_anchor tx_anchor;
 	struct urb *tx_urbs[PAWLINK_AUDIO_TX_URBS];
+	struct pawlink_audio_tx tx_ctx[PAWLINK_AUDIO_TX_URBS];
 	unsigned long tx_idle;
 };
 

@@ -58,6 +58,7 @@
 #include "common.h"
 #include "procs.h"
 #include "pawctl_run.h"
+#include "pcm_params.h"
 
 #define RATE		PAWLINK_AUDIO_RATE
 #define PERIOD		PAWLINK_AUDIO_PERIOD_FRAMES
@@ -569,45 +570,8 @@ static int run_prog(FIXTURE_DATA(toy) *self, const char *const argv[],
  */
 static int pcm_setup(snd_pcm_t *pcm, unsigned int periods, bool playback)
 {
-	snd_pcm_hw_params_t *hw;
-	snd_pcm_sw_params_t *sw;
-	snd_pcm_uframes_t size;
-	int err;
-
-	snd_pcm_hw_params_alloca(&hw);
-	snd_pcm_sw_params_alloca(&sw);
-	err = snd_pcm_hw_params_any(pcm, hw);
-	if (!err)
-		err = snd_pcm_hw_params_set_access(pcm, hw,
-						   SND_PCM_ACCESS_RW_INTERLEAVED);
-	if (!err)
-		err = snd_pcm_hw_params_set_format(pcm, hw, SND_PCM_FORMAT_S16_LE);
-	if (!err)
-		err = snd_pcm_hw_params_set_channels(pcm, hw, 1);
-	if (!err)
-		err = snd_pcm_hw_params_set_rate(pcm, hw, RATE, 0);
-	if (!err)
-		err = snd_pcm_hw_params_set_period_size(pcm, hw, PERIOD, 0);
-	if (!err)
-		err = snd_pcm_hw_params_set_buffer_size(pcm, hw,
-							PERIOD * periods);
-	if (!err)
-		err = snd_pcm_hw_params(pcm, hw);
-	if (err)
-		return err;
-	snd_pcm_hw_params_get_buffer_size(hw, &size);
-	err = snd_pcm_sw_params_current(pcm, sw);
-	if (!err)
-		err = snd_pcm_sw_params_set_start_threshold(pcm, sw,
-							    playback ? size : 1);
-	if (!err)
-		err = snd_pcm_sw_params_set_avail_min(pcm, sw, PERIOD);
-	if (!err)
-		err = snd_pcm_sw_params_set_tstamp_mode(pcm, sw,
-							SND_PCM_TSTAMP_ENABLE);
-	if (!err)
-		err = snd_pcm_sw_params(pcm, sw);
-	return err;
+	return pcm_params(pcm, PERIOD, periods,
+			  playback ? PERIOD * periods : 1);
 }
 
 /* snd_pcm_delay() samples: when (s since the stream's start) and frames. */

@@ -41,6 +41,7 @@
 #include "kselftest_harness.h"
 #include "common.h"
 #include "procs.h"
+#include "pcm_params.h"
 
 #define PERIOD		PAWLINK_AUDIO_PERIOD_FRAMES
 #define TOY_PCM_MAX	256
@@ -313,49 +314,6 @@ static bool period_silent(const int16_t *buf)
 	return true;
 }
 
-/*
- * Sets @pcm to S16_LE mono 16 kHz, periods of @period frames, @periods of
- * them, starting only on snd_pcm_start().  0 or a negative alsa error.
- */
-static int params_set(snd_pcm_t *pcm, unsigned int period, unsigned int periods)
-{
-	snd_pcm_hw_params_t *hw;
-	snd_pcm_sw_params_t *sw;
-	snd_pcm_uframes_t size;
-	int err;
-
-	snd_pcm_hw_params_alloca(&hw);
-	snd_pcm_sw_params_alloca(&sw);
-	err = snd_pcm_hw_params_any(pcm, hw);
-	if (!err)
-		err = snd_pcm_hw_params_set_access(pcm, hw,
-						   SND_PCM_ACCESS_RW_INTERLEAVED);
-	if (!err)
-		err = snd_pcm_hw_params_set_format(pcm, hw, SND_PCM_FORMAT_S16_LE);
-	if (!err)
-		err = snd_pcm_hw_params_set_channels(pcm, hw, 1);
-	if (!err)
-		err = snd_pcm_hw_params_set_rate(pcm, hw, PAWLINK_AUDIO_RATE, 0);
-	if (!err)
-		err = snd_pcm_hw_params_set_period_size(pcm, hw, period, 0);
-	if (!err)
-		err = snd_pcm_hw_params_set_buffer_size(pcm, hw,
-							period * periods);
-	if (!err)
-		err = snd_pcm_hw_params(pcm, hw);
-	if (err)
-		return err;
-	snd_pcm_hw_params_get_buffer_size(hw, &size);
-	err = snd_pcm_sw_params_current(pcm, sw);
-	if (!err)
-		err = snd_pcm_sw_params_set_start_threshold(pcm, sw, size * 2);
-	if (!err)
-		err = snd_pcm_sw_params_set_avail_min(pcm, sw, period);
-	if (!err)
-		err = snd_pcm_sw_params(pcm, sw);
-	return err;
-}
-
 /* Never stops on an underrun, as sound servers run a card. */
 static int no_stop_on_underrun(snd_pcm_t *pcm)
 {
@@ -534,7 +492,7 @@ TEST_F(pcm, capture_sample_exact_with_gaps)
 	ASSERT_EQ(0, session_start(_metadata, self));
 	ASSERT_EQ(0, snd_pcm_open(&pcm, self->dev, SND_PCM_STREAM_CAPTURE,
 				  SND_PCM_NONBLOCK));
-	ASSERT_EQ(0, params_set(pcm, PERIOD, 64));
+	ASSERT_EQ(0, pcm_params(pcm, PERIOD, 64, PCM_START_EXPLICIT));
 	ASSERT_EQ(0, snd_pcm_prepare(pcm));
 
 	/* before trigger START: dropped, and not lost */
@@ -608,7 +566,7 @@ TEST_F(pcm, capture_drops_malformed)
 	ASSERT_EQ(0, session_start(_metadata, self));
 	ASSERT_EQ(0, snd_pcm_open(&pcm, self->dev, SND_PCM_STREAM_CAPTURE,
 				  SND_PCM_NONBLOCK));
-	ASSERT_EQ(0, params_set(pcm, PERIOD, 8));
+	ASSERT_EQ(0, pcm_params(pcm, PERIOD, 8, PCM_START_EXPLICIT));
 	ASSERT_EQ(0, snd_pcm_prepare(pcm));
 	ASSERT_EQ(0, snd_pcm_start(pcm));
 	period_fill(src, 5);
@@ -726,7 +684,7 @@ TEST_F(pcm, playback_window_and_credits)
 	ASSERT_EQ(0, session_start(_metadata, self));
 	ASSERT_EQ(0, snd_pcm_open(&pcm, self->dev, SND_PCM_STREAM_PLAYBACK,
 				  SND_PCM_NONBLOCK));
-	ASSERT_EQ(0, params_set(pcm, PERIOD, 32));
+	ASSERT_EQ(0, pcm_params(pcm, PERIOD, 32, PCM_START_EXPLICIT));
 	ASSERT_EQ(0, snd_pcm_prepare(pcm));
 	for (i = 0; i < 32; i++)
 		period_fill(buf + i * PERIOD, i);
@@ -800,7 +758,7 @@ TEST_F(pcm, playback_lost_window_written_off)
 	ASSERT_EQ(0, session_start(_metadata, self));
 	ASSERT_EQ(0, snd_pcm_open(&pcm, self->dev, SND_PCM_STREAM_PLAYBACK,
 				  SND_PCM_NONBLOCK));
-	ASSERT_EQ(0, params_set(pcm, PERIOD, 32));
+	ASSERT_EQ(0, pcm_params(pcm, PERIOD, 32, PCM_START_EXPLICIT));
 	ASSERT_EQ(0, snd_pcm_prepare(pcm));
 	for (i = 0; i < 32; i++)
 		period_fill(buf + i * PERIOD, i);
@@ -854,7 +812,7 @@ TEST_F(pcm, playback_sends_only_what_was_written)
 	ASSERT_EQ(0, session_start(_metadata, self));
 	ASSERT_EQ(0, snd_pcm_open(&pcm, self->dev, SND_PCM_STREAM_PLAYBACK,
 				  SND_PCM_NONBLOCK));
-	ASSERT_EQ(0, params_set(pcm, PERIOD, 16));
+	ASSERT_EQ(0, pcm_params(pcm, PERIOD, 16, PCM_START_EXPLICIT));
 	ASSERT_EQ(0, no_stop_on_underrun(pcm));
 	ASSERT_EQ(0, snd_pcm_prepare(pcm));
 	for (i = 0; i < 16; i++)
@@ -921,8 +879,8 @@ TEST_F(pcm, toy_stops_its_microphone)
 				  SND_PCM_NONBLOCK));
 	ASSERT_EQ(0, snd_pcm_open(&play, self->dev, SND_PCM_STREAM_PLAYBACK,
 				  SND_PCM_NONBLOCK));
-	ASSERT_EQ(0, params_set(cap, PERIOD, 8));
-	ASSERT_EQ(0, params_set(play, PERIOD, 8));
+	ASSERT_EQ(0, pcm_params(cap, PERIOD, 8, PCM_START_EXPLICIT));
+	ASSERT_EQ(0, pcm_params(play, PERIOD, 8, PCM_START_EXPLICIT));
 	ASSERT_EQ(0, snd_pcm_prepare(cap));
 	ASSERT_EQ(0, snd_pcm_prepare(play));
 	ASSERT_EQ(0, snd_pcm_start(cap));
@@ -1045,7 +1003,7 @@ static void ends_mid_stream(struct __test_metadata *_metadata,
 
 	ASSERT_EQ(0, session_start(_metadata, self));
 	ASSERT_EQ(0, snd_pcm_open(&b.pcm, self->dev, dir, 0));
-	ASSERT_EQ(0, params_set(b.pcm, PERIOD, 16));
+	ASSERT_EQ(0, pcm_params(b.pcm, PERIOD, 16, PCM_START_EXPLICIT));
 	ASSERT_EQ(0, snd_pcm_prepare(b.pcm));
 	if (playback)
 		ASSERT_EQ(16 * PERIOD, snd_pcm_writei(b.pcm, buf, 16 * PERIOD));
@@ -1077,7 +1035,7 @@ static void ends_mid_stream(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, session_start(_metadata, self));
 	self->t.counter = 1;
 	ASSERT_EQ(0, snd_pcm_open(&b.pcm, self->dev, dir, SND_PCM_NONBLOCK));
-	ASSERT_EQ(0, params_set(b.pcm, PERIOD, 16));
+	ASSERT_EQ(0, pcm_params(b.pcm, PERIOD, 16, PCM_START_EXPLICIT));
 	ASSERT_EQ(0, snd_pcm_prepare(b.pcm));
 	if (playback) {
 		unsigned int before = toy_get(&self->t, &self->t.pcm_count);
@@ -1168,7 +1126,7 @@ TEST_F(pcm, capture_system_suspend)
 	ASSERT_EQ(0, session_start(_metadata, self));
 	ASSERT_EQ(0, snd_pcm_open(&pcm, self->dev, SND_PCM_STREAM_CAPTURE,
 				  SND_PCM_NONBLOCK));
-	ASSERT_EQ(0, params_set(pcm, PERIOD, 64));
+	ASSERT_EQ(0, pcm_params(pcm, PERIOD, 64, PCM_START_EXPLICIT));
 	ASSERT_EQ(0, snd_pcm_prepare(pcm));
 	ASSERT_EQ(0, snd_pcm_start(pcm));
 	for (seq = 0; seq < 4; seq++) {
@@ -1198,7 +1156,7 @@ TEST_F(pcm, capture_system_suspend)
 		ASSERT_EQ(0, snd_pcm_open(&pcm, self->dev,
 					  SND_PCM_STREAM_CAPTURE,
 					  SND_PCM_NONBLOCK));
-		ASSERT_EQ(0, params_set(pcm, PERIOD, 64));
+		ASSERT_EQ(0, pcm_params(pcm, PERIOD, 64, PCM_START_EXPLICIT));
 		ASSERT_EQ(0, snd_pcm_prepare(pcm));
 	} else {
 		TH_LOG("the dongle kept its state through the resume");
