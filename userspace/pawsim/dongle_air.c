@@ -136,31 +136,31 @@ static void heard_data(struct air_far *af, const struct air_frame *f)
 }
 
 /*
- * A link that is up is lost: the air went away (@any), or its toy has
- * been silent past the supervision timeout at @now.  Takes and releases
- * af->lock; calls link_changed() without it.
+ * A link that is up is lost: the air went away (@air_gone), or its toy
+ * has been silent past the supervision timeout at @now_ms.  Takes and
+ * releases af->lock; calls link_changed() without it.
  */
-static void link_lost(struct air_far *af, bool any, uint64_t now_ms)
+static void link_lost(struct air_far *af, bool air_gone, uint64_t now_ms)
 {
-	struct pawlink_link now;
+	struct pawlink_link link;
 	bool lost;
 
 	pthread_mutex_lock(&af->lock);
 	lost = af->link.state == PAWLINK_LINK_CONNECTED &&
-	       (any || (af->supervision_ms &&
-			now_ms > af->link_heard_ms &&
-			now_ms - af->link_heard_ms > af->supervision_ms));
+	       (air_gone || (af->supervision_ms &&
+			     now_ms > af->link_heard_ms &&
+			     now_ms - af->link_heard_ms > af->supervision_ms));
 	if (lost) {
 		memset(&af->link, 0, sizeof(af->link));
 		af->link.state = PAWLINK_LINK_LOST;
 	}
-	now = af->link;
+	link = af->link;
 	pthread_mutex_unlock(&af->lock);
 	if (lost) {
-		if (!any)
+		if (!air_gone)
 			pawsim_msg("the toy was not heard for %u ms: link lost",
 				   af->supervision_ms);
-		af->far.host.link_changed(af->far.host.ctx, &now);
+		af->far.host.link_changed(af->far.host.ctx, &link);
 	}
 }
 
