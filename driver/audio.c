@@ -57,15 +57,13 @@ static const u8 pawlink_dir_bit[PAWLINK_NUM_DIRS] = {
 
 static void pawlink_audio_tx_complete(struct urb *urb)
 {
-	struct pawlink_dev *dev = urb->context;
+	struct pawlink_audio_tx *tx = urb->context;
+	struct pawlink_dev *dev = tx->dev;
 	unsigned long flags;
-	unsigned int i;
 	bool halted = false;
 
 	spin_lock_irqsave(&dev->lock, flags);
-	for (i = 0; i < PAWLINK_AUDIO_TX_URBS; i++)
-		if (dev->audio.tx_urbs[i] == urb)
-			__set_bit(i, &dev->audio.tx_idle);
+	__set_bit(tx->slot, &dev->audio.tx_idle);
 	switch (urb->status) {
 	case 0:
 		dev->stats.tx_records++;
@@ -112,10 +110,13 @@ int pawlink_audio_init(struct pawlink_dev *dev)
 		buf = kmalloc(PAWLINK_AUDIO_TX_BUF, GFP_KERNEL);
 		if (!buf)
 			return -ENOMEM;
+		dev->audio.tx_ctx[i].dev = dev;
+		dev->audio.tx_ctx[i].slot = i;
 		usb_fill_bulk_urb(urb, dev->udev,
 				  dev->pipes[PAWLINK_EP_AUDIO_OUT], buf,
 				  PAWLINK_AUDIO_TX_BUF,
-				  pawlink_audio_tx_complete, dev);
+				  pawlink_audio_tx_complete,
+				  &dev->audio.tx_ctx[i]);
 		/* A record that fills whole packets ends with a short one. */
 		urb->transfer_flags |= URB_ZERO_PACKET | URB_FREE_BUFFER;
 	}
@@ -257,6 +258,7 @@ static void pawlink_stream_reset(struct pawlink_stream *s)
 	s->synced = false;
 	s->sent = 0;
 	s->played = 0;
+	s->credit_at = jiffies;
 	s->appl_pos = 0;
 	s->buf_pos = 0;
 	s->period_pos = 0;
@@ -430,6 +432,37 @@ static void pawlink_capture(struct pawlink_dev *dev, u32 seq,
 	s->synced = true;
 }
 
+/*
+ * A credit @played from the toy for the playback stream @s.  Credits are
+ * cumulative: an older one than the last says nothing new.  One that does
+ * not move while the window has been full for PAWLINK_AUDIO_STALL_MS means
+ * the toy, which credits each period it plays and repeats its credit while
+ * it starves, got none of what is in flight: the air lost it (or the
+ * credit that would have freed the window, before the toy ran dry).  Those
+ * periods are written off, as the toy plays lost ones (silence), and
+ * sending goes on; without this the stream would stall with its ring full.
+ * Under dev->lock.
+ */
+static void pawlink_credit(struct pawlink_dev *dev, struct pawlink_stream *s,
+			   u32 played, struct pawlink_rx_after *after)
+{
+	if (played - s->played >= 0x80000000u)
+		return;
+	if (played != s->played) {
+		s->played = played;
+		s->credit_at = jiffies;
+	} else if (s->running && s->sent - pawlink_played(s) >= s->window &&
+		   time_after(jiffies, s->credit_at +
+			      msecs_to_jiffies(PAWLINK_AUDIO_STALL_MS))) {
+		dev_info_ratelimited(&dev->intf->dev,
+				     "playback: %u periods the toy never got written off\n",
+				     s->sent - pawlink_played(s));
+		s->played = s->sent;
+		s->credit_at = jiffies;
+	}
+	pawlink_play_fill(dev, after);
+}
+
 /* A STATE answering a START of ours wakes its open().  Under dev->lock. */
 static void pawlink_answer(struct pawlink_dev *dev, u32 seq, u8 status)
 {
@@ -530,11 +563,8 @@ void pawlink_audio_rx(struct pawlink_dev *dev, const u8 *body, size_t len,
 		goto malformed;
 	}
 
-	/* Cumulative: an older credit than the last one says nothing new. */
-	if (play->substream && !play->req && played - play->played < 0x80000000u) {
-		play->played = played;
-		pawlink_play_fill(dev, after);
-	}
+	if (play->substream && !play->req)
+		pawlink_credit(dev, play, played, after);
 	return;
 
 malformed:
@@ -815,6 +845,7 @@ int pawlink_audio_trigger(struct pawlink_dev *dev,
 	} else {
 		s->running = true;
 		s->synced = false;
+		s->credit_at = jiffies;
 		/* ALSA's frame number of the ring position we send next. */
 		s->appl_pos = ss->runtime->status->hw_ptr;
 		if (ss->stream == SNDRV_PCM_STREAM_PLAYBACK)

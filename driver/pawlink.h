@@ -49,6 +49,12 @@
  * realigns on the next record and audio_gaps_too_large counts it.
  */
 #define PAWLINK_AUDIO_GAP_MAX	50
+/*
+ * Playback's window full and no credit moving for this long while the toy
+ * still talks: what is in flight never reached it, so it is written off
+ * (the toy plays lost periods as silence) rather than waited for forever.
+ */
+#define PAWLINK_AUDIO_STALL_MS	250
 
 /* The two IN endpoints, each with its own set of receive URBs. */
 enum pawlink_rx_index {
@@ -107,6 +113,7 @@ enum pawlink_verdict {
 };
 
 struct pawlink_dev;
+struct snd_pcm;
 struct snd_pcm_substream;
 
 /* The two audio directions, numbered as ALSA numbers its streams. */
@@ -132,9 +139,16 @@ struct pawlink_stream {
 	bool synced;			/* capture: a record since START */
 	u32 sent;			/* playback: PCM records sent */
 	u32 played;			/* playback: the toy's credit */
+	unsigned long credit_at;	/* playback: jiffies it last moved */
 	unsigned long appl_pos;		/* playback: ALSA's frame number sent next */
 	unsigned int buf_pos;		/* frames into the ring */
 	unsigned int period_pos;	/* frames into the current period */
+};
+
+/* An audio OUT URB's context: its device and its slot, found at once. */
+struct pawlink_audio_tx {
+	struct pawlink_dev *dev;
+	unsigned int slot;
 };
 
 /*
@@ -148,6 +162,7 @@ struct pawlink_audio {
 	wait_queue_head_t wait;		/* answers, link gone, idle streams */
 	struct usb_anchor tx_anchor;
 	struct urb *tx_urbs[PAWLINK_AUDIO_TX_URBS];
+	struct pawlink_audio_tx tx_ctx[PAWLINK_AUDIO_TX_URBS];
 	unsigned long tx_idle;
 };
 
@@ -244,6 +259,7 @@ struct pawlink_dev {
 
 	struct pawlink_audio audio;
 	struct snd_card *card;
+	struct snd_pcm *pcm;
 	unsigned int card_slot;
 };
 
@@ -323,6 +339,8 @@ int pawlink_test_status(struct pawlink_dev *dev, unsigned int ep, int status);
 int pawlink_card_create(struct pawlink_dev *dev);
 void pawlink_card_disconnect(struct pawlink_dev *dev);
 void pawlink_card_release(struct pawlink_dev *dev);
+void pawlink_card_suspend(struct pawlink_dev *dev);
+void pawlink_card_resume(struct pawlink_dev *dev);
 
 /* sysfs.c */
 extern const struct attribute_group *pawlink_groups[];

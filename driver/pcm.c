@@ -38,8 +38,12 @@ MODULE_PARM_DESC(enable, "Enable the Pawlink sound card.");
 /* Which of the index/id/enable slots belong to a live card. */
 static DECLARE_BITMAP(pawlink_slots_used, SNDRV_CARDS);
 
-/* A blocked read or write gives up (-EIO) after this long without a period. */
-#define PAWLINK_PCM_WAIT_MS	2000
+/*
+ * A blocked read or write gives up (-EIO) after this long without a
+ * period: well past a dongle's supervision timeout (2 s for pawsim's), so
+ * that a toy switched off ends the stream with the LINK event's -EBADFD.
+ */
+#define PAWLINK_PCM_WAIT_MS	5000
 
 /* Ring sizes: whole records, from two periods up to about 2 s. */
 #define PAWLINK_PCM_BUFFER_MAX	(200 * PAWLINK_AUDIO_PERIOD_BYTES)
@@ -151,6 +155,14 @@ static int pawlink_pcm_trigger(struct snd_pcm_substream *substream, int cmd)
 	case SNDRV_PCM_TRIGGER_START:
 		return pawlink_audio_trigger(dev, substream, true);
 	case SNDRV_PCM_TRIGGER_STOP:
+	/*
+	 * System suspend: the stream stops like STOP and ALSA leaves it
+	 * SUSPENDED, so the program sees -ESTRPIPE.  No RESUME (no
+	 * SNDRV_PCM_INFO_RESUME, as snd-usb-audio): the ring's position
+	 * cannot be kept across the toy's clock running on, so
+	 * snd_pcm_recover() prepares and starts it afresh.
+	 */
+	case SNDRV_PCM_TRIGGER_SUSPEND:
 		return pawlink_audio_trigger(dev, substream, false);
 	default:
 		return -EINVAL;
@@ -229,6 +241,7 @@ static int pawlink_pcm_new(struct pawlink_dev *dev)
 	if (err)
 		return err;
 	pcm->private_data = dev;
+	dev->pcm = pcm;
 	strscpy(pcm->name, "Pawlink toy", sizeof(pcm->name));
 	snd_pcm_set_ops(pcm, SNDRV_PCM_STREAM_PLAYBACK, &pawlink_pcm_ops);
 	snd_pcm_set_ops(pcm, SNDRV_PCM_STREAM_CAPTURE, &pawlink_pcm_ops);
@@ -301,4 +314,23 @@ void pawlink_card_disconnect(struct pawlink_dev *dev)
 void pawlink_card_release(struct pawlink_dev *dev)
 {
 	snd_card_free_when_closed(dev->card);
+}
+
+/*
+ * System suspend, before the URBs are killed: running streams go
+ * SUSPENDED (the PCM device's own PM op does the same first; this also
+ * covers a suspend that reaches the interface alone) and the card says
+ * D3hot, so that a prepare waits for the resume.  As snd-usb-audio does.
+ * Sleeps; takes the stream locks and dev->lock.
+ */
+void pawlink_card_suspend(struct pawlink_dev *dev)
+{
+	snd_power_change_state(dev->card, SNDRV_CTL_POWER_D3hot);
+	snd_pcm_suspend_all(dev->pcm);
+}
+
+/* Resumed: the card is back in D0; programs prepare their streams again. */
+void pawlink_card_resume(struct pawlink_dev *dev)
+{
+	snd_power_change_state(dev->card, SNDRV_CTL_POWER_D0);
 }

@@ -927,12 +927,16 @@ static void pawlink_lost_state(struct pawlink_dev *dev)
  * System suspend, or autosuspend (only when no /dev/pawlinkN is open:
  * each open file holds an autopm reference).  The keys stay: a suspended
  * dongle keeps its state, and a resume that finds it reset says so with
- * reset_resume.  Takes io_mutex.
+ * reset_resume.  A system suspend first suspends the running PCM streams
+ * (-ESTRPIPE to the program; pcm.c).  Takes io_mutex.
  */
 static int pawlink_suspend(struct usb_interface *intf, pm_message_t message)
 {
 	struct pawlink_dev *dev = usb_get_intfdata(intf);
 
+	/* An autosuspend never has a stream: each open holds a reference. */
+	if (!PMSG_IS_AUTO(message))
+		pawlink_card_suspend(dev);
 	mutex_lock(&dev->io_mutex);
 	pawlink_io_pause(dev);
 	mutex_unlock(&dev->io_mutex);
@@ -948,6 +952,7 @@ static int pawlink_resume(struct usb_interface *intf)
 	mutex_lock(&dev->io_mutex);
 	err = pawlink_io_resume(dev);
 	mutex_unlock(&dev->io_mutex);
+	pawlink_card_resume(dev);
 	return err;
 }
 
@@ -961,6 +966,7 @@ static int pawlink_reset_resume(struct usb_interface *intf)
 	pawlink_lost_state(dev);
 	err = pawlink_io_resume(dev);
 	mutex_unlock(&dev->io_mutex);
+	pawlink_card_resume(dev);
 	return err;
 }
 

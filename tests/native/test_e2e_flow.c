@@ -172,11 +172,34 @@ static void run_flow(uint32_t loss_ppm, uint64_t seed)
 	assert_int_equal(st.rx_dropped_plaintext, 0);
 	{
 		struct pawlink_stats ls;
+		/* A caller built against a newer, longer struct. */
+		_Alignas(struct pawlink_stats) uint8_t newer[sizeof(ls) + 16];
+		uint64_t records;
+		size_t b;
 
-		assert_int_equal(pawlink_link_stats(host.p, &ls), 0);
+		assert_int_equal(pawlink_link_stats(host.p, &ls, sizeof(ls)), 0);
 		assert_int_equal(ls.rx_dropped_auth, 0);
 		assert_int_equal(ls.rx_dropped_plaintext, 0);
 		assert_true(ls.rx_records > 0);
+		records = ls.rx_records;
+
+		/* The first header's size: only its bytes are written. */
+		memset(&ls, 0xa5, sizeof(ls));
+		assert_int_equal(pawlink_link_stats(host.p, &ls,
+						    PAWLINK_STATS_SIZE_V1), 0);
+		assert_int_equal(ls.rx_records, records);
+		for (b = PAWLINK_STATS_SIZE_V1; b < sizeof(ls); b++)
+			assert_int_equal(((uint8_t *)&ls)[b], 0xa5);
+		/* Longer than the library knows: the rest reads 0. */
+		memset(newer, 0xa5, sizeof(newer));
+		assert_int_equal(pawlink_link_stats(host.p,
+						    (struct pawlink_stats *)newer,
+						    sizeof(newer)), 0);
+		for (b = sizeof(ls); b < sizeof(newer); b++)
+			assert_int_equal(newer[b], 0);
+		assert_int_equal(pawlink_link_stats(host.p, &ls,
+						    PAWLINK_STATS_SIZE_V1 - 8),
+				 -EINVAL);
 	}
 
 	{

@@ -235,7 +235,7 @@ static void link_until(struct world *w, struct pawlink_stats *st,
 	int waited;
 
 	for (waited = 0;; waited += 50) {
-		assert_int_equal(pawlink_link_stats(w->p, st), 0);
+		assert_int_equal(pawlink_link_stats(w->p, st, sizeof(*st)), 0);
 		if (st->rx_dropped_replay >= replay &&
 		    st->rx_dropped_plaintext >= plaintext)
 			return;
@@ -416,7 +416,7 @@ static void test_sniffed_and_replayed(void **state)
 	free(cap);
 
 	/* Everything again, during the session: all dropped, all counted. */
-	assert_int_equal(pawlink_link_stats(w->p, &hb), 0);
+	assert_int_equal(pawlink_link_stats(w->p, &hb, sizeof(hb)), 0);
 	assert_int_equal(rogue(w, replay_argv), 0);
 	want = drops_of(&before);
 	want.replay += t.sealed_to_toy;
@@ -434,7 +434,7 @@ static void test_sniffed_and_replayed(void **state)
 	assert_false(st.mic);
 	assert_int_equal(st.msg_count, 1);
 	assert_int_equal(st.lifetime_failures, 0);
-	assert_int_equal(pawlink_link_stats(w->p, &ha), 0);
+	assert_int_equal(pawlink_link_stats(w->p, &ha, sizeof(ha)), 0);
 	assert_int_equal(ha.rx_dropped_replay - hb.rx_dropped_replay,
 			 t.sealed_to_host + t.audio_to_host);
 	assert_int_equal(t.plain_from_addr, 1);	/* RESP */

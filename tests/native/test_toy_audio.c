@@ -13,6 +13,8 @@
  *    one period, drops late, repeated and too-early periods;
  *  - credits are cumulative: losing half the STATE records costs nothing;
  *  - an underrun is counted, writes nothing, holds @played, and recovers;
+ *    a starving speaker repeats its credit, so a lost last one is not
+ *    waited for forever;
  *  - a host sending only on credit with a window of 6 keeps at most 6 in
  *    flight and never starves the toy over 60 s at +200 and -200 ppm, and
  *    the speaker plays the source exactly;
@@ -614,6 +616,48 @@ static void test_underrun_counted_and_recovers(void **state)
 	rig_close(&r);
 }
 
+static bool lose_all(unsigned long k)
+{
+	(void)k;
+	return true;
+}
+
+/*
+ * The credit for the last periods is lost, and the toy runs dry: a host
+ * keeping its window full would wait forever.  The starving toy, with no
+ * microphone record to carry the credit, says it again every
+ * TOY_CREDIT_REPEAT_US, so the host learns it; once fed it plays on.
+ */
+static void test_starving_speaker_repeats_its_credit(void **state)
+{
+	unsigned int states;
+	struct rig r;
+	uint32_t i;
+
+	(void)state;
+	rig_open(&r, 0, true);
+	start_playback(&r);
+	r.to_host.lose = lose_all;
+	for (i = 0; i < 5; i++)
+		host_pcm(&r, i);
+	run_ms(&r, 300);
+	assert_int_equal(r.t->spk.played, 5);
+	assert_true(r.h.played < 5);
+	states = r.h.states;
+
+	r.to_host.lose = NULL;
+	run_ms(&r, 2 * TOY_CREDIT_REPEAT_US / 1000 + 10);
+	assert_int_equal(r.h.played, 5);
+	assert_true(r.h.states >= states + 2);
+	for (i = 5; i < 10; i++)
+		host_pcm(&r, i);
+	run_ms(&r, 200);
+	assert_int_equal(r.h.played, 10);
+	for (i = 0; i < 10; i++)
+		assert_true(period_is(&r, i, i));
+	rig_close(&r);
+}
+
 static void drift(int64_t ppm)
 {
 	const uint32_t total = 6000;	/* 60 s */
@@ -958,6 +1002,7 @@ int main(void)
 		cmocka_unit_test(test_jitter_buffer_order_and_loss),
 		cmocka_unit_test(test_credits_cumulative_lost_state_costs_nothing),
 		cmocka_unit_test(test_underrun_counted_and_recovers),
+		cmocka_unit_test(test_starving_speaker_repeats_its_credit),
 		cmocka_unit_test(test_credit_window_holds_at_plus_200_ppm),
 		cmocka_unit_test(test_credit_window_holds_at_minus_200_ppm),
 		cmocka_unit_test(test_start_capture_needs_a_session),

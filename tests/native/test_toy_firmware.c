@@ -455,7 +455,7 @@ static void test_mic_gap_becomes_silence_of_its_length(void **state)
 	cfg.seed = 10;
 	scene_open_air(&s, &cfg);
 	pair_and_connect(&s, &s.a);
-	assert_int_equal(pawlink_link_stats(s.a.p, &before), 0);
+	assert_int_equal(pawlink_link_stats(s.a.p, &before, sizeof(before)), 0);
 	assert_int_equal(pawlink_mic_start(s.a.p), 0);
 	/* The first period heard sets where the toy's count stands. */
 	assert_int_equal(pawlink_mic_read(s.a.p, pcm, 1000), 0);
@@ -475,7 +475,7 @@ static void test_mic_gap_becomes_silence_of_its_length(void **state)
 		for (j = 0; j < PAWLINK_AUDIO_PERIOD_FRAMES; j++)
 			assert_int_equal(pcm[j], (int16_t)(base + j));
 	}
-	assert_int_equal(pawlink_link_stats(s.a.p, &after), 0);
+	assert_int_equal(pawlink_link_stats(s.a.p, &after, sizeof(after)), 0);
 	assert_true(silent >= 5);		/* 5 % of 400, give or take */
 	assert_true(heard >= 300);
 	/* Counted lost: those filled, and any still to be read. */

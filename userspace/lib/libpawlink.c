@@ -148,15 +148,30 @@ int pawlink_scan(struct pawlink *p, unsigned int listen_ms,
 	return 0;
 }
 
-int pawlink_link_stats(struct pawlink *p, struct pawlink_stats *st)
+int pawlink_link_stats(struct pawlink *p, struct pawlink_stats *st,
+		       size_t size)
 {
-	int rc = pawlink_need_transport(p);
+	struct pawlink_stats all;
+	size_t known = sizeof(all);
+	int rc;
 
+	if (!st || size < PAWLINK_STATS_SIZE_V1)
+		return pawlink_fail(p, -EINVAL, "the counters need at least "
+				    "%d bytes, not %zu", PAWLINK_STATS_SIZE_V1,
+				    st ? size : 0);
+	rc = pawlink_need_transport(p);
 	if (rc)
 		return rc;
-	rc = p->t->ops->get_stats(p->t, st);
+	/* What the transport does not fill (an older kernel) reads 0. */
+	memset(&all, 0, sizeof(all));
+	rc = p->t->ops->get_stats(p->t, &all);
 	if (rc)
 		return pawlink_fail(p, rc, "no link counters: %s",
 				    pawlink_link_error(rc));
+	if (size < known)
+		known = size;
+	memcpy(st, &all, known);
+	/* A caller's header newer than ours: its new fields read 0. */
+	memset((uint8_t *)st + known, 0, size - known);
 	return 0;
 }

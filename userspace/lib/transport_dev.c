@@ -377,11 +377,25 @@ static int dev_recv(struct pawlink_transport *t, uint8_t *frame, size_t cap,
 	}
 }
 
+/*
+ * The newest counters the driver answers: an older driver knows only a
+ * shorter struct (ENOTTY for the rest), and leaves the tail as it was.
+ */
 static int dev_get_stats(struct pawlink_transport *t, struct pawlink_stats *st)
 {
-	if (ioctl(to_dev(t)->fd, PAWLINK_IOC_GET_STATS, st))
-		return dev_errno(errno);
-	return 0;
+	static const unsigned long cmds[] = {
+		PAWLINK_IOC_GET_STATS, PAWLINK_IOC_GET_STATS_V3,
+		PAWLINK_IOC_GET_STATS_V2, PAWLINK_IOC_GET_STATS_V1,
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		if (!ioctl(to_dev(t)->fd, cmds[i], st))
+			return 0;
+		if (errno != ENOTTY)
+			break;
+	}
+	return dev_errno(errno);
 }
 
 static bool dev_keyed(struct pawlink_transport *t)

@@ -398,7 +398,8 @@ static int dongle_run(struct dongle *d, const sigset_t *wait_set)
 	far_host = dongle_relay_far_host(&d->relay);
 	if (d->opts.air) {
 		/* dongle_air_create() says why it failed. */
-		d->far = dongle_air_create(&far_host, d->opts.air, d->opts.id);
+		d->far = dongle_air_create(&far_host, d->opts.air, d->opts.id,
+					   d->opts.supervision_ms);
 		if (!d->far)
 			goto destroy_relay;
 	} else {

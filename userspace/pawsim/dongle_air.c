@@ -7,7 +7,10 @@
  *    heard for DONGLE_AIR_BEACON_TTL_MS drops out);
  *  - data frames from the connected toy go to the host, on the audio pair
  *    when the record's channel is PAWLINK_CH_AUDIO, else on the control pair;
- *  - records from the host go to the connected toy as data frames.
+ *  - records from the host go to the connected toy as data frames;
+ *  - a link whose toy is heard neither beaconing nor sending for the
+ *    supervision timeout is lost, as on a radio: the toy beacons all the
+ *    time, in a session too, so its beacons are the link's keepalive.
  *
  * Like a real dongle it is an untrusted relay: it looks at nothing past the
  * record header's channel byte, and the air has already checked framing.
@@ -50,6 +53,8 @@ struct air_far {
 	pthread_mutex_t send_lock;	/* one sender on the radio at a time */
 	pthread_mutex_t lock;		/* protects link and heard */
 	struct pawlink_link link;
+	uint64_t link_heard_ms;		/* the linked toy's last frame */
+	unsigned int supervision_ms;	/* 0: the link never times out */
 	struct heard_toy heard[DONGLE_AIR_HEARD_MAX];
 };
 
@@ -79,7 +84,7 @@ static bool heard_fresh(const struct heard_toy *h, uint64_t now)
 			      now - h->when_ms <= DONGLE_AIR_BEACON_TTL_MS);
 }
 
-/* Caller holds af->lock. */
+/* Caller holds af->lock.  The linked toy's beacon keeps its link up. */
 static void heard_beacon(struct air_far *af,
 			 const struct pawlink_air_beacon *b, uint64_t now)
 {
@@ -100,6 +105,9 @@ static void heard_beacon(struct air_far *af,
 	memcpy(slot->toy_id, b->toy_id, PAWLINK_ID_LEN);
 	slot->flags = b->flags;
 	slot->when_ms = now;
+	if (af->link.state == PAWLINK_LINK_CONNECTED &&
+	    id_equal(b->toy_id, af->link.toy_id))
+		af->link_heard_ms = now;
 }
 
 /* Data from the connected toy goes to the host; the rest is not ours. */
@@ -112,6 +120,8 @@ static void heard_data(struct air_far *af, const struct air_frame *f)
 	pthread_mutex_lock(&af->lock);
 	ours = af->link.state == PAWLINK_LINK_CONNECTED &&
 	       id_equal(f->src, af->link.toy_id);
+	if (ours)
+		af->link_heard_ms = mono_ms();
 	pthread_mutex_unlock(&af->lock);
 	if (!ours) {
 		atomic_fetch_add(&af->ignored, 1);
@@ -125,22 +135,48 @@ static void heard_data(struct air_far *af, const struct air_frame *f)
 			     f->payload_len);
 }
 
-/* The air went away: a link that was up is lost. */
-static void air_gone(struct air_far *af)
+/*
+ * A link that is up is lost: the air went away (@air_gone), or its toy
+ * has been silent past the supervision timeout at @now_ms.  Takes and
+ * releases af->lock; calls link_changed() without it.
+ */
+static void link_lost(struct air_far *af, bool air_gone, uint64_t now_ms)
 {
-	struct pawlink_link now;
-	bool was_up;
+	struct pawlink_link link;
+	bool lost;
 
 	pthread_mutex_lock(&af->lock);
-	was_up = af->link.state == PAWLINK_LINK_CONNECTED;
-	if (was_up) {
+	lost = af->link.state == PAWLINK_LINK_CONNECTED &&
+	       (air_gone || (af->supervision_ms &&
+			     now_ms > af->link_heard_ms &&
+			     now_ms - af->link_heard_ms > af->supervision_ms));
+	if (lost) {
 		memset(&af->link, 0, sizeof(af->link));
 		af->link.state = PAWLINK_LINK_LOST;
 	}
-	now = af->link;
+	link = af->link;
 	pthread_mutex_unlock(&af->lock);
-	if (was_up)
-		af->far.host.link_changed(af->far.host.ctx, &now);
+	if (lost) {
+		if (!air_gone)
+			pawsim_msg("the toy was not heard for %u ms: link lost",
+				   af->supervision_ms);
+		af->far.host.link_changed(af->far.host.ctx, &link);
+	}
+}
+
+/* One frame heard on the air.  Takes and releases af->lock. */
+static void heard_frame(struct air_far *af, const struct air_frame *f)
+{
+	if (f->type == PAWLINK_AIR_BEACON) {
+		pthread_mutex_lock(&af->lock);
+		heard_beacon(af, (const struct pawlink_air_beacon *)f->payload,
+			     mono_ms());
+		pthread_mutex_unlock(&af->lock);
+	} else if (f->type == PAWLINK_AIR_DATA) {
+		heard_data(af, f);
+	} else {
+		atomic_fetch_add(&af->ignored, 1);
+	}
 }
 
 static void *rx_main(void *arg)
@@ -156,24 +192,19 @@ static void *rx_main(void *arg)
 	}
 	while (!atomic_load(&af->stop)) {
 		err = radio_recv(af->radio, rx, DONGLE_AIR_RECV_MS);
-		if (err == -ETIMEDOUT || err == -EINTR)
-			continue;
-		if (err) {
+		if (err && err != -ETIMEDOUT && err != -EINTR) {
 			pawsim_msg("the air went away (%s); hearing nothing "
 				   "more", strerror(-err));
-			air_gone(af);
+			link_lost(af, true, 0);
 			break;
 		}
-		if (rx->f.type == PAWLINK_AIR_BEACON) {
-			pthread_mutex_lock(&af->lock);
-			heard_beacon(af, (const struct pawlink_air_beacon *)
-					 rx->f.payload, mono_ms());
-			pthread_mutex_unlock(&af->lock);
-		} else if (rx->f.type == PAWLINK_AIR_DATA) {
-			heard_data(af, &rx->f);
-		} else {
-			atomic_fetch_add(&af->ignored, 1);
-		}
+		if (!err)
+			heard_frame(af, &rx->f);
+		/*
+		 * After the frame: a receiver that ran late itself finds the
+		 * toy's queued beacons first and is not fooled into a loss.
+		 */
+		link_lost(af, false, mono_ms());
 	}
 	free(rx);
 	return NULL;
@@ -288,6 +319,7 @@ static void air_connect(struct dongle_far *far,
 	if (heard) {
 		af->link.state = PAWLINK_LINK_CONNECTED;
 		memcpy(af->link.toy_id, toy_id, PAWLINK_ID_LEN);
+		af->link_heard_ms = t;
 	} else {
 		af->link.state = PAWLINK_LINK_IDLE;
 	}
@@ -358,7 +390,8 @@ static const struct dongle_far_ops air_ops = {
 
 struct dongle_far *dongle_air_create(const struct dongle_far_host *host,
 				     const char *path,
-				     const uint8_t dongle_id[PAWLINK_ID_LEN])
+				     const uint8_t dongle_id[PAWLINK_ID_LEN],
+				     unsigned int supervision_ms)
 {
 	struct air_far *af;
 	int err;
@@ -371,6 +404,7 @@ struct dongle_far *dongle_air_create(const struct dongle_far_host *host,
 	af->far.ops = &air_ops;
 	af->far.host = *host;
 	af->link.state = PAWLINK_LINK_IDLE;
+	af->supervision_ms = supervision_ms;
 	atomic_init(&af->stop, false);
 	atomic_init(&af->ignored, 0);
 	if (pthread_mutex_init(&af->lock, NULL)) {

@@ -11,10 +11,12 @@
 
 /*
  * Joins the `pawsim air` listening at @path as radio @dongle_id and starts
- * listening.  Returns the far side, or NULL after saying why.
+ * listening.  A link whose toy is not heard for @supervision_ms is lost
+ * (0: never).  Returns the far side, or NULL after saying why.
  */
 struct dongle_far *dongle_air_create(const struct dongle_far_host *host,
 				     const char *path,
-				     const uint8_t dongle_id[PAWLINK_ID_LEN]);
+				     const uint8_t dongle_id[PAWLINK_ID_LEN],
+				     unsigned int supervision_ms);
 
 #endif /* PAWSIM_DONGLE_AIR_H */

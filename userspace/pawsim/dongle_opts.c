@@ -36,6 +36,9 @@ static void usage(FILE *out)
 "                          listening at SOCKET, as radio --id (default: the\n"
 "                          loopback, which echoes every record and hears\n"
 "                          one fixed toy)\n"
+"      --supervision MS    with --air: a link whose toy is not heard (no\n"
+"                          beacon, no data) for MS ms is lost, as a radio's\n"
+"                          supervision timeout; 0: never (default %d)\n"
 "  -f, --fault MODE        misbehave on purpose: %s\n"
 "      --vanish-after N    with --fault vanish: vanish on the N-th record\n"
 "                          received (default 1)\n"
@@ -53,14 +56,15 @@ static void usage(FILE *out)
 "\n"
 "Documentation/usb-interface.rst describes the interface and each fault.\n"
 "Exit status: 0 success, 1 usage error, 2 runtime error.\n",
-		dongle_fault_names());
+		DONGLE_SUPERVISION_DEFAULT_MS, dongle_fault_names());
 }
 
 /* ---- options ---------------------------------------------------------------- */
 
 int dongle_opts_parse(int argc, char *argv[], struct dongle_opts *o)
 {
-	enum { OPT_VANISH_AFTER = 256, OPT_CLEANUP, OPT_TRACE };
+	enum { OPT_VANISH_AFTER = 256, OPT_CLEANUP, OPT_TRACE,
+	       OPT_SUPERVISION };
 	static const struct option longopts[] = {
 		{ "name", required_argument, NULL, 'n' },
 		{ "udc", required_argument, NULL, 'u' },
@@ -69,6 +73,7 @@ int dongle_opts_parse(int argc, char *argv[], struct dongle_opts *o)
 		{ "fault", required_argument, NULL, 'f' },
 		{ "vanish-after", required_argument, NULL, OPT_VANISH_AFTER },
 		{ "trace", required_argument, NULL, OPT_TRACE },
+		{ "supervision", required_argument, NULL, OPT_SUPERVISION },
 		{ "background", no_argument, NULL, 'b' },
 		{ "pidfile", required_argument, NULL, 'p' },
 		{ "cleanup", no_argument, NULL, OPT_CLEANUP },
@@ -82,6 +87,7 @@ int dongle_opts_parse(int argc, char *argv[], struct dongle_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->name = DONGLE_DEFAULT_NAME;
 	o->vanish_after = 1;
+	o->supervision_ms = DONGLE_SUPERVISION_DEFAULT_MS;
 
 	while ((c = getopt_long(argc, argv, "n:u:i:a:f:bp:vh", longopts,
 				NULL)) != -1) {
@@ -139,6 +145,19 @@ int dongle_opts_parse(int argc, char *argv[], struct dongle_opts *o)
 			o->vanish_after = (unsigned long)count;
 			o->vanish_after_given = true;
 			break;
+		case OPT_SUPERVISION:
+			if (pawlink_decimal_parse(optarg, &count) ||
+			    (count && count < DONGLE_SUPERVISION_MIN_MS) ||
+			    count > DONGLE_SUPERVISION_MAX_MS) {
+				pawsim_msg("--supervision wants 0 or %d to %d "
+					   "ms, not '%s'",
+					   DONGLE_SUPERVISION_MIN_MS,
+					   DONGLE_SUPERVISION_MAX_MS, optarg);
+				return PAWSIM_EXIT_USAGE;
+			}
+			o->supervision_ms = (unsigned int)count;
+			o->supervision_given = true;
+			break;
 		case OPT_TRACE:
 			if (!optarg[0]) {
 				pawsim_msg("--trace wants a file name");
@@ -190,6 +209,11 @@ int dongle_opts_parse(int argc, char *argv[], struct dongle_opts *o)
 	if (o->fault > DONGLE_FAULT_LOG && !o->air) {
 		pawsim_msg("--fault %s goes with --air: the loopback has no "
 			   "session to attack", dongle_fault_name(o->fault));
+		return PAWSIM_EXIT_USAGE;
+	}
+	if (o->supervision_given && !o->air) {
+		pawsim_msg("--supervision goes with --air: the loopback's toy "
+			   "is always there");
 		return PAWSIM_EXIT_USAGE;
 	}
 	if (o->background && !o->pidfile) {

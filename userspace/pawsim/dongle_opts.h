@@ -12,6 +12,15 @@
 
 #define DONGLE_DEFAULT_NAME	"pawlink0"
 
+/*
+ * --supervision: a link whose toy is silent this long is lost.  The toy
+ * beacons every 200 ms whatever it does (TOY_BEACON_US), so 2 s is ten
+ * beacons missed: a toy switched off, not one a loaded machine ran late.
+ */
+#define DONGLE_SUPERVISION_DEFAULT_MS	2000
+#define DONGLE_SUPERVISION_MIN_MS	100
+#define DONGLE_SUPERVISION_MAX_MS	60000
+
 struct dongle_opts {
 	const char *name;
 	const char *udc;		/* NULL: the first free one */
@@ -21,6 +30,8 @@ struct dongle_opts {
 	enum dongle_fault_mode fault;
 	const char *log;		/* DONGLE_FAULT_LOG: the file */
 	const char *trace;		/* --trace FILE, or NULL */
+	unsigned int supervision_ms;	/* --supervision; 0: never */
+	bool supervision_given;
 	unsigned long vanish_after;
 	bool vanish_after_given;
 	bool background;

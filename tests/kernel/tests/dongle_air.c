@@ -7,7 +7,9 @@
  * plaintext frame goes over the air to the toy and the toy's answer comes
  * back: a HELLO too short to be one, which the toy answers with a bare
  * FAIL (Documentation/pairing.rst).  A toy never heard is not connected,
- * and with no air at the socket the dongle does not start.
+ * and with no air at the socket the dongle does not start.  A linked toy
+ * that beacons keeps its link past the supervision timeout; one switched
+ * off loses it (LINK event "lost").
  */
 #include <pawlink/pairing.h>
 
@@ -170,6 +172,30 @@ TEST_F(air, toy_never_heard_is_not_connected)
 	ASSERT_EQ(0, connect_to(self->fd, nobody));
 	/* CONNECT left it "connecting": only the dongle's event says idle. */
 	ASSERT_EQ(0, intf_attr_wait(&self->d, "link_state", "idle"));
+}
+
+/*
+ * The dongle's supervision (2 s, Documentation/usb-interface.rst): an idle
+ * link whose toy beacons stays up for twice that; once the toy is off,
+ * the link is lost.
+ */
+TEST_F(air, silent_toy_loses_the_link)
+{
+	struct pawlink_beacon b;
+	char state[32];
+
+	ASSERT_EQ(0, scan_for(self->fd, self->toy_id, &b));
+	ASSERT_EQ(0, connect_to(self->fd, self->toy_id));
+	ASSERT_EQ(0, intf_attr_wait(&self->d, "link_state", "connected"));
+	sleep_ms(4000);
+	ASSERT_EQ(0, intf_attr(&self->d, "link_state", state, sizeof(state)));
+	EXPECT_STREQ("connected", state);
+
+	/* A power cut, not a goodbye. */
+	kill(self->toy.pid, SIGKILL);
+	waitpid(self->toy.pid, NULL, 0);
+	self->toy.pid = 0;
+	EXPECT_EQ(0, intf_attr_wait(&self->d, "link_state", "lost"));
 }
 
 /* No air at the socket: the dongle says so and never plugs in. */

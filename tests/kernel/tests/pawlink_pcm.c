@@ -22,9 +22,14 @@
  * - plughw at 48 kHz stereo float captures through alsa-lib's plug layer;
  * - playback: the first window goes at trigger START, then exactly one
  *   period per credited period, the samples and seq as written, and
- *   snd_pcm_delay() counts what the toy has not played;
+ *   snd_pcm_delay() counts what the toy has not played; a window the toy
+ *   never got is written off once its credit stands still 250 ms;
  * - disconnect, link lost and unplug mid-stream: the program's read or
- *   write fails (EBADFD, ENODEV), nothing hangs, and a new session opens.
+ *   write fails (EBADFD, ENODEV), nothing hangs, and a new session opens;
+ * - system suspend mid-stream (devices suspended and resumed through
+ *   /sys/power/pm_test): ESTRPIPE and snd_pcm_recover() captures again,
+ *   or, when the resume reset the dongle (dummy_hcd's always does),
+ *   EBADFD and a new session captures.
  */
 #include <pthread.h>
 #include <stddef.h>
@@ -36,6 +41,7 @@
 #include "kselftest_harness.h"
 #include "common.h"
 #include "procs.h"
+#include "pcm_params.h"
 
 #define PERIOD		PAWLINK_AUDIO_PERIOD_FRAMES
 #define TOY_PCM_MAX	256
@@ -308,49 +314,6 @@ static bool period_silent(const int16_t *buf)
 	return true;
 }
 
-/*
- * Sets @pcm to S16_LE mono 16 kHz, periods of @period frames, @periods of
- * them, starting only on snd_pcm_start().  0 or a negative alsa error.
- */
-static int params_set(snd_pcm_t *pcm, unsigned int period, unsigned int periods)
-{
-	snd_pcm_hw_params_t *hw;
-	snd_pcm_sw_params_t *sw;
-	snd_pcm_uframes_t size;
-	int err;
-
-	snd_pcm_hw_params_alloca(&hw);
-	snd_pcm_sw_params_alloca(&sw);
-	err = snd_pcm_hw_params_any(pcm, hw);
-	if (!err)
-		err = snd_pcm_hw_params_set_access(pcm, hw,
-						   SND_PCM_ACCESS_RW_INTERLEAVED);
-	if (!err)
-		err = snd_pcm_hw_params_set_format(pcm, hw, SND_PCM_FORMAT_S16_LE);
-	if (!err)
-		err = snd_pcm_hw_params_set_channels(pcm, hw, 1);
-	if (!err)
-		err = snd_pcm_hw_params_set_rate(pcm, hw, PAWLINK_AUDIO_RATE, 0);
-	if (!err)
-		err = snd_pcm_hw_params_set_period_size(pcm, hw, period, 0);
-	if (!err)
-		err = snd_pcm_hw_params_set_buffer_size(pcm, hw,
-							period * periods);
-	if (!err)
-		err = snd_pcm_hw_params(pcm, hw);
-	if (err)
-		return err;
-	snd_pcm_hw_params_get_buffer_size(hw, &size);
-	err = snd_pcm_sw_params_current(pcm, sw);
-	if (!err)
-		err = snd_pcm_sw_params_set_start_threshold(pcm, sw, size * 2);
-	if (!err)
-		err = snd_pcm_sw_params_set_avail_min(pcm, sw, period);
-	if (!err)
-		err = snd_pcm_sw_params(pcm, sw);
-	return err;
-}
-
 /* Never stops on an underrun, as sound servers run a card. */
 static int no_stop_on_underrun(snd_pcm_t *pcm)
 {
@@ -529,7 +492,7 @@ TEST_F(pcm, capture_sample_exact_with_gaps)
 	ASSERT_EQ(0, session_start(_metadata, self));
 	ASSERT_EQ(0, snd_pcm_open(&pcm, self->dev, SND_PCM_STREAM_CAPTURE,
 				  SND_PCM_NONBLOCK));
-	ASSERT_EQ(0, params_set(pcm, PERIOD, 64));
+	ASSERT_EQ(0, pcm_params(pcm, PERIOD, 64, PCM_START_EXPLICIT));
 	ASSERT_EQ(0, snd_pcm_prepare(pcm));
 
 	/* before trigger START: dropped, and not lost */
@@ -603,7 +566,7 @@ TEST_F(pcm, capture_drops_malformed)
 	ASSERT_EQ(0, session_start(_metadata, self));
 	ASSERT_EQ(0, snd_pcm_open(&pcm, self->dev, SND_PCM_STREAM_CAPTURE,
 				  SND_PCM_NONBLOCK));
-	ASSERT_EQ(0, params_set(pcm, PERIOD, 8));
+	ASSERT_EQ(0, pcm_params(pcm, PERIOD, 8, PCM_START_EXPLICIT));
 	ASSERT_EQ(0, snd_pcm_prepare(pcm));
 	ASSERT_EQ(0, snd_pcm_start(pcm));
 	period_fill(src, 5);
@@ -721,7 +684,7 @@ TEST_F(pcm, playback_window_and_credits)
 	ASSERT_EQ(0, session_start(_metadata, self));
 	ASSERT_EQ(0, snd_pcm_open(&pcm, self->dev, SND_PCM_STREAM_PLAYBACK,
 				  SND_PCM_NONBLOCK));
-	ASSERT_EQ(0, params_set(pcm, PERIOD, 32));
+	ASSERT_EQ(0, pcm_params(pcm, PERIOD, 32, PCM_START_EXPLICIT));
 	ASSERT_EQ(0, snd_pcm_prepare(pcm));
 	for (i = 0; i < 32; i++)
 		period_fill(buf + i * PERIOD, i);
@@ -779,6 +742,59 @@ TEST_F(pcm, playback_window_and_credits)
 }
 
 /*
+ * The window in flight never reached the toy (lost on the air), and the
+ * toy starves, repeating its credit: once the window has been full with
+ * the credit standing still for PAWLINK_AUDIO_STALL_MS (250 ms), the
+ * periods are written off and the next ones go, in order, as written.
+ * Before that a repeated credit sends nothing: the toy may only be late.
+ */
+TEST_F(pcm, playback_lost_window_written_off)
+{
+	static int16_t buf[32 * PERIOD];
+	snd_pcm_t *pcm;
+	unsigned int i;
+	long t0;
+
+	ASSERT_EQ(0, session_start(_metadata, self));
+	ASSERT_EQ(0, snd_pcm_open(&pcm, self->dev, SND_PCM_STREAM_PLAYBACK,
+				  SND_PCM_NONBLOCK));
+	ASSERT_EQ(0, pcm_params(pcm, PERIOD, 32, PCM_START_EXPLICIT));
+	ASSERT_EQ(0, snd_pcm_prepare(pcm));
+	for (i = 0; i < 32; i++)
+		period_fill(buf + i * PERIOD, i);
+	ASSERT_EQ(32 * PERIOD, snd_pcm_writei(pcm, buf, 32 * PERIOD));
+	t0 = now_ms();
+	ASSERT_EQ(0, snd_pcm_start(pcm));
+	ASSERT_EQ(0, toy_wait(&self->t, &self->t.pcm_count, 6));
+
+	ASSERT_EQ(0, toy_state(&self->t, 0, PAWLINK_AUDIO_OK,
+			       PAWLINK_AUDIO_DIR_PLAYBACK, 0));
+	sleep_ms(50);
+	/* Only a check while the stall time cannot have passed. */
+	if (now_ms() - t0 < 200) {
+		EXPECT_EQ(6, toy_get(&self->t, &self->t.pcm_count));
+	} else {
+		TH_LOG("too slow to check that an early repeat sends nothing");
+	}
+
+	sleep_ms(400);
+	ASSERT_EQ(0, toy_state(&self->t, 0, PAWLINK_AUDIO_OK,
+			       PAWLINK_AUDIO_DIR_PLAYBACK, 0));
+	ASSERT_EQ(0, toy_wait(&self->t, &self->t.pcm_count, 12));
+	sleep_ms(100);
+	EXPECT_EQ(12, toy_get(&self->t, &self->t.pcm_count));
+	pthread_mutex_lock(&self->t.lock);
+	for (i = 0; i < 12; i++) {
+		EXPECT_EQ(i, self->t.pcm_seq[i]);
+		EXPECT_TRUE(period_is(self->t.pcm[i], i)) TH_LOG("period %u", i);
+	}
+	pthread_mutex_unlock(&self->t.lock);
+
+	EXPECT_EQ(0, snd_pcm_drop(pcm));
+	EXPECT_EQ(0, snd_pcm_close(pcm));
+}
+
+/*
  * Only what the program wrote goes to the toy: a write after START sends
  * at once (the PCM ack) as far as the window allows, a program that falls
  * behind sends nothing stale, and a drain sends the last partial period
@@ -796,7 +812,7 @@ TEST_F(pcm, playback_sends_only_what_was_written)
 	ASSERT_EQ(0, session_start(_metadata, self));
 	ASSERT_EQ(0, snd_pcm_open(&pcm, self->dev, SND_PCM_STREAM_PLAYBACK,
 				  SND_PCM_NONBLOCK));
-	ASSERT_EQ(0, params_set(pcm, PERIOD, 16));
+	ASSERT_EQ(0, pcm_params(pcm, PERIOD, 16, PCM_START_EXPLICIT));
 	ASSERT_EQ(0, no_stop_on_underrun(pcm));
 	ASSERT_EQ(0, snd_pcm_prepare(pcm));
 	for (i = 0; i < 16; i++)
@@ -863,8 +879,8 @@ TEST_F(pcm, toy_stops_its_microphone)
 				  SND_PCM_NONBLOCK));
 	ASSERT_EQ(0, snd_pcm_open(&play, self->dev, SND_PCM_STREAM_PLAYBACK,
 				  SND_PCM_NONBLOCK));
-	ASSERT_EQ(0, params_set(cap, PERIOD, 8));
-	ASSERT_EQ(0, params_set(play, PERIOD, 8));
+	ASSERT_EQ(0, pcm_params(cap, PERIOD, 8, PCM_START_EXPLICIT));
+	ASSERT_EQ(0, pcm_params(play, PERIOD, 8, PCM_START_EXPLICIT));
 	ASSERT_EQ(0, snd_pcm_prepare(cap));
 	ASSERT_EQ(0, snd_pcm_prepare(play));
 	ASSERT_EQ(0, snd_pcm_start(cap));
@@ -987,7 +1003,7 @@ static void ends_mid_stream(struct __test_metadata *_metadata,
 
 	ASSERT_EQ(0, session_start(_metadata, self));
 	ASSERT_EQ(0, snd_pcm_open(&b.pcm, self->dev, dir, 0));
-	ASSERT_EQ(0, params_set(b.pcm, PERIOD, 16));
+	ASSERT_EQ(0, pcm_params(b.pcm, PERIOD, 16, PCM_START_EXPLICIT));
 	ASSERT_EQ(0, snd_pcm_prepare(b.pcm));
 	if (playback)
 		ASSERT_EQ(16 * PERIOD, snd_pcm_writei(b.pcm, buf, 16 * PERIOD));
@@ -1019,7 +1035,7 @@ static void ends_mid_stream(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, session_start(_metadata, self));
 	self->t.counter = 1;
 	ASSERT_EQ(0, snd_pcm_open(&b.pcm, self->dev, dir, SND_PCM_NONBLOCK));
-	ASSERT_EQ(0, params_set(b.pcm, PERIOD, 16));
+	ASSERT_EQ(0, pcm_params(b.pcm, PERIOD, 16, PCM_START_EXPLICIT));
 	ASSERT_EQ(0, snd_pcm_prepare(b.pcm));
 	if (playback) {
 		unsigned int before = toy_get(&self->t, &self->t.pcm_count);
@@ -1064,6 +1080,106 @@ TEST_F(pcm, capture_unplug)
 TEST_F(pcm, playback_unplug)
 {
 	ends_mid_stream(_metadata, self, true, END_UNPLUG);
+}
+
+/* ---- system suspend ----------------------------------------------------- */
+
+/* Writes @value to @path; 0 or -errno. */
+static int sys_write(const char *path, const char *value)
+{
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, value, strlen(value));
+	if (n < 0)
+		n = -errno;
+	close(fd);
+	return n < 0 ? (int)n : 0;
+}
+
+/*
+ * A system suspend while capturing: every device is suspended and resumed
+ * (pm_test "devices": the platform never sleeps, which QEMU could not
+ * wake).  If the dongle kept its state, the program's read fails with
+ * ESTRPIPE, the driver stopped the stream (a record before the recovery
+ * moves nothing), and snd_pcm_recover() prepares it: it captures, sample
+ * for sample, from the next record.  If the resume had to reset the
+ * dongle (dummy_hcd always does: "reset high-speed USB device" in dmesg),
+ * the session is gone with the dongle's state: EBADFD, no recovery, and
+ * a new session captures.  Either way nothing hangs.
+ */
+TEST_F(pcm, capture_system_suspend)
+{
+	static int16_t buf[4 * PERIOD], src[PERIOD];
+	snd_pcm_t *pcm;
+	char keyed[8];
+	uint64_t rx;
+	uint32_t seq;
+	unsigned int i;
+	int err;
+
+	if (access("/sys/power/pm_test", W_OK))
+		SKIP(return, "no /sys/power/pm_test (CONFIG_PM_DEBUG): system suspend is not testable here");
+	ASSERT_EQ(0, session_start(_metadata, self));
+	ASSERT_EQ(0, snd_pcm_open(&pcm, self->dev, SND_PCM_STREAM_CAPTURE,
+				  SND_PCM_NONBLOCK));
+	ASSERT_EQ(0, pcm_params(pcm, PERIOD, 64, PCM_START_EXPLICIT));
+	ASSERT_EQ(0, snd_pcm_prepare(pcm));
+	ASSERT_EQ(0, snd_pcm_start(pcm));
+	for (seq = 0; seq < 4; seq++) {
+		period_fill(src, seq);
+		ASSERT_EQ(0, toy_pcm(&self->t, seq, 0, src));
+	}
+	ASSERT_EQ(0, read_now(pcm, buf, 4 * PERIOD));
+
+	/* The default wait in the middle is 5 s; 1 is enough. */
+	sys_write("/sys/module/suspend/parameters/pm_test_delay", "1");
+	ASSERT_EQ(0, sys_write("/sys/power/pm_test", "devices"));
+	err = sys_write("/sys/power/state", "freeze");
+	EXPECT_EQ(0, sys_write("/sys/power/pm_test", "none"));
+	ASSERT_EQ(0, err);
+
+	ASSERT_EQ(0, intf_attr(&self->d, "keyed", keyed, sizeof(keyed)));
+	if (strcmp(keyed, "1")) {
+		TH_LOG("the resume reset the dongle: its session is gone");
+		EXPECT_EQ(SND_PCM_STATE_DISCONNECTED, snd_pcm_state(pcm));
+		EXPECT_EQ(-EBADFD, snd_pcm_readi(pcm, buf, PERIOD));
+		EXPECT_GT(0, snd_pcm_recover(pcm, -EBADFD, 1));
+		snd_pcm_close(pcm);
+
+		ASSERT_EQ(0, ioc(self->fd, PAWLINK_IOC_DISCONNECT, 0));
+		ASSERT_EQ(0, session_start(_metadata, self));
+		self->t.counter = 1;
+		ASSERT_EQ(0, snd_pcm_open(&pcm, self->dev,
+					  SND_PCM_STREAM_CAPTURE,
+					  SND_PCM_NONBLOCK));
+		ASSERT_EQ(0, pcm_params(pcm, PERIOD, 64, PCM_START_EXPLICIT));
+		ASSERT_EQ(0, snd_pcm_prepare(pcm));
+	} else {
+		TH_LOG("the dongle kept its state through the resume");
+		EXPECT_EQ(SND_PCM_STATE_SUSPENDED, snd_pcm_state(pcm));
+		rx = stat_get(&self->d, "audio_rx_periods");
+		period_fill(src, 4);
+		ASSERT_EQ(0, toy_pcm(&self->t, 4, 0, src));
+		EXPECT_EQ(rx, stat_get(&self->d, "audio_rx_periods"));
+		EXPECT_EQ(-ESTRPIPE, snd_pcm_readi(pcm, buf, PERIOD));
+		ASSERT_EQ(0, snd_pcm_recover(pcm, -ESTRPIPE, 1));
+		EXPECT_EQ(SND_PCM_STATE_PREPARED, snd_pcm_state(pcm));
+	}
+
+	ASSERT_EQ(0, snd_pcm_start(pcm));
+	for (seq = 10; seq < 14; seq++) {
+		period_fill(src, seq);
+		ASSERT_EQ(0, toy_pcm(&self->t, seq, 0, src));
+	}
+	ASSERT_EQ(0, read_now(pcm, buf, 4 * PERIOD));
+	for (i = 0; i < 4; i++)
+		EXPECT_TRUE(period_is(buf + i * PERIOD, 10 + i)) TH_LOG("period %u", i);
+	EXPECT_EQ(0, stat_get(&self->d, "audio_lost_frames"));
+	EXPECT_EQ(0, snd_pcm_close(pcm));
 }
 
 struct ender {

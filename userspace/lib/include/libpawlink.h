@@ -380,7 +380,15 @@ PAWLINK_API int pawlink_invite(struct pawlink *p, const char *name,
 			       char code[PAWLINK_INVITE_CODE_SIZE],
 			       uint32_t *valid_ms);
 
-/* The transport's counters (drops by reason). */
-PAWLINK_API int pawlink_link_stats(struct pawlink *p, struct pawlink_stats *st);
+/*
+ * The transport's counters (drops by reason) into the first @size bytes
+ * of *@st; pass sizeof(*st).  struct pawlink_stats only grows at the end,
+ * so a program built against an older header gets the fields it knows,
+ * and one built against a newer header than the library's, or talking to
+ * an older kernel, reads 0 in the fields they do not have.  -EINVAL when
+ * @size is below PAWLINK_STATS_SIZE_V1.
+ */
+PAWLINK_API int pawlink_link_stats(struct pawlink *p, struct pawlink_stats *st,
+				   size_t size);
 
 #endif /* LIBPAWLINK_H */

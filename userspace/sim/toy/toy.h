@@ -68,6 +68,12 @@ enum toy_blob {
  */
 #define TOY_SPEAKER_PREFILL	3
 #define TOY_SPEAKER_PREFILL_US	(3 * TOY_AUDIO_PERIOD_US)
+/*
+ * A speaker that starves (nothing held) with no microphone record to carry
+ * its credit says it again this often: if the host's last periods or the
+ * credit before them were lost, the host learns that nothing is coming.
+ */
+#define TOY_CREDIT_REPEAT_US	(10 * TOY_AUDIO_PERIOD_US)
 #define TOY_VOLUME_DEFAULT	70
 
 /*

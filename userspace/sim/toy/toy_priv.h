@@ -196,6 +196,7 @@ struct toy {
 	bool audio_stop_pending;	/* answered once the speaker drained */
 	uint32_t audio_stop_seq;
 	uint32_t audio_reported;	/* @spk.played as last sent to the host */
+	uint64_t audio_reported_us;	/* when a STATE was last tried */
 	uint8_t audio_dirs;		/* @dirs as the last STATE said */
 };
 

@@ -18,7 +18,10 @@
  *  - Credits: after every period the speaker consumes, @played goes to
  *    the host, in the microphone's next record if it runs (toy_audio.c),
  *    else in a STATE right away.  Counts are cumulative: a lost STATE
- *    costs the host nothing but a little time.
+ *    costs the host nothing but a little time.  A speaker that starves
+ *    with no microphone running repeats its STATE every
+ *    TOY_CREDIT_REPEAT_US, so a host whose last credit or periods were
+ *    lost learns that nothing is coming (it writes them off).
  *
  * Bodies that do not decode (audio_wire.h) are dropped and counted; a
  * START or STOP among them is answered E_MALFORMED.
@@ -44,6 +47,8 @@ static void send_state(struct toy *t, uint32_t seq, uint8_t status)
 	uint8_t buf[PAWLINK_AUDIO_HDR_LEN];
 	int len = pawlink_audio_msg_encode(buf, sizeof(buf), &m);
 
+	/* Tried counts too: a send that keeps failing must not spin. */
+	t->audio_reported_us = toy_now(t);
 	if (len > 0 && toy_send(t, PAWLINK_CH_AUDIO, buf, (size_t)len) == 0) {
 		t->audio_reported = m.played;
 		t->audio_dirs = m.dirs;
@@ -135,6 +140,18 @@ void toy_stream_input(struct toy *t, const uint8_t *pt, size_t len)
 	memset(&m, 0, sizeof(m));
 }
 
+/*
+ * When a starving speaker (on, nothing held) with no microphone record to
+ * carry its credit says it again (TOY_CREDIT_REPEAT_US); UINT64_MAX when
+ * it has no reason to.
+ */
+static uint64_t starving_repeat_us(const struct toy *t)
+{
+	if (!t->spk.on || t->spk.held || t->mic)
+		return UINT64_MAX;
+	return t->audio_reported_us + TOY_CREDIT_REPEAT_US;
+}
+
 void toy_stream_tick(struct toy *t)
 {
 	toy_speaker_tick(t);
@@ -149,13 +166,17 @@ void toy_stream_tick(struct toy *t)
 	 * carries the credit when the microphone runs.
 	 */
 	if ((t->audio_dirs & ~dirs_running(t)) ||
-	    (t->spk.on && !t->mic && t->spk.played != t->audio_reported))
+	    (t->spk.on && !t->mic && t->spk.played != t->audio_reported) ||
+	    toy_now(t) >= starving_repeat_us(t))
 		send_state(t, t->audio_answered, t->audio_status);
 }
 
 uint64_t toy_stream_deadline(const struct toy *t)
 {
-	return toy_speaker_deadline(t);
+	uint64_t d = toy_speaker_deadline(t);
+	uint64_t r = starving_repeat_us(t);
+
+	return r < d ? r : d;
 }
 
 void toy_stream_reset(struct toy *t)
@@ -167,5 +188,6 @@ void toy_stream_reset(struct toy *t)
 	t->audio_stop_pending = false;
 	t->audio_stop_seq = 0;
 	t->audio_reported = 0;
+	t->audio_reported_us = 0;
 	t->audio_dirs = 0;
 }
