@@ -95,15 +95,15 @@ missing=$(comm -23 "$tmp/api" "$tmp/exported" | tr '\n' ' ')
 
 # ---- b. SONAME, completeness, pawctl uses it -----------------------------
 
-readelf -d "$so" | grep -q 'Library soname: \[libpawlink\.so\.1\]' ||
+readelf -d "$so" | grep -q 'Library soname: \[libpawlink\.so\.0\]' ||
 	fail "SONAME of $so is not libpawlink.so.0"
 if env -u LD_LIBRARY_PATH ldd -r "$so" 2>&1 | grep -E 'undefined symbol|not found' >&2; then
 	fail "$so does not load on its own"
 fi
-readelf -d "$rel/pawctl" | grep -q 'Shared library: \[libpawlink\.so\.1\]' ||
+readelf -d "$rel/pawctl" | grep -q 'Shared library: \[libpawlink\.so\.0\]' ||
 	fail "$rel/pawctl does not link libpawlink.so.0"
 env -u LD_LIBRARY_PATH ldd "$rel/pawctl" |
-	grep -q "libpawlink\.so\.1 => $rel/libpawlink\.so\.1 " ||
+	grep -q "libpawlink\.so\.0 => $rel/libpawlink\.so\.0 " ||
 	fail "$rel/pawctl does not find $rel/libpawlink.so.0 by itself"
 # A program's own definition of an exported name would silently replace
 # the library's, for the library's own calls too.
@@ -204,7 +204,7 @@ done
 	${CC:-cc} -std=c11 -Wall -Wextra -Werror -o smoke-installed smoke.c \
 		$flags || exit 1
 	LD_LIBRARY_PATH="$dest/usr/lib" ldd ./smoke-installed |
-		grep -q "libpawlink\.so\.1 => $dest/usr/lib/libpawlink\.so\.1 " ||
+		grep -q "libpawlink\.so\.0 => $dest/usr/lib/libpawlink\.so\.0 " ||
 		{ echo "smoke-installed does not load the installed library" >&2
 		  exit 1; }
 	LD_LIBRARY_PATH="$dest/usr/lib" ./smoke-installed "$tmp/store-installed"
