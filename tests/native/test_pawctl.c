@@ -457,8 +457,11 @@ static bool exists(const char *path)
 	return lstat(path, &st) == 0;
 }
 
-/* A WAV file's length in frames and its peak; 16 kHz mono expected. */
-static long wav_frames(const char *path, int *peak)
+/*
+ * A sound file's length in frames and its peak: 16 kHz mono, and
+ * @format (libsndfile's major format and encoding) as its header says.
+ */
+static long sound_frames(const char *path, int format, int *peak)
 {
 	SF_INFO info = { 0 };
 	SNDFILE *f = sf_open(path, SFM_READ, &info);
@@ -467,6 +470,9 @@ static long wav_frames(const char *path, int *peak)
 
 	if (!f)
 		fail_msg("'%s' is not a sound file", path);
+	if (info.format != format)
+		fail_msg("'%s' is format 0x%x, not 0x%x", path, info.format,
+			 format);
 	assert_int_equal(info.samplerate, 16000);
 	assert_int_equal(info.channels, 1);
 	*peak = 0;
@@ -477,6 +483,23 @@ static long wav_frames(const char *path, int *peak)
 	sf_close(f);
 	return (long)info.frames;
 }
+
+static long wav_frames(const char *path, int *peak)
+{
+	return sound_frames(path, SF_FORMAT_WAV | SF_FORMAT_PCM_16, peak);
+}
+
+/* The formats record and get write, by the output name's extension. */
+static const struct {
+	const char *ext, *json;
+	int format;
+	bool lossless;
+} sound_formats[] = {
+	{ ".wav", "wav", SF_FORMAT_WAV | SF_FORMAT_PCM_16, true },
+	{ ".flac", "flac", SF_FORMAT_FLAC | SF_FORMAT_PCM_16, true },
+	{ ".ogg", "ogg-vorbis", SF_FORMAT_OGG | SF_FORMAT_VORBIS, false },
+	{ ".opus", "ogg-opus", SF_FORMAT_OGG | SF_FORMAT_OPUS, false },
+};
 
 static void sha256_hex(const char *path, char out[65])
 {
@@ -689,9 +712,13 @@ static void test_command_line(void **state)
 			      "301", NULL), EXIT_USAGE);
 	assert_int_equal(bare("get", "bear", "xyz", NULL), EXIT_USAGE);
 	assert_non_null(strstr(r.err, "not a message id"));
-	assert_int_equal(bare("get", "bear", "abcd", "-o", "x.flac", NULL),
+	/* A format neither writes: refused by both, in the same words. */
+	assert_int_equal(bare("get", "bear", "abcd", "-o", "x.mp3", NULL),
 			 EXIT_USAGE);
-	assert_non_null(strstr(r.err, "cannot tell the format"));
+	assert_non_null(strstr(r.err, "cannot tell the format from 'x.mp3'"));
+	assert_int_equal(bare("record", "bear", "-o", "x.mp3", NULL),
+			 EXIT_USAGE);
+	assert_non_null(strstr(r.err, "cannot tell the format from 'x.mp3'"));
 	assert_int_equal(bare("pair", "bear", NULL), EXIT_USAGE);
 	assert_non_null(strstr(r.err, "not a toy id"));
 	assert_int_equal(bare("pair", "0123456789abcdef", "--name",
@@ -1170,6 +1197,59 @@ static void test_errors(void **state)
 }
 
 /*
+ * record and get write each format the output name asks for, and the
+ * file says so in its own header: a recording of the toy's tone, then
+ * the message sent from it, downloaded into each format.
+ */
+static void test_formats(void **state)
+{
+	char file[160], name[32], path[400], id[40];
+	struct world *w = *state;
+	long frames;
+	size_t i;
+	int peak;
+
+	pair(w, "bear");
+	for (i = 0; i < sizeof(sound_formats) / sizeof(sound_formats[0]); i++) {
+		snprintf(name, sizeof(name), "rec%s", sound_formats[i].ext);
+		world_path(w, name, file);
+		assert_int_equal(ctl(w, "record", "bear", "-o", file,
+				     "--seconds", "1", "--json", NULL),
+				 EXIT_OK);
+		assert_document(r.out, "record", true);
+		assert_string_equal(json_text(r.out, "format", path,
+					      sizeof(path)),
+				    sound_formats[i].json);
+		frames = sound_frames(file, sound_formats[i].format, &peak);
+		/* The lossy codecs may pad or trim a frame's worth. */
+		if (sound_formats[i].lossless)
+			assert_int_equal(frames, 16000);
+		else
+			assert_true(frames > 15500 && frames < 16500);
+		assert_true(peak > 2000);
+	}
+
+	world_path(w, "rec.wav", file);
+	assert_int_equal(ctl(w, "send", "bear", file, NULL), EXIT_OK);
+	assert_int_equal(strlen(r.out), 33);
+	memcpy(id, r.out, 32);
+	id[32] = '\0';
+	for (i = 0; i < sizeof(sound_formats) / sizeof(sound_formats[0]); i++) {
+		snprintf(name, sizeof(name), "got%s", sound_formats[i].ext);
+		world_path(w, name, file);
+		assert_int_equal(ctl(w, "get", "bear", id, "-o", file,
+				     "--json", NULL), EXIT_OK);
+		assert_document(r.out, "get", true);
+		assert_string_equal(json_text(r.out, "format", path,
+					      sizeof(path)),
+				    sound_formats[i].json);
+		frames = sound_frames(file, sound_formats[i].format, &peak);
+		assert_true(frames > 15000 && frames < 17000);
+		assert_true(peak > 2000);
+	}
+}
+
+/*
  * On a terminal the code is asked for and typed without echo, and the
  * terminal gets its echo back afterwards.
  */
@@ -1566,6 +1646,8 @@ int main(void)
 						world_setup, world_teardown),
 		cmocka_unit_test_setup_teardown(test_every_command,
 						world_setup, world_teardown),
+		cmocka_unit_test_setup_teardown(test_formats, world_setup,
+						world_teardown),
 		cmocka_unit_test_setup_teardown(test_errors, world_setup,
 						world_teardown),
 		cmocka_unit_test_setup_teardown(test_killed_record_costs_nothing,
