@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* JSON documents read with json-c: see json_read.h. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -151,4 +152,70 @@ long long json_number(const char *text, const char *key)
 		text += len;
 	}
 	return n;
+}
+
+/* Whether object @o has each member of @pattern, equal. */
+static int matches(struct json_object *o, struct json_object *pattern)
+{
+	struct json_object *v;
+
+	json_object_object_foreach(pattern, name, want) {
+		if (!json_object_object_get_ex(o, name, &v) ||
+		    !json_object_equal(v, want))
+			return 0;
+	}
+	return 1;
+}
+
+static int contains(struct json_object *o, struct json_object *pattern)
+{
+	size_t i;
+
+	if (json_object_is_type(o, json_type_object)) {
+		if (matches(o, pattern))
+			return 1;
+		json_object_object_foreach(o, name, member) {
+			(void)name;
+			if (contains(member, pattern))
+				return 1;
+		}
+	} else if (json_object_is_type(o, json_type_array)) {
+		for (i = 0; i < json_object_array_length(o); i++)
+			if (contains(json_object_array_get_idx(o, i), pattern))
+				return 1;
+	}
+	return 0;
+}
+
+int json_read_contains(struct json_object *doc, const char *pattern)
+{
+	struct json_object *p = json_tokener_parse(pattern);
+	int found = 0;
+
+	if (json_object_is_type(p, json_type_object))
+		found = contains(doc, p);
+	json_object_put(p);
+	return found;
+}
+
+int json_text_contains(const char *text, const char *pattern)
+{
+	struct json_object *doc = json_read_line(text);
+	int found = doc && json_read_contains(doc, pattern);
+
+	json_object_put(doc);
+	return found;
+}
+
+const char *json_text_member(const char *text, const char *key, char *buf,
+			     size_t cap)
+{
+	struct json_object *doc = json_read_line(text);
+	struct json_object *v = doc ? json_read_member(doc, key) : NULL;
+
+	buf[0] = '\0';
+	if (cap && json_object_is_type(v, json_type_string))
+		snprintf(buf, cap, "%s", json_object_get_string(v));
+	json_object_put(doc);
+	return buf;
 }

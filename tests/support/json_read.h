@@ -33,6 +33,26 @@ int json_read_has(struct json_object *doc, const char *path);
 struct json_object *json_read_find(struct json_object *doc, const char *key,
 				   const char *value);
 
+/*
+ * Whether @doc, or an object anywhere in it, has every member of the JSON
+ * object @pattern with an equal value (say {"event":"mic-start",
+ * "event_id":12}); 0 too when @pattern is not a JSON object.
+ */
+int json_read_contains(struct json_object *doc, const char *pattern);
+
+/*
+ * json_read_contains() on @text, which must be one document on one line
+ * (json_read_line()); 0 when it is not.
+ */
+int json_text_contains(const char *text, const char *pattern);
+
+/*
+ * The string value of the first member @key in @text's document, depth
+ * first, into @buf; "" when there is none or it is not a string.
+ */
+const char *json_text_member(const char *text, const char *key, char *buf,
+			     size_t cap);
+
 /* The value of the first member called @key, depth first; NULL if none. */
 struct json_object *json_read_member(struct json_object *doc,
 				     const char *key);
