@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
 /* JSON documents read with json-c: see json_read.h. */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -205,17 +204,4 @@ int json_text_contains(const char *text, const char *pattern)
 
 	json_object_put(doc);
 	return found;
-}
-
-const char *json_text_member(const char *text, const char *key, char *buf,
-			     size_t cap)
-{
-	struct json_object *doc = json_read_line(text);
-	struct json_object *v = doc ? json_read_member(doc, key) : NULL;
-
-	buf[0] = '\0';
-	if (cap && json_object_is_type(v, json_type_string))
-		snprintf(buf, cap, "%s", json_object_get_string(v));
-	json_object_put(doc);
-	return buf;
 }

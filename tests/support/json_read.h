@@ -46,13 +46,6 @@ int json_read_contains(struct json_object *doc, const char *pattern);
  */
 int json_text_contains(const char *text, const char *pattern);
 
-/*
- * The string value of the first member @key in @text's document, depth
- * first, into @buf; "" when there is none or it is not a string.
- */
-const char *json_text_member(const char *text, const char *key, char *buf,
-			     size_t cap);
-
 /* The value of the first member called @key, depth first; NULL if none. */
 struct json_object *json_read_member(struct json_object *doc,
 				     const char *key);

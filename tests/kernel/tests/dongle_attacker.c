@@ -239,7 +239,7 @@ static void pair_and_send(struct __test_metadata *_metadata,
 
 	/* The session the dongle attacks: many sealed records each way. */
 	ASSERT_EQ(EXIT_OK, PAWCTL(self, "--json", "send", "bear", wav));
-	json_text(self->r.out, "id", id, sizeof(id));
+	json_text(self->r.out, "message.id", id, sizeof(id));
 	ASSERT_EQ(32, strlen(id));
 
 	ASSERT_EQ(EXIT_OK, PAWCTL(self, "--json", "ls", "bear"));
@@ -250,7 +250,7 @@ static void pair_and_send(struct __test_metadata *_metadata,
 
 	ASSERT_EQ(EXIT_OK, PAWCTL(self, "--json", "get", "bear", id, "-o",
 				  opus));
-	json_text(self->r.out, "sha256", got, sizeof(got));
+	json_text(self->r.out, "message.sha256", got, sizeof(got));
 	EXPECT_STREQ(sha, got);
 	ASSERT_EQ(0, sha256_file(opus, file_sha));
 	EXPECT_STREQ(sha, file_sha);

@@ -124,7 +124,8 @@ TEST_F(world, dongles_lists_the_dongle)
 	EXPECT_EQ(1, json_len(self->r.out, "dongles"));
 	ASSERT_EQ(0, intf_attr(&self->d, "dongle_id", sysfs_id,
 			       sizeof(sysfs_id)));
-	EXPECT_STREQ(sysfs_id, json_text(self->r.out, "id", id, sizeof(id)));
+	EXPECT_STREQ(sysfs_id, json_text(self->r.out, "dongles.0.id", id,
+				      sizeof(id)));
 	EXPECT_TRUE(json_has(self->r.out, "{\"firmware\":\"1.0\"}"));
 	snprintf(want, sizeof(want), "{\"speed\":\"%s\"}", lane_speed());
 	EXPECT_TRUE(json_has(self->r.out, want));
@@ -278,7 +279,7 @@ TEST_F_TIMEOUT(world, keyed_walk, WALK_TIMEOUT_S)
 		ASSERT_EQ(0, sf_close(f));
 	}
 	ASSERT_EQ(EXIT_OK, PAWCTL(self, "--json", "send", "bear", wav));
-	json_text(self->r.out, "id", id, sizeof(id));
+	json_text(self->r.out, "message.id", id, sizeof(id));
 	ASSERT_EQ(32, strlen(id));
 	EXPECT_TRUE(json_has(self->r.out, "{\"from_this_host\":true}"));
 	EXPECT_TRUE(json_has(self->r.out, "{\"codec\":\"ogg-opus\"}"));
@@ -305,7 +306,7 @@ TEST_F_TIMEOUT(world, keyed_walk, WALK_TIMEOUT_S)
 		ASSERT_EQ(EXIT_OK, PAWCTL(self, "--json", "get", "bear",
 					  prefix, "-o", opus));
 		EXPECT_TRUE(json_has(self->r.out, "{\"format\":\"ogg-opus\"}"));
-		json_text(self->r.out, "sha256", got, sizeof(got));
+		json_text(self->r.out, "message.sha256", got, sizeof(got));
 		EXPECT_STREQ(sha, got);
 	}
 	ASSERT_EQ(EXIT_OK, PAWCTL(self, "get", "bear", id, "-o", dec));

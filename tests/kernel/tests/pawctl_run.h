@@ -132,11 +132,21 @@ static inline bool json_has(const char *json, const char *pattern)
 	return json_text_contains(json, pattern);
 }
 
-/* The string value of the first member @key, depth first; "" if none. */
-static inline const char *json_text(const char *json, const char *key,
+/*
+ * The string at @path ("message.id", "dongles.0.id": json_read_at()) in
+ * @json into @buf; "" if none.
+ */
+static inline const char *json_text(const char *json, const char *path,
 				    char *buf, size_t cap)
 {
-	return json_text_member(json, key, buf, cap);
+	struct json_object *doc = json_read_line(json);
+	struct json_object *v = doc ? json_read_at(doc, path) : NULL;
+
+	buf[0] = '\0';
+	if (cap && json_object_is_type(v, json_type_string))
+		snprintf(buf, cap, "%s", json_object_get_string(v));
+	json_object_put(doc);
+	return buf;
 }
 
 /*
