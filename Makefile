@@ -320,7 +320,8 @@ NATIVE_BINS := $(NATIVE_TESTS:%.c=$(BUILD)/san/%)
 $(BUILD)/san/tests/native/%: $(BUILD)/san/tests/native/%.o \
 		$(TEST_SUPPORT_SRCS:%.c=$(BUILD)/san/%.o) \
 		$(BUILD)/san/libpawsim.a $(BUILD)/san/libpawlink.a
-	$(CC) $(SAN_CFLAGS) -o $@ $^ $(LIBPAWLINK_LIBS) -lcmocka -lpthread -lm
+	$(CC) $(SAN_CFLAGS) -o $@ $^ $(LIBPAWLINK_LIBS) $(TEST_SUPPORT_LIBS) \
+		-lcmocka -lpthread -lm
 
 # The lanes run one after the other, even under make -j, so their output
 # stays readable; each one builds what it needs with the caller's -j.
@@ -368,7 +369,7 @@ FUZZ_LIB_SRCS := $(PROTO_SRCS) $(RADIO_SRCS) $(LIB_SRCS) $(SIM_SRCS)
 $(BUILD)/fuzz/%: %.c $(FUZZ_LIB_SRCS)
 	@mkdir -p $(@D)
 	$(CLANG) $(BASE_CFLAGS) $(INC_TESTS) -O1 -g -fsanitize=fuzzer,address,undefined \
-		-o $@ $^ $(LIBPAWLINK_LIBS)
+		-o $@ $^ $(LIBPAWLINK_LIBS) $(TEST_SUPPORT_LIBS)
 
 fuzz: $(FUZZ_BINS)
 	@tests/fuzz/run $(FUZZ_BINS)

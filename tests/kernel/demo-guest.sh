@@ -120,7 +120,8 @@ pawsim dongle --air "$sock" --background --pidfile "$dongle_pidfile"
 ok
 # The kernel enumerates it and pawlink.ko binds it: /dev/pawlinkN.
 tries=200
-while ! command pawctl -q --json dongles | grep -q '"device"'; do
+while ! command pawctl -q --json dongles |
+	jq -e '.dongles | length > 0' >/dev/null; do
 	tries=$((tries - 1))
 	if [ "$tries" -le 0 ]; then
 		echo "demo: pawlink.ko did not bind the dongle" >&2
@@ -138,8 +139,7 @@ pawctl scan
 ok
 toy=
 for _ in 1 2 3 4 5; do
-	toy=$(command pawctl -q --json scan |
-	      sed -n 's/.*"id":"\([0-9a-f]\{16\}\)".*/\1/p')
+	toy=$(command pawctl -q --json scan | jq -r '.toys[0].id // empty')
 	[ -z "$toy" ] || break
 done
 [ -n "$toy" ] || { echo "demo: no toy heard" >&2; exit 1; }
@@ -180,7 +180,7 @@ ok
 pawctl play bear "$msg"
 ok
 for _ in 1 2 3 4 5 6 7 8 9 10; do
-	if command pawctl -q --json status bear | grep -q '"playing":false'; then
+	if [ "$(command pawctl -q --json status bear | jq '.status.playing')" = false ]; then
 		break
 	fi
 	sleep 1

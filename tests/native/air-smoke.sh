@@ -31,6 +31,15 @@ fail() {
 	exit 1
 }
 
+# json_has FILE KEY VALUE: an object in FILE's JSON documents (pawsim
+# prints one a line) has member KEY equal to the JSON value VALUE; read
+# with jq, not by matching text.
+json_has()
+{
+	jq -se --arg k "$2" --argjson v "$3" \
+		'any(.[] | .. | objects; has($k) and .[$k] == $v)' "$1" >/dev/null
+}
+
 # Waits for a "ready" line on FIFO $1 (EOF first: the process failed).
 await_ready() {
 	line=
@@ -61,9 +70,9 @@ await_ready "$dir/sniff-ready" "pawsim rogue sniff"
 
 wait "$sniff_pid" || fail "sniff exited $?"
 sniff_pid=
-grep -q '"sent":1' "$dir/inject.json" || fail "inject did not send"
-grep -q '"sent":1' "$dir/spoof.json" || fail "spoof-beacon did not send"
-grep -q '"heard":2' "$dir/sniff.json" || fail "sniff did not hear both"
+json_has "$dir/inject.json" sent 1 || fail "inject did not send"
+json_has "$dir/spoof.json" sent 1 || fail "spoof-beacon did not send"
+json_has "$dir/sniff.json" heard 2 || fail "sniff did not hear both"
 
 # pcap header 24, then per frame 16 + frame: data 20 + 16 + 5, beacon 20 + 9.
 size=$(wc -c <"$dir/capture.pcap")
@@ -75,7 +84,7 @@ wait "$air_pid" || status=$?
 air_pid=
 [ "$status" -eq 0 ] || fail "pawsim air exited $status"
 [ ! -e "$sock" ] || fail "pawsim air left its socket behind"
-grep -q '"frames":2,' "$dir/air.json" || fail "the air did not count 2 frames"
-grep -q '"delivered":2,' "$dir/air.json" || fail "the air did not deliver 2"
-grep -q '"joined":3,' "$dir/air.json" || fail "the air did not see 3 radios"
+json_has "$dir/air.json" frames 2 || fail "the air did not count 2 frames"
+json_has "$dir/air.json" delivered 2 || fail "the air did not deliver 2"
+json_has "$dir/air.json" joined 3 || fail "the air did not see 3 radios"
 echo "air-smoke: ok"

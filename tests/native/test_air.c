@@ -26,6 +26,7 @@
 #include "air_medium.h"
 #include "air_sock.h"
 #include "air_helpers.h"
+#include "json_read.h"
 #include "pawsim_procs.h"
 #include "radio.h"
 #include "tmpdir.h"

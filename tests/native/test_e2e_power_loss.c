@@ -28,6 +28,7 @@
 #include <cmocka.h>
 #include <sodium.h>
 
+#include "json_read.h"
 #include "libpawlink.h"
 #include "msg_object.h"
 #include "pawsim_procs.h"

@@ -21,6 +21,7 @@
 #include <sndfile.h>
 #include <sodium.h>
 
+#include "json_read.h"
 #include "libpawlink.h"
 #include "msg_object.h"
 #include "pawsim_procs.h"

@@ -33,6 +33,7 @@
 #include "air_frame.h"
 #include "beacon_id.h"
 #include "capture.h"
+#include "json_read.h"
 #include "keystore.h"
 #include "libpawlink.h"
 #include "msg_object.h"

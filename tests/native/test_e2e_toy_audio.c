@@ -29,6 +29,7 @@
 #include <cmocka.h>
 #include <sndfile.h>
 
+#include "json_read.h"
 #include "libpawlink.h"
 #include "pawsim_procs.h"
 #include "tmpdir.h"

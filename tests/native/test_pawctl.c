@@ -36,6 +36,7 @@
 #include <sndfile.h>
 #include <sodium.h>
 
+#include "json_read.h"
 #include "keystore.h"
 #include "pawsim_procs.h"
 #include "setup_code.h"
@@ -261,179 +262,117 @@ static void ctl_start(struct world *w, struct proc *p, const char *first, ...)
 	proc_start(p, NULL, NULL, argv);
 }
 
-/* ---- reading JSON ------------------------------------------------------- */
+/* ---- reading JSON, parsed with json-c ---------------------------------- */
 
-/* A strict JSON well-formedness check (RFC 8259 grammar). */
-static const char *json_value(const char *s, int depth);
+/* The document read last; reading the next releases it. */
+static struct json_object *last_doc;
 
-static const char *json_ws(const char *s)
+/* @text as one JSON document on one line; fails the test if it is not. */
+static struct json_object *doc(const char *text)
 {
-	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
-		s++;
-	return s;
-}
-
-static const char *json_str(const char *s)
-{
-	if (*s++ != '"')
-		return NULL;
-	while (*s != '"') {
-		if ((unsigned char)*s < 0x20)
-			return NULL;
-		if (*s == '\\') {
-			s++;
-			if (*s == 'u') {
-				int i;
-
-				for (i = 1; i <= 4; i++)
-					if (!isxdigit((unsigned char)s[i]))
-						return NULL;
-				s += 4;
-			} else if (!strchr("\"\\/bfnrt", *s)) {
-				return NULL;
-			}
-		}
-		s++;
-	}
-	return s + 1;
-}
-
-static const char *json_num(const char *s)
-{
-	const char *start;
-
-	if (*s == '-')
-		s++;
-	if (*s == '0')
-		s++;
-	else if (*s >= '1' && *s <= '9')
-		while (isdigit((unsigned char)*s))
-			s++;
-	else
-		return NULL;
-	if (*s == '.') {
-		start = ++s;
-		while (isdigit((unsigned char)*s))
-			s++;
-		if (s == start)
-			return NULL;
-	}
-	if (*s == 'e' || *s == 'E') {
-		s++;
-		if (*s == '+' || *s == '-')
-			s++;
-		start = s;
-		while (isdigit((unsigned char)*s))
-			s++;
-		if (s == start)
-			return NULL;
-	}
-	return s;
-}
-
-static const char *json_seq(const char *s, char close, bool keys, int depth)
-{
-	s = json_ws(s + 1);
-	if (*s == close)
-		return s + 1;
-	for (;;) {
-		if (keys) {
-			s = json_str(json_ws(s));
-			if (!s)
-				return NULL;
-			s = json_ws(s);
-			if (*s++ != ':')
-				return NULL;
-		}
-		s = json_value(s, depth + 1);
-		if (!s)
-			return NULL;
-		s = json_ws(s);
-		if (*s == close)
-			return s + 1;
-		if (*s++ != ',')
-			return NULL;
-	}
-}
-
-static const char *json_value(const char *s, int depth)
-{
-	s = json_ws(s);
-	if (depth > 16)
-		return NULL;
-	switch (*s) {
-	case '{':
-		return json_seq(s, '}', true, depth);
-	case '[':
-		return json_seq(s, ']', false, depth);
-	case '"':
-		return json_str(s);
-	case 't':
-		return strncmp(s, "true", 4) ? NULL : s + 4;
-	case 'f':
-		return strncmp(s, "false", 5) ? NULL : s + 5;
-	case 'n':
-		return strncmp(s, "null", 4) ? NULL : s + 4;
-	default:
-		return json_num(s);
-	}
+	json_object_put(last_doc);
+	last_doc = json_read_line(text);
+	if (!last_doc)
+		fail_msg("not one JSON document on one line: %s", text);
+	return last_doc;
 }
 
 /*
- * One JSON document on one line: schema 1, for @command (NULL: none was
- * recognised), ok as @ok.
+ * One JSON document on one line that starts with schema 1, then the
+ * command (@command; NULL: none was recognised), then ok as @ok.
  */
 static void assert_document(const char *out, const char *command, bool ok)
 {
-	char want[80], name[40];
-	const char *end = json_value(out, 0);
+	static const char *const first[] = { "schema", "command", "ok" };
+	struct json_object *d = doc(out), *v;
+	size_t i = 0;
 
-	if (!end || strcmp(end, "\n") != 0)
-		fail_msg("not one JSON document on one line: %s", out);
-	snprintf(name, sizeof(name), command ? "\"%s\"" : "null",
-		 command ? command : "");
-	snprintf(want, sizeof(want),
-		 "{\"schema\":1,\"command\":%s,\"ok\":%s", name,
-		 ok ? "true" : "false");
-	if (strncmp(out, want, strlen(want)) != 0)
-		fail_msg("document does not start %s: %s", want, out);
+	json_object_object_foreach(d, name, member) {
+		(void)member;
+		if (i < 3 && strcmp(name, first[i]))
+			fail_msg("member %zu is \"%s\", not \"%s\": %s", i,
+				 name, first[i], out);
+		i++;
+	}
+	if (i < 3)
+		fail_msg("fewer than 3 members: %s", out);
+	v = json_read_at(d, "schema");
+	assert_true(json_object_is_type(v, json_type_int));
+	assert_int_equal(json_object_get_int64(v), 1);
+	v = json_read_at(d, "command");
+	if (command) {
+		assert_true(json_object_is_type(v, json_type_string));
+		assert_string_equal(json_object_get_string(v), command);
+	} else {
+		assert_null(v);
+	}
+	v = json_read_at(d, "ok");
+	assert_true(json_object_is_type(v, json_type_boolean));
+	assert_int_equal(json_object_get_boolean(v), ok);
 }
 
-/* The string value of the first "@key": in @json, into @buf. */
-static const char *json_text(const char *json, const char *key, char *buf,
+/* The value at @path in @json's document, of @type; fails if none. */
+static struct json_object *json_value(const char *json, const char *path,
+				      json_type type)
+{
+	struct json_object *v = json_read_at(doc(json), path);
+
+	if (!json_object_is_type(v, type))
+		fail_msg("no %s at %s in %s", json_type_to_name(type), path,
+			 json);
+	return v;
+}
+
+/* The string at @path in @json, into @buf. */
+static const char *json_text(const char *json, const char *path, char *buf,
 			     size_t cap)
 {
-	char pat[64];
-	const char *p, *q;
+	const char *v = json_object_get_string(json_value(json, path,
+							   json_type_string));
 
-	snprintf(pat, sizeof(pat), "\"%s\":\"", key);
-	p = strstr(json, pat);
-	if (!p)
-		fail_msg("no string \"%s\" in %s", key, json);
-	p += strlen(pat);
-	q = strchr(p, '"');
-	assert_non_null(q);
-	assert_true((size_t)(q - p) < cap);
-	memcpy(buf, p, (size_t)(q - p));
-	buf[q - p] = '\0';
-	return buf;
+	assert_true(strlen(v) < cap);
+	return strcpy(buf, v);
 }
 
-static bool json_has(const char *json, const char *fragment)
+/* The boolean at @path in @json. */
+static bool json_flag(const char *json, const char *path)
 {
-	return strstr(json, fragment) != NULL;
+	return json_object_get_boolean(json_value(json, path,
+						  json_type_boolean));
 }
 
-/* How often @what occurs in @s. */
-static int count(const char *s, const char *what)
+/* How many elements the array at @path in @json has. */
+static size_t json_len(const char *json, const char *path)
 {
-	int n = 0;
+	return json_object_array_length(json_value(json, path,
+						   json_type_array));
+}
 
-	while ((s = strstr(s, what)) != NULL) {
-		n++;
-		s += strlen(what);
-	}
-	return n;
+/* Whether @path in @json is there and null. */
+static bool json_null_at(const char *json, const char *path)
+{
+	struct json_object *d = doc(json);
+
+	return json_read_has(d, path) && !json_read_at(d, path);
+}
+
+/*
+ * The first object in @json whose member @key is the string @value (an
+ * event by name, a message by id), or NULL; valid until the next read.
+ */
+static struct json_object *json_with(const char *json, const char *key,
+				     const char *value)
+{
+	return json_read_find(doc(json), key, value);
+}
+
+/* Member @key of @o as a string ("" if it is not one). */
+static const char *member_text(struct json_object *o, const char *key)
+{
+	struct json_object *v = json_read_at(o, key);
+
+	return json_object_is_type(v, json_type_string) ?
+	       json_object_get_string(v) : "";
 }
 
 /* ---- files -------------------------------------------------------------- */
@@ -457,8 +396,11 @@ static bool exists(const char *path)
 	return lstat(path, &st) == 0;
 }
 
-/* A WAV file's length in frames and its peak; 16 kHz mono expected. */
-static long wav_frames(const char *path, int *peak)
+/*
+ * A sound file's length in frames and its peak: 16 kHz mono, and
+ * @format (libsndfile's major format and encoding) as its header says.
+ */
+static long sound_frames(const char *path, int format, int *peak)
 {
 	SF_INFO info = { 0 };
 	SNDFILE *f = sf_open(path, SFM_READ, &info);
@@ -467,6 +409,9 @@ static long wav_frames(const char *path, int *peak)
 
 	if (!f)
 		fail_msg("'%s' is not a sound file", path);
+	if (info.format != format)
+		fail_msg("'%s' is format 0x%x, not 0x%x", path, info.format,
+			 format);
 	assert_int_equal(info.samplerate, 16000);
 	assert_int_equal(info.channels, 1);
 	*peak = 0;
@@ -477,6 +422,23 @@ static long wav_frames(const char *path, int *peak)
 	sf_close(f);
 	return (long)info.frames;
 }
+
+static long wav_frames(const char *path, int *peak)
+{
+	return sound_frames(path, SF_FORMAT_WAV | SF_FORMAT_PCM_16, peak);
+}
+
+/* The formats record and get write, by the output name's extension. */
+static const struct {
+	const char *ext, *json;
+	int format;
+	bool lossless;
+} sound_formats[] = {
+	{ ".wav", "wav", SF_FORMAT_WAV | SF_FORMAT_PCM_16, true },
+	{ ".flac", "flac", SF_FORMAT_FLAC | SF_FORMAT_PCM_16, true },
+	{ ".ogg", "ogg-vorbis", SF_FORMAT_OGG | SF_FORMAT_VORBIS, false },
+	{ ".opus", "ogg-opus", SF_FORMAT_OGG | SF_FORMAT_OPUS, false },
+};
 
 static void sha256_hex(const char *path, char out[65])
 {
@@ -541,8 +503,9 @@ static void world_start(struct world *w)
 	/* The toy's id, as a user learns it: from a scan. */
 	for (tries = 0; tries < 10 && !w->toy_hex[0]; tries++) {
 		assert_int_equal(ctl(w, "--json", "scan", NULL), EXIT_OK);
-		if (json_has(r.out, "\"id\":\""))
-			json_text(r.out, "id", w->toy_hex, sizeof(w->toy_hex));
+		if (json_len(r.out, "toys") > 0)
+			json_text(r.out, "toys.0.id", w->toy_hex,
+				  sizeof(w->toy_hex));
 	}
 	assert_int_equal(strlen(w->toy_hex), 16);
 }
@@ -689,9 +652,13 @@ static void test_command_line(void **state)
 			      "301", NULL), EXIT_USAGE);
 	assert_int_equal(bare("get", "bear", "xyz", NULL), EXIT_USAGE);
 	assert_non_null(strstr(r.err, "not a message id"));
-	assert_int_equal(bare("get", "bear", "abcd", "-o", "x.flac", NULL),
+	/* A format neither writes: refused by both, in the same words. */
+	assert_int_equal(bare("get", "bear", "abcd", "-o", "x.mp3", NULL),
 			 EXIT_USAGE);
-	assert_non_null(strstr(r.err, "cannot tell the format"));
+	assert_non_null(strstr(r.err, "cannot tell the format from 'x.mp3'"));
+	assert_int_equal(bare("record", "bear", "-o", "x.mp3", NULL),
+			 EXIT_USAGE);
+	assert_non_null(strstr(r.err, "cannot tell the format from 'x.mp3'"));
 	assert_int_equal(bare("pair", "bear", NULL), EXIT_USAGE);
 	assert_non_null(strstr(r.err, "not a toy id"));
 	assert_int_equal(bare("pair", "0123456789abcdef", "--name",
@@ -720,7 +687,7 @@ static void test_command_line(void **state)
 		assert_non_null(strstr(r.err, "no pawlink dongle is plugged in"));
 		assert_int_equal(bare("--json", "dongles", NULL), EXIT_OK);
 		assert_document(r.out, "dongles", true);
-		assert_true(json_has(r.out, "\"dongles\":[]"));
+		assert_int_equal(json_len(r.out, "dongles"), 0);
 	}
 	/* No air at all is a different failure from a missing toy. */
 	assert_int_equal(bare("--air", "/nonexistent/air.sock", "scan", NULL),
@@ -772,8 +739,10 @@ static void test_every_command(void **state)
 	char secret[2 * PAWLINK_PAIR_STATIC_LEN + 1], host_id[17];
 	struct pawlink_host_identity host;
 	struct world *w = *state;
+	struct json_object *ev;
 	struct stat st;
 	long frames;
+	size_t i;
 	int peak, tries;
 
 	world_path(w, "mic.wav", wav);
@@ -783,15 +752,16 @@ static void test_every_command(void **state)
 	/* scan: the toy, its window closed, not paired here. */
 	assert_int_equal(ctl(w, "scan", "--json", NULL), EXIT_OK);
 	assert_document(r.out, "scan", true);
-	assert_true(json_has(r.out, "\"pairing\":false"));
-	assert_true(json_has(r.out, "\"paired\":false,\"name\":null"));
+	assert_false(json_flag(r.out, "toys.0.pairing"));
+	assert_false(json_flag(r.out, "toys.0.paired"));
+	assert_true(json_null_at(r.out, "toys.0.name"));
 	press(w);
 	for (tries = 0; tries < 10; tries++) {
 		assert_int_equal(ctl(w, "scan", "--json", NULL), EXIT_OK);
-		if (json_has(r.out, "\"pairing\":true"))
+		if (json_flag(r.out, "toys.0.pairing"))
 			break;
 	}
-	assert_true(json_has(r.out, "\"pairing\":true"));
+	assert_true(json_flag(r.out, "toys.0.pairing"));
 	assert_int_equal(ctl(w, "scan", NULL), EXIT_OK);
 	assert_non_null(strstr(r.out, w->toy_hex));
 	assert_non_null(strstr(r.out, "open"));
@@ -804,9 +774,10 @@ static void test_every_command(void **state)
 	assert_int_equal(ctl_in(w, w->code, "pair", w->toy_hex, "--name",
 				"bear", "--json", NULL), EXIT_OK);
 	assert_document(r.out, "pair", true);
-	snprintf(path, sizeof(path), "\"toy\":{\"id\":\"%s\",\"name\":\"bear\"}",
-		 w->toy_hex);
-	assert_true(json_has(r.out, path));
+	assert_string_equal(json_text(r.out, "toy.id", path, sizeof(path)),
+			    w->toy_hex);
+	assert_string_equal(json_text(r.out, "toy.name", path, sizeof(path)),
+			    "bear");
 	snprintf(path, sizeof(path), "%s/toy-%s", w->store, w->toy_hex);
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
@@ -814,9 +785,11 @@ static void test_every_command(void **state)
 	/* toys: from the key store. */
 	assert_int_equal(ctl(w, "toys", "--json", NULL), EXIT_OK);
 	assert_document(r.out, "toys", true);
-	snprintf(path, sizeof(path), "\"toys\":[{\"id\":\"%s\",\"name\":\"bear\"}]",
-		 w->toy_hex);
-	assert_true(json_has(r.out, path));
+	assert_int_equal(json_len(r.out, "toys"), 1);
+	assert_string_equal(json_text(r.out, "toys.0.id", path, sizeof(path)),
+			    w->toy_hex);
+	assert_string_equal(json_text(r.out, "toys.0.name", path,
+				      sizeof(path)), "bear");
 	assert_int_equal(ctl(w, "toys", NULL), EXIT_OK);
 	assert_non_null(strstr(r.out, "bear"));
 
@@ -831,16 +804,15 @@ static void test_every_command(void **state)
 			"rx_dropped_auth", "rx_dropped_replay",
 			"rx_dropped_malformed", "refused_unauth",
 			"audio_frames_sent", "speaker_samples" };
-		size_t i;
 
 		for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
 			if (json_number(r.out, fields[i]) < 0)
 				fail_msg("no %s in %s", fields[i], r.out);
-		assert_true(json_has(r.out, "\"led\":false"));
-		assert_true(json_has(r.out, "\"mic\":false"));
-		assert_true(json_has(r.out, "\"playing\":false"));
-		assert_true(json_has(r.out, "\"pairing_window\":false"));
-		assert_true(json_has(r.out, "\"locked\":false"));
+		assert_false(json_flag(r.out, "status.led"));
+		assert_false(json_flag(r.out, "status.mic"));
+		assert_false(json_flag(r.out, "status.playing"));
+		assert_false(json_flag(r.out, "status.pairing_window"));
+		assert_false(json_flag(r.out, "status.locked"));
 	}
 	assert_int_equal(json_number(r.out, "paired_hosts"), 1);
 	assert_int_equal(json_number(r.out, "lifetime_failures"), 1);
@@ -851,7 +823,10 @@ static void test_every_command(void **state)
 	/* hosts: this host alone, as the toy itself lists it. */
 	assert_int_equal(ctl(w, "hosts", "bear", "--json", NULL), EXIT_OK);
 	assert_document(r.out, "hosts", true);
-	assert_true(json_has(r.out, "\"name\":\"\",\"this_host\":true,"));
+	assert_int_equal(json_len(r.out, "hosts"), 1);
+	assert_string_equal(json_text(r.out, "hosts.0.name", path,
+				      sizeof(path)), "");
+	assert_true(json_flag(r.out, "hosts.0.this_host"));
 	assert_true(json_number(r.out, "paired_age_ms") >= 0);
 	assert_true(json_number(r.out, "last_seen_age_ms") >= 0);
 	assert_int_equal(ctl(w, "hosts", "bear", NULL), EXIT_OK);
@@ -866,7 +841,8 @@ static void test_every_command(void **state)
 	assert_int_equal(json_number(r.out, "valid_ms"), 600000);
 	assert_int_equal(strlen(json_text(r.out, "code", path, sizeof(path))),
 			 9);
-	assert_true(json_has(r.out, "\"name\":\"tablet\""));
+	assert_string_equal(json_text(r.out, "name", path, sizeof(path)),
+			    "tablet");
 	assert_int_equal(ctl(w, "invite", "bear", "--name",
 			     "a name longer than sixteen", NULL), EXIT_USAGE);
 
@@ -892,27 +868,33 @@ static void test_every_command(void **state)
 	assert_int_equal(ctl(w, "log", "bear", "--json", NULL), EXIT_OK);
 	assert_document(r.out, "log", true);
 	assert_true(json_number(r.out, "next") > 0);
-	assert_true(json_has(r.out, "\"event\":\"pair-ok\""));
-	assert_true(json_has(r.out, "\"event\":\"mic-start\",\"event_id\":12,"
-			     "\"detail\":0,\"detail_text\":\"\""));
-	assert_true(json_has(r.out, "\"this_host\":true"));
+	assert_non_null(json_with(r.out, "event", "pair-ok"));
+	ev = json_with(r.out, "event", "mic-start");
+	assert_non_null(ev);
+	assert_int_equal(json_object_get_int(json_read_at(ev, "event_id")), 12);
+	assert_int_equal(json_object_get_int(json_read_at(ev, "detail")), 0);
+	assert_string_equal(member_text(ev, "detail_text"), "");
+	assert_true(json_object_get_boolean(json_read_at(ev, "this_host")));
 	assert_int_equal(ctl(w, "log", "bear", NULL), EXIT_OK);
 	assert_non_null(strstr(r.out, "mic-start"));
 	/* The filters: by type, the microphone, by host, the last N. */
 	assert_int_equal(ctl(w, "log", "bear", "--mic", "--json", NULL),
 			 EXIT_OK);
-	assert_true(json_has(r.out, "\"event\":\"mic-start\""));
-	assert_false(json_has(r.out, "\"event\":\"session-start\""));
-	assert_false(json_has(r.out, "\"event\":\"boot\""));
+	assert_non_null(json_with(r.out, "event", "mic-start"));
+	assert_null(json_with(r.out, "event", "session-start"));
+	assert_null(json_with(r.out, "event", "boot"));
 	assert_int_equal(ctl(w, "log", "bear", "--type",
 			     "session-start,session-end", "--tail", "3",
 			     "--json", NULL), EXIT_OK);
-	assert_int_equal(count(r.out, "\"seq\":"), 3);
-	assert_false(json_has(r.out, "mic-start"));
+	assert_int_equal(json_len(r.out, "events"), 3);
+	assert_null(json_with(r.out, "event", "mic-start"));
 	assert_int_equal(ctl(w, "log", "bear", "--host", "this", "--json",
 			     NULL), EXIT_OK);
-	assert_true(json_has(r.out, "\"event\":\"pair-ok\""));
-	assert_false(json_has(r.out, "\"host\":null"));
+	assert_non_null(json_with(r.out, "event", "pair-ok"));
+	for (i = 0; i < json_len(r.out, "events"); i++) {
+		snprintf(path, sizeof(path), "events.%zu.host", i);
+		assert_false(json_null_at(r.out, path));
+	}
 	assert_int_equal(ctl(w, "log", "bear", "--type", "mic-begin", NULL),
 			 EXIT_USAGE);
 	assert_non_null(strstr(r.err, "no event is called 'mic-begin'"));
@@ -920,12 +902,13 @@ static void test_every_command(void **state)
 	/* send it back as a voice message; ls shows it. */
 	assert_int_equal(ctl(w, "send", "bear", wav, "--json", NULL), EXIT_OK);
 	assert_document(r.out, "send", true);
-	json_text(strstr(r.out, "\"message\":"), "id", id, sizeof(id));
+	json_text(r.out, "message.id", id, sizeof(id));
 	assert_int_equal(strlen(id), 32);
 	assert_true(json_number(r.out, "duration_ms") >= 990 &&
 		    json_number(r.out, "duration_ms") <= 1010);
-	assert_true(json_has(r.out, "\"from_this_host\":true"));
-	assert_true(json_has(r.out, "\"codec\":\"ogg-opus\""));
+	assert_true(json_flag(r.out, "message.from_this_host"));
+	assert_string_equal(json_text(r.out, "message.codec", path,
+				      sizeof(path)), "ogg-opus");
 	assert_int_equal(ctl(w, "send", "bear", wav, NULL), EXIT_OK);
 	/* The human result is the new id alone on stdout. */
 	assert_int_equal(strlen(r.out), 33);
@@ -934,15 +917,18 @@ static void test_every_command(void **state)
 	assert_int_equal(ctl(w, "ls", "bear", "--json", NULL), EXIT_OK);
 	assert_document(r.out, "ls", true);
 	assert_int_equal(json_number(r.out, "size") > 0, 1);
-	snprintf(path, sizeof(path), "{\"id\":\"%s\",\"sender\":\"", id);
-	assert_true(json_has(r.out, path));
-	json_text(strstr(r.out, path), "sha256", sha, sizeof(sha));
+	ev = json_with(r.out, "id", id);
+	assert_non_null(ev);
+	assert_int_equal(strlen(member_text(ev, "sender")), 16);
+	snprintf(sha, sizeof(sha), "%s", member_text(ev, "sha256"));
+	assert_int_equal(strlen(sha), 64);
 	assert_int_equal(ctl(w, "ls", "bear", NULL), EXIT_OK);
 	assert_non_null(strstr(r.out, id));
 	assert_non_null(strstr(r.out, "this host"));
 	/* --ids and --names: the bare lists scripts and completion read. */
 	assert_int_equal(ctl(w, "ls", "bear", "--ids", NULL), EXIT_OK);
-	assert_true(json_has(r.out, id) && json_has(r.out, second));
+	assert_non_null(strstr(r.out, id));
+	assert_non_null(strstr(r.out, second));
 	assert_int_equal(strlen(r.out), 2 * 33);
 	assert_int_equal(ctl(w, "toys", "--names", NULL), EXIT_OK);
 	assert_string_equal(r.out, "bear\n");
@@ -954,7 +940,8 @@ static void test_every_command(void **state)
 	assert_int_equal(ctl(w, "get", "bear", prefix, "-o", opus, "--json",
 			     NULL), EXIT_OK);
 	assert_document(r.out, "get", true);
-	assert_true(json_has(r.out, "\"format\":\"ogg-opus\""));
+	assert_string_equal(json_text(r.out, "format", path, sizeof(path)),
+			    "ogg-opus");
 	sha256_hex(opus, sum);
 	assert_string_equal(sum, sha);
 	assert_int_equal(ctl(w, "get", "bear", id, "-o", dec, NULL), EXIT_OK);
@@ -969,10 +956,10 @@ static void test_every_command(void **state)
 	for (tries = 0; tries < 50; tries++) {
 		assert_int_equal(ctl(w, "--json", "status", "bear", NULL),
 				 EXIT_OK);
-		if (json_has(r.out, "\"playing\":false"))
+		if (!json_flag(r.out, "status.playing"))
 			break;
 	}
-	assert_true(json_has(r.out, "\"playing\":false"));
+	assert_false(json_flag(r.out, "status.playing"));
 	assert_true(json_number(r.out, "speaker_samples") > 0);
 
 	/* No session outlives pawctl on the air: said before any session. */
@@ -983,15 +970,15 @@ static void test_every_command(void **state)
 
 	/* led and volume, as the toy reports them. */
 	assert_int_equal(ctl(w, "led", "bear", "on", "--json", NULL), EXIT_OK);
-	assert_true(json_has(r.out, "\"led\":true"));
+	assert_true(json_flag(r.out, "led"));
 	assert_int_equal(ctl(w, "volume", "bear", "42", NULL), EXIT_OK);
 	assert_int_equal(ctl(w, "--json", "status", "bear", NULL), EXIT_OK);
-	assert_true(json_has(r.out, "\"led\":true"));
+	assert_true(json_flag(r.out, "status.led"));
 	assert_int_equal(json_number(r.out, "volume"), 42);
 	assert_int_equal(json_number(r.out, "mic_starts"), 1);
 	assert_int_equal(ctl(w, "led", "bear", "off", NULL), EXIT_OK);
 	assert_int_equal(ctl(w, "--json", "status", "bear", NULL), EXIT_OK);
-	assert_true(json_has(r.out, "\"led\":false"));
+	assert_false(json_flag(r.out, "status.led"));
 
 	/* rm, by id and by prefix: the list is empty, a second rm finds none. */
 	assert_int_equal(ctl(w, "rm", "bear", id, "--json", NULL), EXIT_OK);
@@ -1001,7 +988,7 @@ static void test_every_command(void **state)
 	second[8] = '\0';
 	assert_int_equal(ctl(w, "rm", "bear", second, NULL), EXIT_OK);
 	assert_int_equal(ctl(w, "--json", "ls", "bear", NULL), EXIT_OK);
-	assert_true(json_has(r.out, "\"messages\":[]"));
+	assert_int_equal(json_len(r.out, "messages"), 0);
 
 	/* unpair: both sides forget; the pin is gone from the store. */
 	snprintf(path, sizeof(path), "%s/toy-%s", w->store, w->toy_hex);
@@ -1035,7 +1022,7 @@ static void test_every_command(void **state)
 	assert_false(exists(path));
 	assert_int_equal(ctl(w, "forget", w->toy_hex, NULL), EXIT_NOT_FOUND);
 	assert_int_equal(ctl(w, "--json", "toys", NULL), EXIT_OK);
-	assert_true(json_has(r.out, "\"toys\":[]"));
+	assert_int_equal(json_len(r.out, "toys"), 0);
 
 	world_stop_toy(w, toy_json, sizeof(toy_json));
 	assert_int_equal(json_number(toy_json, "paired_hosts"), 0);
@@ -1151,7 +1138,7 @@ static void test_errors(void **state)
 		char pin[200];
 
 		assert_int_equal(run_argv(NULL, env_list, argv), EXIT_OK);
-		assert_true(json_has(r.out, "\"toys\":[]"));
+		assert_int_equal(json_len(r.out, "toys"), 0);
 		snprintf(pin, sizeof(pin), "%s/pawlink", w->d.dir);
 		/* Listing made nothing. */
 		assert_false(exists(pin));
@@ -1167,6 +1154,59 @@ static void test_errors(void **state)
 	snprintf(out, sizeof(out), "%s/toy-%s", w->store, w->toy_hex);
 	assert_false(exists(out));
 	assert_int_equal(ctl(w, "forget", "bear", NULL), EXIT_NOT_FOUND);
+}
+
+/*
+ * record and get write each format the output name asks for, and the
+ * file says so in its own header: a recording of the toy's tone, then
+ * the message sent from it, downloaded into each format.
+ */
+static void test_formats(void **state)
+{
+	char file[160], name[32], path[400], id[40];
+	struct world *w = *state;
+	long frames;
+	size_t i;
+	int peak;
+
+	pair(w, "bear");
+	for (i = 0; i < sizeof(sound_formats) / sizeof(sound_formats[0]); i++) {
+		snprintf(name, sizeof(name), "rec%s", sound_formats[i].ext);
+		world_path(w, name, file);
+		assert_int_equal(ctl(w, "record", "bear", "-o", file,
+				     "--seconds", "1", "--json", NULL),
+				 EXIT_OK);
+		assert_document(r.out, "record", true);
+		assert_string_equal(json_text(r.out, "format", path,
+					      sizeof(path)),
+				    sound_formats[i].json);
+		frames = sound_frames(file, sound_formats[i].format, &peak);
+		/* The lossy codecs may pad or trim a frame's worth. */
+		if (sound_formats[i].lossless)
+			assert_int_equal(frames, 16000);
+		else
+			assert_true(frames > 15500 && frames < 16500);
+		assert_true(peak > 2000);
+	}
+
+	world_path(w, "rec.wav", file);
+	assert_int_equal(ctl(w, "send", "bear", file, NULL), EXIT_OK);
+	assert_int_equal(strlen(r.out), 33);
+	memcpy(id, r.out, 32);
+	id[32] = '\0';
+	for (i = 0; i < sizeof(sound_formats) / sizeof(sound_formats[0]); i++) {
+		snprintf(name, sizeof(name), "got%s", sound_formats[i].ext);
+		world_path(w, name, file);
+		assert_int_equal(ctl(w, "get", "bear", id, "-o", file,
+				     "--json", NULL), EXIT_OK);
+		assert_document(r.out, "get", true);
+		assert_string_equal(json_text(r.out, "format", path,
+					      sizeof(path)),
+				    sound_formats[i].json);
+		frames = sound_frames(file, sound_formats[i].format, &peak);
+		assert_true(frames > 15000 && frames < 17000);
+		assert_true(peak > 2000);
+	}
 }
 
 /*
@@ -1400,7 +1440,7 @@ static void test_progress_and_pipes(void **state)
 	assert_non_null(strstr(r.err, "the reader of stdout went away"));
 	/* The microphone was stopped and the session ended. */
 	assert_int_equal(ctl(w, "--json", "status", "bear", NULL), EXIT_OK);
-	assert_true(json_has(r.out, "\"mic\":false"));
+	assert_false(json_flag(r.out, "status.mic"));
 
 	/* send -: the audio from stdin, a pipe; stdout is the new id. */
 	{
@@ -1454,8 +1494,8 @@ static void test_interrupted_record(void **state)
 	assert_non_null(strstr(r.err, "interrupted: kept"));
 	assert_true(wav_frames(wav, &peak) < 60 * 16000);
 	assert_int_equal(ctl(w, "--json", "status", "bear", NULL), EXIT_OK);
-	assert_true(json_has(r.out, "\"mic\":false"));
-	assert_true(json_has(r.out, "\"led\":false"));
+	assert_false(json_flag(r.out, "status.mic"));
+	assert_false(json_flag(r.out, "status.led"));
 }
 
 /*
@@ -1489,8 +1529,8 @@ static void test_killed_record_costs_nothing(void **state)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	/* One round trip and a STATUS, not a 6 s timeout per try. */
 	assert_true(t1.tv_sec - t0.tv_sec < 5);
-	assert_true(json_has(r.out, "\"mic\":false"));
-	assert_true(json_has(r.out, "\"led\":false"));
+	assert_false(json_flag(r.out, "status.mic"));
+	assert_false(json_flag(r.out, "status.led"));
 }
 
 /* The README's demo runs to the end and leaves what it says it made. */
@@ -1566,6 +1606,8 @@ int main(void)
 						world_setup, world_teardown),
 		cmocka_unit_test_setup_teardown(test_every_command,
 						world_setup, world_teardown),
+		cmocka_unit_test_setup_teardown(test_formats, world_setup,
+						world_teardown),
 		cmocka_unit_test_setup_teardown(test_errors, world_setup,
 						world_teardown),
 		cmocka_unit_test_setup_teardown(test_killed_record_costs_nothing,
@@ -1582,5 +1624,6 @@ int main(void)
 		return 1;
 	rc = cmocka_run_group_tests(tests, NULL, NULL);
 	free(transcript);
+	json_object_put(last_doc);
 	return rc;
 }

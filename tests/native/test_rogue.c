@@ -23,6 +23,7 @@
 
 #include "capture.h"
 #include "air_helpers.h"
+#include "json_read.h"
 #include "pairing.h"
 #include "pawsim_procs.h"
 #include "radio.h"

@@ -145,21 +145,6 @@ int pawsim_rogue_run(const char *sock, const char *const args[], char *buf,
 	return pawsim_run(argv, buf, cap);
 }
 
-long long json_number(const char *json, const char *key)
-{
-	char pat[64];
-	const char *p;
-
-	snprintf(pat, sizeof(pat), "\"%s\":", key);
-	p = strstr(json, pat);
-	if (!p)
-		return -1;
-	p += strlen(pat);
-	if (*p < '0' || *p > '9')
-		return -1;
-	return strtoll(p, NULL, 10);
-}
-
 int host_scan_toy(struct pawlink *p, int flags, uint8_t id[PAWLINK_ID_LEN])
 {
 	struct pawlink_beacon b[4];

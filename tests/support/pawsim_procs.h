@@ -69,9 +69,6 @@ int pawsim_toy_label(const char *dir, char *code, size_t cap);
 int pawsim_rogue_run(const char *sock, const char *const args[], char *buf,
 		     size_t cap);
 
-/* The unsigned number after "@key": in @json (--json output), or -1. */
-long long json_number(const char *json, const char *key);
-
 /*
  * Scans until exactly one toy beacons, with @flags (PAWLINK_BEACON_*)
  * unless @flags is negative; its id into @id.  0, -EAGAIN if no scan of

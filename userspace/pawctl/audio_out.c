@@ -23,28 +23,69 @@
 #define WAV_UNKNOWN_LEN		0x7fffffffu
 #define WAV_HEADER_LEN		44
 
+/* The extensions each format answers to; .ogg is Vorbis, .opus is Opus. */
+static const struct {
+	const char *ext;
+	enum pawctl_audio_format fmt;
+} audio_exts[] = {
+	{ ".wav", PAWCTL_FORMAT_WAV },
+	{ ".flac", PAWCTL_FORMAT_FLAC },
+	{ ".ogg", PAWCTL_FORMAT_OGG_VORBIS },
+	{ ".opus", PAWCTL_FORMAT_OGG_OPUS },
+};
+
 int pawctl_audio_format(struct pawctl *c, const char *path,
 			enum pawctl_audio_format dash,
 			enum pawctl_audio_format *fmt)
 {
 	const char *slash = strrchr(path, '/');
 	const char *dot = strrchr(slash ? slash : path, '.');
+	size_t i;
 
 	if (!strcmp(path, "-")) {
 		*fmt = dash;
 		return 0;
 	}
-	if (dot && !strcasecmp(dot, ".wav")) {
-		*fmt = PAWCTL_FORMAT_WAV;
-		return 0;
-	}
-	if (dot && (!strcasecmp(dot, ".opus") || !strcasecmp(dot, ".ogg"))) {
-		*fmt = PAWCTL_FORMAT_OGG_OPUS;
-		return 0;
+	for (i = 0; dot && i < ARRAY_SIZE(audio_exts); i++) {
+		if (!strcasecmp(dot, audio_exts[i].ext)) {
+			*fmt = audio_exts[i].fmt;
+			return 0;
+		}
 	}
 	return pawctl_fail(c, PAWCTL_EXIT_USAGE,
-			   "cannot tell the format from '%s': name it .opus or .ogg (Ogg Opus) or .wav (16 kHz mono WAV), or '-' for stdout",
+			   "cannot tell the format from '%s': name it .wav, .flac, .ogg (Ogg Vorbis) or .opus (Ogg Opus), or '-' for stdout",
 			   path);
+}
+
+const char *pawctl_audio_format_name(enum pawctl_audio_format fmt)
+{
+	switch (fmt) {
+	case PAWCTL_FORMAT_WAV:
+		return "wav";
+	case PAWCTL_FORMAT_FLAC:
+		return "flac";
+	case PAWCTL_FORMAT_OGG_VORBIS:
+		return "ogg-vorbis";
+	case PAWCTL_FORMAT_OGG_OPUS:
+		break;
+	}
+	return "ogg-opus";
+}
+
+/* libsndfile's major format and encoding for @fmt, 16-bit where it has bits. */
+static int sndfile_format(enum pawctl_audio_format fmt)
+{
+	switch (fmt) {
+	case PAWCTL_FORMAT_WAV:
+		return SF_FORMAT_WAV | SF_FORMAT_PCM_16;
+	case PAWCTL_FORMAT_FLAC:
+		return SF_FORMAT_FLAC | SF_FORMAT_PCM_16;
+	case PAWCTL_FORMAT_OGG_VORBIS:
+		return SF_FORMAT_OGG | SF_FORMAT_VORBIS;
+	case PAWCTL_FORMAT_OGG_OPUS:
+		break;
+	}
+	return SF_FORMAT_OGG | SF_FORMAT_OPUS;
 }
 
 static void put_le(uint8_t *p, uint32_t v, unsigned int bytes)
@@ -109,9 +150,7 @@ int pawctl_audio_out_open(struct pawctl *c, struct pawctl_audio_out *ao,
 	SF_INFO info = {
 		.samplerate = PAWLINK_AUDIO_RATE,
 		.channels = 1,
-		.format = fmt == PAWCTL_FORMAT_WAV ?
-			  SF_FORMAT_WAV | SF_FORMAT_PCM_16 :
-			  SF_FORMAT_OGG | SF_FORMAT_OPUS,
+		.format = sndfile_format(fmt),
 	};
 	int rc;
 

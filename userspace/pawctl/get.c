@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * pawctl get TOY MSG-ID [-o FILE]: downloads a message (its SHA-256
- * checked) and keeps it as it is stored, Ogg Opus, or decodes it to a
- * WAV file, as FILE's extension says.
+ * checked) and keeps it as it is stored, Ogg Opus, or decodes it and
+ * writes it as FILE's extension says (WAV, FLAC, Ogg Vorbis), the same
+ * rule record follows.
  */
 #include <stdbool.h>
 #include <stdlib.h>
@@ -11,22 +12,23 @@
 
 #include "pawctl.h"
 
-static int save(struct pawctl *c, struct pawctl_outfile *of, bool wav,
-		const uint8_t *obj, size_t len)
+static int save(struct pawctl *c, struct pawctl_outfile *of,
+		enum pawctl_audio_format fmt, const uint8_t *obj, size_t len)
 {
 	struct pawctl_audio_out ao;
 	int16_t *pcm;
 	size_t frames;
 	int rc;
 
-	if (!wav)
+	/* Ogg Opus is how it is stored: kept bit for bit, not re-encoded. */
+	if (fmt == PAWCTL_FORMAT_OGG_OPUS)
 		return pawctl_outfile_write(c, of, obj, len);
 	rc = pawlink_message_decode(c->p, obj, len, &pcm, &frames);
 	if (rc)
 		return pawctl_fail(c, PAWCTL_EXIT_IO,
 				   "the message does not decode: %s",
 				   pawlink_error(c->p));
-	rc = pawctl_audio_out_open(c, &ao, of->fd, of->path, PAWCTL_FORMAT_WAV);
+	rc = pawctl_audio_out_open(c, &ao, of->fd, of->path, fmt);
 	if (!rc)
 		rc = pawctl_audio_out_write(c, &ao, pcm, frames);
 	if (!rc)
@@ -50,7 +52,6 @@ static int get_run(struct pawctl *c, int argc, char *argv[])
 	struct pawlink_msg_info info;
 	enum pawctl_audio_format fmt = PAWCTL_FORMAT_OGG_OPUS;
 	struct pawctl_progress pr;
-	bool wav;
 	int rc;
 	size_t len;
 
@@ -62,7 +63,6 @@ static int get_run(struct pawctl *c, int argc, char *argv[])
 	/* "-": the message as stored, to stdout. */
 	if (out && pawctl_audio_format(c, out, PAWCTL_FORMAT_OGG_OPUS, &fmt))
 		return PAWCTL_EXIT_USAGE;
-	wav = fmt == PAWCTL_FORMAT_WAV;
 	rc = pawctl_lookup_toy(c, c->operand[0]);
 	if (rc)
 		return rc;
@@ -93,18 +93,18 @@ static int get_run(struct pawctl *c, int argc, char *argv[])
 		rc = pawctl_msg_fail(c, rc, id);
 		goto out;
 	}
-	rc = save(c, &of, wav, obj, len);
+	rc = save(c, &of, fmt, obj, len);
 	if (!rc)
 		rc = pawctl_outfile_commit(c, &of);
 	if (rc)
 		goto out;
-	pawctl_info(c, "wrote %s (%s)", of.path, wav ? "WAV" : "Ogg Opus");
+	pawctl_info(c, "wrote %s (%s)", of.path, pawctl_audio_format_name(fmt));
 	/* On stdout the message itself is the result. */
 	if (!of.is_stdout)
 		pawctl_out(c, "%s\n", of.path);
 	pawctl_json_msg(c, "message", &info);
 	pawctl_json_str(&c->j, "file", of.path);
-	pawctl_json_str(&c->j, "format", wav ? "wav" : "ogg-opus");
+	pawctl_json_str(&c->j, "format", pawctl_audio_format_name(fmt));
 out:
 	pawctl_outfile_abort(&of);
 	free(obj);
@@ -117,8 +117,8 @@ const struct pawctl_command pawctl_cmd_get = {
 	.synopsis = "get TOY MSG-ID [-o FILE]",
 	.summary = "download a voice message (its SHA-256 checked)",
 	.options =
-		"  -o, --output FILE  where to write it: FILE.opus or FILE.ogg keep the\n"
-		"                     message as stored (Ogg Opus), FILE.wav decodes it\n"
-		"                     (16 kHz mono), '-' writes it as stored to stdout;\n"
-		"                     default MSG-ID.opus here\n",
+		"  -o, --output FILE  where to write it: FILE.opus keeps the message as\n"
+		"                     stored (Ogg Opus); FILE.wav, FILE.flac, FILE.ogg\n"
+		"                     (Ogg Vorbis) decode it (16 kHz mono); '-' writes\n"
+		"                     it as stored to stdout; default MSG-ID.opus here\n",
 };

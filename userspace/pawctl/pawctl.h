@@ -313,8 +313,10 @@ void pawctl_progress_end(struct pawctl_progress *pr);
 /* ---- audio_out.c: audio files ------------------------------------------ */
 
 enum pawctl_audio_format {
-	PAWCTL_FORMAT_OGG_OPUS,		/* .opus, .ogg */
+	PAWCTL_FORMAT_OGG_OPUS,		/* .opus */
 	PAWCTL_FORMAT_WAV,		/* .wav: 16 kHz mono 16-bit PCM */
+	PAWCTL_FORMAT_FLAC,		/* .flac: 16 kHz mono 16-bit */
+	PAWCTL_FORMAT_OGG_VORBIS,	/* .ogg */
 };
 
 /*
@@ -325,6 +327,8 @@ enum pawctl_audio_format {
 int pawctl_audio_format(struct pawctl *c, const char *path,
 			enum pawctl_audio_format dash,
 			enum pawctl_audio_format *fmt);
+/* The name --json gives @fmt: "wav", "flac", "ogg-vorbis", "ogg-opus". */
+const char *pawctl_audio_format_name(enum pawctl_audio_format fmt);
 
 /* Audio streamed to a descriptor, 16 kHz mono, a period at a time. */
 struct pawctl_audio_out {

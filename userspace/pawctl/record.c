@@ -101,7 +101,7 @@ static int record_run(struct pawctl *c, int argc, char *argv[])
 		return c->exit;
 	if (!out)
 		return pawctl_fail(c, PAWCTL_EXIT_USAGE,
-				   "record needs -o FILE.wav (or -o - for stdout): where to put the recording");
+				   "record needs -o FILE.wav (or .flac, .ogg, .opus, or -o - for stdout): where to put the recording");
 	if (seconds_arg &&
 	    pawlink_parse_uint(seconds_arg, 1, RECORD_MAX_S, &seconds))
 		return pawctl_fail(c, PAWCTL_EXIT_USAGE,
@@ -184,6 +184,7 @@ static int record_run(struct pawctl *c, int argc, char *argv[])
 	if (!of.is_stdout)
 		pawctl_out(c, "%s\n", of.path);
 	pawctl_json_str(&c->j, "file", of.path);
+	pawctl_json_str(&c->j, "format", pawctl_audio_format_name(fmt));
 	pawctl_json_u64(&c->j, "rate", PAWLINK_AUDIO_RATE);
 	pawctl_json_u64(&c->j, "frames", cap.got);
 	pawctl_json_u64(&c->j, "duration_ms",
@@ -200,12 +201,13 @@ out:
 const struct pawctl_command pawctl_cmd_record = {
 	.name = "record",
 	.run = record_run,
-	.synopsis = "record TOY -o FILE.wav|FILE.opus|- [--seconds N]",
+	.synopsis = "record TOY -o FILE.wav|.flac|.ogg|.opus|- [--seconds N]",
 	.summary = "record the toy's microphone into an audio file or a WAV stream on stdout (the toy lights its LED and logs it)",
 	.options =
-		"  -o, --output FILE  FILE.wav (16 kHz mono WAV), FILE.opus or FILE.ogg\n"
-		"                     (Ogg Opus), or '-': a WAV stream on stdout, written\n"
-		"                     as it is recorded (pawctl record TOY -o - | aplay)\n"
+		"  -o, --output FILE  16 kHz mono, as FILE's extension says: .wav (WAV),\n"
+		"                     .flac (FLAC), .ogg (Ogg Vorbis), .opus (Ogg Opus);\n"
+		"                     or '-': a WAV stream on stdout, written as it is\n"
+		"                     recorded (pawctl record TOY -o - | aplay)\n"
 		"  --seconds N        how long (1-300); default 5, or with -o - until\n"
 		"                     interrupted or the reader goes away\n",
 };

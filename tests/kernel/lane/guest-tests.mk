@@ -26,9 +26,13 @@ LIBPAWLINK := $(wildcard build/rel/libpawlink.a)
 CFLAGS := -std=gnu11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror \
 	-Itests/kernel/lane/include -isystem $(KSELFTEST) -Iinclude/uapi -Iinclude \
 	-Iuserspace/proto -Iuserspace/radio -Iuserspace/lib/include -Iuserspace/lib \
-	-pthread
+	-Itests/support -pthread
+# pawctl's --json is read with json-c (tests/support/json_read.c, built
+# into each test, so each needs libjson-c; the lane stages it by ldd).
+JSON_READ := tests/support/json_read.c
 LDLIBS := $(LIBPAWLINK) -Wl,--as-needed \
-	$(shell pkg-config --libs libsodium alsa sndfile 2>/dev/null) -lpthread -lm
+	$(shell pkg-config --libs libsodium alsa sndfile json-c 2>/dev/null) \
+	-lpthread -lm
 # libpawlink's audio conversion resamples (the benches use more of it).
 BENCH_LDLIBS := $(LIBPAWLINK) -Wl,--as-needed \
 	$(shell pkg-config --libs libsodium alsa sndfile samplerate 2>/dev/null) \
@@ -36,9 +40,10 @@ BENCH_LDLIBS := $(LIBPAWLINK) -Wl,--as-needed \
 
 all: $(BINS)
 
-$(OUT)/%: tests/kernel/tests/%.c $(LIBPAWLINK) tests/kernel/lane/guest-tests.mk
+$(OUT)/%: tests/kernel/tests/%.c $(JSON_READ) $(LIBPAWLINK) \
+		tests/kernel/lane/guest-tests.mk
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -MMD -MP -MF $@.d -MT $@ -o $@ $< $(LDLIBS)
+	$(CC) $(CFLAGS) -MMD -MP -MF $@.d -MT $@ -o $@ $< $(JSON_READ) $(LDLIBS)
 
 bench: $(BENCH_BINS)
 

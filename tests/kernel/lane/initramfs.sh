@@ -9,7 +9,8 @@
 #   /lane/hooks/NAME         --guest-hook scripts
 #   /lane/vectors/           the record-layer vectors (tests/vectors/record*.txt)
 #   /usr/bin/busybox (+ applet links), kmod (modprobe & co.)
-#   /usr/bin/{aplay,arecord,amixer,pawsim,pawctl} and their shared libraries
+#   /usr/bin/{aplay,arecord,amixer,jq,pawsim,pawctl} and their shared
+#                            libraries (jq: the demo reads pawctl's --json)
 #   /usr/lib/libpawlink.so.0 pawctl's, where its run path finds it
 #   /usr/share/alsa          alsa-lib's configuration
 #   /lib/modules/REL/        the modules the lane needs, their dependencies,
@@ -61,6 +62,7 @@ lane_stage_base()
 	lane_stage_program "$stage" /usr/bin/aplay /usr/bin/aplay
 	ln -s aplay "$stage/usr/bin/arecord"
 	lane_stage_program "$stage" /usr/bin/amixer /usr/bin/amixer
+	lane_stage_program "$stage" "$(command -v jq)" /usr/bin/jq
 	cp -a /usr/share/alsa "$stage/usr/share/alsa"
 	printf 'root:x:0:0:root:/root:/bin/sh\n' >"$stage/etc/passwd"
 	printf 'root:x:0:\naudio:x:29:\n' >"$stage/etc/group"

@@ -684,17 +684,20 @@ static double ts_s(const snd_htimestamp_t *ts)
 /* mic-start entries in a `pawctl --json log` document, and by this host. */
 static void mic_starts(const char *json, int *all, int *ours)
 {
-	const char *p = json;
+	struct json_object *doc = json_read_line(json), *ev;
+	size_t i, n;
 
 	*all = *ours = 0;
-	while ((p = strstr(p, "\"event\":\"mic-start\""))) {
-		const char *end = strchr(p, '}');
-		const char *us = strstr(p, "\"this_host\":true");
-
+	n = json_object_array_length(json_read_at(doc, "events"));
+	for (i = 0; i < n; i++) {
+		ev = json_object_array_get_idx(json_read_at(doc, "events"), i);
+		if (strcmp(json_object_get_string(json_read_at(ev, "event")),
+			   "mic-start"))
+			continue;
 		(*all)++;
-		*ours += us && end && us < end;
-		p++;
+		*ours += json_object_get_boolean(json_read_at(ev, "this_host"));
 	}
+	json_object_put(doc);
 }
 
 /*
@@ -768,11 +771,11 @@ TEST_F_TIMEOUT(toy, arecord_sample_exact_and_logged, TEST_LIMIT_S)
 	mic_starts(self->r.out, &all, &ours);
 	EXPECT_EQ(1, all);
 	EXPECT_EQ(1, ours);
-	EXPECT_TRUE(has(self->r.out, "\"event\":\"mic-start\",\"event_id\":12,"
-			"\"detail\":0"));
+	EXPECT_TRUE(json_has(self->r.out, "{\"event\":\"mic-start\",\"event_id\":12,"
+			"\"detail\":0}"));
 	/* and the STOP at close, by the host (detail 1) */
-	EXPECT_TRUE(has(self->r.out, "\"event\":\"mic-stop\",\"event_id\":13,"
-			"\"detail\":1"));
+	EXPECT_TRUE(json_has(self->r.out, "{\"event\":\"mic-stop\",\"event_id\":13,"
+			"\"detail\":1}"));
 }
 
 /* ---- 2. aplay: the speaker's file, sample for sample ------------------- */

@@ -116,20 +116,20 @@ TEST_F(world, dongles_lists_the_dongle)
 	char want[160], id[32], sysfs_id[32];
 
 	ASSERT_EQ(EXIT_OK, PAWCTL(self, "--json", "dongles"));
-	ASSERT_TRUE(has(self->r.out,
-			"{\"schema\":1,\"command\":\"dongles\",\"ok\":true,\"dongles\":[{"));
-	snprintf(want, sizeof(want), "\"device\":\"%s\"", self->d.node);
-	EXPECT_TRUE(has(self->r.out, want));
+	ASSERT_TRUE(json_has(self->r.out,
+			     "{\"schema\":1,\"command\":\"dongles\",\"ok\":true}"));
+	snprintf(want, sizeof(want), "{\"device\":\"%s\"}", self->d.node);
+	EXPECT_TRUE(json_has(self->r.out, want));
 	/* One dongle: exactly one object in the array. */
-	EXPECT_EQ(NULL, strstr(strstr(self->r.out, "\"device\"") + 1,
-			       "\"device\""));
+	EXPECT_EQ(1, json_len(self->r.out, "dongles"));
 	ASSERT_EQ(0, intf_attr(&self->d, "dongle_id", sysfs_id,
 			       sizeof(sysfs_id)));
-	EXPECT_STREQ(sysfs_id, json_text(self->r.out, "id", id, sizeof(id)));
-	EXPECT_TRUE(has(self->r.out, "\"firmware\":\"1.0\""));
-	snprintf(want, sizeof(want), "\"speed\":\"%s\"", lane_speed());
-	EXPECT_TRUE(has(self->r.out, want));
-	EXPECT_TRUE(has(self->r.out, "\"link\":\"idle\",\"keyed\":false"));
+	EXPECT_STREQ(sysfs_id, json_text(self->r.out, "dongles.0.id", id,
+				      sizeof(id)));
+	EXPECT_TRUE(json_has(self->r.out, "{\"firmware\":\"1.0\"}"));
+	snprintf(want, sizeof(want), "{\"speed\":\"%s\"}", lane_speed());
+	EXPECT_TRUE(json_has(self->r.out, want));
+	EXPECT_TRUE(json_has(self->r.out, "{\"link\":\"idle\",\"keyed\":false}"));
 
 	ASSERT_EQ(EXIT_OK, PAWCTL(self, "dongles"));
 	EXPECT_TRUE(has(self->r.out, "DEVICE"));
@@ -150,7 +150,7 @@ TEST_F_TIMEOUT(world, plaintext_walk, WALK_TIMEOUT_S)
 
 	/* scan: the toy, its window closed, not paired here. */
 	ASSERT_EQ(0, scan_until(self, "false"));
-	EXPECT_TRUE(has(self->r.out, "\"paired\":false,\"name\":null"));
+	EXPECT_TRUE(json_has(self->r.out, "{\"paired\":false,\"name\":null}"));
 	press(self->toy_dir);
 	ASSERT_EQ(0, scan_until(self, "true"));
 	ASSERT_EQ(EXIT_OK, PAWCTL(self, "scan"));
@@ -170,8 +170,8 @@ TEST_F_TIMEOUT(world, plaintext_walk, WALK_TIMEOUT_S)
 	ASSERT_EQ(EXIT_OK, PAWCTL_IN(self, self->code, "pair", self->toy_hex,
 				     "--name", "bear", "--json"));
 	snprintf(path, sizeof(path),
-		 "\"toy\":{\"id\":\"%s\",\"name\":\"bear\"}", self->toy_hex);
-	EXPECT_TRUE(has(self->r.out, path));
+		 "{\"toy\":{\"id\":\"%s\",\"name\":\"bear\"}}", self->toy_hex);
+	EXPECT_TRUE(json_has(self->r.out, path));
 	snprintf(path, sizeof(path), "%s/toy-%s", self->store, self->toy_hex);
 	ASSERT_EQ(0, stat(path, &st));
 	EXPECT_EQ(0600, st.st_mode & 0777);
@@ -180,13 +180,13 @@ TEST_F_TIMEOUT(world, plaintext_walk, WALK_TIMEOUT_S)
 
 	/* scan: paired here now, under its name. */
 	ASSERT_EQ(EXIT_OK, PAWCTL(self, "--json", "scan"));
-	EXPECT_TRUE(has(self->r.out, "\"paired\":true,\"name\":\"bear\""));
+	EXPECT_TRUE(json_has(self->r.out, "{\"paired\":true,\"name\":\"bear\"}"));
 
 	/* toys: from the key store. */
 	ASSERT_EQ(EXIT_OK, PAWCTL(self, "--json", "toys"));
 	snprintf(path, sizeof(path),
-		 "\"toys\":[{\"id\":\"%s\",\"name\":\"bear\"}]", self->toy_hex);
-	EXPECT_TRUE(has(self->r.out, path));
+		 "{\"toys\":[{\"id\":\"%s\",\"name\":\"bear\"}]}", self->toy_hex);
+	EXPECT_TRUE(json_has(self->r.out, path));
 
 	/*
 	 * record: through a dongle the microphone is the sound card's.
@@ -205,7 +205,7 @@ TEST_F_TIMEOUT(world, plaintext_walk, WALK_TIMEOUT_S)
 	EXPECT_NE(0, access(path, F_OK));
 	EXPECT_EQ(EXIT_NOT_FOUND, PAWCTL(self, "forget", self->toy_hex));
 	ASSERT_EQ(EXIT_OK, PAWCTL(self, "--json", "toys"));
-	EXPECT_TRUE(has(self->r.out, "\"toys\":[]"));
+	EXPECT_TRUE(json_has(self->r.out, "{\"toys\":[]}"));
 }
 
 /* A WAV file's frames and peak; -1 if it is not one. */
@@ -248,8 +248,8 @@ TEST_F_TIMEOUT(world, keyed_walk, WALK_TIMEOUT_S)
 	PAWCTL(self, "--json", "status", "bear");
 	ASSERT_EQ(EXIT_OK, self->r.status);
 	EXPECT_EQ(1, json_number(self->r.out, "paired_hosts"));
-	EXPECT_TRUE(has(self->r.out, "\"led\":false"));
-	EXPECT_TRUE(has(self->r.out, "\"mic\":false"));
+	EXPECT_TRUE(json_has(self->r.out, "{\"led\":false}"));
+	EXPECT_TRUE(json_has(self->r.out, "{\"mic\":false}"));
 	EXPECT_EQ(0, json_number(self->r.out, "mic_starts"));
 	EXPECT_EQ(0, json_number(self->r.out, "rx_dropped_auth"));
 	/* Every session ends with the command: the keys are gone again. */
@@ -258,8 +258,8 @@ TEST_F_TIMEOUT(world, keyed_walk, WALK_TIMEOUT_S)
 
 	/* log: pairing, and this host's sessions. */
 	ASSERT_EQ(EXIT_OK, PAWCTL(self, "--json", "log", "bear"));
-	EXPECT_TRUE(has(self->r.out, "\"event\":\"pair-ok\""));
-	EXPECT_TRUE(has(self->r.out, "\"this_host\":true"));
+	EXPECT_TRUE(json_has(self->r.out, "{\"event\":\"pair-ok\"}"));
+	EXPECT_TRUE(json_has(self->r.out, "{\"this_host\":true}"));
 
 	/* send: a voice message made from a file (the toy's own tone). */
 	{
@@ -279,10 +279,10 @@ TEST_F_TIMEOUT(world, keyed_walk, WALK_TIMEOUT_S)
 		ASSERT_EQ(0, sf_close(f));
 	}
 	ASSERT_EQ(EXIT_OK, PAWCTL(self, "--json", "send", "bear", wav));
-	json_text(strstr(self->r.out, "\"message\":"), "id", id, sizeof(id));
+	json_text(self->r.out, "message.id", id, sizeof(id));
 	ASSERT_EQ(32, strlen(id));
-	EXPECT_TRUE(has(self->r.out, "\"from_this_host\":true"));
-	EXPECT_TRUE(has(self->r.out, "\"codec\":\"ogg-opus\""));
+	EXPECT_TRUE(json_has(self->r.out, "{\"from_this_host\":true}"));
+	EXPECT_TRUE(json_has(self->r.out, "{\"codec\":\"ogg-opus\"}"));
 	ASSERT_EQ(EXIT_OK, PAWCTL(self, "send", "bear", wav));
 	ASSERT_EQ(33, strlen(self->r.out));
 	memcpy(second, self->r.out, 32);
@@ -290,11 +290,12 @@ TEST_F_TIMEOUT(world, keyed_walk, WALK_TIMEOUT_S)
 
 	/* ls: both, with their hashes. */
 	ASSERT_EQ(EXIT_OK, PAWCTL(self, "--json", "ls", "bear"));
-	snprintf(path, sizeof(path), "{\"id\":\"%s\",\"sender\":\"", id);
-	ASSERT_TRUE(has(self->r.out, path));
-	json_text(strstr(self->r.out, path), "sha256", sha, sizeof(sha));
+	snprintf(path, sizeof(path), "{\"id\":\"%s\"}", id);
+	ASSERT_TRUE(json_has(self->r.out, path));
+	json_text_of(self->r.out, "id", id, "sha256", sha, sizeof(sha));
 	EXPECT_EQ(64, strlen(sha));
-	EXPECT_TRUE(has(self->r.out, second));
+	snprintf(path, sizeof(path), "{\"id\":\"%s\"}", second);
+	EXPECT_TRUE(json_has(self->r.out, path));
 
 	/* get: as stored, by a prefix; and decoded to WAV. */
 	{
@@ -304,9 +305,8 @@ TEST_F_TIMEOUT(world, keyed_walk, WALK_TIMEOUT_S)
 		prefix[8] = '\0';
 		ASSERT_EQ(EXIT_OK, PAWCTL(self, "--json", "get", "bear",
 					  prefix, "-o", opus));
-		EXPECT_TRUE(has(self->r.out, "\"format\":\"ogg-opus\""));
-		json_text(strstr(self->r.out, "\"message\":"), "sha256", got,
-			  sizeof(got));
+		EXPECT_TRUE(json_has(self->r.out, "{\"format\":\"ogg-opus\"}"));
+		json_text(self->r.out, "message.sha256", got, sizeof(got));
 		EXPECT_STREQ(sha, got);
 	}
 	ASSERT_EQ(EXIT_OK, PAWCTL(self, "get", "bear", id, "-o", dec));
@@ -318,19 +318,19 @@ TEST_F_TIMEOUT(world, keyed_walk, WALK_TIMEOUT_S)
 	ASSERT_EQ(EXIT_OK, PAWCTL(self, "--json", "play", "bear", id));
 	for (tries = 0; tries < 50; tries++) {
 		ASSERT_EQ(EXIT_OK, PAWCTL(self, "--json", "status", "bear"));
-		if (has(self->r.out, "\"playing\":false"))
+		if (json_has(self->r.out, "{\"playing\":false}"))
 			break;
 		sleep_ms(200);
 	}
-	EXPECT_TRUE(has(self->r.out, "\"playing\":false"));
+	EXPECT_TRUE(json_has(self->r.out, "{\"playing\":false}"));
 	EXPECT_LT(0, json_number(self->r.out, "speaker_samples"));
 
 	/* led and volume, as the toy reports them. */
 	ASSERT_EQ(EXIT_OK, PAWCTL(self, "--json", "led", "bear", "on"));
-	EXPECT_TRUE(has(self->r.out, "\"led\":true"));
+	EXPECT_TRUE(json_has(self->r.out, "{\"led\":true}"));
 	ASSERT_EQ(EXIT_OK, PAWCTL(self, "volume", "bear", "42"));
 	ASSERT_EQ(EXIT_OK, PAWCTL(self, "--json", "status", "bear"));
-	EXPECT_TRUE(has(self->r.out, "\"led\":true"));
+	EXPECT_TRUE(json_has(self->r.out, "{\"led\":true}"));
 	EXPECT_EQ(42, json_number(self->r.out, "volume"));
 	ASSERT_EQ(EXIT_OK, PAWCTL(self, "led", "bear", "off"));
 
@@ -340,7 +340,7 @@ TEST_F_TIMEOUT(world, keyed_walk, WALK_TIMEOUT_S)
 	second[8] = '\0';
 	ASSERT_EQ(EXIT_OK, PAWCTL(self, "rm", "bear", second));
 	ASSERT_EQ(EXIT_OK, PAWCTL(self, "--json", "ls", "bear"));
-	EXPECT_TRUE(has(self->r.out, "\"messages\":[]"));
+	EXPECT_TRUE(json_has(self->r.out, "{\"messages\":[]}"));
 
 	/* unpair: both sides forget; then the toy refuses this host. */
 	snprintf(path, sizeof(path), "%s/toy-%s", self->store, self->toy_hex);
@@ -361,16 +361,16 @@ TEST_F_TIMEOUT(world, kept_session, WALK_TIMEOUT_S)
 
 	ASSERT_EQ(EXIT_OK, pair_bear(self));
 	ASSERT_EQ(EXIT_OK, PAWCTL(self, "--json", "disconnect"));
-	EXPECT_TRUE(has(self->r.out, "\"ended\":false"));
+	EXPECT_TRUE(json_has(self->r.out, "{\"ended\":false}"));
 
 	PAWCTL(self, "--json", "connect", "bear");
 	ASSERT_EQ(EXIT_OK, self->r.status);
-	snprintf(want, sizeof(want), "\"device\":\"%s\"", self->d.node);
-	EXPECT_TRUE(has(self->r.out, want));
+	snprintf(want, sizeof(want), "{\"device\":\"%s\"}", self->d.node);
+	EXPECT_TRUE(json_has(self->r.out, want));
 	/* pawctl is gone; the keys and the link stay in the driver. */
 	EXPECT_EQ(0, intf_attr_wait(&self->d, "keyed", "1"));
 	ASSERT_EQ(EXIT_OK, PAWCTL(self, "--json", "dongles"));
-	EXPECT_TRUE(has(self->r.out, "\"link\":\"connected\",\"keyed\":true"));
+	EXPECT_TRUE(json_has(self->r.out, "{\"link\":\"connected\",\"keyed\":true}"));
 
 	/* Another session would need the dongle's link: busy, said so. */
 	EXPECT_EQ(EXIT_UNREACHABLE, PAWCTL(self, "status", "bear"));
@@ -381,10 +381,10 @@ TEST_F_TIMEOUT(world, kept_session, WALK_TIMEOUT_S)
 	EXPECT_EQ(0, intf_attr_wait(&self->d, "keyed", "1"));
 
 	ASSERT_EQ(EXIT_OK, PAWCTL(self, "--json", "disconnect"));
-	EXPECT_TRUE(has(self->r.out, "\"ended\":true"));
+	EXPECT_TRUE(json_has(self->r.out, "{\"ended\":true}"));
 	snprintf(want, sizeof(want),
-		 "\"toy\":{\"id\":\"%s\",\"name\":\"bear\"}", self->toy_hex);
-	EXPECT_TRUE(has(self->r.out, want));
+		 "{\"toy\":{\"id\":\"%s\",\"name\":\"bear\"}}", self->toy_hex);
+	EXPECT_TRUE(json_has(self->r.out, want));
 	EXPECT_EQ(0, intf_attr_wait(&self->d, "keyed", "0"));
 	EXPECT_EQ(0, intf_attr_wait(&self->d, "link_state", "idle"));
 	/* The toy heard the BYE: a new session opens at once. */
@@ -399,7 +399,7 @@ TEST_F(world, no_dongle)
 	EXPECT_TRUE(has(self->r.err, "no pawlink dongle is plugged in"));
 	EXPECT_EQ(EXIT_UNREACHABLE, json_number(self->r.out, "exit"));
 	ASSERT_EQ(EXIT_OK, PAWCTL(self, "--json", "dongles"));
-	EXPECT_TRUE(has(self->r.out, "\"dongles\":[]"));
+	EXPECT_TRUE(json_has(self->r.out, "{\"dongles\":[]}"));
 	/* A node that is not there is the same failure. */
 	EXPECT_EQ(EXIT_UNREACHABLE, PAWCTL(self, "--device", "/dev/pawlink9",
 					   "scan"));
@@ -418,18 +418,19 @@ TEST_F(world, two_dongles_need_device)
 	EXPECT_TRUE(has(self->r.err, "2 pawlink dongles are plugged in"));
 	EXPECT_TRUE(has(self->r.err, "--device"));
 	ASSERT_EQ(EXIT_OK, PAWCTL(self, "--json", "dongles"));
-	snprintf(want, sizeof(want), "\"device\":\"%s\"", self->d.node);
-	EXPECT_TRUE(has(self->r.out, want));
-	snprintf(want, sizeof(want), "\"device\":\"%s\"", self->d2.node);
-	EXPECT_TRUE(has(self->r.out, want));
+	snprintf(want, sizeof(want), "{\"device\":\"%s\"}", self->d.node);
+	EXPECT_TRUE(json_has(self->r.out, want));
+	snprintf(want, sizeof(want), "{\"device\":\"%s\"}", self->d2.node);
+	EXPECT_TRUE(json_has(self->r.out, want));
 	/* The one on the toy's air hears it; the loopback one hears its own. */
 	ASSERT_EQ(EXIT_OK, PAWCTL(self, "--device", self->d.node, "--json",
 				  "scan", "--seconds", "2"));
-	EXPECT_TRUE(has(self->r.out, self->toy_hex));
+	snprintf(want, sizeof(want), "{\"id\":\"%s\"}", self->toy_hex);
+	EXPECT_TRUE(json_has(self->r.out, want));
 	ASSERT_EQ(EXIT_OK, PAWCTL(self, "--device", self->d2.node, "--json",
 				  "scan"));
-	EXPECT_FALSE(has(self->r.out, self->toy_hex));
-	EXPECT_TRUE(has(self->r.out, "6c6f6f706261636b"));
+	EXPECT_FALSE(json_has(self->r.out, want));
+	EXPECT_TRUE(json_has(self->r.out, "{\"id\":\"6c6f6f706261636b\"}"));
 }
 
 /* Another program holds the dongle: busy, exit 4, nothing disturbed. */
@@ -508,18 +509,19 @@ TEST_F(world, unplugged_mid_scan)
 /* A toy that is gone: pairing and a session say unreachable (4). */
 TEST_F(world, toy_out_of_range)
 {
-	char state[32];
+	char state[32], want[40];
 
 	int tries;
 
 	ASSERT_EQ(0, scan_until(self, "false"));
 	EXPECT_EQ(0, stop_proc(&self->toy));
 	/* The dongle forgets a toy it has not heard for 3 s: wait for it. */
+	snprintf(want, sizeof(want), "{\"id\":\"%s\"}", self->toy_hex);
 	for (tries = 0; tries < 15; tries++)
 		if (PAWCTL(self, "--json", "scan") == EXIT_OK &&
-		    !has(self->r.out, self->toy_hex))
+		    !json_has(self->r.out, want))
 			break;
-	ASSERT_FALSE(has(self->r.out, self->toy_hex));
+	ASSERT_FALSE(json_has(self->r.out, want));
 	EXPECT_EQ(EXIT_UNREACHABLE, PAWCTL(self, "pair", self->toy_hex,
 					   "--code-file", self->label));
 	EXPECT_TRUE(has(self->r.err, "does not hear the toy"));

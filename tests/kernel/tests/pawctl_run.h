@@ -2,13 +2,13 @@
 /*
  * Helpers for in-guest tests that drive the built pawctl through
  * /dev/pawlinkN (pawctl_dongle.c, dongle_attacker.c): run it to the end
- * with its output captured, pick numbers and strings out of its --json
- * document, press the simulated toy's button.  Every wait is bounded.
+ * with its output captured, read its --json document (json-c), press the simulated toy's button.  Every wait is bounded.
  */
 #ifndef PAWLINK_KTEST_PAWCTL_RUN_H
 #define PAWLINK_KTEST_PAWCTL_RUN_H
 
 #include "common.h"
+#include "json_read.h"
 #include "procs.h"
 
 #define OUT_MAX		65536
@@ -121,36 +121,63 @@ static inline bool has(const char *s, const char *fragment)
 	return strstr(s, fragment) != NULL;
 }
 
-/* The number after "@key": in @json, or -1. */
-static inline long json_number(const char *json, const char *key)
+/*
+ * pawctl's --json read with json-c (tests/support/json_read.c, linked
+ * into each guest test): json_number(@json, KEY) the first member KEY,
+ * depth first, as a whole number or -1; json_has(@json, PATTERN) whether
+ * an object in the document has every member of the JSON object PATTERN.
+ */
+static inline bool json_has(const char *json, const char *pattern)
 {
-	char pat[64];
-	const char *p;
-
-	snprintf(pat, sizeof(pat), "\"%s\":", key);
-	p = strstr(json, pat);
-	return p ? strtol(p + strlen(pat), NULL, 10) : -1;
+	return json_text_contains(json, pattern);
 }
 
-/* The string after "@key":" in @json into @buf; "" if none. */
-static inline const char *json_text(const char *json, const char *key,
+/*
+ * The string at @path ("message.id", "dongles.0.id": json_read_at()) in
+ * @json into @buf; "" if none.
+ */
+static inline const char *json_text(const char *json, const char *path,
 				    char *buf, size_t cap)
 {
-	char pat[64];
-	const char *p, *q;
+	struct json_object *doc = json_read_line(json);
+	struct json_object *v = doc ? json_read_at(doc, path) : NULL;
 
 	buf[0] = '\0';
-	snprintf(pat, sizeof(pat), "\"%s\":\"", key);
-	p = strstr(json, pat);
-	if (!p)
-		return buf;
-	p += strlen(pat);
-	q = strchr(p, '"');
-	if (q && (size_t)(q - p) < cap) {
-		memcpy(buf, p, (size_t)(q - p));
-		buf[q - p] = '\0';
-	}
+	if (cap && json_object_is_type(v, json_type_string))
+		snprintf(buf, cap, "%s", json_object_get_string(v));
+	json_object_put(doc);
 	return buf;
+}
+
+/*
+ * Member @member (a string) of the first object whose @key is the
+ * string @value, say a message's sha256 by its id; "" if none.
+ */
+static inline const char *json_text_of(const char *json, const char *key,
+				       const char *value, const char *member,
+				       char *buf, size_t cap)
+{
+	struct json_object *doc = json_read_line(json);
+	struct json_object *o = doc ? json_read_find(doc, key, value) : NULL;
+	struct json_object *v = o ? json_read_at(o, member) : NULL;
+
+	buf[0] = '\0';
+	if (cap && json_object_is_type(v, json_type_string))
+		snprintf(buf, cap, "%s", json_object_get_string(v));
+	json_object_put(doc);
+	return buf;
+}
+
+/* The number of elements of the array at @path (json_read_at()), or -1. */
+static inline long json_len(const char *json, const char *path)
+{
+	struct json_object *doc = json_read_line(json);
+	struct json_object *v = doc ? json_read_at(doc, path) : NULL;
+	long n = json_object_is_type(v, json_type_array) ?
+		 (long)json_object_array_length(v) : -1;
+
+	json_object_put(doc);
+	return n;
 }
 
 static inline void press(const char *toy_dir)
@@ -171,11 +198,11 @@ static inline int pawctl_scan_until(const char *store, struct run *r,
 	char want[80];
 	int tries;
 
-	snprintf(want, sizeof(want), "{\"id\":\"%s\",\"pairing\":%s",
+	snprintf(want, sizeof(want), "{\"id\":\"%s\",\"pairing\":%s}",
 		 toy_hex, pairing);
 	for (tries = 0; tries < 15; tries++)
 		if (pawctl_argv(store, r, NULL, scan) == 0 &&
-		    has(r->out, want))
+		    json_has(r->out, want))
 			return 0;
 	return -1;
 }
