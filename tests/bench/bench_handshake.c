@@ -289,10 +289,66 @@ static void bench_toy_side(int iters, double *paired_us, double *stranger_us)
 	sodium_memzero(toy_priv, sizeof(toy_priv));
 }
 
+/*
+ * The toy turning away a replayed INIT of a host it removed (its tombstone
+ * among 4, with 1 host still paired): toy CPU (us), the worst case, since
+ * every tombstone key is tried.
+ */
+static double bench_toy_removed(int iters)
+{
+	uint8_t host_priv[32], toy_priv[32], toy_pub[32], pinned[1][32];
+	uint8_t gone[4][32], mac1_key[PAWLINK_SESS_MAC1_KEY_LEN];
+	uint8_t init[PAWLINK_SESS_INIT_LEN], resp[PAWLINK_SESS_MSG_LEN];
+	uint64_t gone_stamps[4] = { 0, 0, 0, 1 };
+	struct pawlink_session_toy_keys k = { 0 };
+	struct pawlink_session_result tr;
+	struct pawlink_session_host host;
+	double v[BATCHES], t, sum;
+	size_t len, out_len;
+	int b, i;
+
+	randombytes_buf(host_priv, sizeof(host_priv));
+	randombytes_buf(toy_priv, sizeof(toy_priv));
+	randombytes_buf(pinned, sizeof(pinned));
+	for (i = 0; i < 3; i++)
+		randombytes_buf(gone[i], sizeof(gone[i]));
+	crypto_scalarmult_base(gone[3], host_priv);
+	crypto_scalarmult_base(toy_pub, toy_priv);
+	if (pawlink_session_host_start_at(&host, host_priv, toy_pub, 0, 1,
+					  init, sizeof(init), &len))
+		die("pawlink_session_host_start_at");
+	pawlink_session_host_abort(&host);
+	k.toy_priv = toy_priv;
+	k.mac1_key = mac1_key;
+	k.host_pubs = (const uint8_t (*)[32])pinned;
+	k.n_hosts = 1;
+	k.gone_pubs = (const uint8_t (*)[32])gone;
+	k.gone_stamps = gone_stamps;
+	k.n_gone = 4;
+	for (b = 0; b < BATCHES; b++) {
+		sum = 0;
+		for (i = 0; i < iters; i++) {
+			t = cpu_now_us();
+			pawlink_session_mac1_key(mac1_key, toy_pub);
+			if (pawlink_session_toy_answer(&k, 0, init, len, resp,
+						       sizeof(resp), &out_len,
+						       &tr) != -EALREADY ||
+			    out_len)
+				die("a removed host's replay was answered");
+			sum += cpu_now_us() - t;
+		}
+		v[b] = sum / iters;
+	}
+	sodium_memzero(host_priv, sizeof(host_priv));
+	sodium_memzero(toy_priv, sizeof(toy_priv));
+	return median(v);
+}
+
 int main(int argc, char **argv)
 {
 	int iters = argc > 1 ? atoi(argv[1]) : 200;
 	double base, pair_us, sess_us, resolve_us, toy_us, stranger_us;
+	double removed_us;
 	int pair_rt = 0, sess_rt = 0;
 
 	if (iters < 1 || sodium_init() < 0)
@@ -304,6 +360,7 @@ int main(int argc, char **argv)
 	sess_us = bench_session(iters, &sess_rt);
 	resolve_us = bench_beacon_resolve(iters * 100);
 	bench_toy_side(iters, &toy_us, &stranger_us);
+	removed_us = bench_toy_removed(iters);
 
 	printf("handshake: baseline, one X25519 scalar multiplication: "
 	       "%.1f us CPU\n", base);
@@ -321,6 +378,9 @@ int main(int argc, char **argv)
 	       "%.2f us CPU = %.3f x baseline (%.0f x cheaper)\n",
 	       PAWLINK_SESS_INIT_LEN, toy_us, toy_us / base, stranger_us,
 	       stranger_us / base, toy_us / stranger_us);
+	printf("handshake: toy turns away a removed host's replayed INIT (1 "
+	       "host paired, 4 tombstones): %.1f us CPU = %.2f x baseline, "
+	       "no answer\n", removed_us, removed_us / base);
 	printf("handshake: medians of %d batches of %d runs each\n", BATCHES,
 	       iters);
 	return 0;

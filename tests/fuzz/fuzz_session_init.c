@@ -3,12 +3,16 @@
  * Fuzzes the toy's side of the session: any bytes as an INIT, against a
  * toy with two pinned hosts, as the firmware calls it (mac1 key, stamps).
  * Checks that an answer is always either a full RESP with keys or at most
- * a bare REJECT, never both, and that a replay gets nothing.
+ * a bare REJECT, never both, and that a replay gets nothing.  Then the
+ * same bytes against a toy that removed our host (its tombstone, stamp
+ * 7): never a RESP, a REJECT(AUTH) only for a newer stamp, and nothing
+ * for a replay (session.rst, "Processing" 6b-6d).
  */
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "byteorder.h"
 #include "fuzz_session.h"
 #include "session.h"
 
@@ -95,5 +99,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (out_len)
 			FUZZ_CHECK(out[0] == PAWLINK_SESS_REJECT);
 	}
+
+	/* Our host removed: only the other one pinned, ours a tombstone. */
+	k.n_hosts = 1;
+	k.gone_pubs = (const uint8_t (*)[32])&keys.pinned[1];
+	k.gone_stamps = &stamps[1];
+	k.n_gone = 1;
+	fuzz_rng_reset();
+	out_len = 12345;
+	ret = pawlink_session_toy_answer(&k, 0, data, size, out, sizeof(out),
+					 &out_len, &res);
+	FUZZ_CHECK(ret != 0);
+	FUZZ_CHECK(out_len == 0 || out_len == PAWLINK_SESS_REJECT_LEN);
+	if (ret == -EALREADY)
+		FUZZ_CHECK(out_len == 0);
+	/* Past mac1, a REJECT(AUTH) means our key and a newer stamp. */
+	if (ret == -EACCES && out_len)
+		FUZZ_CHECK(size == PAWLINK_SESS_INIT_LEN &&
+			   pawlink_load_le64(data + PAWLINK_SESS_HDR_LEN) >
+			   stamps[1]);
 	return 0;
 }

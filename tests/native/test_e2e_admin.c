@@ -48,8 +48,8 @@ static void extra_open(struct extra_host *h, struct scene *s)
 {
 	char err[256];
 
-	snprintf(h->dir, sizeof(h->dir), "/tmp/pawlink-host-XXXXXX");
-	assert_non_null(mkdtemp(h->dir));
+	assert_int_equal(test_tmpdir(h->dir, sizeof(h->dir), "host",
+				     TEST_TMP_DISK), 0);
 	assert_int_equal(pawlink_open_transport(&h->p, s->a.t, h->dir, err,
 						sizeof(err)), 0);
 }
@@ -59,8 +59,7 @@ static void extra_close(struct extra_host *h)
 	assert_false(pawlink_connected(h->p));
 	pawlink_close(h->p);
 	h->p = NULL;
-	sim_rm_store_files(h->dir);
-	rmdir(h->dir);
+	assert_int_equal(test_rm_tree(h->dir), 0);
 }
 
 static void scene_open(struct scene *s)

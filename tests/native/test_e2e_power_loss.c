@@ -126,8 +126,9 @@ static void check_store_files(const char *dir, size_t *msgs, size_t *partial)
 			continue;
 		if (n == 36 && !strcmp(de->d_name + 32, ".msg"))
 			(*msgs)++;
-		else if (!strcmp(de->d_name, "upload.part") ||
-			 !strcmp(de->d_name, "upload.resume"))
+		else if (!strncmp(de->d_name, "upload-", 7) &&
+			 (strstr(de->d_name, ".part") ||
+			  strstr(de->d_name, ".resume")))
 			(*partial)++;
 		/* A temporary a kill left behind; the next open removes it. */
 		else

@@ -295,6 +295,69 @@ static void test_flood_keeps_mic_start_and_spares_flash(void **state)
  * A transport that loses the UNPAIR request (a jammer) and then answers
  * the next session INIT with a forged REJECT(AUTH) before the toy does.
  */
+/*
+ * Across boots: the first unauthenticated event of each type in a boot
+ * takes an entry of its own, but once the log is full it can only replace
+ * an unauthenticated entry, and a kept event replaces those first.  So 40
+ * boots, each with both kinds of frames (120 entries' worth of events),
+ * leave every kept entry in the log: pair-ok, the mic-start and 41 boots.
+ */
+#define BOOTS	40
+
+static void unauth_pair(struct scene *s, uint8_t *hello, uint8_t *init)
+{
+	test_host_idle(&s->a, 100);
+	rogue_drain(s);
+	rogue_plain(s, hello, PAWLINK_PAIR_HELLO_LEN);
+	rogue_plain(s, init, PAWLINK_SESS_INIT_LEN);
+	test_host_idle(&s->a, 200);
+	rogue_drain(s);
+}
+
+static void test_unauth_events_never_evict_kept_entries(void **state)
+{
+	struct pawlink_toy_event ev[LOG_ROOM];
+	uint8_t hello[PAWLINK_PAIR_HELLO_LEN], init[PAWLINK_SESS_INIT_LEN];
+	struct scene s;
+	uint32_t next;
+	size_t n, i;
+	int b;
+
+	(void)state;
+	scene_open(&s);
+	pair(&s, &s.a);
+	connect_ok(&s, &s.a);
+	assert_int_equal(pawlink_mic_start(s.a.p), 0);
+	assert_int_equal(pawlink_mic_stop(s.a.p), 0);
+	assert_int_equal(pawlink_disconnect(s.a.p), 0);
+	memset(hello, 0, sizeof(hello));
+	hello[0] = PAWLINK_PAIR_MSG_HELLO;
+	hello[1] = PAWLINK_PAIR_VERSION;
+	hello[4] = 0x99;
+	memcpy(hello + 4 + PAWLINK_ID_LEN, s.toy_id, PAWLINK_ID_LEN);
+	randombytes_buf(init, sizeof(init));
+	memcpy(init, "\x20\x02\x00\x00\x01\x00\x00\x00", 8);
+	for (b = 0; b < BOOTS; b++) {
+		unauth_pair(&s, hello, init);
+		toy_sim_stop(&s.toy, s.a.t, false);
+		assert_int_equal(toy_sim_start(&s.toy), 0);
+	}
+	unauth_pair(&s, hello, init);
+
+	connect_ok(&s, &s.a);
+	assert_int_equal(pawlink_log(s.a.p, 0, ev, LOG_ROOM, &n, &next), 0);
+	assert_int_equal(n, 64);
+	assert_int_equal(count_in(ev, n, PAWLINK_TOY_EV_PAIR_OK), 1);
+	assert_int_equal(count_in(ev, n, PAWLINK_TOY_EV_MIC_START), 1);
+	assert_int_equal(count_in(ev, n, PAWLINK_TOY_EV_BOOT), BOOTS + 1);
+	/* The strangers of this boot are in it too, newest. */
+	assert_true(count_in(ev, n, PAWLINK_TOY_EV_PAIR_REFUSED) >= 1);
+	assert_true(count_in(ev, n, PAWLINK_TOY_EV_SESSION_REJECT) >= 1);
+	for (i = 1; i < n; i++)
+		assert_true(ev[i].seq > ev[i - 1].seq);
+	scene_close(&s, &s.a);
+}
+
 struct jam {
 	struct pawlink_transport base;
 	struct pawlink_transport *inner;
@@ -411,8 +474,8 @@ static void test_forged_reject_does_not_unpair(void **state)
 	/* Host h, whose air the jammer sits on. */
 	memset(&h, 0, sizeof(h));
 	memset(&j, 0, sizeof(j));
-	snprintf(h.dir, sizeof(h.dir), "/tmp/pawlink-host-XXXXXX");
-	assert_non_null(mkdtemp(h.dir));
+	assert_int_equal(test_tmpdir(h.dir, sizeof(h.dir), "host",
+				     TEST_TMP_DISK), 0);
 	assert_int_equal(radio_open_local(s.air, RADIO_ACTOR, &r), 0);
 	assert_int_equal(pawlink_transport_air_new(&j.inner, r), 0);
 	j.base.ops = &jam_ops;
@@ -491,6 +554,70 @@ static void test_replayed_init_gets_nothing(void **state)
 	/* The host itself is not disturbed. */
 	connect_ok(&s, &s.a);
 	scene_close(&s, &s.a);
+}
+
+/*
+ * A captured INIT of a host removed since (revoked here) gets nothing,
+ * not even the REJECT(AUTH) that would tell its captor "that host was
+ * removed", and changes nothing, also after a reboot; the removed host's
+ * own fresh INIT is still told to pair again (its tombstone).
+ */
+static void test_replayed_init_of_removed_host_gets_nothing(void **state)
+{
+	char code[PAWLINK_INVITE_CODE_SIZE];
+	uint8_t init[PAWLINK_SESS_INIT_LEN], a_id[PAWLINK_ID_LEN];
+	unsigned long log_saves, stamp_saves;
+	struct test_host b;
+	struct scene s;
+	int k;
+
+	(void)state;
+	scene_open(&s);
+	pair(&s, &s.a);
+	pawlink_host_id(s.a.p, a_id);
+	rogue_drain(&s);
+	connect_ok(&s, &s.a);
+	assert_true(sniff_init(&s, init));
+	if (pawlink_invite(s.a.p, "b", code, NULL))
+		fail_msg("invite: %s", pawlink_error(s.a.p));
+	assert_int_equal(pawlink_disconnect(s.a.p), 0);
+	host_off_air(&s.a);
+	assert_int_equal(test_host_open(&b, s.air), 0);
+	if (pawlink_pair(b.p, s.toy_id, code, "b"))
+		fail_msg("invited pairing: %s", pawlink_error(b.p));
+	connect_ok(&s, &b);
+	assert_int_equal(pawlink_revoke(b.p, a_id), 0);
+	assert_int_equal(pawlink_disconnect(b.p), 0);
+	test_host_idle(&b, 100);
+	rogue_drain(&s);
+
+	for (k = 0; k < 2; k++) {
+		log_saves = toy_sim_saves(&s.toy, TOY_BLOB_LOG);
+		stamp_saves = toy_sim_saves(&s.toy, TOY_BLOB_STAMPS);
+		rogue_plain(&s, init, sizeof(init));
+		test_host_idle(&b, 2000);
+		assert_int_equal(rogue_drain(&s), 0);	/* no REJECT either */
+		assert_int_equal(toy_sim_saves(&s.toy, TOY_BLOB_LOG),
+				 log_saves);
+		assert_int_equal(toy_sim_saves(&s.toy, TOY_BLOB_STAMPS),
+				 stamp_saves);
+		/* The tombstone is durable: again after a reboot. */
+		toy_sim_stop(&s.toy, b.t, false);
+		assert_int_equal(toy_sim_start(&s.toy), 0);
+		test_host_idle(&b, 100);
+		rogue_drain(&s);
+	}
+	/* A itself, fresh, is told why: it was removed. */
+	host_off_air(&b);
+	host_on_air(&s.a, s.air);
+	assert_int_equal(pawlink_connect(s.a.p, s.toy_id, NULL), -EACCES);
+	assert_non_null(strstr(pawlink_error(s.a.p), "pair again"));
+	test_host_close(&b);
+	toy_sim_stop(&s.toy, s.a.t, false);
+	test_host_close(&s.a);
+	radio_close(s.rogue);
+	toy_sim_done(&s.toy);
+	assert_int_equal(air_local_free(s.air), 0);
 }
 
 static void test_stranger_init_costs_no_x25519(void **state)
@@ -763,8 +890,8 @@ static void test_two_first_runs_share_one_identity(void **state)
 
 	(void)state;
 	for (round = 0; round < 10; round++) {
-		snprintf(dir, sizeof(dir), "/tmp/pawlink-host-XXXXXX");
-		assert_non_null(mkdtemp(dir));
+		assert_int_equal(test_tmpdir(dir, sizeof(dir), "host",
+					     TEST_TMP_DISK), 0);
 		assert_int_equal(pipe(go), 0);
 		assert_int_equal(pipe(out), 0);
 		for (k = 0; k < 2; k++) {
@@ -792,8 +919,7 @@ static void test_two_first_runs_share_one_identity(void **state)
 		pawlink_close(p);
 		assert_memory_equal(got[0], kept, PAWLINK_ID_LEN);
 		assert_memory_equal(got[1], kept, PAWLINK_ID_LEN);
-		sim_rm_store_files(dir);
-		rmdir(dir);
+		assert_int_equal(test_rm_tree(dir), 0);
 	}
 }
 
@@ -830,24 +956,25 @@ static void test_host_secret_not_in_core_dumps(void **state)
 	struct pawlink *p;
 
 	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/pawlink-host-XXXXXX");
-	assert_non_null(mkdtemp(dir));
+	assert_int_equal(test_tmpdir(dir, sizeof(dir), "host", TEST_TMP_DISK),
+			 0);
 	assert_int_equal(pawlink_open(&p, dir, err, sizeof(err)), 0);
 	assert_int_equal(pawlink_host_id(p, id), 0);	/* the key is in */
 	assert_true(vm_flags_of(p, flags, sizeof(flags)));
 	/* "dd": MADV_DONTDUMP ("lo", locked, only where RLIMIT allows). */
 	assert_non_null(strstr(flags, " dd"));
 	pawlink_close(p);
-	sim_rm_store_files(dir);
-	rmdir(dir);
+	assert_int_equal(test_rm_tree(dir), 0);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_flood_keeps_mic_start_and_spares_flash),
+		cmocka_unit_test(test_unauth_events_never_evict_kept_entries),
 		cmocka_unit_test(test_forged_reject_does_not_unpair),
 		cmocka_unit_test(test_replayed_init_gets_nothing),
+		cmocka_unit_test(test_replayed_init_of_removed_host_gets_nothing),
 		cmocka_unit_test(test_stranger_init_costs_no_x25519),
 		cmocka_unit_test(test_corrupt_stamps_blob_starts_from_none),
 		cmocka_unit_test(test_own_lost_session_is_replaced_at_once),

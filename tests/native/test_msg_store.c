@@ -29,6 +29,27 @@
 
 static const uint8_t host_id[PAWLINK_ID_LEN] = { 9, 8, 7, 6, 5, 4, 3, 2 };
 
+/*
+ * The same tests run on a plain store (the host's) and on a sealed one
+ * (the toy's), opened and keyed by open_any().
+ */
+static bool sealed_mode;
+static const uint8_t seal_key[PAWLINK_MSG_SEAL_KEY_LEN] = { 0x5e, 0xa1 };
+
+static int open_any(struct pawlink_msg_store **st, const char *dir,
+		    const struct pawlink_msg_store_limits *lim, char *err,
+		    size_t err_len)
+{
+	int rc;
+
+	if (!sealed_mode)
+		return pawlink_msg_store_open(st, dir, lim, err, err_len);
+	rc = pawlink_msg_store_open_sealed(st, dir, lim, err, err_len);
+	if (!rc)
+		rc = pawlink_msg_store_seal(*st, seal_key);
+	return rc;
+}
+
 struct fixture {
 	char dir[64];	/* a fresh temporary directory */
 	struct pawlink_msg_store *st;
@@ -39,8 +60,7 @@ static void open_store(struct fixture *fx,
 {
 	char err[256] = "";
 
-	assert_int_equal(pawlink_msg_store_open(&fx->st, fx->dir, lim, err,
-						sizeof(err)), 0);
+	assert_int_equal(open_any(&fx->st, fx->dir, lim, err, sizeof(err)), 0);
 }
 
 static int setup(void **state)
@@ -88,6 +108,48 @@ static uint8_t *random_object(uint32_t size, struct pawlink_msg_info *info)
 						 size / 4 + 1, data, size),
 			 PAWLINK_MSG_OK);
 	return data;
+}
+
+/* A random object whose author is host @who. */
+static uint8_t *object_from(uint8_t who, uint32_t size,
+			    struct pawlink_msg_info *info)
+{
+	uint8_t sender[PAWLINK_ID_LEN] = { 0x70, who };
+	uint8_t *data = malloc(size);
+
+	assert_non_null(data);
+	randombytes_buf(data, size);
+	assert_int_equal(pawlink_msg_info_create(info, sender, 1700000000,
+						 size / 4 + 1, data, size),
+			 PAWLINK_MSG_OK);
+	return data;
+}
+
+/* Starts @info, stores its first @chunks chunks durably, and stops. */
+static void leave_partial(struct pawlink_msg_store *st,
+			  const struct pawlink_msg_info *info,
+			  const uint8_t *data, uint32_t chunks,
+			  uint8_t ck[PAWLINK_MSG_BITMAP_LEN])
+{
+	uint8_t have[PAWLINK_MSG_BITMAP_LEN];
+	struct pawlink_msg_sink sink;
+	uint32_t i;
+
+	memset(ck, 0, PAWLINK_MSG_BITMAP_LEN);
+	assert_int_equal(pawlink_msg_store_put_begin(st, info, &sink, have),
+			 PAWLINK_MSG_OK);
+	for (i = 0; i < chunks; i++) {
+		assert_int_equal(sink.ops->write(sink.ctx, i,
+						 data + (size_t)i *
+						 PAWLINK_MSG_CHUNK_DATA,
+						 PAWLINK_MSG_CHUNK_DATA),
+				 PAWLINK_MSG_OK);
+		pawlink_msg_bit_set(ck, i);
+	}
+	assert_int_equal(sink.ops->checkpoint(sink.ctx, ck,
+					      pawlink_msg_nchunks(info->size)),
+			 PAWLINK_MSG_OK);
+	sink.ops->release(sink.ctx);
 }
 
 /* Writes every chunk not in @have; returns the first failing status. */
@@ -422,10 +484,10 @@ static void test_corrupt_files_dropped(void **state)
 	snprintf(path, sizeof(path), "%s/%s.msg", fx->dir, hex);
 	assert_int_equal(truncate(path, 96 + 8999), 0);
 	/* Leftovers of interrupted writes, and junk state files. */
-	write_file(fx->dir, "upload.resume.tmp", "x", 1);
+	write_file(fx->dir, "upload-0908070605040302.resume.tmp", "x", 1);
 	write_file(fx->dir, "0123456789abcdef0123456789abcdef.msg.tmp", "x", 1);
-	write_file(fx->dir, "upload.part", "garbage", 7);
-	write_file(fx->dir, "upload.resume", "garbage", 7);
+	write_file(fx->dir, "upload-0908070605040302.part", "garbage", 7);
+	write_file(fx->dir, "upload-0908070605040302.resume", "garbage", 7);
 	/* A message file under someone else's name. */
 	pawlink_msg_id_hex(hex, c.id);
 	snprintf(name, sizeof(name), "%s.msg", hex);
@@ -533,8 +595,7 @@ static bool crash_and_resume(const char *dir, long ops,
 	bool more;
 	int status;
 
-	assert_int_equal(pawlink_msg_store_open(&st, dir, NULL, err,
-						sizeof(err)), 0);
+	assert_int_equal(open_any(&st, dir, NULL, err, sizeof(err)), 0);
 	pawlink_msg_store_crash_after(st, ops);
 	status = pawlink_msg_store_put_begin(st, info, &sink, have);
 	if (status == PAWLINK_MSG_OK) {
@@ -549,8 +610,7 @@ static bool crash_and_resume(const char *dir, long ops,
 	pawlink_msg_store_close(st);
 
 	/* Power back: only complete, verified messages are listed. */
-	assert_int_equal(pawlink_msg_store_open(&st, dir, NULL, err,
-						sizeof(err)), 0);
+	assert_int_equal(open_any(&st, dir, NULL, err, sizeof(err)), 0);
 	pawlink_msg_store_list(st, NULL, out, 2, &n, &more);
 	assert_true(n <= 1);
 	listed = n == 1;
@@ -607,6 +667,165 @@ static void test_power_loss_at_every_step(void **state)
 	free(data);
 }
 
+/*
+ * Per-host upload slots: a new upload from one host drops only that
+ * host's partial upload; each resumes after a restart; at most
+ * PAWLINK_MSG_STORE_PARTIALS_MAX are kept (the one begun longest ago goes),
+ * and other hosts' partial uploads count against the quota.
+ */
+static void test_per_host_upload_slots(void **state)
+{
+	const struct pawlink_msg_store_limits two = { 1u << 30, 2 };
+	struct pawlink_msg_info a, a2, b, many[PAWLINK_MSG_STORE_PARTIALS_MAX + 1];
+	uint8_t ck_a[PAWLINK_MSG_BITMAP_LEN], ck_b[PAWLINK_MSG_BITMAP_LEN];
+	uint8_t have[PAWLINK_MSG_BITMAP_LEN];
+	struct fixture *fx = *state;
+	struct pawlink_msg_sink sink;
+	uint8_t *da, *da2, *db, *dm[PAWLINK_MSG_STORE_PARTIALS_MAX + 1];
+	size_t i;
+
+	da = object_from(1, 10 * PAWLINK_MSG_CHUNK_DATA, &a);
+	da2 = object_from(1, 10 * PAWLINK_MSG_CHUNK_DATA, &a2);
+	db = object_from(2, 10 * PAWLINK_MSG_CHUNK_DATA, &b);
+	leave_partial(fx->st, &a, da, 4, ck_a);
+	leave_partial(fx->st, &b, db, 3, ck_b);
+	assert_true(pawlink_msg_store_has_partial(fx->st, a.id));
+	assert_true(pawlink_msg_store_has_partial(fx->st, b.id));
+	/* Host 1's next message replaces its own, not host 2's. */
+	leave_partial(fx->st, &a2, da2, 2, ck_a);
+	assert_false(pawlink_msg_store_has_partial(fx->st, a.id));
+	assert_true(pawlink_msg_store_has_partial(fx->st, b.id));
+	assert_int_equal(test_count_entries(fx->dir, false), 4);
+	/* Both resume after a restart, each where it was. */
+	reopen(fx, NULL);
+	assert_int_equal(pawlink_msg_store_put_begin(fx->st, &b, &sink, have),
+			 PAWLINK_MSG_OK);
+	assert_memory_equal(have, ck_b, sizeof(have));
+	assert_int_equal(write_missing(&sink, db, b.size, have, 0),
+			 PAWLINK_MSG_OK);
+	assert_int_equal(sink.ops->commit(sink.ctx), PAWLINK_MSG_OK);
+	sink.ops->release(sink.ctx);
+	assert_stored(fx->st, &b, db);
+	assert_true(pawlink_msg_store_has_partial(fx->st, a2.id));
+	assert_int_equal(pawlink_msg_store_put_begin(fx->st, &a2, &sink,
+						     have), PAWLINK_MSG_OK);
+	assert_memory_equal(have, ck_a, sizeof(have));
+	sink.ops->release(sink.ctx);
+
+	/* Other hosts' partial uploads count: two held, a third is over. */
+	reopen(fx, &two);
+	assert_int_equal(pawlink_msg_store_delete(fx->st, b.id),
+			 PAWLINK_MSG_OK);
+	leave_partial(fx->st, &b, db, 1, ck_b);
+	free(object_from(3, PAWLINK_MSG_CHUNK_DATA, &many[0]));
+	assert_int_equal(pawlink_msg_store_put_begin(fx->st, &many[0], &sink,
+						     have), PAWLINK_MSG_E_QUOTA);
+
+	/*
+	 * Bounded: hosts 1 and 2 hold two slots; nine more hosts take the six
+	 * free ones, then the oldest three (1's, 2's, then the first new).
+	 */
+	reopen(fx, NULL);
+	for (i = 0; i <= PAWLINK_MSG_STORE_PARTIALS_MAX; i++) {
+		dm[i] = object_from((uint8_t)(10 + i), 2 *
+				    PAWLINK_MSG_CHUNK_DATA, &many[i]);
+		leave_partial(fx->st, &many[i], dm[i], 1, ck_b);
+	}
+	assert_int_equal(test_count_entries(fx->dir, false),
+			 2 * PAWLINK_MSG_STORE_PARTIALS_MAX);
+	for (i = 0; i <= PAWLINK_MSG_STORE_PARTIALS_MAX; i++)
+		assert_true(pawlink_msg_store_has_partial(fx->st, many[i].id) ==
+			    (i >= 1));
+	reopen(fx, NULL);
+	for (i = 1; i <= PAWLINK_MSG_STORE_PARTIALS_MAX; i++)
+		assert_true(pawlink_msg_store_has_partial(fx->st, many[i].id));
+	for (i = 0; i <= PAWLINK_MSG_STORE_PARTIALS_MAX; i++)
+		free(dm[i]);
+	free(da);
+	free(da2);
+	free(db);
+}
+
+/*
+ * Sealed: what another key sealed is dropped at the key's arrival, no
+ * chunk can move to another place, and a plain store cannot be sealed.
+ */
+static void test_sealed_under_another_key_is_dropped(void **state)
+{
+	static const uint8_t other[PAWLINK_MSG_SEAL_KEY_LEN] = { 0x07 };
+	struct fixture *fx = *state;
+	struct pawlink_msg_info info, out[1];
+	uint8_t slot[PAWLINK_MSG_CHUNK_DATA + 40];
+	char path[512], hex[33], err[256];
+	size_t n;
+	bool more;
+	uint8_t *data;
+	int fd;
+
+	data = random_object(3 * PAWLINK_MSG_CHUNK_DATA, &info);
+	assert_int_equal(put_object(fx->st, &info, data), PAWLINK_MSG_OK);
+	pawlink_msg_store_close(fx->st);
+	fx->st = NULL;
+
+	/* Two chunks swapped: it no longer opens, so it is dropped. */
+	pawlink_msg_id_hex(hex, info.id);
+	snprintf(path, sizeof(path), "%s/%s.msg", fx->dir, hex);
+	fd = open(path, O_RDWR);
+	assert_true(fd >= 0);
+	assert_int_equal(pread(fd, slot, sizeof(slot), 128), sizeof(slot));
+	assert_int_equal(pwrite(fd, slot, sizeof(slot), 128 + sizeof(slot)),
+			 sizeof(slot));
+	close(fd);
+	open_store(fx, NULL);
+	pawlink_msg_store_list(fx->st, NULL, out, 1, &n, &more);
+	assert_int_equal(n, 0);
+	assert_int_equal(test_count_entries(fx->dir, false), 0);
+
+	/* Under the right key it lists; under another, it is gone. */
+	assert_int_equal(put_object(fx->st, &info, data), PAWLINK_MSG_OK);
+	pawlink_msg_store_close(fx->st);
+	assert_int_equal(pawlink_msg_store_open_sealed(&fx->st, fx->dir, NULL,
+						       err, sizeof(err)), 0);
+	pawlink_msg_store_list(fx->st, NULL, out, 1, &n, &more);
+	assert_int_equal(n, 0);		/* nothing before the key */
+	assert_int_equal(test_count_entries(fx->dir, false), 1);
+	assert_int_equal(pawlink_msg_store_seal(fx->st, other), 0);
+	pawlink_msg_store_list(fx->st, NULL, out, 1, &n, &more);
+	assert_int_equal(n, 0);
+	assert_int_equal(test_count_entries(fx->dir, false), 0);
+	assert_int_equal(pawlink_msg_store_stats(fx->st)->dropped_corrupt, 1);
+	pawlink_msg_store_close(fx->st);
+
+	assert_int_equal(pawlink_msg_store_open(&fx->st, fx->dir, NULL, err,
+						sizeof(err)), 0);
+	assert_int_equal(pawlink_msg_store_seal(fx->st, other), -EINVAL);
+	free(data);
+}
+
+static int run_sealed(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_put_list_read_delete,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_hash_never_committed,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_resume_after_restart,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reader_source, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_power_loss_at_every_step,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_per_host_upload_slots,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_sealed_under_another_key_is_dropped, setup,
+			teardown),
+	};
+
+	sealed_mode = true;
+	return cmocka_run_group_tests_name("sealed store", tests, NULL, NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -623,11 +842,16 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reader_source, setup,
 						teardown),
 		cmocka_unit_test(test_resume_codec),
+		cmocka_unit_test_setup_teardown(test_per_host_upload_slots,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_power_loss_at_every_step,
 						setup, teardown),
 	};
 
+	int failed;
+
 	if (sodium_init() < 0)
 		return 1;
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	failed = cmocka_run_group_tests_name("plain store", tests, NULL, NULL);
+	return failed + run_sealed();
 }

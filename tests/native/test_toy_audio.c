@@ -25,7 +25,6 @@
  *  - malformed bodies are dropped and counted, START/STOP ones answered
  *    E_MALFORMED; the session's end stops both directions.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -44,6 +43,7 @@
 #include "msg_store.h"
 #include "record_layer.h"
 #include "toy_cmd.h"
+#include "tmpdir.h"
 #include "toy_priv.h"
 
 #define FRAMES		PAWLINK_AUDIO_PERIOD_FRAMES
@@ -303,10 +303,10 @@ static void rig_open(struct rig *r, int64_t ppm, bool session)
 	assert_non_null(r->speaker);
 	assert_non_null(r->to_toy.q);
 	assert_non_null(r->to_host.q);
-	snprintf(r->dir, sizeof(r->dir), "/tmp/pawlink-toyaudio-XXXXXX");
-	assert_non_null(mkdtemp(r->dir));
-	assert_int_equal(pawlink_msg_store_open(&r->store, r->dir, NULL, err,
-						sizeof(err)), 0);
+	assert_int_equal(test_tmpdir(r->dir, sizeof(r->dir), "toyaudio",
+				     TEST_TMP_FAST), 0);
+	assert_int_equal(pawlink_msg_store_open_sealed(&r->store, r->dir, NULL,
+						       err, sizeof(err)), 0);
 	pf.ctx = r;
 	assert_int_equal(toy_boot(&r->t, &pf), 0);
 	/* Full volume, so the speaker's samples are the host's. */
@@ -317,23 +317,10 @@ static void rig_open(struct rig *r, int64_t ppm, bool session)
 
 static void rig_close(struct rig *r)
 {
-	char path[512];
-	DIR *d;
-	struct dirent *de;
-
 	toy_free(r->t);
 	pawlink_record_link_wipe(&r->host);
 	pawlink_msg_store_close(r->store);
-	d = opendir(r->dir);
-	while (d && (de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", r->dir, de->d_name);
-		unlink(path);
-	}
-	if (d)
-		closedir(d);
-	rmdir(r->dir);
+	assert_int_equal(test_rm_tree(r->dir), 0);
 	free(r->speaker);
 	free(r->to_toy.q);
 	free(r->to_host.q);

@@ -242,6 +242,40 @@ static void test_types_and_statuses(void **state)
 	assert_false(pawlink_toy_is_response(0x77));
 }
 
+/*
+ * Log entries rise; gaps (entries the toy's eviction rule removed) are
+ * allowed, a repeated or falling sequence number is not.
+ */
+/*
+ * Log entries rise; gaps (entries the toy's eviction rule removed) are
+ * allowed, a repeated or falling sequence number is not.
+ */
+static void test_log_entries_rise_with_gaps(void **state)
+{
+	uint8_t buf[PAWLINK_FRAME_MAX];
+	struct pawlink_toy_frame f;
+	size_t len = example(PAWLINK_TOY_LOG_RESP, buf), i;
+	/* Entry 1's le32 seq (entries from byte 24, 32 bytes each). */
+	uint8_t *seq1 = buf + PAWLINK_TOY_HDR_LEN +
+			PAWLINK_TOY_LOG_RESP_HDR_LEN + PAWLINK_TOY_LOG_ENTRY_LEN;
+	int n;
+
+	(void)state;
+	assert_int_equal(pawlink_toy_decode(&f, buf, len), 0);
+	/* Entries 1.. one up: a gap after entry 0; it encodes and decodes. */
+	for (i = 1; i < f.u.log.count; i++)
+		f.u.log.entries[i].seq++;
+	n = pawlink_toy_encode(buf, sizeof(buf), &f);
+	assert_int_equal(n, (int)len);
+	assert_int_equal(pawlink_toy_decode(&f, buf, len), 0);
+	assert_int_equal(f.u.log.entries[1].seq, f.u.log.entries[0].seq + 2);
+	seq1[0] = (uint8_t)f.u.log.entries[0].seq;		/* repeated */
+	assert_int_equal(pawlink_toy_decode(&f, buf, len), -EBADMSG);
+	example(PAWLINK_TOY_LOG_RESP, buf);
+	seq1[0] = 11;						/* falling */
+	assert_int_equal(pawlink_toy_decode(&f, buf, len), -EBADMSG);
+}
+
 /* The administration messages: names, ids, codes and flags are strict. */
 static void test_admin_messages_strict(void **state)
 {
@@ -424,6 +458,7 @@ int main(void)
 		cmocka_unit_test(test_every_length_but_one_refused),
 		cmocka_unit_test(test_every_reserved_byte_refused),
 		cmocka_unit_test(test_types_and_statuses),
+		cmocka_unit_test(test_log_entries_rise_with_gaps),
 		cmocka_unit_test(test_values_in_range),
 		cmocka_unit_test(test_admin_messages_strict),
 		cmocka_unit_test(test_status_a_toy_cannot_report),

@@ -41,6 +41,7 @@
 #include "msg_store.h"
 #include "radio.h"
 #include "setup_code.h"
+#include "tmpdir.h"
 #include "toy.h"
 #include "transport.h"
 
@@ -251,8 +252,8 @@ static int sim_open_store(struct toy_sim *s)
 {
 	char err[256];
 
-	return pawlink_msg_store_open(&s->store, s->dir, NULL, err,
-				      sizeof(err));
+	return pawlink_msg_store_open_sealed(&s->store, s->dir, NULL, err,
+					     sizeof(err));
 }
 
 static int sim_erase_messages(void *ctx)
@@ -381,9 +382,9 @@ static inline int toy_sim_init(struct toy_sim *s, struct air_local *air)
 	s->air = air;
 	s->fail_blob = -1;
 	s->saves_left = -1;
-	snprintf(s->dir, sizeof(s->dir), "/tmp/pawlink-toy-XXXXXX");
-	if (!mkdtemp(s->dir))
-		return -errno;
+	/* tmpfs when there is one: the store fsyncs at every checkpoint. */
+	if (test_tmpdir(s->dir, sizeof(s->dir), "toy", TEST_TMP_FAST))
+		return -EIO;
 	s->outbox = calloc(SIM_OUTBOX_MAX, sizeof(*s->outbox));
 	if (!s->outbox)
 		return -ENOMEM;
@@ -470,8 +471,7 @@ static inline void toy_sim_stop(struct toy_sim *s,
 
 static inline void toy_sim_done(struct toy_sim *s)
 {
-	sim_rm_store_files(s->dir);
-	rmdir(s->dir);
+	test_rm_tree(s->dir);
 	free(s->outbox);
 	pthread_mutex_destroy(&s->lock);
 	sodium_memzero(s->blob, sizeof(s->blob));
@@ -563,9 +563,9 @@ static inline int test_host_open(struct test_host *h, struct air_local *air)
 	int rc;
 
 	memset(h, 0, sizeof(*h));
-	snprintf(h->dir, sizeof(h->dir), "/tmp/pawlink-host-XXXXXX");
-	if (!mkdtemp(h->dir))
-		return -errno;
+	rc = test_tmpdir(h->dir, sizeof(h->dir), "host", TEST_TMP_DISK);
+	if (rc)
+		return rc;
 	rc = radio_open_local(air, RADIO_ACTOR, &r);
 	if (rc)
 		return rc;
@@ -587,8 +587,7 @@ static inline void test_host_close(struct test_host *h)
 	pawlink_transport_close(h->t);
 	h->p = NULL;
 	h->t = NULL;
-	sim_rm_store_files(h->dir);
-	rmdir(h->dir);
+	test_rm_tree(h->dir);
 }
 
 /* Lets @ms of virtual time pass on @h's radio, dropping what comes. */

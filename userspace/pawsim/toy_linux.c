@@ -176,7 +176,8 @@ static int open_store(struct linux_toy *lt)
 	int rc;
 
 	snprintf(path, sizeof(path), "%s/%s", lt->dir, MESSAGES_DIR);
-	rc = pawlink_msg_store_open(&lt->store, path, NULL, err, sizeof(err));
+	rc = pawlink_msg_store_open_sealed(&lt->store, path, NULL, err,
+					   sizeof(err));
 	if (rc)
 		pawsim_msg("cannot open the message store: %s", err);
 	return rc;

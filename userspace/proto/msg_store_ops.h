@@ -13,8 +13,13 @@
  *  - only complete, hash-verified messages are listed, found or read, and
  *    a message becomes visible atomically, whatever a power cut
  *    interrupts;
- *  - at most one partial upload is kept, durably, so that a later upload
- *    of the same message resumes it;
+ *  - at most one partial upload per sender (struct pawlink_msg_info's
+ *    sender: on the toy, the session's host) is kept, durably, so that a
+ *    later upload of the same message resumes it, and one sender's new
+ *    upload never drops another sender's;
+ *  - a store that seal() keyed writes nothing about a message in clear
+ *    (its content, metadata and resume state are sealed under the key),
+ *    and drops what does not open under the key it was given last;
  *  - one thread at a time uses a store.
  *
  * Functions returning "a status" return PAWLINK_MSG_OK or a
@@ -23,12 +28,16 @@
 #ifndef PAWLINK_MSG_STORE_OPS_H
 #define PAWLINK_MSG_STORE_OPS_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "msg_object.h"
 #include "msg_xfer.h"
+
+/* The key a store seals messages under (XChaCha20-Poly1305). */
+#define PAWLINK_MSG_SEAL_KEY_LEN	32
 
 struct pawlink_msg_store;
 
@@ -58,6 +67,8 @@ struct pawlink_msg_store_ops {
 			 struct pawlink_msg_sink *sink, uint8_t *have);
 	bool (*has_partial)(const struct pawlink_msg_store *st,
 			    const uint8_t id[PAWLINK_MSG_ID_LEN]);
+	int (*seal)(struct pawlink_msg_store *st,
+		    const uint8_t key[PAWLINK_MSG_SEAL_KEY_LEN]);
 };
 
 struct pawlink_msg_store {
@@ -139,7 +150,8 @@ static inline int pawlink_msg_store_read(struct pawlink_msg_store *st,
  * *sink is live until its release(), and @have (PAWLINK_MSG_BITMAP_LEN
  * bytes) holds the chunks already stored durably by an earlier, unfinished
  * upload of the same message (all zero for a new one).  Starting a
- * different message drops the previous partial upload.  Status: OK,
+ * different message drops the same sender's previous partial upload, and
+ * no other sender's while the store has room for one per sender.  Status: OK,
  * BAD_REQUEST or TOO_LONG (pawlink_msg_info_check()), EXISTS, QUOTA, BUSY
  * (an upload is already open), IO or NOMEM.
  */
@@ -157,6 +169,19 @@ pawlink_msg_store_has_partial(const struct pawlink_msg_store *st,
 			      const uint8_t id[PAWLINK_MSG_ID_LEN])
 {
 	return st->ops->has_partial(st, id);
+}
+
+/*
+ * Seals everything the store writes from now on under @key, and keeps
+ * only what opens under it: every message and partial upload sealed under
+ * another key is dropped.  0, -EINVAL (a store that cannot seal), -EBUSY
+ * (an upload is open) or another negative errno.
+ */
+static inline int
+pawlink_msg_store_seal(struct pawlink_msg_store *st,
+		       const uint8_t key[PAWLINK_MSG_SEAL_KEY_LEN])
+{
+	return st->ops->seal ? st->ops->seal(st, key) : -EINVAL;
 }
 
 #endif /* PAWLINK_MSG_STORE_OPS_H */

@@ -373,6 +373,34 @@ static int toy_find_host(struct noise_handshake *found, size_t *index,
 	return matched ? 0 : -EACCES;
 }
 
+/*
+ * An INIT no pinned key opens, when the toy keeps tombstones: a removed
+ * host's fresh INIT is told to pair again; its replays, and INITs of
+ * hosts the toy no longer remembers at all, get nothing, so a captured
+ * INIT cannot tell anyone whether its host was removed.
+ */
+static int toy_answer_gone(const struct pawlink_session_toy_keys *k,
+			   const uint8_t *msg, uint8_t *out, size_t out_cap,
+			   size_t *out_len, uint32_t epoch)
+{
+	struct noise_handshake hs;
+	size_t index = 0;
+	uint64_t stamp;
+	int ret;
+
+	noise_kk_wipe(&hs);
+	ret = toy_find_host(&hs, &index, k->toy_priv, k->gone_pubs, k->n_gone,
+			    msg);
+	noise_kk_wipe(&hs);
+	if (ret)
+		return ret;
+	stamp = pawlink_load_le64(msg + PAWLINK_SESS_HDR_LEN);
+	if (k->gone_stamps && stamp <= k->gone_stamps[index])
+		return -EALREADY;
+	sess_put_reject(out, out_cap, out_len, PAWLINK_SESS_REJ_AUTH, epoch);
+	return -EACCES;
+}
+
 int pawlink_session_toy_answer(const struct pawlink_session_toy_keys *k,
 			       uint32_t current_epoch,
 			       const uint8_t *msg, size_t msg_len,
@@ -408,6 +436,8 @@ int pawlink_session_toy_answer(const struct pawlink_session_toy_keys *k,
 	noise_kk_wipe(&hs);
 	ret = toy_find_host(&hs, &index, k->toy_priv, k->host_pubs,
 			    k->n_hosts, msg);
+	if (ret == -EACCES && k->gone_pubs)
+		return toy_answer_gone(k, msg, out, out_cap, out_len, epoch);
 	if (ret) {
 		reason = PAWLINK_SESS_REJ_AUTH;
 		goto fail_reject;

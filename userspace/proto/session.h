@@ -124,13 +124,25 @@ struct pawlink_session_toy_keys {
 	/* The last stamp accepted from each host; NULL: not checked. */
 	const uint64_t *host_stamps;
 	size_t n_hosts;
+	/*
+	 * Hosts removed lately (tombstones): their static keys and last
+	 * accepted stamps.  With @gone_pubs set (even for none), an INIT no
+	 * pinned key opens gets a REJECT(AUTH) only from one of these and
+	 * only with a newer stamp (-EACCES); an older one is a replay
+	 * (-EALREADY), and one nobody's key opens gets nothing (-EACCES, no
+	 * answer).  NULL: every such INIT gets a REJECT(AUTH).
+	 */
+	const uint8_t (*gone_pubs)[PAWLINK_SESSION_KEY_LEN];
+	const uint64_t *gone_stamps;
+	size_t n_gone;
 };
 
 /*
  * Toy: answers an INIT.  In this order: the header (a REJECT for a bad
  * one), mac1 (-EPERM and a REJECT(AUTH), before any X25519), the epoch,
  * Noise against every pinned key, then the stamp against the matching
- * host's (-EALREADY, nothing to send).  As pawlink_session_toy_respond()
+ * host's (-EALREADY, nothing to send); with no pinned key matching, the
+ * tombstones as @k says.  As pawlink_session_toy_respond()
  * otherwise; res->stamp is the stamp to keep on success.
  */
 int pawlink_session_toy_answer(const struct pawlink_session_toy_keys *k,

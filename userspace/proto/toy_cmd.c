@@ -259,9 +259,12 @@ static int decode_log(struct pawlink_toy_frame *f, const uint8_t *buf,
 		if (pawlink_toy_event_decode(e, buf + LOG_ENTRIES +
 				 i * PAWLINK_TOY_LOG_ENTRY_LEN))
 			return -EBADMSG;
-		/* Consecutive, held, and older than the next one. */
+		/*
+		 * Rising (an evicted stranger's entry leaves a gap), held,
+		 * and older than the next one.
+		 */
 		if ((i == 0 && e->seq < f->u.log.first) ||
-		    (i > 0 && e->seq != f->u.log.entries[i - 1].seq + 1) ||
+		    (i > 0 && e->seq <= f->u.log.entries[i - 1].seq) ||
 		    e->seq >= f->u.log.next)
 			return -EBADMSG;
 	}

@@ -7,7 +7,7 @@
  * The decoder accepts only the canonical form of each type: a known type,
  * the exact length, zero reserved bytes, a status only in responses, and
  * fields within their ranges (including "the microphone streams only while
- * the LED is lit" in a status, and a log whose entries are consecutive).
+ * the LED is lit" in a status, and a log whose entries rise).
  * So for any frame it accepts, pawlink_toy_encode() of the result gives
  * back the same bytes; the fuzz target checks this.
  */

@@ -9,10 +9,22 @@
  * hash-checked and renamed into place only when complete, and the
  * directory is fsynced after every rename or unlink.  A committed message
  * is one file, `<id hex>.msg`: a 96-byte header (magic, metadata) then
- * the object.  At most one partial upload exists, `upload.part`, with its
- * resume state in `upload.resume` (written temp-then-rename, checksummed).
+ * the object.  Each sender (host) has at most one partial upload,
+ * `upload-<sender hex>.part`, with its resume state in
+ * `upload-<sender hex>.resume` (written temp-then-rename, checksummed), and
+ * at most PAWLINK_MSG_STORE_PARTIALS_MAX exist: a new sender's upload
+ * takes the slot begun longest ago when all are held.
  * After a crash at any point, opening the store lists only complete,
  * hash-verified messages and keeps the partial upload to resume.
+ *
+ * A sealed store (the toy's) keeps the same files with every byte that
+ * says something about a message sealed (XChaCha20-Poly1305, a random
+ * nonce per write) under the key pawlink_msg_store_seal() gives it: the
+ * header's metadata (magic "PAWMSG\0\2", nonce, sealed metadata: 128
+ * bytes), each chunk as nonce, data, tag (bound to the message id, its
+ * index and the object size, so none can move), and the resume state
+ * (magic "PAWRSM\0\2", nonce, the plain form sealed).  Names (the
+ * random message id) and file sizes stay visible.
  *
  * The functions below that take a store take only one this file opened.
  */
@@ -28,17 +40,24 @@
 
 #define PAWLINK_MSG_STORE_BYTES_DEFAULT	(32ULL << 20)
 #define PAWLINK_MSG_STORE_COUNT_DEFAULT	64
+/* Partial uploads kept at once: one per paired host (pairing_policy.h). */
+#define PAWLINK_MSG_STORE_PARTIALS_MAX	8
 /* Most messages an open store indexes, whatever the limits say. */
 #define PAWLINK_MSG_STORE_COUNT_HARD	4096
 
 #define PAWLINK_MSG_STORE_HDR_LEN	96
 #define PAWLINK_MSG_STORE_MAGIC		"PAWMSG\0\1"	/* 8 bytes */
 #define PAWLINK_MSG_RESUME_MAGIC	"PAWRSM\0\1"	/* 8 bytes */
+#define PAWLINK_MSG_SEALED_MAGIC	"PAWMSG\0\2"
+#define PAWLINK_MSG_SEALED_RESUME_MAGIC	"PAWRSM\0\2"
 /* The longest resume file: header, bitmap, SHA-256. */
 #define PAWLINK_MSG_RESUME_MAX \
 	(96 + PAWLINK_MSG_BITMAP_LEN + PAWLINK_MSG_SHA256_LEN)
 
-/* Quota: committed messages, counting the upload being received. */
+/*
+ * Quota: committed messages, counting the upload being received and every
+ * other sender's partial upload.
+ */
 struct pawlink_msg_store_limits {
 	uint64_t max_bytes;		/* object bytes */
 	uint32_t max_count;
@@ -58,6 +77,15 @@ struct pawlink_msg_store_stats {
 int pawlink_msg_store_open(struct pawlink_msg_store **out, const char *dir,
 			   const struct pawlink_msg_store_limits *lim,
 			   char *err, size_t err_len);
+/*
+ * As pawlink_msg_store_open(), for a sealed store: it lists nothing and
+ * takes no upload until pawlink_msg_store_seal() gives it its key, and
+ * then drops every file that does not open under that key.
+ */
+int pawlink_msg_store_open_sealed(struct pawlink_msg_store **out,
+				  const char *dir,
+				  const struct pawlink_msg_store_limits *lim,
+				  char *err, size_t err_len);
 /* Closes file descriptors and frees; writes nothing.  NULL is a no-op. */
 void pawlink_msg_store_close(struct pawlink_msg_store *st);
 

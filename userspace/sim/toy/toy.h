@@ -124,8 +124,10 @@ struct toy_platform {
 	void (*event)(void *ctx, const struct pawlink_toy_event *ev);
 
 	/*
-	 * The voice message store, open (msg_store_ops.h: on Linux the
-	 * directory store of msg_store.h); the same until erase_messages.
+	 * The voice message store, open and able to seal (msg_store_ops.h:
+	 * on Linux the directory store of msg_store.h, opened sealed); the
+	 * same until erase_messages.  The core gives it its key at boot and
+	 * after erase_messages.
 	 */
 	struct pawlink_msg_store *(*messages)(void *ctx);
 	/* Factory reset: every message and partial upload gone, for good. */

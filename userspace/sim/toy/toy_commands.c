@@ -88,6 +88,34 @@ static void cmd_log(struct toy *t, const struct pawlink_toy_frame *req)
 	answer(t, req->type, &resp);
 }
 
+/* @id's record in @policy, or NULL. */
+static const struct pawlink_paired_host *
+host_in(const struct pawlink_pair_policy *policy,
+	const uint8_t id[PAWLINK_ID_LEN])
+{
+	unsigned int i;
+
+	for (i = 0; i < policy->n_hosts; i++)
+		if (!memcmp(policy->hosts[i].id, id, PAWLINK_ID_LEN))
+			return &policy->hosts[i];
+	return NULL;
+}
+
+/*
+ * @id was removed (its record in @before): a tombstone for its INITs.  A
+ * failed save loses only the "pair again" answer to its next fresh INIT
+ * (it then gets nothing, as its replays do), so it does not fail the
+ * removal.
+ */
+static void tombstone(struct toy *t, const struct pawlink_pair_policy *before,
+		      const uint8_t id[PAWLINK_ID_LEN])
+{
+	const struct pawlink_paired_host *h = host_in(before, id);
+
+	if (h)
+		(void)toy_session_forget(t, h);
+}
+
 /* Forgets the session's host for good; then the session must end. */
 static uint8_t cmd_unpair(struct toy *t, const struct pawlink_toy_frame *req)
 {
@@ -96,9 +124,12 @@ static uint8_t cmd_unpair(struct toy *t, const struct pawlink_toy_frame *req)
 	if (pawlink_policy_unpair(&t->policy, t->host) ||
 	    toy_policy_persist(&t->policy, t)) {
 		t->policy = before;
+		sodium_memzero(&before, sizeof(before));
 		answer_status(t, req, PAWLINK_TOY_E_IO);
 		return 0;
 	}
+	tombstone(t, &before, t->host);
+	sodium_memzero(&before, sizeof(before));
 	answer_status(t, req, PAWLINK_TOY_OK);
 	toy_log_event(t, PAWLINK_TOY_EV_UNPAIR, 0, t->host);
 	return PAWLINK_TOY_END_UNPAIRED;
@@ -154,6 +185,7 @@ static void cmd_revoke(struct toy *t, const struct pawlink_toy_frame *req)
 		answer_status(t, req, PAWLINK_TOY_E_IO);
 		return;
 	}
+	tombstone(t, &before, req->u.host_id);
 	sodium_memzero(&before, sizeof(before));
 	answer_status(t, req, PAWLINK_TOY_OK);
 	toy_log_event(t, PAWLINK_TOY_EV_REVOKE, 0, req->u.host_id);

@@ -105,6 +105,9 @@ int toy_boot(struct toy **out, const struct toy_platform *platform)
 	rc = toy_vault_open(t);
 	if (rc)
 		goto err_free;
+	rc = toy_vault_seal_messages(t);
+	if (rc)
+		goto err_free;
 	rc = toy_identity_load(t);
 	if (rc)
 		goto err_free;
@@ -321,8 +324,9 @@ int toy_factory_reset(struct toy *t)
 	if (rc)
 		return rc;
 	end_session(t, PAWLINK_TOY_END_RESET);
-	/* Keys a host had staged die with the hosts. */
+	/* Keys a host had staged die with the hosts, and so do stamps. */
 	pawlink_record_link_wipe(&t->link);
+	toy_session_reset(t);
 	t->staged = false;
 	toy_player_stop(t);
 	toy_led_set(t, false);
@@ -333,6 +337,9 @@ int toy_factory_reset(struct toy *t)
 		return rc;
 	pawlink_pair_toy_wipe(&t->pair);
 	rc = t->pf.erase_messages(t->pf.ctx);
+	if (rc)
+		return rc;
+	rc = toy_vault_seal_messages(t);
 	if (rc)
 		return rc;
 	rc = toy_identity_renew(t);

@@ -1,23 +1,32 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The toy's event log (Documentation/toy.rst, "Event log"): the last
+ * The toy's event log (Documentation/toy.rst, "Event log"): up to
  * TOY_LOG_KEEP events, saved after every one, readable by a paired host
  * in a session.  Blob of 24 + 64 * 32 bytes:
  *
  *   0  4  magic "PWLG"      12 4  next sequence number
- *   4  1  version 1         16 4  remote microphone starts, ever
- *   5  3  zero              20 4  zero
- *   8  4  boot count        24    64 entries (toy_cmd.h's 32-byte form);
- *                                 the entry with seq s in slot s % 64,
- *                                 slots not held all zero
+ *   4  1  version 2         16 4  remote microphone starts, ever
+ *   5  3  zero              20 4  entries held, n
+ *   8  4  boot count        24    64 slots (toy_cmd.h's 32-byte form):
+ *                                 the n entries held by rising seq, then
+ *                                 slots all zero
  *
  * Events anyone in range can cause (refused pairing HELLOs, session INITs
- * no host key opens) fold, per type, into the one entry of that type this
- * boot already holds, wherever it is in the ring: a count (saturating) and
- * the last time.  So a flood holds at most one slot per type and cannot
- * push a microphone start out of the log.  They are kept in RAM and reach
- * flash at most once per TOY_LOG_UNAUTH_SAVE_US (or with the next
- * authenticated event's save), so a flood cannot wear the flash out.
+ * no host key opens) are "unauthenticated"; every other event (microphone
+ * start, pair-ok, unpair, factory reset, boot, ...) is "kept".  An
+ * unauthenticated event folds, per type, into the one entry of that type
+ * this boot already holds: a count (saturating) and the last time.  When
+ * the log is full, the entry that goes is chosen, not the oldest:
+ *
+ *  - a kept event evicts the oldest unauthenticated entry, and only when
+ *    there is none the oldest entry;
+ *  - an unauthenticated event evicts only an unauthenticated entry (the
+ *    oldest); when every entry is kept, it is not logged.
+ *
+ * So no number of unauthenticated events, over any number of boots, ever
+ * pushes a kept entry out: seqs then have gaps, which readers skip.  They
+ * are kept in RAM and reach flash at most once per TOY_LOG_UNAUTH_SAVE_US
+ * (or with the next kept event's save), so a flood cannot wear the flash.
  */
 #include <errno.h>
 #include <string.h>
@@ -27,7 +36,7 @@
 #include "bytes.h"
 
 #define LOG_MAGIC	"PWLG"
-#define LOG_VERSION	1
+#define LOG_VERSION	2
 #define LOG_HDR_LEN	24
 #define LOG_BLOB_LEN \
 	(LOG_HDR_LEN + TOY_LOG_KEEP * PAWLINK_TOY_LOG_ENTRY_LEN)
@@ -41,20 +50,12 @@ enum {
 	OFF_BOOT = 8,
 	OFF_NEXT = 12,
 	OFF_MIC_STARTS = 16,
-	OFF_RESERVED2 = 20,
+	OFF_COUNT = 20,
 };
 
 uint32_t toy_log_first(const struct toy *t)
 {
-	return t->log.next > TOY_LOG_KEEP ? t->log.next - TOY_LOG_KEEP : 0;
-}
-
-static bool held(const struct toy_log *log, uint32_t seq)
-{
-	uint32_t first = log->next > TOY_LOG_KEEP ?
-			 log->next - TOY_LOG_KEEP : 0;
-
-	return seq >= first && seq < log->next;
+	return t->log.count ? t->log.ent[0].seq : t->log.next;
 }
 
 static void encode(uint8_t *out, const struct toy_log *log)
@@ -67,44 +68,47 @@ static void encode(uint8_t *out, const struct toy_log *log)
 	pawlink_store_le32(out + OFF_BOOT, log->boot);
 	pawlink_store_le32(out + OFF_NEXT, log->next);
 	pawlink_store_le32(out + OFF_MIC_STARTS, log->mic_starts);
-	for (i = 0; i < TOY_LOG_KEEP; i++)
-		if (held(log, log->ring[i].seq) &&
-		    log->ring[i].seq % TOY_LOG_KEEP == i)
-			pawlink_toy_event_encode(out + LOG_HDR_LEN +
-						 i * PAWLINK_TOY_LOG_ENTRY_LEN,
-						 &log->ring[i]);
+	pawlink_store_le32(out + OFF_COUNT, log->count);
+	for (i = 0; i < log->count; i++)
+		pawlink_toy_event_encode(out + LOG_HDR_LEN +
+					 i * PAWLINK_TOY_LOG_ENTRY_LEN,
+					 &log->ent[i]);
 }
 
 static int decode(struct toy_log *log, const uint8_t *in, size_t len)
 {
 	static const uint8_t zero[PAWLINK_TOY_LOG_ENTRY_LEN];
 	const uint8_t *slot;
-	uint32_t i, seq;
+	uint32_t i;
 
 	memset(log, 0, sizeof(*log));
 	if (len != LOG_BLOB_LEN || memcmp(in + OFF_MAGIC, LOG_MAGIC, 4) ||
 	    in[OFF_VERSION] != LOG_VERSION ||
-	    memcmp(in + OFF_RESERVED, zero, 3) ||
-	    memcmp(in + OFF_RESERVED2, zero, 4))
+	    memcmp(in + OFF_RESERVED, zero, 3))
 		return -EBADMSG;
 	log->boot = pawlink_load_le32(in + OFF_BOOT);
 	log->next = pawlink_load_le32(in + OFF_NEXT);
 	log->mic_starts = pawlink_load_le32(in + OFF_MIC_STARTS);
+	log->count = pawlink_load_le32(in + OFF_COUNT);
+	if (log->count > TOY_LOG_KEEP || log->count > log->next)
+		goto bad;
 	for (i = 0; i < TOY_LOG_KEEP; i++) {
 		slot = in + LOG_HDR_LEN + i * PAWLINK_TOY_LOG_ENTRY_LEN;
-		/* The sequence number this slot holds, if it holds one. */
-		seq = log->next - 1 - (log->next - 1 + TOY_LOG_KEEP - i) %
-					   TOY_LOG_KEEP;
-		if (log->next == 0 || !held(log, seq)) {
+		if (i >= log->count) {
 			if (memcmp(slot, zero, sizeof(zero)))
-				return -EBADMSG;
+				goto bad;
 			continue;
 		}
-		if (pawlink_toy_event_decode(&log->ring[i], slot) ||
-		    log->ring[i].seq != seq)
-			return -EBADMSG;
+		/* Rising seqs, each below next. */
+		if (pawlink_toy_event_decode(&log->ent[i], slot) ||
+		    log->ent[i].seq >= log->next ||
+		    (i && log->ent[i].seq <= log->ent[i - 1].seq))
+			goto bad;
 	}
 	return 0;
+bad:
+	memset(log, 0, sizeof(*log));
+	return -EBADMSG;
 }
 
 static int save(struct toy *t)
@@ -115,7 +119,7 @@ static int save(struct toy *t)
 	return t->pf.blob_save(t->pf.ctx, TOY_BLOB_LOG, buf, sizeof(buf));
 }
 
-static bool folds(uint8_t event)
+static bool unauthenticated(uint8_t event)
 {
 	return event == PAWLINK_TOY_EV_SESSION_REJECT ||
 	       event == PAWLINK_TOY_EV_PAIR_REFUSED;
@@ -125,16 +129,42 @@ static bool folds(uint8_t event)
 static struct pawlink_toy_event *folded_entry(struct toy_log *log,
 					      uint8_t event)
 {
-	uint32_t seq;
+	uint32_t i;
 
-	for (seq = log->next > TOY_LOG_KEEP ? log->next - TOY_LOG_KEEP : 0;
-	     seq < log->next; seq++) {
-		struct pawlink_toy_event *e = &log->ring[seq % TOY_LOG_KEEP];
-
-		if (e->event == event && e->boot == log->boot)
-			return e;
-	}
+	for (i = 0; i < log->count; i++)
+		if (log->ent[i].event == event &&
+		    log->ent[i].boot == log->boot)
+			return &log->ent[i];
 	return NULL;
+}
+
+/*
+ * Makes room for one more entry and returns it, zeroed, with the next
+ * seq; NULL when the log is full and the eviction rule (top of file)
+ * keeps every entry from an event of this kind.
+ */
+static struct pawlink_toy_event *new_entry(struct toy_log *log,
+					   bool kept_event)
+{
+	struct pawlink_toy_event *e;
+	uint32_t i, victim = 0;
+
+	if (log->count == TOY_LOG_KEEP) {
+		for (i = 0; i < log->count; i++)
+			if (unauthenticated(log->ent[i].event))
+				break;
+		if (i == log->count && !kept_event)
+			return NULL;
+		victim = i == log->count ? 0 : i;
+		memmove(&log->ent[victim], &log->ent[victim + 1],
+			(log->count - victim - 1) * sizeof(log->ent[0]));
+		log->count--;
+	}
+	e = &log->ent[log->count++];
+	memset(e, 0, sizeof(*e));
+	e->seq = log->next++;
+	e->boot = log->boot;
+	return e;
 }
 
 /*
@@ -153,12 +183,11 @@ static void unauth_event(struct toy *t, uint8_t event,
 		if (e->detail < UINT8_MAX)
 			e->detail++;
 	} else {
-		e = &log->ring[log->next % TOY_LOG_KEEP];
-		memset(e, 0, sizeof(*e));
-		e->seq = log->next++;
+		e = new_entry(log, false);
+		if (!e)
+			return;		/* every entry is worth more */
 		e->event = event;
 		e->detail = 1;
-		e->boot = log->boot;
 	}
 	e->time_ms = (now - t->boot_us) / 1000;
 	if (host)
@@ -181,35 +210,28 @@ int toy_log_event(struct toy *t, uint8_t event, uint8_t detail,
 		  const uint8_t host[PAWLINK_ID_LEN])
 {
 	struct toy_log *log = &t->log;
-	struct pawlink_toy_event *e, old;
-	uint32_t old_next = log->next, old_mic = log->mic_starts;
+	struct toy_log old;
+	struct pawlink_toy_event *e;
 	uint64_t now = toy_now(t);
 	int rc;
 
-	if (folds(event)) {
+	if (unauthenticated(event)) {
 		unauth_event(t, event, host);
 		return 0;
 	}
-	e = &log->ring[log->next % TOY_LOG_KEEP];
-	old = *e;
-	memset(e, 0, sizeof(*e));
-	e->seq = log->next++;
+	old = *log;
+	e = new_entry(log, true);
 	e->event = event;
 	e->detail = detail;
-	e->boot = log->boot;
 	if (event == PAWLINK_TOY_EV_MIC_START)
 		log->mic_starts++;
 	e->time_ms = (now - t->boot_us) / 1000;
 	if (host)
 		memcpy(e->host_id, host, PAWLINK_ID_LEN);
-	else
-		memset(e->host_id, 0, PAWLINK_ID_LEN);
 	rc = save(t);
 	if (rc) {
 		/* Not durable: the log says only what it can keep saying. */
-		*e = old;
-		log->next = old_next;
-		log->mic_starts = old_mic;
+		*log = old;
 		return rc;
 	}
 	log->dirty = false;
@@ -247,14 +269,15 @@ int toy_log_reset(struct toy *t)
 void toy_log_read(const struct toy *t, uint32_t from,
 		  struct pawlink_toy_frame *resp)
 {
-	uint32_t first = toy_log_first(t), seq;
+	uint32_t i;
 
-	resp->u.log.first = first;
+	resp->u.log.first = toy_log_first(t);
 	resp->u.log.next = t->log.next;
 	resp->u.log.count = 0;
-	for (seq = from > first ? from : first;
-	     seq < t->log.next && resp->u.log.count < PAWLINK_TOY_LOG_MAX;
-	     seq++)
-		resp->u.log.entries[resp->u.log.count++] =
-			t->log.ring[seq % TOY_LOG_KEEP];
+	/* By rising seq, skipping the gaps evictions left. */
+	for (i = 0; i < t->log.count &&
+	     resp->u.log.count < PAWLINK_TOY_LOG_MAX; i++)
+		if (t->log.ent[i].seq >= from)
+			resp->u.log.entries[resp->u.log.count++] =
+				t->log.ent[i];
 }

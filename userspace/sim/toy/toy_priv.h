@@ -54,7 +54,9 @@ struct toy_log {
 	uint32_t boot;		/* boots since manufacture or reset */
 	uint32_t next;		/* sequence number of the next entry */
 	uint32_t mic_starts;	/* ever, since manufacture or reset */
-	struct pawlink_toy_event ring[TOY_LOG_KEEP];	/* seq % KEEP */
+	uint32_t count;		/* entries held */
+	/* Held entries, oldest (lowest seq) first; seqs may have gaps. */
+	struct pawlink_toy_event ent[TOY_LOG_KEEP];
 	/* RAM only: unauthenticated events not saved yet, last such save. */
 	bool dirty;
 	bool saved_unauth;
@@ -64,6 +66,16 @@ struct toy_log {
 /* The newest session INIT stamp accepted from a host (toy_session.c). */
 struct toy_stamp {
 	uint8_t host[PAWLINK_ID_LEN];
+	uint64_t stamp;
+};
+
+/*
+ * A host removed (unpair, revoke): its static key and newest accepted
+ * stamp, so that its old INITs get nothing (toy_session.c).
+ */
+#define TOY_GONE_MAX	4
+struct toy_gone {
+	uint8_t pub[PAWLINK_PAIR_STATIC_LEN];	/* its pinned X25519 key */
 	uint64_t stamp;
 };
 
@@ -146,10 +158,15 @@ struct toy {
 	uint8_t staged_peer[PAWLINK_ID_LEN];
 	uint8_t staged_host[PAWLINK_ID_LEN];
 	struct toy_takeover takeover;
-	/* INIT stamps, loaded at the first INIT; saved before each RESP. */
+	/*
+	 * INIT stamps and removed hosts' tombstones (the stamps blob), loaded
+	 * at the first INIT; saved before each RESP and at each removal.
+	 */
 	bool stamps_loaded;
 	size_t n_stamps;
 	struct toy_stamp stamps[PAWLINK_POLICY_MAX_HOSTS];
+	size_t n_gone;
+	struct toy_gone gone[TOY_GONE_MAX];	/* oldest first */
 	struct pawlink_msg_toy *msg;
 	/* The request that started the message service's transfer. */
 	bool xfer_req_valid;
@@ -204,6 +221,11 @@ int toy_vault_open(struct toy *t);
 int toy_vault_keep_code(struct toy *t, const struct pawlink_setup_code *code);
 /* A new device key: every blob sealed before is unreadable.  First. */
 int toy_vault_erase(struct toy *t);
+/*
+ * Gives the message store its key, derived from the device key: what it
+ * holds under another key (before a factory reset) is dropped.
+ */
+int toy_vault_seal_messages(struct toy *t);
 
 /* toy_identity.c */
 int toy_identity_load(struct toy *t);
@@ -291,6 +313,14 @@ int toy_session_init(struct toy *t, const uint8_t src[PAWLINK_ID_LEN],
 void toy_session_takeover(struct toy *t);
 /* Wipes the session's keys, keeps its drop counts, logs the end. */
 void toy_session_close(struct toy *t, uint8_t reason);
+/*
+ * @removed (a copy of its record) is no longer paired: its newest stamp
+ * becomes a tombstone, saved with the stamps.  0 or -errno.
+ */
+int toy_session_forget(struct toy *t,
+		       const struct pawlink_paired_host *removed);
+/* A factory reset: no stamps, no tombstones (the blob is crypto-erased). */
+void toy_session_reset(struct toy *t);
 /* Whether the host has been silent for TOY_SESSION_IDLE_US. */
 bool toy_session_idle(const struct toy *t);
 uint64_t toy_session_deadline(const struct toy *t);

@@ -21,24 +21,34 @@
 #include "toy_priv.h"
 
 /*
- * INIT stamps (session.rst, "Replays"): the newest accepted per host, in
- * a blob of 8 + 24 n bytes: "PWSS", version 1, n, 2 zero bytes, then n of
- * (host id, stamp LE64).  Hosts no longer paired are dropped on save.
+ * INIT stamps (session.rst, "Replays"): the newest accepted per host, and
+ * tombstones of hosts removed lately, in a blob of 8 + 16 n + 40 m bytes:
+ * "PWSS", version 2, n, m, 1 zero byte, then n of (host id, stamp LE64),
+ * then m of (static key, stamp LE64), oldest first.  Hosts no longer
+ * paired are dropped from the first list on save.
  */
 #define STAMPS_MAGIC	"PWSS"
+#define STAMPS_VERSION	2
 #define STAMPS_HDR	8
 #define STAMP_REC	(PAWLINK_ID_LEN + 8)
-#define STAMPS_MAX_LEN	(STAMPS_HDR + PAWLINK_POLICY_MAX_HOSTS * STAMP_REC)
+#define GONE_REC	(PAWLINK_SESSION_KEY_LEN + 8)
+#define STAMPS_MAX_LEN	(STAMPS_HDR + PAWLINK_POLICY_MAX_HOSTS * STAMP_REC + \
+			 TOY_GONE_MAX * GONE_REC)
+
+_Static_assert(PAWLINK_SESSION_KEY_LEN == PAWLINK_PAIR_STATIC_LEN,
+	       "a tombstone keeps a pinned key");
 
 static int stamps_load(struct toy *t)
 {
 	uint8_t buf[STAMPS_MAX_LEN + 1];
-	size_t len = 0, i, n;
+	const uint8_t *p;
+	size_t len = 0, i, n, m;
 	int rc;
 
 	if (t->stamps_loaded)
 		return 0;
 	t->n_stamps = 0;
+	t->n_gone = 0;
 	rc = t->pf.blob_load(t->pf.ctx, TOY_BLOB_STAMPS, buf, sizeof(buf),
 			     &len);
 	if (rc == -ENOENT) {
@@ -48,9 +58,11 @@ static int stamps_load(struct toy *t)
 	if (rc && rc != -EBADMSG)
 		return rc;
 	n = !rc && len >= STAMPS_HDR ? buf[5] : 0;
+	m = !rc && len >= STAMPS_HDR ? buf[6] : 0;
 	if (rc || len < STAMPS_HDR || memcmp(buf, STAMPS_MAGIC, 4) ||
-	    buf[4] != 1 || buf[6] || buf[7] || n > PAWLINK_POLICY_MAX_HOSTS ||
-	    len != STAMPS_HDR + n * STAMP_REC) {
+	    buf[4] != STAMPS_VERSION || buf[7] ||
+	    n > PAWLINK_POLICY_MAX_HOSTS || m > TOY_GONE_MAX ||
+	    len != STAMPS_HDR + n * STAMP_REC + m * GONE_REC) {
 		/*
 		 * Corrupt, or sealed and not opening under the device key
 		 * (toy_vault.c's -EBADMSG): start from none rather than refuse
@@ -61,13 +73,18 @@ static int stamps_load(struct toy *t)
 		return 0;
 	}
 	for (i = 0; i < n; i++) {
-		memcpy(t->stamps[i].host, buf + STAMPS_HDR + i * STAMP_REC,
-		       PAWLINK_ID_LEN);
-		t->stamps[i].stamp = pawlink_load_le64(buf + STAMPS_HDR +
-						       i * STAMP_REC +
-						       PAWLINK_ID_LEN);
+		p = buf + STAMPS_HDR + i * STAMP_REC;
+		memcpy(t->stamps[i].host, p, PAWLINK_ID_LEN);
+		t->stamps[i].stamp = pawlink_load_le64(p + PAWLINK_ID_LEN);
+	}
+	for (i = 0; i < m; i++) {
+		p = buf + STAMPS_HDR + n * STAMP_REC + i * GONE_REC;
+		memcpy(t->gone[i].pub, p, PAWLINK_SESSION_KEY_LEN);
+		t->gone[i].stamp = pawlink_load_le64(p +
+						     PAWLINK_SESSION_KEY_LEN);
 	}
 	t->n_stamps = n;
+	t->n_gone = m;
 	t->stamps_loaded = true;
 	return 0;
 }
@@ -82,6 +99,99 @@ static uint64_t stamp_of(const struct toy *t, const uint8_t host[PAWLINK_ID_LEN]
 	return 0;
 }
 
+/* The tombstone of static key @pub, or -1. */
+static int gone_of(const struct toy *t, const uint8_t *pub)
+{
+	size_t i;
+
+	for (i = 0; i < t->n_gone; i++)
+		if (!sodium_memcmp(t->gone[i].pub, pub,
+				   PAWLINK_SESSION_KEY_LEN))
+			return (int)i;
+	return -1;
+}
+
+/*
+ * A paired host's newest stamp: its own, or its tombstone's if it was
+ * removed and paired again with the same key (so its INITs from before
+ * the removal stay replays).
+ */
+static uint64_t newest_stamp(const struct toy *t,
+			     const struct pawlink_paired_host *h)
+{
+	uint64_t s = stamp_of(t, h->id);
+	int g = gone_of(t, h->static_key);
+
+	return g >= 0 && t->gone[g].stamp > s ? t->gone[g].stamp : s;
+}
+
+/* Saves @next (@n) and @gone (@m); on success they become the toy's. */
+static int stamps_save(struct toy *t, const struct toy_stamp *next, size_t n,
+		       const struct toy_gone *gone, size_t m)
+{
+	uint8_t buf[STAMPS_MAX_LEN], *p;
+	size_t i;
+	int rc;
+
+	memset(buf, 0, sizeof(buf));
+	memcpy(buf, STAMPS_MAGIC, 4);
+	buf[4] = STAMPS_VERSION;
+	buf[5] = (uint8_t)n;
+	buf[6] = (uint8_t)m;
+	for (i = 0; i < n; i++) {
+		p = buf + STAMPS_HDR + i * STAMP_REC;
+		memcpy(p, next[i].host, PAWLINK_ID_LEN);
+		pawlink_store_le64(p + PAWLINK_ID_LEN, next[i].stamp);
+	}
+	for (i = 0; i < m; i++) {
+		p = buf + STAMPS_HDR + n * STAMP_REC + i * GONE_REC;
+		memcpy(p, gone[i].pub, PAWLINK_SESSION_KEY_LEN);
+		pawlink_store_le64(p + PAWLINK_SESSION_KEY_LEN, gone[i].stamp);
+	}
+	rc = t->pf.blob_save(t->pf.ctx, TOY_BLOB_STAMPS, buf,
+			     STAMPS_HDR + n * STAMP_REC + m * GONE_REC);
+	if (rc)
+		return rc;
+	memmove(t->stamps, next, n * sizeof(*next));
+	t->n_stamps = n;
+	memmove(t->gone, gone, m * sizeof(*gone));
+	t->n_gone = m;
+	return 0;
+}
+
+/*
+ * The paired hosts' stamps, @host's as @stamp (none: NULL), and the
+ * tombstones but that of a host paired again with the same key.
+ */
+static int stamps_keep_all(struct toy *t, const uint8_t *host, uint64_t stamp,
+			   struct toy_gone *gone, size_t m)
+{
+	struct toy_stamp next[PAWLINK_POLICY_MAX_HOSTS];
+	struct toy_gone keep[TOY_GONE_MAX];
+	size_t i, j, n = 0, k = 0;
+	bool paired;
+
+	for (i = 0; i < t->policy.n_hosts && n < PAWLINK_POLICY_MAX_HOSTS;
+	     i++) {
+		const struct pawlink_paired_host *h = &t->policy.hosts[i];
+
+		memcpy(next[n].host, h->id, PAWLINK_ID_LEN);
+		next[n].stamp = host && !memcmp(h->id, host, PAWLINK_ID_LEN) ?
+				stamp : newest_stamp(t, h);
+		n++;
+	}
+	for (j = 0; j < m; j++) {
+		paired = false;
+		for (i = 0; i < t->policy.n_hosts; i++)
+			paired |= !sodium_memcmp(gone[j].pub,
+						 t->policy.hosts[i].static_key,
+						 PAWLINK_SESSION_KEY_LEN);
+		if (!paired)
+			keep[k++] = gone[j];
+	}
+	return stamps_save(t, next, n, keep, k);
+}
+
 /*
  * Keeps @stamp as @host's newest, durably, before the RESP goes out: so
  * no INIT a RESP ever answered gets one again, even after a reboot.
@@ -89,37 +199,48 @@ static uint64_t stamp_of(const struct toy *t, const uint8_t host[PAWLINK_ID_LEN]
 static int stamp_keep(struct toy *t, const uint8_t host[PAWLINK_ID_LEN],
 		      uint64_t stamp)
 {
-	struct toy_stamp next[PAWLINK_POLICY_MAX_HOSTS];
-	uint8_t buf[STAMPS_MAX_LEN];
-	size_t i, n = 0;
-	int rc;
+	struct toy_gone gone[TOY_GONE_MAX];
 
-	for (i = 0; i < t->policy.n_hosts && n < PAWLINK_POLICY_MAX_HOSTS;
-	     i++) {
-		const uint8_t *id = t->policy.hosts[i].id;
+	memcpy(gone, t->gone, sizeof(gone));
+	return stamps_keep_all(t, host, stamp, gone, t->n_gone);
+}
 
-		memcpy(next[n].host, id, PAWLINK_ID_LEN);
-		next[n].stamp = memcmp(id, host, PAWLINK_ID_LEN) ?
-				stamp_of(t, id) : stamp;
-		n++;
-	}
-	memset(buf, 0, sizeof(buf));
-	memcpy(buf, STAMPS_MAGIC, 4);
-	buf[4] = 1;
-	buf[5] = (uint8_t)n;
-	for (i = 0; i < n; i++) {
-		memcpy(buf + STAMPS_HDR + i * STAMP_REC, next[i].host,
-		       PAWLINK_ID_LEN);
-		pawlink_store_le64(buf + STAMPS_HDR + i * STAMP_REC +
-				   PAWLINK_ID_LEN, next[i].stamp);
-	}
-	rc = t->pf.blob_save(t->pf.ctx, TOY_BLOB_STAMPS, buf,
-			     STAMPS_HDR + n * STAMP_REC);
+int toy_session_forget(struct toy *t,
+		       const struct pawlink_paired_host *removed)
+{
+	struct toy_gone gone[TOY_GONE_MAX + 1];
+	size_t m;
+	int rc, g;
+
+	rc = stamps_load(t);
 	if (rc)
 		return rc;
-	memcpy(t->stamps, next, sizeof(next));
-	t->n_stamps = n;
-	return 0;
+	memcpy(gone, t->gone, t->n_gone * sizeof(gone[0]));
+	m = t->n_gone;
+	g = gone_of(t, removed->static_key);
+	if (g >= 0) {
+		/* Removed before: it moves to the newest place. */
+		memmove(&gone[g], &gone[g + 1], (m - (size_t)g - 1) *
+			sizeof(gone[0]));
+		m--;
+	}
+	memcpy(gone[m].pub, removed->static_key, PAWLINK_SESSION_KEY_LEN);
+	gone[m].stamp = newest_stamp(t, removed);
+	m++;
+	/* Bounded: the oldest tombstone goes. */
+	rc = stamps_keep_all(t, NULL, 0, m > TOY_GONE_MAX ? gone + 1 : gone,
+			     m > TOY_GONE_MAX ? TOY_GONE_MAX : m);
+	sodium_memzero(gone, sizeof(gone));
+	return rc;
+}
+
+void toy_session_reset(struct toy *t)
+{
+	t->stamps_loaded = false;
+	t->n_stamps = 0;
+	t->n_gone = 0;
+	sodium_memzero(t->stamps, sizeof(t->stamps));
+	sodium_memzero(t->gone, sizeof(t->gone));
 }
 
 /* Sends a bare REJECT in the clear: a hint, unauthenticated. */
@@ -143,13 +264,16 @@ static void send_reject(struct toy *t, const uint8_t src[PAWLINK_ID_LEN],
  * host that lost its session (its own: a takeover; another: BUSY).
  *
  * Strangers (mac1 wrong) cost no X25519; replays (stamp not newer) get
- * nothing and change nothing, not even the log.
+ * nothing and change nothing, not even the log.  An INIT of a host no
+ * longer paired gets a REJECT(AUTH) only when it is fresh and that host
+ * has a tombstone (removed lately); otherwise nothing.
  */
 int toy_session_init(struct toy *t, const uint8_t src[PAWLINK_ID_LEN],
 		     const uint8_t *msg, size_t len, bool sealed)
 {
 	uint8_t pubs[PAWLINK_POLICY_MAX_HOSTS][PAWLINK_SESSION_KEY_LEN];
-	uint64_t stamps[PAWLINK_POLICY_MAX_HOSTS];
+	uint8_t gone_pubs[TOY_GONE_MAX][PAWLINK_SESSION_KEY_LEN];
+	uint64_t stamps[PAWLINK_POLICY_MAX_HOSTS], gone_stamps[TOY_GONE_MAX];
 	uint8_t mac1_key[PAWLINK_SESS_MAC1_KEY_LEN];
 	uint8_t out[PAWLINK_SESS_MSG_LEN];
 	struct pawlink_session_toy_keys k;
@@ -166,7 +290,11 @@ int toy_session_init(struct toy *t, const uint8_t src[PAWLINK_ID_LEN],
 	for (i = 0; i < t->policy.n_hosts; i++) {
 		memcpy(pubs[i], t->policy.hosts[i].static_key,
 		       PAWLINK_SESSION_KEY_LEN);
-		stamps[i] = stamp_of(t, t->policy.hosts[i].id);
+		stamps[i] = newest_stamp(t, &t->policy.hosts[i]);
+	}
+	for (i = 0; i < t->n_gone; i++) {
+		memcpy(gone_pubs[i], t->gone[i].pub, PAWLINK_SESSION_KEY_LEN);
+		gone_stamps[i] = t->gone[i].stamp;
 	}
 	pawlink_session_mac1_key(mac1_key, t->id.public_key);
 	k = (struct pawlink_session_toy_keys){
@@ -175,10 +303,14 @@ int toy_session_init(struct toy *t, const uint8_t src[PAWLINK_ID_LEN],
 		.host_pubs = (const void *)pubs,
 		.host_stamps = stamps,
 		.n_hosts = t->policy.n_hosts,
+		.gone_pubs = (const void *)gone_pubs,
+		.gone_stamps = gone_stamps,
+		.n_gone = t->n_gone,
 	};
 	rc = pawlink_session_toy_answer(&k, epoch, msg, len, out, sizeof(out),
 					&out_len, &res);
 	sodium_memzero(pubs, sizeof(pubs));
+	sodium_memzero(gone_pubs, sizeof(gone_pubs));
 	sodium_memzero(mac1_key, sizeof(mac1_key));
 	if (rc == 0) {
 		host = t->policy.hosts[res.host_index].id;

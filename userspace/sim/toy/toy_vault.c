@@ -11,6 +11,9 @@
  * context, so its files keep calling t->pf.blob_save() and _load() and get
  * sealing for free; every other operation goes to the board unchanged.
  *
+ * The voice messages are sealed by the platform's store (msg_store_ops.h
+ * seal()) under a key derived from the device key, so they die with it.
+ *
  * A sealed blob names the key it was sealed under (a random key id): one
  * under another key was crypto-erased and reads as never saved; one under
  * this key that does not open is corrupt (-EBADMSG).
@@ -120,6 +123,25 @@ int toy_vault_erase(struct toy *t)
 	/* The old key is gone once this returns: nothing sealed opens. */
 	new_key(t);
 	return se_save(t);
+}
+
+/* The messages' key: its own, derived from the device key. */
+#define MSG_KDF_ID	1
+#define MSG_KDF_CTX	"PWMSGKEY"
+
+_Static_assert(PAWLINK_MSG_SEAL_KEY_LEN == TOY_VAULT_KEY_LEN &&
+	       TOY_VAULT_KEY_LEN == crypto_kdf_KEYBYTES, "message key");
+
+int toy_vault_seal_messages(struct toy *t)
+{
+	uint8_t key[PAWLINK_MSG_SEAL_KEY_LEN];
+	int rc;
+
+	crypto_kdf_derive_from_key(key, sizeof(key), MSG_KDF_ID, MSG_KDF_CTX,
+				   t->vault.key);
+	rc = pawlink_msg_store_seal(t->pf.messages(t->pf.ctx), key);
+	sodium_memzero(key, sizeof(key));
+	return rc;
 }
 
 /* ---- sealed blobs ---- */
