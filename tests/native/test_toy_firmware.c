@@ -925,6 +925,79 @@ static void test_silent_session_ends(void **state)
 	scene_close(&s, &s.a);
 }
 
+/*
+ * The log blob as the toy had it before sessions folded (version 2, 64
+ * slots): the test seals it itself, as toy_vault.c does, with the key the
+ * secure element blob holds.
+ */
+#define SEALED_HDR_LEN	(8 + TOY_VAULT_KEY_ID_LEN + \
+			 crypto_aead_xchacha20poly1305_ietf_NPUBBYTES)
+#define LOG_V2_LEN	(24 + 64 * PAWLINK_TOY_LOG_ENTRY_LEN)
+
+static void reseal_log_as_v2(struct toy_sim *t, uint32_t count)
+{
+	const uint8_t *key = t->blob[TOY_BLOB_SECURE_ELEMENT] + 8 +
+			     TOY_VAULT_KEY_ID_LEN;
+	uint8_t *sealed = t->blob[TOY_BLOB_LOG];
+	static uint8_t plain[TOY_BLOB_PLAIN_MAX];
+	unsigned long long len;
+
+	assert_int_equal(crypto_aead_xchacha20poly1305_ietf_decrypt(
+		plain, &len, NULL, sealed + SEALED_HDR_LEN,
+		t->blob_len[TOY_BLOB_LOG] - SEALED_HDR_LEN, sealed,
+		SEALED_HDR_LEN, sealed + 8 + TOY_VAULT_KEY_ID_LEN, key), 0);
+	assert_int_equal(len, 24 + TOY_LOG_KEEP * PAWLINK_TOY_LOG_ENTRY_LEN);
+	plain[4] = 2;
+	plain[20] = (uint8_t)count;
+	randombytes_buf(sealed + 8 + TOY_VAULT_KEY_ID_LEN,
+			crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+	crypto_aead_xchacha20poly1305_ietf_encrypt(
+		sealed + SEALED_HDR_LEN, &len, plain, LOG_V2_LEN, sealed,
+		SEALED_HDR_LEN, NULL, sealed + 8 + TOY_VAULT_KEY_ID_LEN, key);
+	t->blob_len[TOY_BLOB_LOG] = SEALED_HDR_LEN + (size_t)len;
+}
+
+/*
+ * A toy updated from the 64-entry log boots with what it had, and saves
+ * it as version 3 with its next event; a version 2 blob that claims more
+ * than 64 entries is corrupt.
+ */
+static void test_version_2_log_loads(void **state)
+{
+	struct pawlink_toy_event ev[LOG_ROOM];
+	struct scene s;
+	uint32_t next, held;
+	size_t n;
+
+	(void)state;
+	scene_open(&s);
+	pair_and_connect(&s, &s.a);
+	assert_int_equal(pawlink_mic_start(s.a.p), 0);
+	assert_int_equal(pawlink_log(s.a.p, 0, ev, LOG_ROOM, &n, &next), 0);
+	held = (uint32_t)n;
+	assert_int_equal(pawlink_disconnect(s.a.p), 0);
+	toy_sim_stop(&s.toy, s.a.t, false);
+	/* The mic-stop and the session-end came after the read. */
+	reseal_log_as_v2(&s.toy, held + 2);
+	assert_int_equal(toy_sim_start(&s.toy), 0);
+	assert_int_equal(s.toy.blob_len[TOY_BLOB_LOG],
+			 TOY_VAULT_OVERHEAD + 24 +
+			 TOY_LOG_KEEP * PAWLINK_TOY_LOG_ENTRY_LEN);
+	assert_int_equal(pawlink_connect(s.a.p, s.toy_id, NULL), 0);
+	assert_int_equal(pawlink_log(s.a.p, 0, ev, LOG_ROOM, &n, &next), 0);
+	assert_int_equal(n, held + 2 + 2);	/* + boot, session-start */
+	assert_int_equal(count_in(ev, n, PAWLINK_TOY_EV_MIC_START), 1);
+	assert_int_equal(count_in(ev, n, PAWLINK_TOY_EV_BOOT), 2);
+	assert_int_equal(pawlink_disconnect(s.a.p), 0);
+	toy_sim_stop(&s.toy, s.a.t, false);
+	reseal_log_as_v2(&s.toy, 65);
+	assert_int_equal(toy_sim_start(&s.toy), -EBADMSG);
+	test_host_close(&s.a);
+	radio_close(s.rogue);
+	toy_sim_done(&s.toy);
+	assert_int_equal(air_local_free(s.air), 0);
+}
+
 static void test_corrupt_flash_refuses_to_boot(void **state)
 {
 	static const enum toy_blob blobs[] = {
@@ -1037,6 +1110,7 @@ int main(void)
 		cmocka_unit_test(test_beacons_carry_only_id_and_flag),
 		cmocka_unit_test(test_silent_session_ends),
 		cmocka_unit_test(test_corrupt_flash_refuses_to_boot),
+		cmocka_unit_test(test_version_2_log_loads),
 		cmocka_unit_test(test_new_request_ends_a_transfer_the_host_left),
 	};
 
