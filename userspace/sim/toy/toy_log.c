@@ -260,18 +260,20 @@ static struct pawlink_toy_event *fold_session(struct toy_log *log,
 /*
  * A session that ended with BYE: folded when it can be (top of file),
  * else logged as a session-end.  The platform's event hook hears the
- * session-end either way: it reports events, the log keeps what matters.
+ * session-end either way, with the seq of the entry it went into: it
+ * reports events, the log keeps what matters.
  */
 static int session_end(struct toy *t, const uint8_t host[PAWLINK_ID_LEN],
 		       bool *folded)
 {
 	struct toy_log *log = &t->log;
-	struct pawlink_toy_event heard = { 0 };
+	struct pawlink_toy_event heard = { 0 }, *into;
 	struct toy_log old = *log;
 	int rc;
 
 	*folded = false;
-	if (!host || !fold_session(log, host))
+	into = host ? fold_session(log, host) : NULL;
+	if (!into)
 		return 0;
 	*folded = true;
 	rc = save(t);
@@ -281,7 +283,7 @@ static int session_end(struct toy *t, const uint8_t host[PAWLINK_ID_LEN],
 	}
 	log->dirty = false;
 	if (t->pf.event) {
-		heard.seq = log->next;
+		heard.seq = into->seq;
 		heard.event = PAWLINK_TOY_EV_SESSION_END;
 		heard.detail = PAWLINK_TOY_END_BYE;
 		heard.boot = log->boot;
