@@ -169,7 +169,8 @@ struct pawlink_toy_log_entry {
 	__le32 seq;			/* from 0, one per event */
 	__u8 event;			/* PAWLINK_TOY_EV_* */
 	__u8 detail;			/* per event, below */
-	__u8 reserved[2];		/* zero */
+	__le16 count;			/* PAWLINK_TOY_EV_SESSION: sessions
+					 * folded in, 1..65535; else zero */
 	__le32 boot;			/* the boot it happened in */
 	__le32 reserved2;		/* zero */
 	__le64 time_ms;			/* since that boot */
@@ -193,7 +194,13 @@ struct pawlink_toy_log_entry {
 #define PAWLINK_TOY_EV_UNPAIR		14	/* host removed itself */
 #define PAWLINK_TOY_EV_REVOKE		15	/* host: the one removed */
 #define PAWLINK_TOY_EV_INVITE		16	/* host: the one who invited */
-#define PAWLINK_TOY_EV_LAST		PAWLINK_TOY_EV_INVITE
+/*
+ * Sessions of one host that each ended with BYE and had nothing else
+ * logged inside or between them, folded: count says how many, time the
+ * last one's start (toy.rst "Event log").
+ */
+#define PAWLINK_TOY_EV_SESSION		17
+#define PAWLINK_TOY_EV_LAST		PAWLINK_TOY_EV_SESSION
 
 #define PAWLINK_TOY_BUTTON_OPENED	0	/* the pairing window opened */
 #define PAWLINK_TOY_BUTTON_LOCKED	1	/* refused: locked out */
@@ -271,6 +278,7 @@ struct pawlink_toy_event {
 	uint32_t seq;
 	uint8_t event;			/* PAWLINK_TOY_EV_* */
 	uint8_t detail;
+	uint16_t count;			/* in the padding: the size is kept */
 	uint32_t boot;
 	uint64_t time_ms;
 	uint8_t host_id[PAWLINK_ID_LEN];

@@ -70,6 +70,9 @@ static void write_seeds(void)
 		f.u.log.entries[i].time_ms = (uint64_t)i * 1000;
 		f.u.log.entries[i].host_id[0] = 0x48;
 	}
+	/* A run of folded sessions: the one entry with a count. */
+	f.u.log.entries[1].event = PAWLINK_TOY_EV_SESSION;
+	f.u.log.entries[1].count = 12;
 	seed("log-resp", &f);
 	f = (struct pawlink_toy_frame){ .type = PAWLINK_TOY_UNPAIR_REQ, .tag = 6 };
 	seed("unpair-req", &f);

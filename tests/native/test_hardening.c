@@ -40,7 +40,7 @@
 #include "toy_priv.h"
 #include "toy_sim.h"
 
-#define LOG_ROOM	128
+#define LOG_ROOM	TOY_LOG_KEEP
 #ifndef FLOOD
 #define FLOOD		10000
 #endif
@@ -298,11 +298,12 @@ static void test_flood_keeps_mic_start_and_spares_flash(void **state)
 /*
  * Across boots: the first unauthenticated event of each type in a boot
  * takes an entry of its own, but once the log is full it can only replace
- * an unauthenticated entry, and a kept event replaces those first.  So 40
- * boots, each with both kinds of frames (120 entries' worth of events),
- * leave every kept entry in the log: pair-ok, the mic-start and 41 boots.
+ * an unauthenticated entry, and a kept event replaces those first.  So
+ * TOY_LOG_KEEP / 2 boots, each with both kinds of frames (three entries'
+ * worth of events each, half again what the log holds), leave every kept
+ * entry in the log: pair-ok, the mic-start and every boot.
  */
-#define BOOTS	40
+#define BOOTS	(TOY_LOG_KEEP / 2)
 
 static void unauth_pair(struct scene *s, uint8_t *hello, uint8_t *init)
 {
@@ -346,7 +347,7 @@ static void test_unauth_events_never_evict_kept_entries(void **state)
 
 	connect_ok(&s, &s.a);
 	assert_int_equal(pawlink_log(s.a.p, 0, ev, LOG_ROOM, &n, &next), 0);
-	assert_int_equal(n, 64);
+	assert_int_equal(n, TOY_LOG_KEEP);
 	assert_int_equal(count_in(ev, n, PAWLINK_TOY_EV_PAIR_OK), 1);
 	assert_int_equal(count_in(ev, n, PAWLINK_TOY_EV_MIC_START), 1);
 	assert_int_equal(count_in(ev, n, PAWLINK_TOY_EV_BOOT), BOOTS + 1);

@@ -68,6 +68,13 @@ static size_t example(uint8_t type, uint8_t *buf)
 			f.u.log.entries[i].event =
 				(uint8_t)(1 + i % PAWLINK_TOY_EV_LAST);
 			f.u.log.entries[i].detail = (uint8_t)i;
+			/* Folded sessions: a count, no detail. */
+			if (f.u.log.entries[i].event ==
+			    PAWLINK_TOY_EV_SESSION) {
+				f.u.log.entries[i].detail = 0;
+				f.u.log.entries[i].count =
+					(uint16_t)(0x100 + i);
+			}
 			f.u.log.entries[i].boot = 2;
 			f.u.log.entries[i].time_ms = 1000u * (unsigned int)i;
 			f.u.log.entries[i].host_id[0] = (uint8_t)i;
@@ -190,11 +197,42 @@ static void test_every_reserved_byte_refused(void **state)
 	buf[8 + 9] = 1;		/* log header */
 	assert_int_equal(pawlink_toy_decode(&f, buf, len), -EBADMSG);
 	len = example(PAWLINK_TOY_LOG_RESP, buf);
-	buf[24 + 6] = 1;	/* first entry */
+	buf[24 + 6] = 1;	/* first entry (a boot): a count */
 	assert_int_equal(pawlink_toy_decode(&f, buf, len), -EBADMSG);
 	len = example(PAWLINK_TOY_LOG_RESP, buf);
 	buf[24 + 32 + 12] = 1;	/* second entry, reserved2 */
 	assert_int_equal(pawlink_toy_decode(&f, buf, len), -EBADMSG);
+}
+
+/*
+ * A log entry's count (offset 6, le16) is there exactly on folded
+ * sessions: 1..65535 and no detail; zero on every other event.
+ */
+static void test_log_count_only_on_folded_sessions(void **state)
+{
+	uint8_t buf[PAWLINK_FRAME_MAX];
+	struct pawlink_toy_frame f;
+	size_t len, s;
+
+	(void)state;
+	len = example(PAWLINK_TOY_LOG_RESP, buf);
+	s = PAWLINK_TOY_EV_SESSION - 1;	/* the first session entry */
+	assert_int_equal(buf[24 + 32 * s + 4], PAWLINK_TOY_EV_SESSION);
+	assert_int_equal(pawlink_toy_decode(&f, buf, len), 0);
+	assert_int_equal(f.u.log.entries[s].count, 0x100 + s);
+	assert_int_equal(buf[24 + 32 * s + 6], (uint8_t)(0x100 + s));
+	assert_int_equal(buf[24 + 32 * s + 7], 0x01);
+	buf[24 + 32 * s + 6] = 0;
+	buf[24 + 32 * s + 7] = 0;
+	assert_int_equal(pawlink_toy_decode(&f, buf, len), -EBADMSG);
+	len = example(PAWLINK_TOY_LOG_RESP, buf);
+	buf[24 + 32 * s + 5] = 1;	/* a detail on a session */
+	assert_int_equal(pawlink_toy_decode(&f, buf, len), -EBADMSG);
+	len = example(PAWLINK_TOY_LOG_RESP, buf);
+	buf[24 + 32 * (s - 1) + 7] = 1;	/* a count on an invite */
+	assert_int_equal(pawlink_toy_decode(&f, buf, len), -EBADMSG);
+	assert_string_equal(pawlink_toy_event_name(PAWLINK_TOY_EV_SESSION),
+			    "session");
 }
 
 static void test_types_and_statuses(void **state)
@@ -457,6 +495,7 @@ int main(void)
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_every_length_but_one_refused),
 		cmocka_unit_test(test_every_reserved_byte_refused),
+		cmocka_unit_test(test_log_count_only_on_folded_sessions),
 		cmocka_unit_test(test_types_and_statuses),
 		cmocka_unit_test(test_log_entries_rise_with_gaps),
 		cmocka_unit_test(test_values_in_range),

@@ -34,6 +34,7 @@
 #include "keystore.h"
 #include "msg_wire.h"
 #include "record_layer.h"
+#include "toy_priv.h"
 #include "toy_sim.h"
 
 #define LOG_ROOM	128
@@ -564,6 +565,153 @@ static size_t count_in(const struct pawlink_toy_event *ev, size_t n,
 	return k;
 }
 
+/* The index of the first @event in @ev, or @n. */
+static size_t index_of(const struct pawlink_toy_event *ev, size_t n,
+		       uint8_t event)
+{
+	size_t i;
+
+	for (i = 0; i < n && ev[i].event != event; i++)
+		;
+	return i;
+}
+
+/*
+ * A session that only starts and ends with BYE folds: the same host's
+ * runs of them are one "session" entry with a count and the last one's
+ * time.  Anything logged inside (a mic-start) keeps the pair, a boot ends
+ * the run, and the event hook still hears every session-end.
+ */
+static void test_sessions_fold_but_mic_starts_stay(void **state)
+{
+	static const uint8_t want[] = {
+		PAWLINK_TOY_EV_SESSION, PAWLINK_TOY_EV_SESSION_START,
+		PAWLINK_TOY_EV_MIC_START, PAWLINK_TOY_EV_MIC_STOP,
+		PAWLINK_TOY_EV_SESSION_END, PAWLINK_TOY_EV_SESSION,
+		PAWLINK_TOY_EV_BOOT, PAWLINK_TOY_EV_SESSION,
+		PAWLINK_TOY_EV_SESSION_START,
+	};
+	static const uint16_t want_count[] = { 3, 0, 0, 0, 0, 1, 0, 1, 0 };
+	struct pawlink_toy_event ev[LOG_ROOM];
+	uint8_t host_id[PAWLINK_ID_LEN];
+	uint64_t last_start_ms = 0;
+	struct scene s;
+	uint32_t next;
+	size_t n, i, at;
+	int k;
+
+	(void)state;
+	scene_open(&s);
+	pair_and_connect(&s, &s.a);
+	pawlink_host_id(s.a.p, host_id);
+	for (k = 0; k < 3; k++) {
+		if (k) {
+			test_host_idle(&s.a, 1000);
+			assert_int_equal(pawlink_connect(s.a.p, s.toy_id,
+							 NULL), 0);
+		}
+		assert_int_equal(pawlink_disconnect(s.a.p), 0);
+	}
+	last_start_ms = toy_sim_last_event_ms(&s.toy,
+					      PAWLINK_TOY_EV_SESSION_START);
+	assert_int_equal(pawlink_connect(s.a.p, s.toy_id, NULL), 0);
+	assert_int_equal(pawlink_mic_start(s.a.p), 0);
+	assert_int_equal(pawlink_mic_stop(s.a.p), 0);
+	assert_int_equal(pawlink_disconnect(s.a.p), 0);
+	assert_int_equal(pawlink_connect(s.a.p, s.toy_id, NULL), 0);
+	assert_int_equal(pawlink_disconnect(s.a.p), 0);
+	toy_sim_stop(&s.toy, s.a.t, false);
+	assert_int_equal(toy_sim_start(&s.toy), 0);
+	assert_int_equal(pawlink_connect(s.a.p, s.toy_id, NULL), 0);
+	assert_int_equal(pawlink_disconnect(s.a.p), 0);
+	assert_int_equal(pawlink_connect(s.a.p, s.toy_id, NULL), 0);
+
+	assert_int_equal(pawlink_log(s.a.p, 0, ev, LOG_ROOM, &n, &next), 0);
+	at = index_of(ev, n, PAWLINK_TOY_EV_PAIR_OK) + 1;
+	assert_int_equal(n - at, sizeof(want));
+	for (i = 0; i < sizeof(want); i++) {
+		assert_int_equal(ev[at + i].event, want[i]);
+		assert_int_equal(ev[at + i].count, want_count[i]);
+		assert_memory_equal(ev[at + i].host_id,
+				    want[i] == PAWLINK_TOY_EV_BOOT ?
+				    (const uint8_t *)"\0\0\0\0\0\0\0\0" :
+				    host_id, PAWLINK_ID_LEN);
+	}
+	/* The run's time is its last session's start; its folded seqs gap. */
+	assert_int_equal(ev[at].time_ms, last_start_ms);
+	assert_true(ev[at + 1].seq > ev[at].seq + 1);
+	assert_int_equal(ev[at + 4].detail, PAWLINK_TOY_END_BYE);
+	assert_int_equal(toy_sim_count_events(&s.toy,
+					      PAWLINK_TOY_EV_SESSION_END), 6);
+	scene_close(&s, &s.a);
+}
+
+/*
+ * A week of heavy use (toy.rst "Event log"): a night off each day, then
+ * 50 commands and 10 recordings, each its own session, the recordings
+ * spread so that each one splits a run of folded sessions (the most
+ * entries).  The day is compressed (a second between sessions): nothing
+ * in the log depends on the gaps.  Every microphone start of the week is
+ * still there, and nothing at all was evicted.
+ */
+#define WEEK_DAYS		7
+#define DAY_COMMANDS		50
+#define DAY_MIC_STARTS		10
+
+static void test_a_week_of_use_keeps_every_mic_start(void **state)
+{
+	struct pawlink_toy_event *ev;
+	struct pawlink_toy_status_info st;
+	uint8_t host_id[PAWLINK_ID_LEN];
+	int per_day = DAY_COMMANDS + DAY_MIC_STARTS;
+	size_t n, i, mics = 0;
+	struct scene s;
+	uint32_t next;
+	int d, k;
+
+	(void)state;
+	ev = calloc(TOY_LOG_KEEP + 1, sizeof(*ev));
+	assert_non_null(ev);
+	scene_open(&s);
+	pair_and_connect(&s, &s.a);
+	pawlink_host_id(s.a.p, host_id);
+	assert_int_equal(pawlink_disconnect(s.a.p), 0);
+	for (d = 0; d < WEEK_DAYS; d++) {
+		if (d) {
+			toy_sim_stop(&s.toy, s.a.t, false);
+			assert_int_equal(toy_sim_start(&s.toy), 0);
+		}
+		for (k = 0; k < per_day; k++) {
+			test_host_idle(&s.a, 1000);
+			assert_int_equal(pawlink_connect(s.a.p, s.toy_id,
+							 NULL), 0);
+			if (k % (per_day / DAY_MIC_STARTS) == 0) {
+				assert_int_equal(pawlink_mic_start(s.a.p), 0);
+				assert_int_equal(pawlink_mic_stop(s.a.p), 0);
+			}
+			assert_int_equal(pawlink_disconnect(s.a.p), 0);
+		}
+	}
+	assert_int_equal(pawlink_connect(s.a.p, s.toy_id, &st), 0);
+	assert_int_equal(st.mic_starts, WEEK_DAYS * DAY_MIC_STARTS);
+	assert_int_equal(pawlink_log(s.a.p, 0, ev, TOY_LOG_KEEP + 1, &n,
+				     &next), 0);
+	for (i = 0; i < n; i++) {
+		if (ev[i].event != PAWLINK_TOY_EV_MIC_START)
+			continue;
+		assert_memory_equal(ev[i].host_id, host_id, PAWLINK_ID_LEN);
+		mics++;
+	}
+	assert_int_equal(mics, WEEK_DAYS * DAY_MIC_STARTS);
+	/* Nothing evicted: the first boot's entry is still the first. */
+	assert_int_equal(ev[0].seq, 0);
+	assert_int_equal(ev[0].event, PAWLINK_TOY_EV_BOOT);
+	assert_true(n < TOY_LOG_KEEP);
+	print_message("a week: %zu of %d entries held\n", n, TOY_LOG_KEEP);
+	scene_close(&s, &s.a);
+	free(ev);
+}
+
 static void test_every_mic_start_is_logged_and_visible(void **state)
 {
 	struct pawlink_toy_event ev[LOG_ROOM];
@@ -777,6 +925,79 @@ static void test_silent_session_ends(void **state)
 	scene_close(&s, &s.a);
 }
 
+/*
+ * The log blob as the toy had it before sessions folded (version 2, 64
+ * slots): the test seals it itself, as toy_vault.c does, with the key the
+ * secure element blob holds.
+ */
+#define SEALED_HDR_LEN	(8 + TOY_VAULT_KEY_ID_LEN + \
+			 crypto_aead_xchacha20poly1305_ietf_NPUBBYTES)
+#define LOG_V2_LEN	(24 + 64 * PAWLINK_TOY_LOG_ENTRY_LEN)
+
+static void reseal_log_as_v2(struct toy_sim *t, uint32_t count)
+{
+	const uint8_t *key = t->blob[TOY_BLOB_SECURE_ELEMENT] + 8 +
+			     TOY_VAULT_KEY_ID_LEN;
+	uint8_t *sealed = t->blob[TOY_BLOB_LOG];
+	static uint8_t plain[TOY_BLOB_PLAIN_MAX];
+	unsigned long long len;
+
+	assert_int_equal(crypto_aead_xchacha20poly1305_ietf_decrypt(
+		plain, &len, NULL, sealed + SEALED_HDR_LEN,
+		t->blob_len[TOY_BLOB_LOG] - SEALED_HDR_LEN, sealed,
+		SEALED_HDR_LEN, sealed + 8 + TOY_VAULT_KEY_ID_LEN, key), 0);
+	assert_int_equal(len, 24 + TOY_LOG_KEEP * PAWLINK_TOY_LOG_ENTRY_LEN);
+	plain[4] = 2;
+	plain[20] = (uint8_t)count;
+	randombytes_buf(sealed + 8 + TOY_VAULT_KEY_ID_LEN,
+			crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+	crypto_aead_xchacha20poly1305_ietf_encrypt(
+		sealed + SEALED_HDR_LEN, &len, plain, LOG_V2_LEN, sealed,
+		SEALED_HDR_LEN, NULL, sealed + 8 + TOY_VAULT_KEY_ID_LEN, key);
+	t->blob_len[TOY_BLOB_LOG] = SEALED_HDR_LEN + (size_t)len;
+}
+
+/*
+ * A toy updated from the 64-entry log boots with what it had, and saves
+ * it as version 3 with its next event; a version 2 blob that claims more
+ * than 64 entries is corrupt.
+ */
+static void test_version_2_log_loads(void **state)
+{
+	struct pawlink_toy_event ev[LOG_ROOM];
+	struct scene s;
+	uint32_t next, held;
+	size_t n;
+
+	(void)state;
+	scene_open(&s);
+	pair_and_connect(&s, &s.a);
+	assert_int_equal(pawlink_mic_start(s.a.p), 0);
+	assert_int_equal(pawlink_log(s.a.p, 0, ev, LOG_ROOM, &n, &next), 0);
+	held = (uint32_t)n;
+	assert_int_equal(pawlink_disconnect(s.a.p), 0);
+	toy_sim_stop(&s.toy, s.a.t, false);
+	/* The mic-stop and the session-end came after the read. */
+	reseal_log_as_v2(&s.toy, held + 2);
+	assert_int_equal(toy_sim_start(&s.toy), 0);
+	assert_int_equal(s.toy.blob_len[TOY_BLOB_LOG],
+			 TOY_VAULT_OVERHEAD + 24 +
+			 TOY_LOG_KEEP * PAWLINK_TOY_LOG_ENTRY_LEN);
+	assert_int_equal(pawlink_connect(s.a.p, s.toy_id, NULL), 0);
+	assert_int_equal(pawlink_log(s.a.p, 0, ev, LOG_ROOM, &n, &next), 0);
+	assert_int_equal(n, held + 2 + 2);	/* + boot, session-start */
+	assert_int_equal(count_in(ev, n, PAWLINK_TOY_EV_MIC_START), 1);
+	assert_int_equal(count_in(ev, n, PAWLINK_TOY_EV_BOOT), 2);
+	assert_int_equal(pawlink_disconnect(s.a.p), 0);
+	toy_sim_stop(&s.toy, s.a.t, false);
+	reseal_log_as_v2(&s.toy, 65);
+	assert_int_equal(toy_sim_start(&s.toy), -EBADMSG);
+	test_host_close(&s.a);
+	radio_close(s.rogue);
+	toy_sim_done(&s.toy);
+	assert_int_equal(air_local_free(s.air), 0);
+}
+
 static void test_corrupt_flash_refuses_to_boot(void **state)
 {
 	static const enum toy_blob blobs[] = {
@@ -883,10 +1104,13 @@ int main(void)
 		cmocka_unit_test(test_led_and_mic_coupling),
 		cmocka_unit_test(test_mic_gap_becomes_silence_of_its_length),
 		cmocka_unit_test(test_every_mic_start_is_logged_and_visible),
+		cmocka_unit_test(test_sessions_fold_but_mic_starts_stay),
+		cmocka_unit_test(test_a_week_of_use_keeps_every_mic_start),
 		cmocka_unit_test(test_factory_reset_erases_everything),
 		cmocka_unit_test(test_beacons_carry_only_id_and_flag),
 		cmocka_unit_test(test_silent_session_ends),
 		cmocka_unit_test(test_corrupt_flash_refuses_to_boot),
+		cmocka_unit_test(test_version_2_log_loads),
 		cmocka_unit_test(test_new_request_ends_a_transfer_the_host_left),
 	};
 

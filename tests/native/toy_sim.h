@@ -536,6 +536,20 @@ static inline size_t toy_sim_count_events(struct toy_sim *s, uint8_t event)
 	return n;
 }
 
+/* The time of the last @event the toy reported (0 if none). */
+static inline uint64_t toy_sim_last_event_ms(struct toy_sim *s, uint8_t event)
+{
+	uint64_t ms = 0;
+	size_t i;
+
+	pthread_mutex_lock(&s->lock);
+	for (i = 0; i < s->n_events; i++)
+		if (s->events[i].event == event)
+			ms = s->events[i].time_ms;
+	pthread_mutex_unlock(&s->lock);
+	return ms;
+}
+
 /* How many times the toy saved blob @b (flash writes). */
 static inline unsigned long toy_sim_saves(struct toy_sim *s, enum toy_blob b)
 {

@@ -1,17 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * pawctl log TOY [--from SEQ] [--type LIST] [--mic] [--host HOST]
- * [--tail N]: the toy's event log.  Every remote microphone start is
- * there with the host that asked for it.  The filters apply here, to what
- * the toy sent: they choose what is shown, never what the toy keeps.
+ * [--since DURATION] [--tail N]: the toy's event log.  Every remote
+ * microphone start is there with the host that asked for it.  The filters
+ * apply here, to what the toy sent: they choose what is shown, never what
+ * the toy keeps.
+ *
+ * --since: the toy has no calendar, its times count from a boot.  An
+ * entry of this boot is placed by the toy's uptime (from the session's
+ * STATUS); one of an earlier boot cannot be placed (how long the toy was
+ * off is unknown), so it is shown exactly when the window reaches back
+ * before this boot: a filter must never hide a microphone start that may
+ * be in it.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "pawctl.h"
 
-/* More than the toy keeps (64), so one call reads it all. */
-#define LOG_MAX		256
+/* More than the toy keeps (512), so one call reads it all. */
+#define LOG_MAX		1024
 
 /* What an event's detail byte means, for humans ("" if nothing). */
 static const char *detail_text(const struct pawlink_toy_event *e,
@@ -48,6 +56,10 @@ static const char *detail_text(const struct pawlink_toy_event *e,
 		if (e->detail < ARRAY_SIZE(mic_stop))
 			return mic_stop[e->detail];
 		break;
+	case PAWLINK_TOY_EV_SESSION:
+		/* Folded sessions: the time shown is the last one's. */
+		snprintf(buf, len, "\u00d7%u (last at this time)", e->count);
+		return buf;
 	case PAWLINK_TOY_EV_PAIR_REFUSED:
 	case PAWLINK_TOY_EV_SESSION_REJECT:
 		/* Folded per type and boot; the count saturates. */
@@ -86,6 +98,9 @@ static void show(struct pawctl *c, const struct pawlink_toy_event *e,
 	pawctl_json_u64(&c->j, "time_ms", e->time_ms);
 	pawctl_json_str(&c->j, "host", none ? NULL : hex);
 	pawctl_json_bool(&c->j, "this_host", !none && us);
+	/* How many events the entry stands for: folded sessions, else 1. */
+	pawctl_json_u64(&c->j, "count",
+			e->event == PAWLINK_TOY_EV_SESSION ? e->count : 1);
 	pawctl_json_close(&c->j, '}');
 }
 
@@ -97,7 +112,50 @@ struct log_filter {
 	bool this_host;			/* --host this */
 	uint8_t host[PAWLINK_ID_LEN];
 	unsigned long tail;		/* 0: all */
+	bool since;			/* --since: the window below */
+	uint32_t boot;			/* the toy's boot, now */
+	uint64_t from_ms;		/* the window's start, in this boot */
+	bool before_boot;		/* the window reaches past this boot */
 };
+
+/*
+ * --since DURATION: a whole number with s, m, h or d, up to 365 days.
+ * Sets the window from the toy's clock as the session found it.
+ */
+static int parse_since(struct pawctl *c, struct log_filter *f,
+		       const char *arg, const struct pawlink_toy_status_info *st)
+{
+	static const struct { char unit; uint64_t ms; } units[] = {
+		{ 's', 1000 }, { 'm', 60000 }, { 'h', 3600000 },
+		{ 'd', 86400000 },
+	};
+	char num[16];
+	size_t len = strlen(arg), i;
+	unsigned long v;
+	uint64_t ms;
+
+	for (i = 0; len > 1 && len < sizeof(num) && i < ARRAY_SIZE(units);
+	     i++)
+		if (arg[len - 1] == units[i].unit)
+			break;
+	if (len < 2 || len >= sizeof(num) || i == ARRAY_SIZE(units))
+		goto bad;
+	memcpy(num, arg, len - 1);
+	num[len - 1] = '\0';
+	if (pawlink_parse_uint(num, 1, 365 * 86400000ULL / units[i].ms, &v))
+		goto bad;
+	ms = (uint64_t)v * units[i].ms;
+	if (!st)
+		return 0;
+	f->since = true;
+	f->boot = st->boot;
+	f->before_boot = ms > st->uptime_ms;
+	f->from_ms = f->before_boot ? 0 : st->uptime_ms - ms;
+	return 0;
+bad:
+	return pawctl_fail(c, PAWCTL_EXIT_USAGE,
+			   "--since takes a duration: a whole number with s, m, h or d (10m, 2h, 3d), up to 365 days");
+}
 
 /* --type a,b,c: each an event name as the log shows it. */
 static int parse_types(struct pawctl *c, struct log_filter *f,
@@ -136,13 +194,17 @@ static bool wanted(const struct log_filter *f,
 	if (f->by_host && memcmp(e->host_id, f->this_host ? us : f->host,
 				 PAWLINK_ID_LEN))
 		return false;
+	if (f->since && (e->boot == f->boot ? e->time_ms < f->from_ms :
+			 e->boot > f->boot || !f->before_boot))
+		return false;
 	return true;
 }
 
 static int log_run(struct pawctl *c, int argc, char *argv[])
 {
 	const char *from_arg = NULL, *type_arg = NULL, *host_arg = NULL;
-	const char *tail_arg = NULL;
+	const char *tail_arg = NULL, *since_arg = NULL;
+	struct pawlink_toy_status_info st;
 	bool mic = false;
 	const struct pawctl_opt opts[] = {
 		{ .name = "from", .arg = &from_arg },
@@ -150,6 +212,7 @@ static int log_run(struct pawctl *c, int argc, char *argv[])
 		{ .name = "mic", .flag = &mic },
 		{ .name = "host", .arg = &host_arg },
 		{ .name = "tail", .arg = &tail_arg },
+		{ .name = "since", .arg = &since_arg },
 		{ .name = NULL },
 	};
 	struct pawlink_toy_event ev[LOG_MAX];
@@ -182,9 +245,14 @@ static int log_run(struct pawctl *c, int argc, char *argv[])
 		return pawctl_fail(c, PAWCTL_EXIT_USAGE,
 				   "--tail takes a whole number from 1 to %d",
 				   LOG_MAX);
-	rc = pawctl_connect(c, c->operand[0], NULL);
+	/* Checked before the toy is reached, applied with its clock. */
+	if (since_arg && parse_since(c, &f, since_arg, NULL))
+		return PAWCTL_EXIT_USAGE;
+	rc = pawctl_connect(c, c->operand[0], &st);
 	if (rc)
 		return rc;
+	if (since_arg && parse_since(c, &f, since_arg, &st))
+		return PAWCTL_EXIT_USAGE;
 	rc = pawlink_log(c->p, (uint32_t)from, ev, LOG_MAX, &n, &next);
 	if (rc)
 		return pawctl_lib_fail(c, rc);
@@ -192,6 +260,8 @@ static int log_run(struct pawctl *c, int argc, char *argv[])
 	pawctl_out(c, "%5s  %4s  %13s  %-14s  %-23s  %s\n", "SEQ", "BOOT",
 		   "TIME", "EVENT", "DETAIL", "HOST");
 	pawctl_json_u64(&c->j, "next", next);
+	pawctl_json_u64(&c->j, "toy_boot", st.boot);
+	pawctl_json_u64(&c->j, "toy_uptime_ms", st.uptime_ms);
 	pawctl_json_open(&c->j, "events", '[');
 	for (i = 0, shown = 0; i < n; i++)
 		shown += wanted(&f, &ev[i], host);
@@ -207,17 +277,21 @@ static int log_run(struct pawctl *c, int argc, char *argv[])
 		show(c, &ev[i], host);
 	}
 	pawctl_json_close(&c->j, ']');
+	if (f.since && f.before_boot)
+		pawctl_info(c, "--since %s reaches back before the toy's last boot: entries of earlier boots are all shown, the toy cannot tell when they happened\n",
+			    since_arg);
 	return 0;
 }
 
 const struct pawctl_command pawctl_cmd_log = {
 	.name = "log",
 	.run = log_run,
-	.synopsis = "log TOY [--from SEQ] [--type LIST] [--mic] [--host HOST] [--tail N]",
+	.synopsis = "log TOY [--from SEQ] [--type LIST] [--mic] [--host HOST] [--since DURATION] [--tail N]",
 	.summary = "the toy's event log: pairings, sessions, every microphone start",
 	.options = "  --from SEQ    start at sequence number SEQ (default: the oldest kept)\n"
 		   "  --type LIST   only these events, comma-separated (mic-start,pair-ok)\n"
 		   "  --mic         only microphone starts (--type mic-start)\n"
 		   "  --host HOST   only this host's events: its id, or 'this'\n"
+		   "  --since DURATION  only events of the last DURATION (10m, 2h, 3d)\n"
 		   "  --tail N      only the last N events that match\n",
 };

@@ -75,7 +75,7 @@ enum {
 	EV_SEQ = 0,
 	EV_EVENT = 4,
 	EV_DETAIL = 5,
-	EV_RESERVED = 6,
+	EV_COUNT = 6,
 	EV_BOOT = 8,
 	EV_RESERVED2 = 12,
 	EV_TIME = 16,
@@ -211,11 +211,18 @@ static void encode_status(uint8_t *p, const struct pawlink_toy_status_info *s)
 int pawlink_toy_event_decode(struct pawlink_toy_event *e,
 			     const uint8_t p[PAWLINK_TOY_LOG_ENTRY_LEN])
 {
+	uint16_t count = pawlink_load_le16(p + EV_COUNT);
+
 	memset(e, 0, sizeof(*e));
-	if (!all_zero(p + EV_RESERVED, 2) || !all_zero(p + EV_RESERVED2, 4) ||
+	if (!all_zero(p + EV_RESERVED2, 4) ||
 	    p[EV_EVENT] < PAWLINK_TOY_EV_BOOT ||
 	    p[EV_EVENT] > PAWLINK_TOY_EV_LAST)
 		return -EBADMSG;
+	/* A count exactly on folded sessions, which have no detail. */
+	if (p[EV_EVENT] == PAWLINK_TOY_EV_SESSION ?
+	    count == 0 || p[EV_DETAIL] : count != 0)
+		return -EBADMSG;
+	e->count = count;
 	e->seq = pawlink_load_le32(p + EV_SEQ);
 	e->event = p[EV_EVENT];
 	e->detail = p[EV_DETAIL];
@@ -232,6 +239,7 @@ void pawlink_toy_event_encode(uint8_t p[PAWLINK_TOY_LOG_ENTRY_LEN],
 	pawlink_store_le32(p + EV_SEQ, e->seq);
 	p[EV_EVENT] = e->event;
 	p[EV_DETAIL] = e->detail;
+	pawlink_store_le16(p + EV_COUNT, e->count);
 	pawlink_store_le32(p + EV_BOOT, e->boot);
 	pawlink_store_le64(p + EV_TIME, e->time_ms);
 	memcpy(p + EV_HOST, e->host_id, PAWLINK_ID_LEN);
@@ -565,6 +573,7 @@ const char *pawlink_toy_event_name(uint8_t event)
 		[PAWLINK_TOY_EV_UNPAIR] = "unpair",
 		[PAWLINK_TOY_EV_REVOKE] = "revoke",
 		[PAWLINK_TOY_EV_INVITE] = "invite",
+		[PAWLINK_TOY_EV_SESSION] = "session",
 	};
 
 	if (event >= PAWLINK_ARRAY_SIZE(names) || !names[event])

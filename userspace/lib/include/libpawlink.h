@@ -332,6 +332,9 @@ PAWLINK_API int pawlink_mic_read(struct pawlink *p, int16_t *pcm,
  * Entries of the toy's event log from sequence number @from on, at most
  * @max; *@next is the sequence number after the last one returned (pass
  * it as @from to continue; equal to the toy's next when complete).
+ * A run of sessions that only started and ended is one entry of event
+ * PAWLINK_TOY_EV_SESSION, @count of them (toy.rst "Event log"); @count is
+ * 0 on every other event.
  */
 PAWLINK_API int pawlink_log(struct pawlink *p, uint32_t from,
 			    struct pawlink_toy_event *out, size_t max,

@@ -11,7 +11,7 @@ _pawctl_commands='scan pair toys status ls send get rm play record led volume
 # The toy's event names (pawctl log --type), as pawlink_event_name() says.
 _pawctl_events='boot factory-reset button pair-start pair-ok pair-fail
 	pair-refused locked session-start session-reject session-end mic-start
-	mic-stop unpair revoke invite'
+	mic-stop unpair revoke invite session'
 _pawctl_global_opts='--air --device --store --json -q --quiet --progress
 	--no-progress -h --help --version'
 
@@ -25,7 +25,7 @@ _pawctl_command_opts()
 	ls) echo --ids ;;
 	get) echo -o --output ;;
 	record) echo -o --output --seconds ;;
-	log) echo --from --type --mic --host --tail ;;
+	log) echo --from --type --mic --host --since --tail ;;
 	invite) echo --name ;;
 	esac
 }
@@ -35,7 +35,7 @@ _pawctl_takes_value()
 {
 	case $1 in
 	--air | --device | --store | --seconds | --name | --code-file | -o | \
-	--output | --from | --type | --host | --tail) return 0 ;;
+	--output | --from | --type | --host | --since | --tail) return 0 ;;
 	esac
 	return 1
 }

@@ -53,7 +53,7 @@ enum toy_blob {
 };
 
 /* The largest blob the core writes (the log), and sealed, as stored. */
-#define TOY_BLOB_PLAIN_MAX	2080
+#define TOY_BLOB_PLAIN_MAX	16408
 #define TOY_VAULT_OVERHEAD	56
 #define TOY_BLOB_MAX		(TOY_BLOB_PLAIN_MAX + TOY_VAULT_OVERHEAD)
 

@@ -2,12 +2,12 @@
 /*
  * The toy's event log (Documentation/toy.rst, "Event log"): up to
  * TOY_LOG_KEEP events, saved after every one, readable by a paired host
- * in a session.  Blob of 24 + 64 * 32 bytes:
+ * in a session.  Blob of 24 + 512 * 32 bytes:
  *
  *   0  4  magic "PWLG"      12 4  next sequence number
- *   4  1  version 2         16 4  remote microphone starts, ever
+ *   4  1  version 3         16 4  remote microphone starts, ever
  *   5  3  zero              20 4  entries held, n
- *   8  4  boot count        24    64 slots (toy_cmd.h's 32-byte form):
+ *   8  4  boot count        24    512 slots (toy_cmd.h's 32-byte form):
  *                                 the n entries held by rising seq, then
  *                                 slots all zero
  *
@@ -27,6 +27,15 @@
  * pushes a kept entry out: seqs then have gaps, which readers skip.  They
  * are kept in RAM and reach flash at most once per TOY_LOG_UNAUTH_SAVE_US
  * (or with the next kept event's save), so a flood cannot wear the flash.
+ *
+ * A session that ends with BYE right after its own session-start (nothing
+ * logged inside it) folds: the start entry becomes a "session" entry with
+ * a count, or, when the entry before it is the same host's "session" of
+ * this boot, that one counts it and the start's entry goes (a seq gap).
+ * A pawctl command is one such session, so commands cost one entry per
+ * run, not two per command; a mic-start is never folded away.
+ *
+ * Version 2 blobs (64 slots, before the fold) load as they are.
  */
 #include <errno.h>
 #include <string.h>
@@ -36,10 +45,15 @@
 #include "bytes.h"
 
 #define LOG_MAGIC	"PWLG"
-#define LOG_VERSION	2
+#define LOG_VERSION	3
 #define LOG_HDR_LEN	24
 #define LOG_BLOB_LEN \
 	(LOG_HDR_LEN + TOY_LOG_KEEP * PAWLINK_TOY_LOG_ENTRY_LEN)
+/* The blob before sessions folded: 64 slots; loaded, never written. */
+#define LOG_V2_VERSION	2
+#define LOG_V2_KEEP	64
+#define LOG_V2_BLOB_LEN \
+	(LOG_HDR_LEN + LOG_V2_KEEP * PAWLINK_TOY_LOG_ENTRY_LEN)
 
 _Static_assert(LOG_BLOB_LEN <= TOY_BLOB_MAX, "the log fits its blob");
 
@@ -79,20 +93,25 @@ static int decode(struct toy_log *log, const uint8_t *in, size_t len)
 {
 	static const uint8_t zero[PAWLINK_TOY_LOG_ENTRY_LEN];
 	const uint8_t *slot;
-	uint32_t i;
+	uint32_t i, slots;
 
 	memset(log, 0, sizeof(*log));
-	if (len != LOG_BLOB_LEN || memcmp(in + OFF_MAGIC, LOG_MAGIC, 4) ||
-	    in[OFF_VERSION] != LOG_VERSION ||
+	if (len < LOG_HDR_LEN || memcmp(in + OFF_MAGIC, LOG_MAGIC, 4) ||
 	    memcmp(in + OFF_RESERVED, zero, 3))
+		return -EBADMSG;
+	if (in[OFF_VERSION] == LOG_VERSION && len == LOG_BLOB_LEN)
+		slots = TOY_LOG_KEEP;
+	else if (in[OFF_VERSION] == LOG_V2_VERSION && len == LOG_V2_BLOB_LEN)
+		slots = LOG_V2_KEEP;
+	else
 		return -EBADMSG;
 	log->boot = pawlink_load_le32(in + OFF_BOOT);
 	log->next = pawlink_load_le32(in + OFF_NEXT);
 	log->mic_starts = pawlink_load_le32(in + OFF_MIC_STARTS);
 	log->count = pawlink_load_le32(in + OFF_COUNT);
-	if (log->count > TOY_LOG_KEEP || log->count > log->next)
+	if (log->count > slots || log->count > log->next)
 		goto bad;
-	for (i = 0; i < TOY_LOG_KEEP; i++) {
+	for (i = 0; i < slots; i++) {
 		slot = in + LOG_HDR_LEN + i * PAWLINK_TOY_LOG_ENTRY_LEN;
 		if (i >= log->count) {
 			if (memcmp(slot, zero, sizeof(zero)))
@@ -206,6 +225,75 @@ static void unauth_event(struct toy *t, uint8_t event,
 		t->pf.event(t->pf.ctx, e);
 }
 
+/*
+ * The entry a session ending now folds into (top of file), or NULL: the
+ * newest entry must be this host's session-start of this boot.  May drop
+ * that start into the "session" entry before it.
+ */
+static struct pawlink_toy_event *fold_session(struct toy_log *log,
+					      const uint8_t host[PAWLINK_ID_LEN])
+{
+	struct pawlink_toy_event *start, *run;
+
+	if (!log->count)
+		return NULL;
+	start = &log->ent[log->count - 1];
+	if (start->event != PAWLINK_TOY_EV_SESSION_START ||
+	    start->boot != log->boot ||
+	    memcmp(start->host_id, host, PAWLINK_ID_LEN))
+		return NULL;
+	run = log->count > 1 ? start - 1 : NULL;
+	if (run && run->event == PAWLINK_TOY_EV_SESSION &&
+	    run->boot == log->boot && run->count < UINT16_MAX &&
+	    !memcmp(run->host_id, host, PAWLINK_ID_LEN)) {
+		run->count++;
+		run->time_ms = start->time_ms;
+		memset(start, 0, sizeof(*start));
+		log->count--;
+		return run;
+	}
+	start->event = PAWLINK_TOY_EV_SESSION;
+	start->count = 1;
+	return start;
+}
+
+/*
+ * A session that ended with BYE: folded when it can be (top of file),
+ * else logged as a session-end.  The platform's event hook hears the
+ * session-end either way, with the seq of the entry it went into: it
+ * reports events, the log keeps what matters.
+ */
+static int session_end(struct toy *t, const uint8_t host[PAWLINK_ID_LEN],
+		       bool *folded)
+{
+	struct toy_log *log = &t->log;
+	struct pawlink_toy_event heard = { 0 }, *into;
+	struct toy_log old = *log;
+	int rc;
+
+	*folded = false;
+	into = host ? fold_session(log, host) : NULL;
+	if (!into)
+		return 0;
+	*folded = true;
+	rc = save(t);
+	if (rc) {
+		*log = old;
+		return rc;
+	}
+	log->dirty = false;
+	if (t->pf.event) {
+		heard.seq = into->seq;
+		heard.event = PAWLINK_TOY_EV_SESSION_END;
+		heard.detail = PAWLINK_TOY_END_BYE;
+		heard.boot = log->boot;
+		heard.time_ms = (toy_now(t) - t->boot_us) / 1000;
+		memcpy(heard.host_id, host, PAWLINK_ID_LEN);
+		t->pf.event(t->pf.ctx, &heard);
+	}
+	return 0;
+}
+
 int toy_log_event(struct toy *t, uint8_t event, uint8_t detail,
 		  const uint8_t host[PAWLINK_ID_LEN])
 {
@@ -218,6 +306,14 @@ int toy_log_event(struct toy *t, uint8_t event, uint8_t detail,
 	if (unauthenticated(event)) {
 		unauth_event(t, event, host);
 		return 0;
+	}
+	if (event == PAWLINK_TOY_EV_SESSION_END &&
+	    detail == PAWLINK_TOY_END_BYE) {
+		bool folded;
+
+		rc = session_end(t, host, &folded);
+		if (rc || folded)
+			return rc;
 	}
 	old = *log;
 	e = new_entry(log, true);

@@ -39,7 +39,7 @@
 #include "setup_code.h"
 #include "toy.h"
 
-#define TOY_LOG_KEEP		64	/* entries the log holds */
+#define TOY_LOG_KEEP		512	/* entries: a week of use (toy.rst) */
 /* Flash writes unauthenticated events may cause: one a minute. */
 #define TOY_LOG_UNAUTH_SAVE_US	(60ULL * 1000000)
 
