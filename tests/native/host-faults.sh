@@ -182,7 +182,8 @@ done
 ok
 pc --json toys >"$dir/toys.json" 2>"$dir/toys.err" || fail "toys"
 for id in "$toy" "$toy2"; do
-	grep -q "\"$id\"" "$dir/toys.json" ||
+	jq -e --arg id "$id" 'any(.toys[]; .id == $id)' "$dir/toys.json" \
+		>/dev/null ||
 		fail "toy $id is not in the store: $(cat "$dir/toys.json")"
 done
 ok
