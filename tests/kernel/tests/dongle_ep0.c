@@ -588,9 +588,27 @@ TEST_F(good, malformed_requests_stall)
 	ASSERT_EQ(0xc1, vendor_in_intf);
 	ASSERT_EQ(0x41, vendor_out_intf);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int got;
+
 		memset(buf, 0, sizeof(buf));
-		EXPECT_EQ(-EPIPE, ctrl(&self->d, bad[i].type, bad[i].request,
-				       bad[i].value, 0, buf, bad[i].length))
+		got = ctrl(&self->d, bad[i].type, bad[i].request, bad[i].value,
+			   0, buf, bad[i].length);
+		/*
+		 * In one clean-clone run (high speed; the same request
+		 * stalled at full and super speed, and in every earlier
+		 * run) dummy_hcd timed out an OUT data stage that pawsim's
+		 * log shows it had stalled: a race in the emulation, not
+		 * the dongle's answer.  The same request again must be
+		 * stalled.
+		 */
+		if (got == -ETIMEDOUT && !(bad[i].type & USB_DIR_IN) &&
+		    bad[i].length) {
+			TH_LOG("%s: timed out (dummy_hcd), asking again",
+			       bad[i].what);
+			got = ctrl(&self->d, bad[i].type, bad[i].request,
+				   bad[i].value, 0, buf, bad[i].length);
+		}
+		EXPECT_EQ(-EPIPE, got)
 			TH_LOG("%s was not stalled", bad[i].what);
 		/* EP0 recovers from each stall */
 		EXPECT_EQ((int)sizeof(info),
