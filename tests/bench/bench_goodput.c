@@ -20,6 +20,8 @@
 
 #include <sodium.h>
 
+#include "bench_stats.h"
+
 #include "libpawlink.h"
 #include "msg_object.h"
 #include "pawsim_procs.h"
@@ -43,13 +45,6 @@ static void die(const char *what, const char *why)
 	for (i = 0; i < 2; i++)
 		child_kill(live[i]);
 	exit(1);
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
 }
 
 struct scene {

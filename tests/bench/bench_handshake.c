@@ -17,19 +17,13 @@
 
 #include <sodium.h>
 
+#include "bench_stats.h"
+
 #include "beacon_id.h"
 #include "pairing.h"
 #include "session.h"
 
 #define BATCHES		5
-
-static double cpu_now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
 
 static void die(const char *what)
 {
@@ -37,18 +31,10 @@ static void die(const char *what)
 	exit(1);
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 /* Median over BATCHES of the per-iteration cost. */
 static double median(double v[BATCHES])
 {
-	qsort(v, BATCHES, sizeof(v[0]), cmp_double);
-	return v[BATCHES / 2];
+	return bench_median(v, BATCHES);
 }
 
 static double bench_x25519(int iters)

@@ -17,6 +17,8 @@
 
 #include <sodium.h>
 
+#include "bench_stats.h"
+
 #include "msg_object.h"
 #include "msg_store.h"
 #include "tmpdir.h"
@@ -24,31 +26,16 @@
 #define BATCHES		5
 #define OBJ_LEN		(256 * 1024)	/* about 70 s of 30 kbit/s Opus */
 
-static double cpu_now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
-
 static void die(const char *what)
 {
 	fprintf(stderr, "bench_store: %s failed\n", what);
 	exit(1);
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
+/* Median over BATCHES of the per-iteration cost. */
 static double median(double v[BATCHES])
 {
-	qsort(v, BATCHES, sizeof(v[0]), cmp_double);
-	return v[BATCHES / 2];
+	return bench_median(v, BATCHES);
 }
 
 static struct pawlink_msg_store *open_store(const char *dir, bool sealed)
