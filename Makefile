@@ -338,7 +338,11 @@ $(BUILD)/san/tests/native/%: $(BUILD)/san/tests/native/%.o \
 deps:
 	@tests/install-deps
 
+# PAWLINK_DEBUG_KERNEL_BESIDE=1 (.ci/run): the debug lane's kernel is built
+# meanwhile, at idle priority, in the CPU the lanes leave (debug-kernel-build).
 check: deps
+	@if [ "$(PAWLINK_DEBUG_KERNEL_BESIDE)" = 1 ]; then \
+		tests/kernel/debug-kernel-build --background; fi
 	$(MAKE) check-native
 	$(MAKE) fuzz
 	$(MAKE) lint
@@ -355,8 +359,9 @@ check-native: $(NATIVE_BINS) $(USERSPACE_BINS:$(BUILD)/rel/%=$(BUILD)/san/%) \
 	@tests/native/host-faults.sh $(BUILD)/san/pawsim $(BUILD)/san/pawctl
 
 # LANE_MODULE: a pawlink.ko to load instead of the tree's (check sets it).
+# Both kernels Debian ships: 6.1, then 6.12 with a pawlink.ko built for it.
 check-kernel: $(if $(LANE_MODULE),,module-lane) userspace
-	tests/kernel/run $(if $(LANE_MODULE),--module-file $(LANE_MODULE))
+	tests/kernel/run --kernel 6.1,6.12 $(if $(LANE_MODULE),--module-file $(LANE_MODULE))
 
 check-package: package
 	BUILD=$(BUILD) tests/package/run

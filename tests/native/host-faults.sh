@@ -193,4 +193,34 @@ for f in "$full/store"/.*.tmp; do
 done
 ok
 
+# ---- concurrent writers of one output file ----------------------------------
+# Three downloads of one message to one path at once: each replaces the file
+# whole (a temporary renamed into place), so whatever order they end in, the
+# file is the whole message, and no temporary is left.  A process that finds
+# the toy busy with another must say so, and leave the file alone.
+mkdir "$dir/out"
+pids=""
+for i in 1 2 3; do
+	pc get bear "$msg" -o "$dir/out/same.wav" \
+		>"$dir/same$i.out" 2>"$dir/same$i.err" &
+	pids="$pids $!"
+done
+done_ok=0
+i=0
+for pid in $pids; do
+	i=$((i + 1))
+	if wait "$pid"; then
+		done_ok=$((done_ok + 1))
+	elif [ ! -s "$dir/same$i.err" ]; then
+		fail "concurrent download $i failed without saying why"
+	fi
+done
+[ "$done_ok" -ge 1 ] || fail "none of three concurrent downloads finished"
+cmp -s "$dir/out/same.wav" "$full/message.wav" ||
+	fail "three concurrent downloads left a file that is not the message"
+ok
+left=$(find "$dir/out" -mindepth 1 ! -name same.wav)
+[ -z "$left" ] || fail "concurrent downloads left files behind: $left"
+ok
+
 echo "host-faults: $checks checks passed"

@@ -3,7 +3,8 @@
 # by guest/lane.sh) into the verdict.
 #
 #   awk -f verdict.awk -v label=6.1 -v speeds="full high super" \
-#       -v tests="a b" -v hooks="h" -v counts=FILE -v timing=FILE \
+#       -v tests="a b" -v hooks="h" [-v only="a:high,super"] \
+#       -v counts=FILE -v timing=FILE \
 #       [-v qemu_status="why QEMU ended badly"] [-v bootnote=" (full)"] RESULTS
 #
 # Prints one "ok|FAIL|skip  SPEED  TEST: CASE" line per test case, per lane
@@ -109,6 +110,15 @@ BEGIN {
 	nspeeds = split(speeds, speed_list, " ")
 	ntests = split(tests, test_list, " ")
 	nhooks = split(hooks, hook_list, " ")
+	# only="name:speed,speed ...": those programs run at those speeds alone
+	nonly = split(only, only_list, " ")
+	for (i = 1; i <= nonly; i++) {
+		split(only_list[i], w, ":")
+		restricted[w[1]] = 1
+		nsp = split(w[2], sp, ",")
+		for (j = 1; j <= nsp; j++)
+			allowed[sp[j] " " w[1]] = 1
+	}
 	inblock = 0
 	printf "" > (counts ".names")
 	printf "" > (counts ".details")
@@ -217,7 +227,9 @@ END {
 	}
 	for (s = 1; s <= nspeeds; s++) {
 		for (t = 1; t <= ntests; t++)
-			if (!((speed_list[s] " " test_list[t]) in seen))
+			if (!((speed_list[s] " " test_list[t]) in seen) &&
+			    (!(test_list[t] in restricted) ||
+			     (speed_list[s] " " test_list[t]) in allowed))
 				verdict("FAIL", speed_list[s], test_list[t] ": not run")
 		for (t = 1; t <= nhooks; t++)
 			if (!((speed_list[s] " " hook_list[t]) in seen))

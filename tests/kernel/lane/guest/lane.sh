@@ -328,6 +328,21 @@ lane_dmesg()
 	lane_mark end "$1" dmesg kernel rc=0
 }
 
+# lane_runs_at NAME SPEED: false when --only keeps program NAME to other
+# speeds (LANE_ONLY holds "name:speed,speed" words).
+lane_runs_at()
+{
+	local o
+	for o in $LANE_ONLY; do
+		[ "${o%%:*}" = "$1" ] || continue
+		case ",${o#*:}," in
+		*",$2,"*) return 0 ;;
+		*) return 1 ;;
+		esac
+	done
+	return 0
+}
+
 # One speed: load, every test, every hook, unload, then that speed's dmesg.
 lane_speed()
 {
@@ -336,6 +351,7 @@ lane_speed()
 	lane_mark begin "$speed" speed all
 	if lane_section "$speed" setup lane.load lane_load "$speed"; then
 		for t in $LANE_TESTS; do
+			lane_runs_at "$t" "$speed" || continue
 			# LANE_TEST_ARGS is a word list holding a glob for the
 			# test program: split it, but do not expand it here
 			set -f
