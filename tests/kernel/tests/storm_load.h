@@ -163,19 +163,22 @@ struct mover {
 /* pawctl --device DEV ARGS... for the mover; its exit status. */
 static inline int mover_pawctl(struct mover *m, const char *const args[])
 {
-	const char *argv[ARGS_MAX];
+	const char *argv[ARGS_MAX], *cmd = args[0];
 	int i = 0, status;
 
 	argv[i++] = "--device";
 	argv[i++] = m->device;
-	while (*args && i < ARGS_MAX - 1)
+	while (*args && i < ARGS_MAX - 1) {
+		if (cmd[0] == '-')	/* the subcommand after the options */
+			cmd = *args;
 		argv[i++] = *args++;
+	}
 	argv[i] = NULL;
 	status = pawctl_argv(m->store, &m->r, NULL, argv);
 	if (status) {
 		m->failed++;
 		str_fmt(m->last_err, sizeof(m->last_err), "%s: exit %d: %.200s",
-			argv[3], status, m->r.err);
+			cmd, status, m->r.err);
 	}
 	return status;
 }
