@@ -12,6 +12,8 @@
 #   make man             the man pages, from Documentation/man/*.scd
 #   make bench           benchmarks, printed as ratios to a same-run baseline
 #   make demo-kernel     the same through pawlink.ko, in the kernel lane's VM
+#   make soak            1000 unplugs, 100 reloads, an hour of duplex audio
+#                        under load in the kernel lane's VM, and a report
 #
 # The one version (include/pawlink/version.h): the module, the library, the
 # programs and the packages all say it.
@@ -89,7 +91,7 @@ include tests/fuzz/fuzz.mk
 
 .PHONY: all module module-lane userspace deps check check-native check-kernel \
 	check-debug check-package \
-	fuzz lint bench demo demo-kernel clean man
+	fuzz lint bench demo demo-kernel soak clean man
 
 module:
 	@echo "module: KDIR=$(KDIR) ($(strip $(KDIR_WHY)))"
@@ -394,6 +396,11 @@ demo: deps
 # dongle --air, and pawctl through /dev/pawlinkN, printing what it does.
 demo-kernel: module-lane userspace
 	tests/kernel/run --speed high --script tests/kernel/demo-guest.sh
+
+# The storms at issue 13's sizes and an hour of duplex audio with messages
+# (tests/kernel/soak; SOAK_ARGS="--audio-seconds 120 --unplugs 20" for less).
+soak: module-lane userspace
+	tests/kernel/soak $(SOAK_ARGS)
 
 clean:
 	rm -rf $(BUILD)
