@@ -103,6 +103,10 @@ int pawlink_attach_device(struct pawlink *p, const char *path)
 	case -ENODEV:
 		return pawlink_fail(p, rc, "the dongle at '%s' is gone",
 				    path);
+	case -EPROTO:
+		return pawlink_fail(p, rc,
+				    "refused the dongle at '%s': its USB interface or its answer to GET_INFO is not what Documentation/usb-interface.rst says (as pawlink.ko refuses it)",
+				    path);
 	case -EOPNOTSUPP:
 		return pawlink_fail(p, rc,
 				    "the dongle at '%s' is bound to a kernel driver: use it through pawlink.ko (/dev/pawlinkN); libpawlink never detaches a driver",

@@ -123,9 +123,10 @@ int pawlink_transport_dev_open(struct pawlink_transport **out,
  * The libusb backend (transport_usb.c) on the dongle at usbfs node @path
  * (/dev/bus/usb/BBB/DDD) that no kernel driver has bound: its interface
  * claimed for this process (another gets -EBUSY).  -ENOENT no device
- * there, -ENOTTY not a pawlink dongle (or one whose interface or GET_INFO
- * the driver would refuse), -EOPNOTSUPP a kernel driver has it (never
- * detached here), -EACCES no permission, -ENODEV gone, -ENOMEM.
+ * there, -ENOTTY not a pawlink dongle, -EPROTO a pawlink dongle whose
+ * interface or GET_INFO the driver would refuse at probe, -EOPNOTSUPP a
+ * kernel driver has it (never detached here), -EACCES no permission,
+ * -ENODEV gone, -ENOMEM.
  */
 int pawlink_transport_usb_open(struct pawlink_transport **out,
 			       const char *path);

@@ -956,7 +956,7 @@ int pawlink_transport_usb_open(struct pawlink_transport **out,
 	}
 	if (!dev) {
 		/* Something else at that path is not a dongle. */
-		rc = there ? -ENOTTY : -ENOENT;
+		rc = found == -EPROTO ? -EPROTO : there ? -ENOTTY : -ENOENT;
 		goto err_list;
 	}
 	rc = open_free(u, dev);
