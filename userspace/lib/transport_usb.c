@@ -493,6 +493,7 @@ static int wait_connected(struct usb_transport *u,
 		rc = get_link(u, &link);
 		if (rc)
 			return request_errno(u, rc);
+		u->link_state = link.state;
 		switch (link.state) {
 		case PAWLINK_LINK_CONNECTED:
 			return memcmp(link.toy_id, toy, PAWLINK_ID_LEN) ?
@@ -811,19 +812,22 @@ static void describe(libusb_device *dev, libusb_device_handle *h,
 }
 
 /*
- * Opens @dev for listing or use: -EOPNOTSUPP when a kernel driver has
- * its interface (that is the kernel path's dongle; never detached here).
+ * Opens @dev, whose pawlink interface is @intf, into *@h for listing or
+ * use: -EOPNOTSUPP when a kernel driver has that interface (that is the
+ * kernel path's dongle; never detached here).
  */
-static int open_free(struct usb_transport *u, libusb_device *dev)
+static int open_free(libusb_device *dev, uint8_t intf,
+		     libusb_device_handle **h)
 {
-	int rc = libusb_open(dev, &u->h);
+	int rc = libusb_open(dev, h);
 
-	if (rc)
+	if (rc) {
+		*h = NULL;
 		return usb_errno(NULL, rc);
-	rc = libusb_kernel_driver_active(u->h, u->intf);
-	if (rc == 1) {
-		libusb_close(u->h);
-		u->h = NULL;
+	}
+	if (libusb_kernel_driver_active(*h, intf) == 1) {
+		libusb_close(*h);
+		*h = NULL;
 		return -EOPNOTSUPP;
 	}
 	return 0;
@@ -832,7 +836,8 @@ static int open_free(struct usb_transport *u, libusb_device *dev)
 int pawlink_transport_usb_list(struct pawlink_dongle **out, size_t *n)
 {
 	struct pawlink_dongle *list = NULL, *grown;
-	struct usb_transport probe;
+	uint8_t intf, ep[PAWLINK_NUM_EPS];
+	libusb_device_handle *h;
 	libusb_device **devs;
 	libusb_context *ctx;
 	ssize_t count, i;
@@ -846,10 +851,9 @@ int pawlink_transport_usb_list(struct pawlink_dongle **out, size_t *n)
 		return 0;
 	count = libusb_get_device_list(ctx, &devs);
 	for (i = 0; i < count; i++) {
-		memset(&probe, 0, sizeof(probe));
-		if (find_interface(devs[i], &probe.intf, probe.ep))
+		if (find_interface(devs[i], &intf, ep))
 			continue;
-		rc = open_free(&probe, devs[i]);
+		rc = open_free(devs[i], intf, &h);
 		if (rc == -EOPNOTSUPP) {
 			rc = 0;
 			continue;	/* the kernel path lists it */
@@ -857,16 +861,16 @@ int pawlink_transport_usb_list(struct pawlink_dongle **out, size_t *n)
 		grown = realloc(list, (found + 1) * sizeof(*list));
 		if (!grown) {
 			rc = -ENOMEM;
-			if (probe.h)
-				libusb_close(probe.h);
+			if (h)
+				libusb_close(h);
 			break;
 		}
 		list = grown;
 		/* Not ours to open (permissions): listed, with what we know. */
-		describe(devs[i], rc ? NULL : probe.h, &list[found++]);
+		describe(devs[i], h, &list[found++]);
 		rc = 0;
-		if (probe.h)
-			libusb_close(probe.h);
+		if (h)
+			libusb_close(h);
 	}
 	if (count >= 0)
 		libusb_free_device_list(devs, 1);
@@ -959,7 +963,7 @@ int pawlink_transport_usb_open(struct pawlink_transport **out,
 		rc = found == -EPROTO ? -EPROTO : there ? -ENOTTY : -ENOENT;
 		goto err_list;
 	}
-	rc = open_free(u, dev);
+	rc = open_free(dev, u->intf, &u->h);
 	if (rc)
 		goto err_list;
 	rc = libusb_claim_interface(u->h, u->intf);
