@@ -57,7 +57,7 @@ CLANG ?= clang
 
 # Every library some program uses; only pawsim links ALSA (PKG_LIBS), the
 # rest link libpawlink's (LIBPAWLINK_LIBS, below).
-PKGS := libsodium sndfile samplerate alsa json-c
+PKGS := libsodium sndfile samplerate alsa json-c libusb-1.0
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -170,8 +170,9 @@ $(eval $(call flavour,san,SAN_CFLAGS))
 LIBPAWLINK_SOVERSION := 0
 LIBPAWLINK_VERSION := $(PAWLINK_VERSION)
 LIBPAWLINK_SO := $(BUILD)/rel/libpawlink.so.$(LIBPAWLINK_VERSION)
-# What the library's own code calls (ALSA is pawsim's, not the library's).
-LIBPAWLINK_PKGS := libsodium sndfile samplerate
+# What the library's own code calls (ALSA is pawsim's, not the library's;
+# libusb-1.0 is the libusb path to a dongle no driver has bound).
+LIBPAWLINK_PKGS := libsodium sndfile samplerate libusb-1.0
 LIBPAWLINK_LIBS = $(shell pkg-config --libs $(LIBPAWLINK_PKGS))
 
 # A third object tree, position independent, in which only what libpawlink.h

@@ -118,10 +118,12 @@ say "Plug the dongle in: a USB gadget on dummy_hcd ($PAWLINK_LANE_SPEED speed), 
 echo "\$ pawsim dongle --air $sock --background --pidfile $dongle_pidfile"
 pawsim dongle --air "$sock" --background --pidfile "$dongle_pidfile"
 ok
-# The kernel enumerates it and pawlink.ko binds it: /dev/pawlinkN.
+# The kernel enumerates it and pawlink.ko binds it: /dev/pawlinkN (until
+# then pawctl would list it on the libusb path).
 tries=200
 while ! command pawctl -q --json dongles |
-	jq -e '.dongles | length > 0' >/dev/null; do
+	jq -e '[.dongles[] | select(.transport == "kernel")] | length > 0' \
+		>/dev/null; do
 	tries=$((tries - 1))
 	if [ "$tries" -le 0 ]; then
 		echo "demo: pawlink.ko did not bind the dongle" >&2

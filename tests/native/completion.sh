@@ -49,6 +49,8 @@ expect 'pawctl led bear ' $'off\non'
 expect 'pawctl record bear --s' $'--seconds\n--store'
 expect 'pawctl volume bear --s' '--store'
 expect 'pawctl get bear x -o' '-o'
+expect 'pawctl --transport ' $'kernel\nusb'
+expect 'pawctl --tr' '--transport'
 # The toys paired in the store given, by name, with no radio.
 expect "pawctl --store $store status " 'bear'
 expect "pawctl --store $store ls b" 'bear'

@@ -681,6 +681,22 @@ static void test_command_line(void **state)
 	assert_int_equal(bare("--device", "/dev/null", "scan", NULL),
 			 EXIT_USAGE);
 	assert_non_null(strstr(r.err, "'/dev/null' is not a pawlink dongle"));
+	/*
+	 * --transport: two words only, not with --air, and a usbfs --device
+	 * is the usb path's (a node that is not there: 4, as above).
+	 */
+	assert_int_equal(bare("--transport", "serial", "scan", NULL),
+			 EXIT_USAGE);
+	assert_non_null(strstr(r.err, "--transport takes 'kernel'"));
+	assert_int_equal(bare("--air", "a", "--transport", "usb", "scan",
+			      NULL), EXIT_USAGE);
+	assert_non_null(strstr(r.err, "--transport chooses a dongle's path"));
+	assert_int_equal(bare("--transport", "kernel", "--device",
+			      "/dev/bus/usb/999/999", "scan", NULL),
+			 EXIT_USAGE);
+	assert_int_equal(bare("--device", "/dev/bus/usb/999/999", "scan",
+			      NULL), EXIT_UNREACHABLE);
+	assert_non_null(strstr(r.err, "no dongle at '/dev/bus/usb/999/999'"));
 	/* With neither air nor --device: the dongle plugged in, if any. */
 	if (access("/sys/bus/usb/drivers/pawlink", F_OK)) {
 		assert_int_equal(bare("scan", NULL), EXIT_UNREACHABLE);

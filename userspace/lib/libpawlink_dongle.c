@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The dongle path through the façade (libpawlink.h): finding the dongles
- * pawlink.ko has bound, attaching one (transport_dev.c), and sessions
- * that outlive the program, kept in the driver for its sound card.
+ * The dongle paths through the façade (libpawlink.h): finding the dongles
+ * pawlink.ko has bound and those no driver has, attaching one (the kernel
+ * path, transport_dev.c, or the libusb path, transport_usb.c, by the kind
+ * of node), and sessions that outlive the program, kept in the driver for
+ * its sound card.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -12,6 +14,8 @@
 
 #include "libpawlink_priv.h"
 
+#define USBFS_PREFIX	"/dev/bus/usb/"
+
 int pawlink_dongles(struct pawlink *p, struct pawlink_dongle **out, size_t *n)
 {
 	int rc = pawlink_transport_dev_list(NULL, out, n);
@@ -19,6 +23,22 @@ int pawlink_dongles(struct pawlink *p, struct pawlink_dongle **out, size_t *n)
 	if (rc)
 		return pawlink_fail(p, rc, "out of memory");
 	return 0;
+}
+
+int pawlink_usb_dongles(struct pawlink *p, struct pawlink_dongle **out,
+			size_t *n)
+{
+	int rc = pawlink_transport_usb_list(out, n);
+
+	if (rc)
+		return pawlink_fail(p, rc, "out of memory");
+	return 0;
+}
+
+/* usbfs nodes are the libusb path's; the rest the kernel's. */
+static bool is_usbfs_node(const char *path)
+{
+	return !strncmp(path, USBFS_PREFIX, strlen(USBFS_PREFIX));
 }
 
 /* The one dongle plugged in, into @path; else why not, with the sentence. */
@@ -59,7 +79,10 @@ int pawlink_attach_device(struct pawlink *p, const char *path)
 			return rc;
 		path = found;
 	}
-	rc = pawlink_transport_dev_open(&t, path);
+	if (is_usbfs_node(path))
+		rc = pawlink_transport_usb_open(&t, path);
+	else
+		rc = pawlink_transport_dev_open(&t, path);
 	switch (rc) {
 	case 0:
 		break;
@@ -80,6 +103,14 @@ int pawlink_attach_device(struct pawlink *p, const char *path)
 	case -ENODEV:
 		return pawlink_fail(p, rc, "the dongle at '%s' is gone",
 				    path);
+	case -EPROTO:
+		return pawlink_fail(p, rc,
+				    "refused the dongle at '%s': its USB interface or its answer to GET_INFO is not what Documentation/usb-interface.rst says (as pawlink.ko refuses it)",
+				    path);
+	case -EOPNOTSUPP:
+		return pawlink_fail(p, rc,
+				    "the dongle at '%s' is bound to a kernel driver: use it through pawlink.ko (/dev/pawlinkN); libpawlink never detaches a driver",
+				    path);
 	default:
 		return pawlink_fail(p, rc, "cannot use the dongle at '%s': %s",
 				    path, strerror(-rc));
@@ -95,6 +126,9 @@ int pawlink_keep_session(struct pawlink *p)
 
 	if (rc)
 		return rc;
+	if (!p->t->ops->keep && !strcmp(p->t->ops->kind, "usb"))
+		return pawlink_fail(p, -EOPNOTSUPP,
+				    "this dongle is used through libusb, without pawlink.ko: only the driver keeps a session after the program ends, and only it gives the dongle a sound card (arecord, aplay); load pawlink.ko for that");
 	if (!p->t->ops->keep)
 		return pawlink_fail(p, -EOPNOTSUPP,
 				    "only a dongle's driver can keep a session after the program ends; on the simulated air each program opens its own");
@@ -119,6 +153,9 @@ int pawlink_end_kept_session(struct pawlink *p,
 
 	if (rc)
 		return rc;
+	if (!p->t->ops->resume && !strcmp(p->t->ops->kind, "usb"))
+		return pawlink_fail(p, -EOPNOTSUPP,
+				    "no session outlives a program on the libusb path (without pawlink.ko)");
 	if (!p->t->ops->resume)
 		return pawlink_fail(p, -EOPNOTSUPP,
 				    "no session outlives a program on the simulated air");

@@ -9,6 +9,9 @@
  *  - transport_dev.c: the kernel path, /dev/pawlinkN.  The dongle relays,
  *    and pawlink.ko seals and opens once PAWLINK_IOC_SET_KEYS installed
  *    the keys; audio goes through the driver's sound card, not here.
+ *  - transport_usb.c: the libusb path, a dongle no driver has bound.  The
+ *    dongle relays, and libpawlink's record layer seals and opens, as on
+ *    the air; the microphone is read here, there is no sound card.
  *
  * So the operations are the driver's, not the record layer's: the façade
  * never sees a sealed record.  It sends and receives *control frames*
@@ -34,6 +37,8 @@ struct pawlink_transport;
 struct radio;
 
 struct pawlink_transport_ops {
+	/* Which path, for sentences: "air", "kernel" or "usb". */
+	const char *kind;
 	/*
 	 * Beacons heard during the next @listen_ms (the kernel path: what
 	 * the dongle heard), one per toy, at most @max; *@n is the count.
@@ -114,7 +119,25 @@ int pawlink_transport_air_join(struct pawlink_transport **out,
 int pawlink_transport_dev_open(struct pawlink_transport **out,
 			       const char *path);
 
+/*
+ * The libusb backend (transport_usb.c) on the dongle at usbfs node @path
+ * (/dev/bus/usb/BBB/DDD) that no kernel driver has bound: its interface
+ * claimed for this process (another gets -EBUSY).  -ENOENT no device
+ * there, -ENOTTY not a pawlink dongle, -EPROTO a pawlink dongle whose
+ * interface or GET_INFO the driver would refuse at probe, -EOPNOTSUPP a
+ * kernel driver has it (never detached here), -EACCES no permission,
+ * -ENODEV gone, -ENOMEM.
+ */
+int pawlink_transport_usb_open(struct pawlink_transport **out,
+			       const char *path);
+
 struct pawlink_dongle;
+/*
+ * The pawlink dongles no kernel driver has bound, found through libusb,
+ * by bus and address: *@out is new (free() it).  0 or -ENOMEM.
+ */
+int pawlink_transport_usb_list(struct pawlink_dongle **out, size_t *n);
+
 /*
  * The dongles pawlink.ko has bound, from sysfs under @root (NULL:
  * /sys/bus/usb/drivers/pawlink), by node number: *@out is new (free()

@@ -450,6 +450,7 @@ static void dev_close(struct pawlink_transport *t)
 }
 
 static const struct pawlink_transport_ops dev_ops = {
+	.kind = "kernel",
 	.scan = dev_scan,
 	.connect = dev_connect,
 	.disconnect = dev_disconnect,

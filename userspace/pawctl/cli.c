@@ -19,6 +19,7 @@
 enum {
 	OPT_AIR = 0x100,
 	OPT_DEVICE,
+	OPT_TRANSPORT,
 	OPT_STORE,
 	OPT_JSON,
 	OPT_VERSION,
@@ -33,6 +34,7 @@ enum {
 static const struct option global_opts[] = {
 	{ "air", required_argument, NULL, OPT_AIR },
 	{ "device", required_argument, NULL, OPT_DEVICE },
+	{ "transport", required_argument, NULL, OPT_TRANSPORT },
 	{ "store", required_argument, NULL, OPT_STORE },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -162,7 +164,8 @@ void pawctl_usage(FILE *f, const struct pawctl_command *cmd)
 	fprintf(f, "\n%s.\n", cmd->summary);
 	if (cmd->options)
 		fprintf(f, "\nOptions:\n%s", cmd->options);
-	fprintf(f, "\nGlobal options (anywhere): --air SOCKET, --device PATH, --store DIR,\n"
+	fprintf(f, "\nGlobal options (anywhere): --air SOCKET, --device PATH,\n"
+		"--transport kernel|usb, --store DIR,\n"
 		"--json, -q/--quiet, --progress/--no-progress, -h/--help.\n"
 		"See 'pawctl --help'.\n");
 }
@@ -229,6 +232,9 @@ static int global_option(struct pawctl *c, int o, const char *arg)
 		return 1;
 	case OPT_DEVICE:
 		c->device = arg;
+		return 1;
+	case OPT_TRANSPORT:
+		c->transport = arg;
 		return 1;
 	case OPT_STORE:
 		c->store = arg;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Reaching a toy: the transport the global options choose (the simulated
- * air, or a dongle through pawlink.ko), libpawlink's façade over it, and a
+ * air, or a dongle through pawlink.ko or, when no driver has it, through
+ * libusb), libpawlink's façade over it, and a
  * session with one toy.  Each pawctl run opens at most one session and
  * ends it with a BYE, so that the toy (which serves one session at a
  * time) is free for the next command; only `pawctl connect` leaves its
@@ -23,6 +24,8 @@ static int attach_exit(int rc)
 		return PAWCTL_EXIT_UNREACHABLE;
 	case ENOTTY:
 		return PAWCTL_EXIT_USAGE;
+	case EOPNOTSUPP:
+		return PAWCTL_EXIT_UNSUPPORTED;
 	case EINTR:
 		return PAWCTL_EXIT_INTERRUPTED;
 	default:
@@ -30,32 +33,93 @@ static int attach_exit(int rc)
 	}
 }
 
-/* --device, or else the one dongle plugged in: into c->device_path. */
+const char *pawctl_dongle_transport(const char *path)
+{
+	return strncmp(path, "/dev/bus/usb/", 13) ? "kernel" : "usb";
+}
+
+/* --transport as given: 0 either, 1 kernel, 2 usb; or -1 (an error). */
+static int forced_path(struct pawctl *c)
+{
+	if (!c->transport)
+		return 0;
+	if (!strcmp(c->transport, "kernel"))
+		return 1;
+	if (!strcmp(c->transport, "usb"))
+		return 2;
+	pawctl_fail(c, PAWCTL_EXIT_USAGE,
+		    "--transport takes 'kernel' (through pawlink.ko) or 'usb' (through libusb)");
+	return -1;
+}
+
+/*
+ * No dongle on the path --transport forced: why, with the other path's
+ * dongles in mind.  @other counts them.
+ */
+static int none_on_path(struct pawctl *c, int forced, size_t other)
+{
+	if (forced == 1 && other)
+		return pawctl_fail(c, PAWCTL_EXIT_UNSUPPORTED,
+				   "--transport kernel: no dongle is bound to pawlink.ko (is it loaded?); %zu without a driver can be used with --transport usb",
+				   other);
+	if (forced == 2 && other)
+		return pawctl_fail(c, PAWCTL_EXIT_UNSUPPORTED,
+				   "--transport usb: every dongle plugged in is bound to pawlink.ko, and pawctl never detaches the kernel driver; use the kernel path (without --transport usb)");
+	return pawctl_fail(c, PAWCTL_EXIT_UNREACHABLE,
+			   "no pawlink dongle is plugged in ('pawctl dongles' lists them); for a simulated toy give --air SOCKET or set $PAWLINK_AIR");
+}
+
+/*
+ * --device, or else the one dongle plugged in on a path --transport
+ * allows: into c->device_path, and c->via_usb.
+ */
 static int choose_dongle(struct pawctl *c)
 {
-	struct pawlink_dongle *list;
-	size_t n;
+	struct pawlink_dongle *kern = NULL, *usb = NULL;
+	size_t nk = 0, nu = 0, n;
+	int forced = forced_path(c), rc = 0;
 
+	if (forced < 0)
+		return PAWCTL_EXIT_USAGE;
 	if (c->device) {
 		if (strlen(c->device) >= sizeof(c->device_path))
 			return pawctl_fail(c, PAWCTL_EXIT_USAGE,
 					   "--device: the path is too long");
 		strcpy(c->device_path, c->device);
+		c->via_usb = !strcmp(pawctl_dongle_transport(c->device), "usb");
+		if (forced && forced != (c->via_usb ? 2 : 1))
+			return pawctl_fail(c, PAWCTL_EXIT_USAGE,
+					   "--device %s is a %s node; --transport %s needs %s",
+					   c->device_path,
+					   c->via_usb ? "usbfs" : "pawlink.ko",
+					   c->transport, c->via_usb ?
+					   "/dev/pawlinkN" : "/dev/bus/usb/BBB/DDD");
 		return 0;
 	}
-	if (pawlink_dongles(c->p, &list, &n))
-		return pawctl_fail(c, PAWCTL_EXIT_IO, "out of memory");
-	if (n == 1)
-		memcpy(c->device_path, list[0].path, sizeof(c->device_path));
-	free(list);
-	if (n == 0)
-		return pawctl_fail(c, PAWCTL_EXIT_UNREACHABLE,
-				   "no pawlink dongle is plugged in ('pawctl dongles' lists them); for a simulated toy give --air SOCKET or set $PAWLINK_AIR");
-	if (n > 1)
-		return pawctl_fail(c, PAWCTL_EXIT_USAGE,
-				   "%zu pawlink dongles are plugged in: choose one with --device ('pawctl dongles' lists them)",
-				   n);
-	return 0;
+	if (pawlink_dongles(c->p, &kern, &nk) ||
+	    pawlink_usb_dongles(c->p, &usb, &nu)) {
+		rc = pawctl_fail(c, PAWCTL_EXIT_IO, "out of memory");
+		goto out;
+	}
+	n = (forced != 2 ? nk : 0) + (forced != 1 ? nu : 0);
+	if (n == 0) {
+		rc = none_on_path(c, forced, forced == 1 ? nu : nk);
+		goto out;
+	}
+	if (n > 1) {
+		rc = pawctl_fail(c, PAWCTL_EXIT_USAGE,
+				 "%zu pawlink dongles are plugged in: choose one with --device ('pawctl dongles' lists them)",
+				 n);
+		goto out;
+	}
+	/* The driver's when it has one: pawctl never takes a dongle from it. */
+	c->via_usb = !(forced != 2 && nk);
+	memcpy(c->device_path, c->via_usb ? usb[0].path : kern[0].path,
+	       sizeof(c->device_path));
+out:
+	free(kern);
+	free(usb);
+	return rc;
 }
 
 int pawctl_open_link(struct pawctl *c)
@@ -71,11 +135,15 @@ int pawctl_open_link(struct pawctl *c)
 	if (c->air && c->device)
 		return pawctl_fail(c, PAWCTL_EXIT_USAGE,
 				   "give --air or --device, not both");
-	if (!air && !c->device) {
+	/* A dongle named or its path forced: $PAWLINK_AIR does not apply. */
+	if (!air && !c->device && !c->transport) {
 		air = getenv("PAWLINK_AIR");
 		if (air && !air[0])
 			air = NULL;
 	}
+	if (c->transport && air)
+		return pawctl_fail(c, PAWCTL_EXIT_USAGE,
+				   "--transport chooses a dongle's path; the simulated air (--air) has none");
 	if (air) {
 		rc = pawlink_attach_air(c->p, air);
 		if (rc)
@@ -85,7 +153,7 @@ int pawctl_open_link(struct pawctl *c)
 					   pawlink_error(c->p));
 		return 0;
 	}
-	/* The kernel path: pawlink.ko and the dongle. */
+	/* A dongle: through pawlink.ko, or through libusb without it. */
 	rc = choose_dongle(c);
 	if (rc)
 		return rc;
@@ -93,6 +161,9 @@ int pawctl_open_link(struct pawctl *c)
 	if (rc)
 		return pawctl_fail(c, attach_exit(rc), "%s",
 				   pawlink_error(c->p));
+	if (c->via_usb)
+		pawctl_info(c, "using the dongle at %s through libusb: no driver has it (no sound card on this path)",
+			    c->device_path);
 	return 0;
 }
 

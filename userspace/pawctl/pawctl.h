@@ -108,6 +108,7 @@ struct pawctl {
 	/* Global options. */
 	const char *air;		/* --air, else $PAWLINK_AIR */
 	const char *device;		/* --device */
+	const char *transport;		/* --transport kernel|usb, or NULL */
 	const char *store;		/* --store; NULL: the default */
 	bool json;
 	bool quiet;
@@ -132,8 +133,9 @@ struct pawctl {
 	 * reachable once pawctl_open_link() attached the way to it.
 	 */
 	struct pawlink *p;
-	/* The dongle attached, when no air was given. */
+	/* The dongle attached, when no air was given, and its path. */
 	char device_path[PAWLINK_DONGLE_PATH_MAX];
+	bool via_usb;			/* libusb, not pawlink.ko */
 
 	/* The command's result fields for --json. */
 	struct pawctl_json j;
@@ -233,8 +235,9 @@ int pawctl_msg_fail(struct pawctl *c, int rc,
 
 /*
  * Attaches the way to the toys to c->p: the air given (--air,
- * $PAWLINK_AIR), else the dongle (--device, or the only one plugged in).
- * 0 or an exit code.
+ * $PAWLINK_AIR), else the dongle (--device, or the only one plugged in)
+ * on its path: through pawlink.ko when the driver has it, else through
+ * libusb (said once), or as --transport forces.  0 or an exit code.
  */
 int pawctl_open_link(struct pawctl *c);
 /*
@@ -257,6 +260,9 @@ bool pawctl_msg_command(struct pawctl *c, int argc, char *argv[],
 			char hex[PAWCTL_MSG_HEX_LEN + 1]);
 /* Ends any session (BYE), closes the link and libpawlink. */
 void pawctl_close_link(struct pawctl *c);
+
+/* "kernel" or "usb": the path a dongle's node is on. */
+const char *pawctl_dongle_transport(const char *path);
 
 /* ---- outfile.c: files pawctl writes ------------------------------------ */
 

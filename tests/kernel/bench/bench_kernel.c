@@ -23,7 +23,10 @@
  *     kernel/air on the air's clock (target >= 0.95) and on the wall
  *     clock.  The two paths take turns, a session and one message each
  *     per round, so that both see the same load on the machine; the
- *     ratio is the median of the rounds' ratios.
+ *     ratio is the median of the rounds' ratios.  A third path takes its
+ *     turn too: libpawlink's libusb transport on the same dongle, the
+ *     driver unbound from it for its round (sysfs unbind, then bind
+ *     again), usb/kernel as the ratio (issue 14).
  *
  *   bench_kernel [SCALE]    multiplies the iteration counts (default 1)
  *
@@ -53,7 +56,7 @@ static unsigned int scale = 1;
 
 struct scene {
 	char dir[64], sock[96], toy_dir[96], toy_log[96];
-	char store_dev[96], store_air[96];
+	char store_dev[96], store_air[96], store_usb[96];
 	struct proc air, toy;
 	struct dongle d;
 	bool plugged;
@@ -354,6 +357,7 @@ static void scene_open(struct scene *s)
 	str_fmt(s->toy_log, sizeof(s->toy_log), "%s/toy.log", s->dir);
 	str_fmt(s->store_dev, sizeof(s->store_dev), "%s/host-dev", s->dir);
 	str_fmt(s->store_air, sizeof(s->store_air), "%s/host-air", s->dir);
+	str_fmt(s->store_usb, sizeof(s->store_usb), "%s/host-usb", s->dir);
 	{
 		const char *const air[] = {
 			"pawsim", "air", "--socket", s->sock, NULL
@@ -424,6 +428,7 @@ static double toy_rtt(struct scene *s)
 struct path {
 	const char *name;
 	bool device;
+	bool usb;			/* libusb: opened per round */
 	struct pawlink *p;
 	/* Per round: seconds on the air's clock and the wall's, STATUS ns. */
 	double put_air[ROUNDS], get_air[ROUNDS], put_wall[ROUNDS],
@@ -519,6 +524,93 @@ static void path_open(struct scene *s, struct path *r, bool device,
 }
 
 /*
+ * pawlink.ko let go of the dongle (@bound false: sysfs unbind, until the
+ * interface has no driver) or bound to it again (until its node is back).
+ * The libusb path's usbfs node goes to @usb.
+ */
+static void driver_bind(struct scene *s, bool bound, char *usb, size_t len)
+{
+	char path[512], bus[16], dev[16];
+	const char *intf = strrchr(s->d.intf, '/') + 1;
+	int fd;
+
+	str_fmt(path, sizeof(path), "/sys/bus/usb/drivers/pawlink/%s",
+		bound ? "bind" : "unbind");
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, intf, strlen(intf)) < 0)
+		die(path, strerror(errno));
+	close(fd);
+	if (bound ? dongle_wait_bound(&s->d) : intf_wait_unbound(s->d.intf))
+		die(path, "the driver did not follow");
+	if (bound)
+		return;
+	str_fmt(path, sizeof(path), "%s/../busnum", s->d.intf);
+	if (read_text(path, bus, sizeof(bus)))
+		die(path, "unreadable");
+	str_fmt(path, sizeof(path), "%s/../devnum", s->d.intf);
+	if (read_text(path, dev, sizeof(dev)))
+		die(path, "unreadable");
+	str_fmt(usb, len, "/dev/bus/usb/%03d/%03d", atoi(bus), atoi(dev));
+}
+
+/* libpawlink through libusb on the dongle, pawlink.ko unbound from it. */
+static void usb_attach(struct scene *s, struct path *r)
+{
+	char err[256], usb[64];
+
+	driver_bind(s, false, usb, sizeof(usb));
+	if (pawlink_open(&r->p, s->store_usb, err, sizeof(err)))
+		die("pawlink_open", err);
+	if (pawlink_attach_device(r->p, usb))
+		die("pawlink_attach_device (libusb)", pawlink_error(r->p));
+}
+
+/* Its round done: the dongle back to pawlink.ko. */
+static void usb_detach(struct scene *s, struct path *r)
+{
+	pawlink_close(r->p);
+	r->p = NULL;
+	driver_bind(s, true, NULL, 0);
+}
+
+/*
+ * The kernel path through the node pawlink.ko has now: the libusb path's
+ * rounds unbind the driver, which takes the node with it, so the kernel
+ * path lets go after each round too.
+ */
+static void dev_attach(struct scene *s, struct path *r)
+{
+	char err[256];
+
+	if (pawlink_open(&r->p, s->store_dev, err, sizeof(err)))
+		die("pawlink_open", err);
+	if (pawlink_attach_device(r->p, s->d.node))
+		die("pawlink_attach_device", pawlink_error(r->p));
+}
+
+/*
+ * The libusb path paired by @inviter's invitation (the kernel path's,
+ * which lets go of the dongle then), then let go.
+ */
+static void usb_path_open(struct scene *s, struct path *r,
+			  struct path *inviter)
+{
+	char code[32];
+
+	memset(r, 0, sizeof(*r));
+	r->usb = true;
+	r->name = "usb";
+	pairing_code(s, inviter, code, sizeof(code));
+	pawlink_close(inviter->p);
+	inviter->p = NULL;
+	usb_attach(s, r);
+	if (pawlink_pair(r->p, s->toy_id, code, ""))
+		die("pair (libusb)", pawlink_error(r->p));
+	sodium_memzero(code, sizeof(code));
+	usb_detach(s, r);
+}
+
+/*
  * Round @i on path @r: a session, one upload and one download of a new
  * random message (then deleted), STATUS_ITERS STATUS requests, the end of
  * the session.
@@ -535,6 +627,11 @@ static void path_round(struct scene *s, struct path *r, unsigned int i,
 	size_t len;
 	double w0;
 
+	if (r->usb)
+		usb_attach(s, r);
+	else if (r->device && !r->p)
+		dev_attach(s, r);
+	p = r->p;
 	if (pawlink_connect(p, s->toy_id, NULL))
 		die("connect", pawlink_error(p));
 	driver_counters(s, r, -1);
@@ -574,13 +671,20 @@ static void path_round(struct scene *s, struct path *r, unsigned int i,
 	r->status_ns[i] = median(t, n);
 	if (pawlink_disconnect(p))
 		die("disconnect", pawlink_error(p));
+	if (r->usb) {
+		usb_detach(s, r);
+	} else if (r->device) {
+		pawlink_close(p);
+		r->p = NULL;
+	}
 }
 
 int main(int argc, char **argv)
 {
 	double put[ROUNDS], get[ROUNDS], put_w[ROUNDS], get_w[ROUNDS];
+	double upu[ROUNDS], ugu[ROUNDS], uput_w[ROUNDS], uget_w[ROUNDS];
 	double echo, toy, airtime, kstat, astat, *t;
-	static struct path kern, air;
+	static struct path kern, air, usb;
 	unsigned int i;
 	struct scene s;
 	uint8_t *obj;
@@ -606,6 +710,7 @@ int main(int argc, char **argv)
 
 	path_open(&s, &kern, true, NULL);
 	path_open(&s, &air, false, &kern);
+	usb_path_open(&s, &usb, &kern);
 	obj = malloc(MSG_BYTES);
 	t = calloc(STATUS_ITERS * scale, sizeof(*t));
 	if (!obj || !t)
@@ -614,6 +719,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < ROUNDS; i++) {
 		path_round(&s, &kern, i, obj, t);
 		path_round(&s, &air, i, obj, t);
+		path_round(&s, &usb, i, obj, t);
 	}
 	free(t);
 	free(obj);
@@ -624,6 +730,11 @@ int main(int argc, char **argv)
 		get[i] = air.get_air[i] / kern.get_air[i];
 		put_w[i] = air.put_wall[i] / kern.put_wall[i];
 		get_w[i] = air.get_wall[i] / kern.get_wall[i];
+		/* Goodput usb/kernel: the kernel's time over the usb path's. */
+		upu[i] = kern.put_air[i] / usb.put_air[i];
+		ugu[i] = kern.get_air[i] / usb.get_air[i];
+		uput_w[i] = kern.put_wall[i] / usb.put_wall[i];
+		uget_w[i] = kern.get_wall[i] / usb.get_wall[i];
 	}
 	kstat = median(kern.status_ns, ROUNDS);
 	astat = median(air.status_ns, ROUNDS);
@@ -662,6 +773,26 @@ int main(int argc, char **argv)
 	       (unsigned long long)kern.overrun[1],
 	       (unsigned long long)air.frames[1],
 	       (unsigned long long)air.overrun[1]);
+	printf("goodput  libusb path (pawlink.ko unbound): upload %.3f, "
+	       "download %.3f of the rate (air clock); usb/kernel upload "
+	       "%.3f (air clock) %.3f (wall), download %.3f (air clock) "
+	       "%.3f (wall); frames per %d uploads %llu, downloads %llu\n",
+	       airtime / median(usb.put_air, ROUNDS),
+	       airtime / median(usb.get_air, ROUNDS), median(upu, ROUNDS),
+	       median(uput_w, ROUNDS), median(ugu, ROUNDS),
+	       median(uget_w, ROUNDS), ROUNDS,
+	       (unsigned long long)usb.frames[0],
+	       (unsigned long long)usb.frames[1]);
+	printf("goodput  usb/kernel per round (air clock), upload:");
+	for (i = 0; i < ROUNDS; i++)
+		printf(" %.3f", upu[i]);
+	printf("; download:");
+	for (i = 0; i < ROUNDS; i++)
+		printf(" %.3f", ugu[i]);
+	printf("\n");
+	printf("rtt      STATUS in a session through libusb %8.1f us, "
+	       "usb/kernel %.2f\n", median(usb.status_ns, ROUNDS) / 1e3,
+	       median(usb.status_ns, ROUNDS) / kstat);
 	printf("goodput  pawlink.ko over the kernel path: %llu records "
 	       "received, %llu dropped with its queue full (reader too slow), "
 	       "%llu dropped otherwise\n",

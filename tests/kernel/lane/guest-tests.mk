@@ -31,11 +31,11 @@ CFLAGS := -std=gnu11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror \
 # into each test, so each needs libjson-c; the lane stages it by ldd).
 JSON_READ := tests/support/json_read.c
 LDLIBS := $(LIBPAWLINK) -Wl,--as-needed \
-	$(shell pkg-config --libs libsodium alsa sndfile json-c 2>/dev/null) \
+	$(shell pkg-config --libs libsodium alsa sndfile samplerate json-c libusb-1.0 2>/dev/null) \
 	-lpthread -lm
 # libpawlink's audio conversion resamples (the benches use more of it).
 BENCH_LDLIBS := $(LIBPAWLINK) -Wl,--as-needed \
-	$(shell pkg-config --libs libsodium alsa sndfile samplerate 2>/dev/null) \
+	$(shell pkg-config --libs libsodium alsa sndfile samplerate libusb-1.0 2>/dev/null) \
 	-lpthread -lm
 
 all: $(BINS)

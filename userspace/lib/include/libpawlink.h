@@ -83,14 +83,19 @@ PAWLINK_API const char *pawlink_version(void);
  */
 PAWLINK_API int pawlink_attach_air(struct pawlink *p, const char *socket_path);
 /*
- * Reaches toys through the dongle at @path (/dev/pawlinkN; NULL: the one
- * dongle plugged in), through pawlink.ko: the driver seals and opens the
- * session's records, and audio goes through its sound card.  The dongle
- * is this process's until pawlink_close() (another libpawlink user gets
- * -EBUSY).  -EISCONN if a transport is attached already; -ENOENT no such
- * node; -EACCES no permission; -EBUSY another program uses it; -ENOTTY
- * not a pawlink dongle; -ENODEV it is gone, or (@path NULL) none is
- * plugged in; -ENOTUNIQ (@path NULL) several are.
+ * Reaches toys through the dongle at @path (NULL: the one dongle
+ * pawlink.ko has bound).  /dev/pawlinkN is the kernel path: the driver
+ * seals and opens the session's records, and audio goes through its
+ * sound card.  /dev/bus/usb/BBB/DDD (as pawlink_usb_dongles() lists) is
+ * the libusb path, for a dongle no driver has bound: libpawlink claims its
+ * interface and seals and opens the records itself; there is no sound
+ * card (pawlink_mic_read() works, pawlink_keep_session() does not), and a
+ * dongle a driver has bound is refused (-EOPNOTSUPP), never detached.
+ * The dongle is this process's until pawlink_close() (another libpawlink
+ * user gets -EBUSY).  -EISCONN if a transport is attached already;
+ * -ENOENT no such node; -EACCES no permission; -EBUSY another program
+ * uses it; -ENOTTY not a pawlink dongle; -ENODEV it is gone, or (@path
+ * NULL) none is plugged in; -ENOTUNIQ (@path NULL) several are.
  */
 PAWLINK_API int pawlink_attach_device(struct pawlink *p, const char *path);
 PAWLINK_API bool pawlink_attached(const struct pawlink *p);
@@ -127,9 +132,16 @@ PAWLINK_API int pawlink_forget(struct pawlink *p,
 
 /* ---- dongles: no toy needed ------------------------------------------- */
 
-/* A dongle bound to pawlink.ko, as sysfs describes it. */
+/* link_state of a dongle whose link libpawlink could not ask for. */
+#define PAWLINK_DONGLE_LINK_UNKNOWN	0xff
+
+/*
+ * A dongle bound to pawlink.ko, as sysfs describes it, or one no driver
+ * has bound, as its descriptors describe it (pawlink_usb_dongles()).
+ */
 struct pawlink_dongle {
-	char path[PAWLINK_DONGLE_PATH_MAX];	/* its node, /dev/pawlinkN */
+	char path[PAWLINK_DONGLE_PATH_MAX];	/* its node, /dev/pawlinkN,
+						 * or /dev/bus/usb/BBB/DDD */
 	uint8_t id[PAWLINK_ID_LEN];		/* the dongle's own id */
 	uint16_t fw_version;			/* major << 8 | minor */
 	uint32_t speed;		/* enum usb_device_speed: 2 full, 3 high,
@@ -145,6 +157,16 @@ struct pawlink_dongle {
  */
 PAWLINK_API int pawlink_dongles(struct pawlink *p,
 				struct pawlink_dongle **out, size_t *n);
+/*
+ * The dongles plugged in that no kernel driver has bound (the libusb
+ * path), found through libusb, each by its usbfs node: *@out is new
+ * (free() it), *@n may be 0.  id is read from the serial number and
+ * link_state is PAWLINK_DONGLE_LINK_UNKNOWN (asking would take the
+ * dongle from its user); id is zero when the node is not readable.  A
+ * dongle pawlink.ko has is pawlink_dongles()' only.  0 or -ENOMEM.
+ */
+PAWLINK_API int pawlink_usb_dongles(struct pawlink *p,
+				    struct pawlink_dongle **out, size_t *n);
 
 /* ---- text forms --------------------------------------------------------- */
 

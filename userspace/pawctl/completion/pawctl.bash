@@ -12,7 +12,7 @@ _pawctl_commands='scan pair toys status ls send get rm play record led volume
 _pawctl_events='boot factory-reset button pair-start pair-ok pair-fail
 	pair-refused locked session-start session-reject session-end mic-start
 	mic-stop unpair revoke invite session'
-_pawctl_global_opts='--air --device --store --json -q --quiet --progress
+_pawctl_global_opts='--air --device --transport --store --json -q --quiet --progress
 	--no-progress -h --help --version'
 
 # The options of subcommand $1, beyond the global ones.
@@ -34,7 +34,8 @@ _pawctl_command_opts()
 _pawctl_takes_value()
 {
 	case $1 in
-	--air | --device | --store | --seconds | --name | --code-file | -o | \
+	--air | --device | --transport | --store | --seconds | --name | \
+	--code-file | -o | \
 	--output | --from | --type | --host | --since | --tail) return 0 ;;
 	esac
 	return 1
@@ -52,11 +53,11 @@ _pawctl()
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		word=${COMP_WORDS[i]}
 		case $word in
-		--air | --device | --store)
+		--air | --device | --transport | --store)
 			way+=("$word" "${COMP_WORDS[i+1]}")
 			((i++))
 			;;
-		--air=* | --device=* | --store=*)
+		--air=* | --device=* | --transport=* | --store=*)
 			way+=("$word")
 			;;
 		-*)
@@ -79,6 +80,10 @@ _pawctl()
 		;;
 	--device)
 		COMPREPLY=($(compgen -W "$(echo /dev/pawlink[0-9]*)" -- "$cur"))
+		return
+		;;
+	--transport)
+		COMPREPLY=($(compgen -W "kernel usb" -- "$cur"))
 		return
 		;;
 	--type)
