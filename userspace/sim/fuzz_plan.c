@@ -483,7 +483,8 @@ size_t fuzz_in_record(const struct fuzz_plan *p, struct fuzz_rng *r, int ep,
 			return make_record(r, PAWLINK_CH_AUDIO, (uint16_t)
 					   (12 + 320 + PAWLINK_TAG_LEN), out);
 		}
-		*kind = fuzz_chance(r, 30) ? FUZZ_REC_EVENT : FUZZ_REC_PLAIN;
+		/* few: a LINK event saying idle or lost ends a session */
+		*kind = fuzz_chance(r, 10) ? FUZZ_REC_EVENT : FUZZ_REC_PLAIN;
 		if (*kind == FUZZ_REC_EVENT)
 			return make_event(r, event_counter, out, false);
 		return make_record(r, PAWLINK_CH_PLAIN,
