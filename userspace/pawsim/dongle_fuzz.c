@@ -50,14 +50,12 @@ struct fuzz_dongle {
 	bool configured;
 	int ep_handle[PAWLINK_NUM_EPS];	/* raw gadget's, once enabled */
 	atomic_uint in_xfers;		/* IN transfers the host took */
-	/* A CONNECT the plan answers: ep0 sets it, control IN sends it. */
-	atomic_bool connect_answer;
-	uint8_t connect_toy[PAWLINK_ID_LEN];
-	atomic_bool unplug_armed;
+	atomic_long deadline_ms;	/* the unplug, CLOCK_MONOTONIC */
 	pthread_t timer;
-	pthread_mutex_t lock;		/* the disconnect deadline */
-	pthread_cond_t armed;
-	long deadline_ms;		/* CLOCK_MONOTONIC */
+	/* A CONNECT the plan answers: ep0 sets it, control IN sends it. */
+	pthread_mutex_t connect_lock;
+	bool connect_pending;
+	uint8_t connect_toy[PAWLINK_ID_LEN];
 };
 
 struct ep_io {
@@ -96,42 +94,52 @@ static void __attribute__((noreturn)) unplug(const struct fuzz_dongle *d,
 	_exit(PAWSIM_EXIT_OK);
 }
 
-/* Lock rule: takes d->lock.  The earlier deadline wins. */
+/* The earlier deadline wins; any thread may move it. */
 static void arm_unplug(struct fuzz_dongle *d, long at_ms)
 {
-	pthread_mutex_lock(&d->lock);
-	if (at_ms < d->deadline_ms)
-		d->deadline_ms = at_ms;
-	pthread_cond_signal(&d->armed);
-	pthread_mutex_unlock(&d->lock);
+	long cur = atomic_load(&d->deadline_ms);
+
+	while (at_ms < cur &&
+	       !atomic_compare_exchange_weak(&d->deadline_ms, &cur, at_ms))
+		;
 }
 
 static void *timer_thread(void *arg)
 {
 	struct fuzz_dongle *d = arg;
-	struct timespec ts;
-	long at;
 
-	pthread_mutex_lock(&d->lock);
-	for (;;) {
-		at = d->deadline_ms;
-		if (mono_ms() >= at)
-			break;
-		/* the condvar runs on CLOCK_REALTIME: wait in short steps */
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += 10 * 1000000;
-		if (ts.tv_nsec >= 1000000000) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000;
-		}
-		pthread_cond_timedwait(&d->armed, &d->lock, &ts);
-	}
-	pthread_mutex_unlock(&d->lock);
+	/* 5 ms steps: the deadline can move nearer at any time */
+	while (mono_ms() < atomic_load(&d->deadline_ms))
+		sleep_us(5000);
 	unplug(d, "seeded point");
+}
+
+/*
+ * Lock rule: takes connect_lock.  Remembers the toy of a CONNECT to answer
+ * (ep0), or hands it over once (control IN); @take says which.
+ */
+static bool connect_answer(struct fuzz_dongle *d, bool take,
+			   uint8_t toy[PAWLINK_ID_LEN])
+{
+	bool had;
+
+	pthread_mutex_lock(&d->connect_lock);
+	had = d->connect_pending;
+	if (take) {
+		if (had)
+			memcpy(toy, d->connect_toy, PAWLINK_ID_LEN);
+		d->connect_pending = false;
+	} else {
+		memcpy(d->connect_toy, toy, PAWLINK_ID_LEN);
+		d->connect_pending = true;
+	}
+	pthread_mutex_unlock(&d->connect_lock);
+	return had;
 }
 
 /* ---- EP0 ------------------------------------------------------------------ */
 
+/* EP0's data stage, both ways; only the main thread does EP0. */
 static struct ep_io ep0_buf;
 
 static int ep0_io(struct fuzz_dongle *d, unsigned long cmd, const void *buf,
@@ -144,11 +152,13 @@ static int ep0_io(struct fuzz_dongle *d, unsigned long cmd, const void *buf,
 	if (buf && len)
 		memcpy(e->data, buf, len);
 	if (ioctl(d->fd, cmd, e) < 0) {
+		int err = errno;
+
 		if (d->verbose)
 			pawsim_msg("ep0: %s of %zu bytes: %s",
 				   cmd == USB_RAW_IOCTL_EP0_READ ? "read" :
-				   "write", len, strerror(errno));
-		return -errno;
+				   "write", len, strerror(err));
+		return -err;
 	}
 	return 0;
 }
@@ -407,8 +417,7 @@ static void vendor_request(struct fuzz_dongle *d,
 		if (!ep0_io(d, USB_RAW_IOCTL_EP0_READ, NULL, want) &&
 		    s->bRequest == PAWLINK_REQ_CONNECT &&
 		    want == PAWLINK_ID_LEN && fuzz_chance(&d->ep0_rng, 70)) {
-			memcpy(d->connect_toy, ep0_buf.data, PAWLINK_ID_LEN);
-			atomic_store(&d->connect_answer, true);
+			connect_answer(d, false, ep0_buf.data);
 		}
 		return;
 	}
@@ -473,6 +482,7 @@ static void *in_thread(void *arg)
 {
 	const struct ep_worker *w = arg;
 	struct fuzz_dongle *d = w->d;
+	uint8_t toy[PAWLINK_ID_LEN];
 	struct fuzz_rng r;
 	uint64_t events = 0;
 	enum fuzz_rec_kind kind;
@@ -502,10 +512,9 @@ static void *in_thread(void *arg)
 			break;
 		}
 		if (w->pos == PAWLINK_EP_CTRL_IN &&
-		    atomic_exchange(&d->connect_answer, false)) {
+		    connect_answer(d, true, toy)) {
 			len = fuzz_link_event(e->data, &events,
-					      PAWLINK_LINK_CONNECTED,
-					      d->connect_toy);
+					      PAWLINK_LINK_CONNECTED, toy);
 			zlp = true;
 		} else {
 			len = fuzz_in_record(&d->plan, &r, w->pos,
@@ -568,9 +577,8 @@ int dongle_fuzz_run(uint64_t seed, const char *udc, bool verbose)
 	d.speed = USB_SPEED_HIGH;
 	fuzz_plan_make(&d.plan, seed);
 	fuzz_rng_init(&d.ep0_rng, seed, FUZZ_STREAM_EP0);
-	pthread_mutex_init(&d.lock, NULL);
-	pthread_cond_init(&d.armed, NULL);
-	d.deadline_ms = mono_ms() + d.plan.give_up_ms;
+	pthread_mutex_init(&d.connect_lock, NULL);
+	atomic_init(&d.deadline_ms, mono_ms() + (long)d.plan.give_up_ms);
 
 	d.fd = open(RAW_GADGET, O_RDWR | O_CLOEXEC);
 	if (d.fd < 0) {

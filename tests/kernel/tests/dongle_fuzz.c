@@ -400,7 +400,7 @@ static int fuzz_one(int udc, uint64_t seed, struct tally *t)
 		fprintf(stderr, "# seed %llu: pawsim dongle --fuzz ended with "
 			"status 0x%x\n", (unsigned long long)seed, status);
 		print_dongle_log(udc);
-		goto fail;
+		goto fail_close_kmsg;
 	}
 	/* the device released: interface and node gone */
 	end = now_ms() + WAIT_MS;
@@ -409,19 +409,19 @@ static int fuzz_one(int udc, uint64_t seed, struct tally *t)
 			fprintf(stderr, "# seed %llu: the device on UDC %d is "
 				"still there after the unplug\n",
 				(unsigned long long)seed, udc);
-			goto fail;
+			goto fail_close_kmsg;
 		}
 		sleep_ms(POLL_STEP_MS);
 	}
 	if (kmsg >= 0 && kmsg_report(kmsg, line, sizeof(line))) {
 		fprintf(stderr, "# seed %llu (udc %d) was running when the "
 			"kernel said: %s", (unsigned long long)seed, udc, line);
-		goto fail;
+		goto fail_close_kmsg;
 	}
 	if (kmsg >= 0)
 		close(kmsg);
 	return 0;
-fail:
+fail_close_kmsg:
 	if (kmsg >= 0)
 		close(kmsg);
 	print_replay(seed);
