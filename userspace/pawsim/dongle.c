@@ -28,6 +28,7 @@
 #include "dongle_ep0.h"
 #include "dongle_far.h"
 #include "dongle_fault.h"
+#include "dongle_fuzz.h"
 #include "dongle_gadget.h"
 #include "dongle_gadgetfs.h"
 #include "dongle_opts.h"
@@ -464,6 +465,9 @@ int pawsim_dongle_main(int argc, char *argv[])
 			   "mounts functionfs");
 		return PAWSIM_EXIT_RUNTIME;
 	}
+	if (d.opts.fuzz)
+		return dongle_fuzz_run(d.opts.fuzz_seed, d.opts.udc,
+				       d.opts.verbose);
 	if (d.opts.cleanup) {
 		dongle_gadget_init(&d.gadget, d.opts.name);
 		/* Claiming removes what a dead dongle left. */

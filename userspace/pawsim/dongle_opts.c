@@ -42,6 +42,10 @@ static void usage(FILE *out)
 "  -f, --fault MODE        misbehave on purpose: %s\n"
 "      --vanish-after N    with --fault vanish: vanish on the N-th record\n"
 "                          received (default 1)\n"
+"      --fuzz SEED         the fuzzing dongle: one iteration of the mutation\n"
+"                          engine from SEED (0 to 2^64-1) on the kernel's raw\n"
+"                          gadget, unplugged at the seeded point; takes only\n"
+"                          --udc and --verbose\n"
 "      --trace FILE        one line per record moved over USB, with its\n"
 "                          CLOCK_MONOTONIC times, header counter and size\n"
 "                          (for latency benches; no body byte is written)\n"
@@ -64,7 +68,7 @@ static void usage(FILE *out)
 int dongle_opts_parse(int argc, char *argv[], struct dongle_opts *o)
 {
 	enum { OPT_VANISH_AFTER = 256, OPT_CLEANUP, OPT_TRACE,
-	       OPT_SUPERVISION };
+	       OPT_SUPERVISION, OPT_FUZZ };
 	static const struct option longopts[] = {
 		{ "name", required_argument, NULL, 'n' },
 		{ "udc", required_argument, NULL, 'u' },
@@ -73,6 +77,7 @@ int dongle_opts_parse(int argc, char *argv[], struct dongle_opts *o)
 		{ "fault", required_argument, NULL, 'f' },
 		{ "vanish-after", required_argument, NULL, OPT_VANISH_AFTER },
 		{ "trace", required_argument, NULL, OPT_TRACE },
+		{ "fuzz", required_argument, NULL, OPT_FUZZ },
 		{ "supervision", required_argument, NULL, OPT_SUPERVISION },
 		{ "background", no_argument, NULL, 'b' },
 		{ "pidfile", required_argument, NULL, 'p' },
@@ -165,6 +170,15 @@ int dongle_opts_parse(int argc, char *argv[], struct dongle_opts *o)
 			}
 			o->trace = optarg;
 			break;
+		case OPT_FUZZ:
+			if (pawlink_decimal_parse(optarg, &o->fuzz_seed)) {
+				pawsim_msg("--fuzz wants a decimal seed, 0 to "
+					   "%llu, not '%s'",
+					   (unsigned long long)UINT64_MAX, optarg);
+				return PAWSIM_EXIT_USAGE;
+			}
+			o->fuzz = true;
+			break;
 		case 'b':
 			o->background = true;
 			break;
@@ -219,6 +233,13 @@ int dongle_opts_parse(int argc, char *argv[], struct dongle_opts *o)
 	if (o->background && !o->pidfile) {
 		pawsim_msg("--background needs --pidfile, or nobody could "
 			   "stop the dongle");
+		return PAWSIM_EXIT_USAGE;
+	}
+	if (o->fuzz && (o->background || o->pidfile || o->fault ||
+			o->id_given || o->air || o->cleanup || o->trace ||
+			o->supervision_given ||
+			strcmp(o->name, DONGLE_DEFAULT_NAME))) {
+		pawsim_msg("--fuzz takes only --udc and --verbose");
 		return PAWSIM_EXIT_USAGE;
 	}
 	if (o->cleanup && (o->background || o->pidfile || o->fault ||

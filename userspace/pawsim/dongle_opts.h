@@ -37,6 +37,8 @@ struct dongle_opts {
 	bool background;
 	const char *pidfile;
 	bool cleanup;
+	bool fuzz;			/* --fuzz SEED: the fuzzing dongle */
+	uint64_t fuzz_seed;
 	bool verbose;
 };
 
