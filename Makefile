@@ -378,12 +378,25 @@ check-package: package
 check-debug: userspace
 	tests/kernel/debug-lane
 
+# The library's sources are compiled once for all the targets (with the
+# fuzzer's coverage, not its main), each target then links what it uses.
 FUZZ_BINS := $(FUZZ_TARGETS:%.c=$(BUILD)/fuzz/%)
 FUZZ_LIB_SRCS := $(PROTO_SRCS) $(RADIO_SRCS) $(LIB_SRCS) $(SIM_SRCS)
-$(BUILD)/fuzz/%: %.c $(FUZZ_LIB_SRCS)
+FUZZ_LIB_OBJS := $(FUZZ_LIB_SRCS:%.c=$(BUILD)/fuzz/obj/%.o)
+FUZZ_CFLAGS := $(BASE_CFLAGS) $(INC_TESTS) -O1 -g
+$(BUILD)/fuzz/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(CLANG) $(BASE_CFLAGS) $(INC_TESTS) -O1 -g -fsanitize=fuzzer,address,undefined \
-		-o $@ $^ $(LIBPAWLINK_LIBS) $(TEST_SUPPORT_LIBS)
+	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined \
+		-MMD -MP -c -o $@ $<
+$(BUILD)/fuzz/libfuzzlib.a: $(FUZZ_LIB_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+$(BUILD)/fuzz/%: %.c $(BUILD)/fuzz/libfuzzlib.a
+	@mkdir -p $(@D)
+	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined \
+		-o $@ $(filter %.c,$^) $(BUILD)/fuzz/libfuzzlib.a \
+		$(LIBPAWLINK_LIBS) $(TEST_SUPPORT_LIBS)
+-include $(FUZZ_LIB_OBJS:.o=.d)
 
 fuzz: $(FUZZ_BINS)
 	@tests/fuzz/run $(FUZZ_BINS)
