@@ -30,6 +30,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include <linux/pawlink.h>
 
@@ -162,6 +163,19 @@ static inline void pawlink_transport_close(struct pawlink_transport *t)
 {
 	if (t)
 		t->ops->close(t);
+}
+
+/*
+ * The host's CLOCK_MONOTONIC in microseconds: the now_us of a transport to
+ * a dongle on this machine (kernel or libusb path), whose time is ours.
+ */
+static inline uint64_t transport_monotonic_us(struct pawlink_transport *t)
+{
+	struct timespec ts;
+
+	(void)t;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
 #endif /* PAWLINK_TRANSPORT_H */

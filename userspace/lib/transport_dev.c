@@ -57,15 +57,6 @@ static struct dev_transport *to_dev(struct pawlink_transport *t)
 	return (struct dev_transport *)t;
 }
 
-static uint64_t dev_now_us(struct pawlink_transport *t)
-{
-	struct timespec ts;
-
-	(void)t;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-}
-
 /*
  * A failed call's errno as this transport reports it.  A call racing an
  * unplug may see the USB core's view of the dying transfer first
@@ -153,7 +144,7 @@ static int dev_scan(struct pawlink_transport *t, unsigned int listen_ms,
 		    struct pawlink_beacon *out, size_t max, size_t *n)
 {
 	struct dev_transport *d = to_dev(t);
-	uint64_t end = dev_now_us(t) + (uint64_t)listen_ms * 1000, now;
+	uint64_t end = transport_monotonic_us(t) + (uint64_t)listen_ms * 1000, now;
 	struct pawlink_scan scan;
 	int rc;
 
@@ -163,7 +154,7 @@ static int dev_scan(struct pawlink_transport *t, unsigned int listen_ms,
 		if (ioctl(d->fd, PAWLINK_IOC_SCAN, &scan))
 			return dev_request_errno(d, errno);
 		merge_beacons(&scan, out, max, n);
-		now = dev_now_us(t);
+		now = transport_monotonic_us(t);
 		if (now >= end)
 			return 0;
 		rc = dev_sleep(d, (end - now) / 1000 < SCAN_STEP_MS ?
@@ -189,7 +180,7 @@ static void drain(struct dev_transport *d)
 static int wait_connected(struct dev_transport *d,
 			  const uint8_t toy[PAWLINK_ID_LEN])
 {
-	uint64_t end = dev_now_us(&d->base) + CONNECT_WAIT_MS * 1000ULL;
+	uint64_t end = transport_monotonic_us(&d->base) + CONNECT_WAIT_MS * 1000ULL;
 	struct pawlink_info info;
 	int rc;
 
@@ -208,7 +199,7 @@ static int wait_connected(struct dev_transport *d,
 			/* IDLE: the dongle does not hear the toy. */
 			return -EHOSTUNREACH;
 		}
-		if (dev_now_us(&d->base) >= end)
+		if (transport_monotonic_us(&d->base) >= end)
 			return -ETIMEDOUT;
 		rc = dev_sleep(d, LINK_POLL_MS);
 		if (rc)
@@ -347,7 +338,7 @@ static int dev_recv(struct pawlink_transport *t, uint8_t *frame, size_t cap,
 		    size_t *len, int timeout_ms)
 {
 	struct dev_transport *d = to_dev(t);
-	uint64_t end = dev_now_us(t) + (uint64_t)(timeout_ms > 0 ?
+	uint64_t end = transport_monotonic_us(t) + (uint64_t)(timeout_ms > 0 ?
 						   timeout_ms : 0) * 1000;
 	struct pollfd pfd = { .fd = d->fd, .events = POLLIN };
 	uint64_t now;
@@ -357,7 +348,7 @@ static int dev_recv(struct pawlink_transport *t, uint8_t *frame, size_t cap,
 	if (!d->connected)
 		return -ENOTCONN;
 	for (;;) {
-		now = dev_now_us(t);
+		now = transport_monotonic_us(t);
 		rc = poll(&pfd, 1, now >= end ? 0 :
 			  (int)((end - now + 999) / 1000));
 		if (rc < 0)
@@ -461,7 +452,7 @@ static const struct pawlink_transport_ops dev_ops = {
 	.send_audio = NULL,
 	.recv_audio = NULL,
 	.get_stats = dev_get_stats,
-	.now_us = dev_now_us,
+	.now_us = transport_monotonic_us,
 	.keyed = dev_keyed,
 	.keep = dev_keep,
 	.resume = dev_resume,

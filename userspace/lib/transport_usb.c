@@ -83,15 +83,6 @@ static struct usb_transport *to_usb(struct pawlink_transport *t)
 	return (struct usb_transport *)t;
 }
 
-static uint64_t usb_now_us(struct pawlink_transport *t)
-{
-	struct timespec ts;
-
-	(void)t;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-}
-
 /* A libusb error as a negative errno; the dongle gone is -ENODEV. */
 static int usb_errno(struct usb_transport *u, int err)
 {
@@ -323,7 +314,7 @@ static int pump(struct usb_transport *u, int ms)
 /* Milliseconds until @end_us, at least 0. */
 static int ms_until(struct usb_transport *u, uint64_t end_us)
 {
-	uint64_t now = usb_now_us(&u->base);
+	uint64_t now = transport_monotonic_us(&u->base);
 
 	return now >= end_us ? 0 : (int)((end_us - now + 999) / 1000);
 }
@@ -335,7 +326,7 @@ static int ms_until(struct usb_transport *u, uint64_t end_us)
  */
 static int request_errno(struct usb_transport *u, int rc)
 {
-	uint64_t end = usb_now_us(&u->base) + GONE_WAIT_MS * 1000ULL;
+	uint64_t end = transport_monotonic_us(&u->base) + GONE_WAIT_MS * 1000ULL;
 
 	if (rc != -EPIPE && rc != -ETIMEDOUT && rc != -EIO)
 		return rc;
@@ -444,7 +435,7 @@ static int usb_scan(struct pawlink_transport *t, unsigned int listen_ms,
 		    struct pawlink_beacon *out, size_t max, size_t *n)
 {
 	struct usb_transport *u = to_usb(t);
-	uint64_t end = usb_now_us(t) + (uint64_t)listen_ms * 1000;
+	uint64_t end = transport_monotonic_us(t) + (uint64_t)listen_ms * 1000;
 	struct pawlink_beacon got[PAWLINK_SCAN_MAX];
 	uint8_t buf[sizeof(got)];
 	int count, i, rc;
@@ -484,7 +475,7 @@ static int usb_scan(struct pawlink_transport *t, unsigned int listen_ms,
 static int wait_connected(struct usb_transport *u,
 			  const uint8_t toy[PAWLINK_ID_LEN])
 {
-	uint64_t end = usb_now_us(&u->base) + CONNECT_WAIT_MS * 1000ULL;
+	uint64_t end = transport_monotonic_us(&u->base) + CONNECT_WAIT_MS * 1000ULL;
 	struct pawlink_link link;
 	int rc;
 
@@ -599,7 +590,7 @@ static int usb_recv(struct pawlink_transport *t, uint8_t *frame, size_t cap,
 		    size_t *len, int timeout_ms)
 {
 	struct usb_transport *u = to_usb(t);
-	uint64_t end = usb_now_us(t) + (uint64_t)(timeout_ms > 0 ?
+	uint64_t end = transport_monotonic_us(t) + (uint64_t)(timeout_ms > 0 ?
 						   timeout_ms : 0) * 1000;
 	int rc;
 
@@ -624,7 +615,7 @@ static int usb_recv_audio(struct pawlink_transport *t, int16_t *pcm,
 			  int timeout_ms)
 {
 	struct usb_transport *u = to_usb(t);
-	uint64_t end = usb_now_us(t) + (uint64_t)(timeout_ms > 0 ?
+	uint64_t end = transport_monotonic_us(t) + (uint64_t)(timeout_ms > 0 ?
 						   timeout_ms : 0) * 1000;
 	int rc;
 
@@ -699,7 +690,7 @@ static const struct pawlink_transport_ops usb_ops = {
 	.send_audio = NULL,
 	.recv_audio = usb_recv_audio,
 	.get_stats = usb_get_stats,
-	.now_us = usb_now_us,
+	.now_us = transport_monotonic_us,
 	.keyed = usb_keyed,
 	.close = usb_close,
 };
