@@ -989,6 +989,47 @@ static void test_process_disconnect_mid_stream(void **state)
 	assert_int_equal(air_proc_stop(&p, json, sizeof(json)), 0);
 }
 
+/*
+ * A radio that leaves with frames it never read: Linux reports the hang-up
+ * as a reset on the air's first read, ahead of the frame it sent last.
+ * The air stays stopped while the radio sends and leaves, so that its
+ * frame is still unread when the reset is seen.
+ */
+static void test_process_last_frame_of_a_deaf_leaver(void **state)
+{
+	static struct radio_rx rx;
+	static char json[8192];
+	uint8_t frame[PAWLINK_AIR_FRAME_MAX];
+	struct pollfd pfd;
+	struct radio *a, *b;
+	struct air_proc p;
+	size_t n;
+
+	(void)state;
+	air_proc_start(&p, "0", "0");
+	assert_int_equal(radio_open(p.dir.sock, 0, &a), 0);
+	assert_int_equal(radio_open(p.dir.sock, 0, &b), 0);
+	assert_int_equal(radio_set_id(a, ID_A), 0);
+	assert_int_equal(radio_set_id(b, ID_B), 0);
+	/* B beacons; A hears it and never reads it. */
+	assert_int_equal(radio_send_beacon(b, 0), 0);
+	pfd = (struct pollfd){ .fd = radio_fd(a), .events = POLLIN };
+	assert_int_equal(poll(&pfd, 1, TEST_WAIT_MS), 1);
+
+	assert_int_equal(kill(p.air.pid, SIGSTOP), 0);
+	n = make_data_frame(frame, ID_A, ID_B, 7, 100);
+	assert_int_equal(radio_send_frame(a, frame, n), 0);
+	radio_close(a);
+	assert_int_equal(kill(p.air.pid, SIGCONT), 0);
+
+	assert_int_equal(radio_recv(b, &rx, TEST_WAIT_MS), 0);
+	assert_int_equal(rx.len, n);
+	assert_memory_equal(rx.frame, frame, n);
+	radio_close(b);
+	assert_int_equal(air_proc_stop(&p, json, sizeof(json)), 0);
+	assert_int_equal(json_number(json, "frames"), 2);
+}
+
 /* The loss model over the socket: the same seed drops the same frames. */
 static void run_process_lossy(uint8_t *heard, int frames)
 {
@@ -1115,6 +1156,7 @@ int main(void)
 		cmocka_unit_test(test_actor_deadlock_detected),
 		cmocka_unit_test(test_process_two_radios),
 		cmocka_unit_test(test_process_disconnect_mid_stream),
+		cmocka_unit_test(test_process_last_frame_of_a_deaf_leaver),
 		cmocka_unit_test(test_process_loss_deterministic),
 		cmocka_unit_test(test_process_usage),
 		cmocka_unit_test(test_shell_smoke),

@@ -180,6 +180,16 @@ static bool read_client(struct air_server *s, struct client *c)
 		if (n < 0) {
 			if (errno == EAGAIN || errno == EINTR)
 				return true;
+			/*
+			 * A radio that left with frames it never read is
+			 * reported as reset once, before what it sent last:
+			 * read on, or its last frames never reach the air.
+			 */
+			if (errno == ECONNRESET) {
+				c->hup = true;
+				drop_output(c);
+				continue;
+			}
 			return false;
 		}
 		if (n == 0)
