@@ -192,7 +192,13 @@ static void status_until(struct world *w, struct pawlink_toy_status_info *st,
 		assert_int_equal(pawlink_status(w->p, st), 0);
 		if (caught_up(st, want))
 			return;
-		assert_true(waited < TEST_WAIT_MS);
+		if (waited >= TEST_WAIT_MS)
+			fail_msg("the toy's counters stayed at replay %llu, plaintext %llu, auth %llu, malformed %llu, refused %llu",
+				 (unsigned long long)st->rx_dropped_replay,
+				 (unsigned long long)st->rx_dropped_plaintext,
+				 (unsigned long long)st->rx_dropped_auth,
+				 (unsigned long long)st->rx_dropped_malformed,
+				 (unsigned long long)st->refused_unauth);
 		assert_int_equal(pawlink_scan(w->p, 50, b, 1, &n), 0);
 	}
 }

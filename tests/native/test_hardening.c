@@ -471,13 +471,14 @@ static void test_forged_reject_does_not_unpair(void **state)
 
 	(void)state;
 	scene_open(&s);
-	test_host_close(&s.a);
-	/* Host h, whose air the jammer sits on. */
+	/* Host h, whose air the jammer sits on, in the place of a. */
 	memset(&h, 0, sizeof(h));
 	memset(&j, 0, sizeof(j));
 	assert_int_equal(test_tmpdir(h.dir, sizeof(h.dir), "host",
 				     TEST_TMP_DISK), 0);
 	assert_int_equal(radio_open_local(s.air, RADIO_ACTOR, &r), 0);
+	/* Only now: with no host on the air, the toy would run time on. */
+	test_host_close(&s.a);
 	assert_int_equal(pawlink_transport_air_new(&j.inner, r), 0);
 	j.base.ops = &jam_ops;
 	h.t = &j.base;
@@ -582,8 +583,9 @@ static void test_replayed_init_of_removed_host_gets_nothing(void **state)
 	if (pawlink_invite(s.a.p, "b", code, NULL))
 		fail_msg("invite: %s", pawlink_error(s.a.p));
 	assert_int_equal(pawlink_disconnect(s.a.p), 0);
-	host_off_air(&s.a);
+	/* B on the air before A leaves: with no host, virtual time runs. */
 	assert_int_equal(test_host_open(&b, s.air), 0);
+	host_off_air(&s.a);
 	if (pawlink_pair(b.p, s.toy_id, code, "b"))
 		fail_msg("invited pairing: %s", pawlink_error(b.p));
 	connect_ok(&s, &b);
@@ -609,8 +611,8 @@ static void test_replayed_init_of_removed_host_gets_nothing(void **state)
 		rogue_drain(&s);
 	}
 	/* A itself, fresh, is told why: it was removed. */
-	host_off_air(&b);
 	host_on_air(&s.a, s.air);
+	host_off_air(&b);
 	assert_int_equal(pawlink_connect(s.a.p, s.toy_id, NULL), -EACCES);
 	assert_non_null(strstr(pawlink_error(s.a.p), "pair again"));
 	test_host_close(&b);
@@ -750,13 +752,17 @@ static void test_other_host_cannot_take_the_session(void **state)
 	if (pawlink_invite(s.a.p, "b", code, NULL))
 		fail_msg("invite: %s", pawlink_error(s.a.p));
 	assert_int_equal(pawlink_disconnect(s.a.p), 0);
-	/* One host on the air at a time: a quiet actor would stop the clock. */
-	host_off_air(&s.a);
+	/*
+	 * One host on the air at a time, as a quiet actor would stop the
+	 * clock; the next comes on before the last leaves, as with no host
+	 * at all the toy alone would run virtual time ahead.
+	 */
 	assert_int_equal(test_host_open(&b, s.air), 0);
+	host_off_air(&s.a);
 	if (pawlink_pair(b.p, s.toy_id, code, "b"))
 		fail_msg("invited pairing: %s", pawlink_error(b.p));
-	host_off_air(&b);
 	host_on_air(&s.a, s.air);
+	host_off_air(&b);
 	connect_ok(&s, &s.a);
 	starts = toy_sim_count_events(&s.toy, PAWLINK_TOY_EV_SESSION_START);
 	ends = toy_sim_count_events(&s.toy, PAWLINK_TOY_EV_SESSION_END);
@@ -824,9 +830,10 @@ static void test_pair_fail_and_one_locked_are_logged(void **state)
 	pthread_mutex_unlock(&s.toy.lock);
 	assert_int_equal(rc, 0);
 	toy_sim_stop(&s.toy, s.a.t, false);
+	/* B on the air before the toy boots: alone, it would run time on. */
+	assert_int_equal(test_host_open(&b, s.air), 0);
 	test_host_close(&s.a);
 	assert_int_equal(toy_sim_start(&s.toy), 0);
-	assert_int_equal(test_host_open(&b, s.air), 0);
 	pawlink_host_id(b.p, host_id);
 
 	/* A well-formed code, not the toy's. */
