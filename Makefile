@@ -362,15 +362,14 @@ check-native: $(NATIVE_BINS) $(USERSPACE_BINS:$(BUILD)/rel/%=$(BUILD)/san/%) \
 	@tests/native/host-faults.sh $(BUILD)/san/pawsim $(BUILD)/san/pawctl
 
 # LANE_MODULE: a pawlink.ko to load instead of the tree's (check sets it).
-# Both kernels Debian ships: 6.1 at the three USB speeds, then 6.12, with a
-# pawlink.ko the lane builds for it, at high speed (the speeds' own paths
-# are 6.1's and the debug lane's to cover; Documentation/testing.rst).
+# Both kernels Debian ships, side by side: 6.1 at the three USB speeds, and
+# 6.12, with a pawlink.ko the lane builds for it, at high speed (the speeds'
+# own paths are 6.1's and the debug lane's to cover; testing.rst).
 # dongle_fuzz needs raw gadget, which Debian's kernels lack: the debug lane
 # runs it, where KASAN sees what it does.
 check-kernel: $(if $(LANE_MODULE),,module-lane) userspace
-	tests/kernel/run --kernel 6.1 --skip dongle_fuzz \
+	tests/kernel/debian-kernels \
 		$(if $(LANE_MODULE),--module-file $(LANE_MODULE))
-	tests/kernel/run --kernel 6.12 --speed high --skip dongle_fuzz
 
 check-package: package
 	BUILD=$(BUILD) tests/package/run
