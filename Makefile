@@ -362,9 +362,9 @@ check-native: $(NATIVE_BINS) $(USERSPACE_BINS:$(BUILD)/rel/%=$(BUILD)/san/%) \
 	@tests/native/host-faults.sh $(BUILD)/san/pawsim $(BUILD)/san/pawctl
 
 # LANE_MODULE: a pawlink.ko to load instead of the tree's (check sets it).
-# Both kernels Debian ships, side by side: 6.1 at the three USB speeds, and
-# 6.12, with a pawlink.ko the lane builds for it, at high speed (the speeds'
-# own paths are 6.1's and the debug lane's to cover; testing.rst).
+# Both kernels Debian ships, one after the other: 6.1 at the three USB
+# speeds, then 6.12, with a pawlink.ko the lane builds for it, at high speed
+# (the speeds' own paths are 6.1's and the debug lane's; testing.rst).
 # dongle_fuzz needs raw gadget, which Debian's kernels lack: the debug lane
 # runs it, where KASAN sees what it does.
 check-kernel: $(if $(LANE_MODULE),,module-lane) userspace
