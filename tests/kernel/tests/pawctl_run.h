@@ -33,6 +33,41 @@ static inline void drain_fd(int fd, char *buf, size_t *len)
 }
 
 /*
+ * Says where a pawctl that outlived its bound is blocked (its wchan and
+ * kernel stack, as root sees them), into @r->err, before it is killed: a
+ * run killed with nothing on stderr says nothing otherwise.
+ */
+static inline void pawctl_blocked_where(pid_t pid, struct run *r,
+					const char *cmd)
+{
+	char path[64], where[1024];
+	size_t len = 0;
+	ssize_t n;
+	int fd, i;
+
+	for (i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid,
+			 i ? "stack" : "wchan");
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		n = read(fd, where + len, sizeof(where) - 2 - len);
+		close(fd);
+		if (n > 0)
+			len += (size_t)n;
+		where[len++] = ' ';
+	}
+	where[len] = '\0';
+	for (i = 0; where[i]; i++)
+		if (where[i] == '\n')
+			where[i] = ' ';
+	fprintf(stderr, "# pawctl %s still running at its bound: blocked in %s\n",
+		cmd, len ? where : "(unknown)");
+	snprintf(r->err, OUT_MAX, "killed at its bound, blocked in %.900s",
+		 len ? where : "(unknown)");
+}
+
+/*
  * Runs pawctl --store STORE @argv... with @input on stdin (NULL: none)
  * and $PAWLINK_AIR unset, so the dongle path is the default.  Output into
  * @r; returns the exit status (-1 if it did not exit).
@@ -95,6 +130,7 @@ static inline int pawctl_argv(const char *store, struct run *r,
 		}
 	}
 	if (pfd[0].fd >= 0 || pfd[1].fd >= 0) {
+		pawctl_blocked_where(pid, r, argv[0]);
 		kill(pid, SIGKILL);
 		if (pfd[0].fd >= 0)
 			close(pfd[0].fd);
