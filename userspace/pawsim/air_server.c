@@ -78,6 +78,13 @@ static void drop_output(struct client *c)
 	c->nout = 0;
 }
 
+/* @c cannot be written to any more; what it sent may still be read. */
+static void hang_up(struct client *c)
+{
+	c->hup = true;
+	drop_output(c);
+}
+
 /* -ENOBUFS when @c is AIR_SERVER_OUT_MAX behind or gone. */
 static int queue_msg(struct client *c, const uint8_t *buf, size_t len)
 {
@@ -109,8 +116,7 @@ static void flush_client(struct client *c)
 			if (errno == EAGAIN || errno == EINTR)
 				return;
 			/* The radio is gone; its input may still be read. */
-			c->hup = true;
-			drop_output(c);
+			hang_up(c);
 			return;
 		}
 		c->out = o->next;
@@ -186,8 +192,7 @@ static bool read_client(struct air_server *s, struct client *c)
 			 * read on, or its last frames never reach the air.
 			 */
 			if (errno == ECONNRESET) {
-				c->hup = true;
-				drop_output(c);
+				hang_up(c);
 				continue;
 			}
 			return false;

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * dongle_fuzz's regression seeds: every seed that once showed a bug (the
- * driver's, or the test rig's), replayed first in every run, forever.  One line each: the seed and
- * what it found (and the commit that fixed it).  Add a failing seed here
- * when its fix lands (Documentation/testing.rst, "The fuzzing dongle").
+ * driver's, or the test rig's), replayed first in every run, forever.  One
+ * line each: the seed and what it found (and the commit that fixed it).
+ * Add a failing seed here when its fix lands (Documentation/testing.rst,
+ * "The fuzzing dongle").
  */
 #ifndef PAWLINK_KTEST_DONGLE_FUZZ_SEEDS_H
 #define PAWLINK_KTEST_DONGLE_FUZZ_SEEDS_H

@@ -45,7 +45,8 @@ static inline void pawctl_blocked_where(pid_t pid, struct run *r,
 	ssize_t n;
 	int fd, i;
 
-	for (i = 0; i < 2; i++) {
+	/* Each read leaves room for the space after it and the NUL. */
+	for (i = 0; i < 2 && len + 2 < sizeof(where); i++) {
 		snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid,
 			 i ? "stack" : "wchan");
 		fd = open(path, O_RDONLY | O_CLOEXEC);
